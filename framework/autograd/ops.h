@@ -1,0 +1,12 @@
+// Every autodiff op. Each takes the tape first, runs forward at once, and records its backward.
+#pragma once
+
+#include "autograd/ops/dropout.h"
+#include "autograd/ops/elementwise.h"
+#include "autograd/ops/embedding.h"
+#include "autograd/ops/linear.h"
+#include "autograd/ops/loss.h"
+#include "autograd/ops/reduce.h"
+#include "autograd/ops/rnn.h"
+#include "autograd/ops/shape.h"
+#include "autograd/tape.h"

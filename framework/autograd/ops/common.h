@@ -1,0 +1,27 @@
+// Helpers shared by the op implementations (not part of the op API).
+#pragma once
+
+#include "autograd/tape.h"
+#include "core/error.h"
+
+namespace recur::ops_detail {
+
+// Calls fn.template operator()<T>() with T = float or double, the dtype of v.
+template <class Fn>
+decltype(auto) dispatch(const Var& v, Fn&& fn) {
+  DType t = v.dtype();
+  RECUR_ASSERT(t == DType::F32 || t == DType::F64, "op on a ", dtype_name(t), " tensor");
+  return dispatch_float(t, fn);
+}
+
+inline void check_same_dtype(const Var& a, const Var& b, const char* op) {
+  RECUR_ASSERT(a.dtype() == b.dtype(), op, ": ", dtype_name(a.dtype()), " and ",
+               dtype_name(b.dtype()));
+}
+
+inline void check_same_shape(const Var& a, const Var& b, const char* op) {
+  RECUR_ASSERT(a.shape() == b.shape(), op, ": shapes ", a.shape().str(), " and ",
+               b.shape().str());
+}
+
+}  // namespace recur::ops_detail

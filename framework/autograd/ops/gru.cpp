@@ -1,0 +1,140 @@
+// Fused GRU layer: forward and hand-written backward (see ops/rnn.h).
+#include "autograd/ops/rnn_common.h"
+#include "kernels/cpu/blas.h"
+#include "kernels/cpu/rnn_cells.h"
+
+namespace recur {
+
+using ops_detail::dispatch;
+using ops_detail::step_at;
+
+namespace {
+
+// Saved by the forward pass, all (T, B, .) in step order t.
+struct GruSaved {
+  Tensor x_gates;  // (T, B, 3H) activations r, z, n; turned into gradients backward
+  Tensor h_gates;  // (T, B, 3H) W_hh h_prev + b_hh; turned into gradients backward
+  Tensor h_prev;   // (T, B, H) hidden state entering step t (after the keep mask)
+};
+
+template <class T>
+void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, const RnnWeights& w,
+                 const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
+                 GruSaved& saved, Tensor& y, Tensor& h_out) {
+  const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
+  T* xg = saved.x_gates.data<T>();
+  // Input projection of every step at once: x W_ih^T + b_ih.   (T*B, 3H)
+  ops_detail::fill_rows<T>(rows, G, w.b_ih.value().data<T>(), xg);
+  cpu::gemm<T>(false, true, rows, G, d.input, T(1), x.value().data<T>(), w.w_ih.value().data<T>(),
+               T(1), xg);
+  // The recurrent biases of every step, before the per-step GEMMs accumulate onto them.
+  ops_detail::fill_rows<T>(rows, G, w.b_hh.value().data<T>(), saved.h_gates.data<T>());
+
+  Tensor h_state = Tensor::empty({B, H}, x.dtype());
+  const T* h = h0.value().data<T>();
+  for (int64_t s = 0; s < d.steps; ++s) {
+    const int64_t t = step_at(s, d.steps, options.reverse);
+    T* hp = saved.h_prev.data<T>() + t * B * H;
+    T* hg = saved.h_gates.data<T>() + t * B * G;
+    T* out = y.data<T>() + t * B * H;
+    ops_detail::enter_step<T>(options, t, B, H, h, hp);
+    cpu::gemm<T>(false, true, B, G, H, T(1), hp, w.w_hh.value().data<T>(), T(1), hg);
+    cpu::gru_cell_forward<T>(B, H, xg + t * B * G, hg, hp, out);
+    h = out;
+    if (pad.any(t)) {
+      auto padded = [&](int64_t b) { return pad.padded(t, b); };
+      T* hs = h_state.data<T>();
+      std::copy_n(out, B * H, hs);
+      ops_detail::copy_rows_if<T>(B, H, hp, hs, padded);
+      for (int64_t b = 0; b < B; ++b) {
+        if (padded(b)) std::fill_n(out + b * H, H, T(0));
+      }
+      h = hs;
+    }
+  }
+  std::copy_n(h, B * H, h_out.data<T>());
+}
+
+template <class T>
+void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
+                  const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
+                  GruSaved& saved, const GruOutputs& out) {
+  const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
+  Tensor dh = Tensor::zeros({B, H}, x.dtype());
+  Tensor dstep = Tensor::empty({B, H}, x.dtype());
+  Tensor dh_in;  // a copy for the rows that pass padding through
+  if (out.h.has_grad()) dh.copy_from(out.h.grad());
+  const T* dy = out.y.has_grad() ? out.y.grad().data<T>() : nullptr;
+  T* dxg = saved.x_gates.data<T>();
+  T* dhg = saved.h_gates.data<T>();
+  for (int64_t s = d.steps - 1; s >= 0; --s) {
+    const int64_t t = step_at(s, d.steps, options.reverse);
+    T* xg = dxg + t * B * G;
+    T* hg = dhg + t * B * G;
+    const bool padding = pad.any(t);
+    if (padding) dh_in = dh.clone();
+    if (dy) {
+      cpu::add<T>(B * H, dh.data<T>(), dy + t * B * H, dstep.data<T>());
+    } else {
+      dstep.copy_from(dh);
+    }
+    // dh = the direct part z * dstep, then + dh_gates W_hh.
+    cpu::gru_cell_backward<T>(B, H, xg, hg, saved.h_prev.data<T>() + t * B * H, dstep.data<T>(),
+                              dh.data<T>());
+    if (padding) {
+      for (int64_t b = 0; b < B; ++b) {
+        if (!pad.padded(t, b)) continue;
+        std::fill_n(xg + b * G, G, T(0));
+        std::fill_n(hg + b * G, G, T(0));
+      }
+    }
+    cpu::gemm<T>(false, false, B, H, G, T(1), hg, w.w_hh.value().data<T>(), T(1), dh.data<T>());
+    if (padding) {
+      ops_detail::copy_rows_if<T>(B, H, dh_in.data<T>(), dh.data<T>(),
+                                  [&](int64_t b) { return pad.padded(t, b); });
+    }
+    ops_detail::leave_step_backward<T>(options, t, B, H, dh.data<T>());
+  }
+  if (h0.requires_grad()) cpu::axpy<T>(B * H, T(1), dh.data<T>(), h0.grad_buffer().data<T>());
+  if (w.w_hh.requires_grad()) {
+    cpu::gemm<T>(true, false, G, H, rows, T(1), dhg, saved.h_prev.data<T>(), T(1),
+                 w.w_hh.grad_buffer().data<T>());
+  }
+  if (w.b_hh.requires_grad()) cpu::sum_rows_accumulate<T>(rows, G, dhg, w.b_hh.grad_buffer().data<T>());
+  if (w.w_ih.requires_grad()) {
+    cpu::gemm<T>(true, false, G, d.input, rows, T(1), dxg, x.value().data<T>(), T(1),
+                 w.w_ih.grad_buffer().data<T>());
+  }
+  if (x.requires_grad()) {
+    cpu::gemm<T>(false, false, rows, d.input, G, T(1), dxg, w.w_ih.value().data<T>(), T(1),
+                 x.grad_buffer().data<T>());
+  }
+  if (w.b_ih.requires_grad()) cpu::sum_rows_accumulate<T>(rows, G, dxg, w.b_ih.grad_buffer().data<T>());
+}
+
+}  // namespace
+
+GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
+                     const RnnLayerOptions& options) {
+  const auto d = ops_detail::check_rnn_inputs("gru_layer", 3, x, h0, weights, options);
+  ops_detail::PaddingMask pad(options.lengths, d.batch);
+  const DType dt = x.dtype();
+  GruSaved saved{Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt),
+                 Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt),
+                 Tensor::empty({d.steps, d.batch, d.hidden}, dt)};
+  Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt);
+  Tensor h = Tensor::empty({d.batch, d.hidden}, dt);
+  dispatch(x, [&]<class T>() { gru_forward<T>(d, x, h0, weights, options, pad, saved, y, h); });
+
+  const bool grad =
+      tape.needs_grad({&x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh});
+  GruOutputs out{Var(y, grad), Var(h, grad)};
+  if (!grad) return out;
+  tape.record([=]() mutable {
+    if (!out.y.has_grad() && !out.h.has_grad()) return;
+    dispatch(x, [&]<class T>() { gru_backward<T>(d, x, h0, weights, options, pad, saved, out); });
+  });
+  return out;
+}
+
+}  // namespace recur

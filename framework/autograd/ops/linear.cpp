@@ -1,0 +1,94 @@
+#include "autograd/ops/linear.h"
+
+#include "autograd/ops/common.h"
+#include "kernels/cpu/blas.h"
+#include "kernels/cpu/elementwise.h"
+
+namespace recur {
+
+using ops_detail::dispatch;
+
+Var matmul(Tape& tape, const Var& a, const Var& b, bool trans_a, bool trans_b) {
+  RECUR_ASSERT(a.shape().rank() == 2 && b.shape().rank() == 2, "matmul of ", a.shape().str(),
+               " and ", b.shape().str());
+  ops_detail::check_same_dtype(a, b, "matmul");
+  const int64_t m = a.shape()[trans_a ? 1 : 0], k = a.shape()[trans_a ? 0 : 1];
+  const int64_t n = b.shape()[trans_b ? 0 : 1];
+  RECUR_ASSERT(b.shape()[trans_b ? 1 : 0] == k, "matmul: inner sizes of ", a.shape().str(),
+               " and ", b.shape().str());
+  Tensor out = Tensor::empty({m, n}, a.dtype());
+  dispatch(a, [&]<class T>() {
+    cpu::gemm<T>(trans_a, trans_b, m, n, k, T(1), a.value().data<T>(), b.value().data<T>(), T(0),
+                 out.data<T>());
+  });
+  Var y(out, tape.needs_grad({&a, &b}));
+  if (!y.requires_grad()) return y;
+  tape.record([=]() mutable {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() {
+      const T* dy = y.grad().data<T>();
+      if (a.requires_grad()) {
+        T* da = a.grad_buffer().data<T>();
+        if (!trans_a) {
+          cpu::gemm<T>(false, !trans_b, m, k, n, T(1), dy, b.value().data<T>(), T(1), da);
+        } else {
+          cpu::gemm<T>(trans_b, true, k, m, n, T(1), b.value().data<T>(), dy, T(1), da);
+        }
+      }
+      if (b.requires_grad()) {
+        T* db = b.grad_buffer().data<T>();
+        if (!trans_b) {
+          cpu::gemm<T>(!trans_a, false, k, n, m, T(1), a.value().data<T>(), dy, T(1), db);
+        } else {
+          cpu::gemm<T>(true, trans_a, n, k, m, T(1), dy, a.value().data<T>(), T(1), db);
+        }
+      }
+    });
+  });
+  return y;
+}
+
+Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
+  ops_detail::check_same_dtype(x, weight, "linear");
+  const int64_t in = weight.shape()[1], out_features = weight.shape()[0];
+  RECUR_ASSERT(x.shape().back() == in, "linear: input ", x.shape().str(), " for weight ",
+               weight.shape().str());
+  RECUR_ASSERT(!bias.defined() || bias.shape() == Shape({out_features}), "linear: bias ",
+               bias.shape().str());
+  const int64_t rows = x.shape().rows();
+  Tensor out = Tensor::empty(x.shape().with_last(out_features), x.dtype());
+  dispatch(x, [&]<class T>() {
+    T* y = out.data<T>();
+    T beta = T(0);
+    if (bias.defined()) {
+      for (int64_t r = 0; r < rows; ++r) {
+        std::copy_n(bias.value().data<T>(), out_features, y + r * out_features);
+      }
+      beta = T(1);
+    }
+    cpu::gemm<T>(false, true, rows, out_features, in, T(1), x.value().data<T>(),
+                 weight.value().data<T>(), beta, y);
+  });
+  Var y(out, tape.needs_grad({&x, &weight, &bias}));
+  if (!y.requires_grad()) return y;
+  tape.record([=]() mutable {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() {
+      const T* dy = y.grad().data<T>();
+      if (x.requires_grad()) {
+        cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(),
+                     T(1), x.grad_buffer().data<T>());
+      }
+      if (weight.requires_grad()) {
+        cpu::gemm<T>(true, false, out_features, in, rows, T(1), dy, x.value().data<T>(), T(1),
+                     weight.grad_buffer().data<T>());
+      }
+      if (bias.requires_grad()) {
+        cpu::sum_rows_accumulate<T>(rows, out_features, dy, bias.grad_buffer().data<T>());
+      }
+    });
+  });
+  return y;
+}
+
+}  // namespace recur

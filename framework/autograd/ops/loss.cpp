@@ -1,0 +1,83 @@
+#include "autograd/ops/loss.h"
+
+#include "autograd/ops/common.h"
+
+namespace recur {
+
+using ops_detail::dispatch;
+
+namespace {
+
+
+template <bool kLog>
+Var softmax_op(Tape& tape, const Var& x) {
+  const int64_t cols = x.shape().back(), rows = x.shape().rows();
+  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  dispatch(x, [&]<class T>() {
+    if constexpr (kLog) {
+      cpu::log_softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
+    } else {
+      cpu::softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
+    }
+  });
+  Var y(out, tape.needs_grad({&x}));
+  if (!y.requires_grad()) return y;
+  tape.record([=]() mutable {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() {
+      const T *yv = y.value().data<T>(), *dy = y.grad().data<T>();
+      T* dx = x.grad_buffer().data<T>();
+      if constexpr (kLog) {
+        cpu::log_softmax_backward<T>(rows, cols, yv, dy, dx);
+      } else {
+        cpu::softmax_backward<T>(rows, cols, yv, dy, dx);
+      }
+    });
+  });
+  return y;
+}
+
+}  // namespace
+
+Var softmax(Tape& tape, const Var& x) { return softmax_op<false>(tape, x); }
+Var log_softmax(Tape& tape, const Var& x) { return softmax_op<true>(tape, x); }
+
+CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& targets,
+                                 const CrossEntropyOptions& options) {
+  const int64_t cols = logits.shape().back(), rows = logits.shape().rows();
+  RECUR_ASSERT(targets.dtype() == DType::I32 && targets.numel() == rows, "cross_entropy: ",
+               targets.numel(), " targets for logits ", logits.shape().str());
+  const int32_t* ids = targets.data<int32_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    RECUR_ASSERT(ids[r] == options.ignore_index || (ids[r] >= 0 && ids[r] < cols),
+                 "cross_entropy: target ", ids[r], " outside [0, ", cols, ")");
+  }
+  Tensor probs = Tensor::empty(logits.shape(), logits.dtype());
+  CrossEntropyResult result;
+  dispatch(logits, [&]<class T>() {
+    result.totals =
+        cpu::cross_entropy_forward<T>(rows, cols, logits.value().data<T>(), ids,
+                                      options.ignore_index, options.label_smoothing,
+                                      probs.data<T>());
+  });
+  const double normalizer =
+      options.normalizer > 0 ? options.normalizer
+                             : std::max<double>(1.0, static_cast<double>(result.totals.count));
+  Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer);
+  Var loss(loss_value, tape.needs_grad({&logits}));
+  result.loss = loss;
+  if (!loss.requires_grad()) return result;
+  Var input = logits;
+  tape.record([=]() mutable {
+    if (!loss.has_grad()) return;
+    dispatch(input, [&]<class T>() {
+      T scale = static_cast<T>(loss.grad().item() / normalizer);
+      cpu::cross_entropy_backward<T>(rows, cols, probs.data<T>(), targets.data<int32_t>(),
+                                     options.ignore_index, options.label_smoothing, scale,
+                                     input.grad_buffer().data<T>());
+    });
+  });
+  return result;
+}
+
+}  // namespace recur

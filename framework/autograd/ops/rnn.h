@@ -1,0 +1,45 @@
+// Fused recurrent layer ops: one op runs a whole LSTM or GRU layer (one direction) over T steps,
+// with a hand-written backward. The input projection of all steps is one GEMM, the recurrent
+// projection one GEMM per step, and the gate nonlinearities one fused pass per step.
+#pragma once
+
+#include "autograd/tape.h"
+
+namespace recur {
+
+// PyTorch's layout: w_ih (G*H, I), w_hh (G*H, H), b_ih and b_hh (G*H), with G = 4 gates i, f, g, o
+// for the LSTM and G = 3 gates r, z, n for the GRU.
+struct RnnWeights {
+  Var w_ih, w_hh, b_ih, b_hh;
+};
+
+struct RnnLayerOptions {
+  bool reverse = false;  // run from step T-1 down to 0
+  // (T, B), the dtype of x, 0 or 1: the carried state is multiplied by keep[t] before step t. A 0
+  // starts a new sequence (a document boundary in truncated BPTT). Optional.
+  Tensor keep;
+  // (B) i32: steps t >= lengths[b] are padding: the state passes through them unchanged and the
+  // output there is 0. With reverse, row b therefore starts at step lengths[b] - 1. Optional.
+  Tensor lengths;
+};
+
+struct LstmOutputs {
+  Var y;  // (T, B, H) hidden states
+  Var h;  // (B, H) final hidden state
+  Var c;  // (B, H) final cell state
+};
+
+// x (T, B, I), h0 and c0 (B, H).
+LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
+                       const RnnWeights& weights, const RnnLayerOptions& options);
+
+struct GruOutputs {
+  Var y;  // (T, B, H)
+  Var h;  // (B, H)
+};
+
+// x (T, B, I), h0 (B, H).
+GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
+                     const RnnLayerOptions& options);
+
+}  // namespace recur

@@ -1,0 +1,147 @@
+#include "autograd/ops/shape.h"
+
+#include <algorithm>
+
+#include "autograd/ops/common.h"
+#include "kernels/cpu/elementwise.h"
+
+namespace recur {
+
+using ops_detail::dispatch;
+
+namespace {
+
+// A tensor seen as (outer, size along axis, inner).
+struct AxisView {
+  int64_t outer = 1, size = 1, inner = 1;
+};
+
+AxisView axis_view(const Shape& shape, int axis) {
+  AxisView v;
+  for (int i = 0; i < shape.rank(); ++i) {
+    if (i < axis) v.outer *= shape[i];
+    if (i == axis) v.size = shape[i];
+    if (i > axis) v.inner *= shape[i];
+  }
+  return v;
+}
+
+int normalize_axis(int axis, int rank) {
+  int a = axis < 0 ? axis + rank : axis;
+  RECUR_ASSERT(a >= 0 && a < rank, "axis ", axis, " of a rank-", rank, " tensor");
+  return a;
+}
+
+template <class T>
+void move_block(const T* src, T* dst, int64_t n, bool accumulate) {
+  if (accumulate) {
+    cpu::axpy<T>(n, T(1), src, dst);
+  } else {
+    std::copy_n(src, n, dst);
+  }
+}
+
+// part (outer, part.size, inner) -> whole (outer, whole.size, inner) at `offset` along the axis.
+template <class T>
+void part_to_whole(const AxisView& whole, const AxisView& part, int64_t offset, const T* src,
+                   T* dst, bool accumulate) {
+  const int64_t block = part.size * part.inner;
+  for (int64_t o = 0; o < whole.outer; ++o) {
+    move_block(src + o * block, dst + (o * whole.size + offset) * whole.inner, block, accumulate);
+  }
+}
+
+// whole at `offset` along the axis -> part.
+template <class T>
+void whole_to_part(const AxisView& whole, const AxisView& part, int64_t offset, const T* src,
+                   T* dst, bool accumulate) {
+  const int64_t block = part.size * part.inner;
+  for (int64_t o = 0; o < whole.outer; ++o) {
+    move_block(src + (o * whole.size + offset) * whole.inner, dst + o * block, block, accumulate);
+  }
+}
+
+}  // namespace
+
+Var reshape(Tape& tape, const Var& x, const Shape& shape) {
+  Var y(x.value().reshape(shape), tape.needs_grad({&x}));
+  if (!y.requires_grad()) return y;
+  Var input = x;
+  tape.record([=]() mutable {
+    if (!y.has_grad()) return;
+    Tensor dx = input.grad_buffer().reshape(shape);
+    dispatch(y, [&]<class T>() {
+      cpu::axpy<T>(dx.numel(), T(1), y.grad().data<T>(), dx.data<T>());
+    });
+  });
+  return y;
+}
+
+Var concat(Tape& tape, const std::vector<Var>& parts, int axis) {
+  RECUR_ASSERT(!parts.empty(), "concat of nothing");
+  const Shape& first = parts[0].shape();
+  const int a = normalize_axis(axis, first.rank());
+  std::vector<int64_t> dims = first.dims();
+  dims[a] = 0;
+  for (const Var& p : parts) {
+    ops_detail::check_same_dtype(parts[0], p, "concat");
+    RECUR_ASSERT(p.shape().rank() == first.rank(), "concat: ranks differ");
+    for (int i = 0; i < first.rank(); ++i) {
+      RECUR_ASSERT(i == a || p.shape()[i] == first[i], "concat of ", first.str(), " and ",
+                   p.shape().str(), " along axis ", a);
+    }
+    dims[a] += p.shape()[a];
+  }
+  Tensor out = Tensor::empty(Shape(dims), parts[0].dtype());
+  const AxisView whole = axis_view(out.shape(), a);
+  dispatch(parts[0], [&]<class T>() {
+    int64_t offset = 0;
+    for (const Var& p : parts) {
+      AxisView pv = axis_view(p.shape(), a);
+      part_to_whole<T>(whole, pv, offset, p.value().data<T>(), out.data<T>(), false);
+      offset += pv.size;
+    }
+  });
+  Var y(out, tape.needs_grad(parts));
+  if (!y.requires_grad()) return y;
+  tape.record([=, parts = parts]() mutable {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() {
+      int64_t offset = 0;
+      for (Var& p : parts) {
+        AxisView pv = axis_view(p.shape(), a);
+        if (p.requires_grad()) {
+          whole_to_part<T>(whole, pv, offset, y.grad().data<T>(), p.grad_buffer().data<T>(), true);
+        }
+        offset += pv.size;
+      }
+    });
+  });
+  return y;
+}
+
+Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
+  const int a = normalize_axis(axis, x.shape().rank());
+  RECUR_ASSERT(0 <= begin && begin <= end && end <= x.shape()[a], "slice [", begin, ", ", end,
+               ") of axis ", a, " of ", x.shape().str());
+  std::vector<int64_t> dims = x.shape().dims();
+  dims[a] = end - begin;
+  Tensor out = Tensor::empty(Shape(dims), x.dtype());
+  const AxisView whole = axis_view(x.shape(), a);
+  const AxisView part = axis_view(out.shape(), a);
+  dispatch(x, [&]<class T>() {
+    whole_to_part<T>(whole, part, begin, x.value().data<T>(), out.data<T>(), false);
+  });
+  Var y(out, tape.needs_grad({&x}));
+  if (!y.requires_grad()) return y;
+  Var input = x;
+  tape.record([=]() mutable {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() {
+      part_to_whole<T>(whole, part, begin, y.grad().data<T>(), input.grad_buffer().data<T>(), true);
+    });
+  });
+  return y;
+}
+
+}  // namespace recur

@@ -1,0 +1,117 @@
+#include "core/tensor.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace recur {
+
+Storage::Storage(size_t bytes, Device device)
+    : bytes_(bytes), device_(device), allocator_(&allocator_for(device)) {
+  data_ = allocator_->allocate(bytes);
+}
+
+Storage::~Storage() { allocator_->release(data_, bytes_); }
+
+Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
+  Tensor t;
+  size_t bytes = std::max<size_t>(1, static_cast<size_t>(shape.numel()) * dtype_size(dtype));
+  t.storage_ = std::make_shared<Storage>(bytes, device);
+  t.shape_ = shape;
+  t.dtype_ = dtype;
+  return t;
+}
+
+Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
+  Tensor t = empty(shape, dtype, device);
+  t.zero();
+  return t;
+}
+
+Tensor Tensor::full(const Shape& shape, DType dtype, double value) {
+  Tensor t = empty(shape, dtype);
+  t.fill(value);
+  return t;
+}
+
+void Tensor::check_access(DType requested) const {
+  RECUR_ASSERT(storage_ != nullptr, "access to an undefined tensor");
+  RECUR_ASSERT(requested == dtype_, "tensor is ", dtype_name(dtype_), ", accessed as ",
+               dtype_name(requested));
+  RECUR_ASSERT(storage_->device().is_cpu(), "host access to a ", storage_->device().str(),
+               " tensor");
+}
+
+Tensor Tensor::reshape(const Shape& shape) const {
+  RECUR_ASSERT(shape.numel() == numel(), "reshape ", shape_.str(), " -> ", shape.str());
+  Tensor t = *this;
+  t.shape_ = shape;
+  return t;
+}
+
+Tensor Tensor::slice_rows(int64_t begin, int64_t end) const {
+  RECUR_ASSERT(rank() >= 1 && 0 <= begin && begin <= end && end <= dim(0), "slice_rows [", begin,
+               ", ", end, ") of ", shape_.str());
+  std::vector<int64_t> dims = shape_.dims();
+  int64_t row = numel() / std::max<int64_t>(1, dims[0]);
+  dims[0] = end - begin;
+  return view(begin * row, Shape(dims));
+}
+
+Tensor Tensor::view(int64_t offset, const Shape& shape) const {
+  RECUR_ASSERT(offset >= 0 && offset + shape.numel() <= numel(), "view of ", shape.str(), " at ",
+               offset, " in ", shape_.str());
+  Tensor t = *this;
+  t.offset_ = offset_ + offset;
+  t.shape_ = shape;
+  return t;
+}
+
+Tensor Tensor::clone() const {
+  Tensor t = empty(shape_, dtype_, device());
+  t.copy_from(*this);
+  return t;
+}
+
+void Tensor::copy_from(const Tensor& source) {
+  RECUR_ASSERT(source.numel() == numel(), "copy of ", source.shape().str(), " into ", shape_.str());
+  if (source.dtype() == dtype_) {
+    const char* from = static_cast<const char*>(source.storage_->data()) +
+                       source.offset_ * dtype_size(dtype_);
+    char* to = static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_);
+    std::memmove(to, from, static_cast<size_t>(numel()) * dtype_size(dtype_));
+    return;
+  }
+  RECUR_ASSERT(dtype_ != DType::I32 && source.dtype() != DType::I32, "copy between ",
+               dtype_name(source.dtype()), " and ", dtype_name(dtype_));
+  if (dtype_ == DType::F32) {
+    std::copy_n(source.data<double>(), numel(), data<float>());
+  } else {
+    std::copy_n(source.data<float>(), numel(), data<double>());
+  }
+}
+
+Tensor Tensor::to(DType dtype) const {
+  Tensor t = empty(shape_, dtype, device());
+  t.copy_from(*this);
+  return t;
+}
+
+void Tensor::fill(double value) {
+  switch (dtype_) {
+    case DType::F32: std::fill_n(data<float>(), numel(), static_cast<float>(value)); break;
+    case DType::F64: std::fill_n(data<double>(), numel(), value); break;
+    case DType::I32: std::fill_n(data<int32_t>(), numel(), static_cast<int32_t>(value)); break;
+  }
+}
+
+double Tensor::item(int64_t i) const {
+  RECUR_ASSERT(i >= 0 && i < numel(), "item ", i, " of ", shape_.str());
+  switch (dtype_) {
+    case DType::F32: return data<float>()[i];
+    case DType::F64: return data<double>()[i];
+    case DType::I32: return data<int32_t>()[i];
+  }
+  return 0.0;
+}
+
+}  // namespace recur

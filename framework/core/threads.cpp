@@ -1,0 +1,56 @@
+#include "core/threads.h"
+
+#include <cblas.h>
+#include <sched.h>
+
+#include "core/error.h"
+
+namespace recur {
+
+namespace {
+
+int g_threads = 1;
+
+std::string blas_description() {
+  const char* threading = "sequential";
+  switch (openblas_get_parallel()) {
+    case 1: threading = "pthreads"; break;
+    case 2: threading = "OpenMP"; break;
+    default: break;
+  }
+  std::string config = openblas_get_config();
+  std::string version = config.substr(0, config.find(' ', config.find(' ') + 1));
+  return concat(version, " (", threading, ", ", openblas_get_corename(), ")");
+}
+
+}  // namespace
+
+std::string ThreadSetup::str() const {
+  return concat(threads, " thread", threads == 1 ? "" : "s", " (", cores, " core",
+                cores == 1 ? "" : "s", ", ", local_ranks, " rank", local_ranks == 1 ? "" : "s",
+                " on this node; ", blas, ")");
+}
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
+ThreadSetup configure_threads(int requested, int local_ranks) {
+  RECUR_CHECK(requested >= 0, "thread count must be positive or auto, got ", requested);
+  ThreadSetup setup;
+  setup.cores = available_cores();
+  setup.local_ranks = std::max(1, local_ranks);
+  setup.threads = requested > 0 ? requested : std::max(1, setup.cores / setup.local_ranks);
+  g_threads = setup.threads;
+  omp_set_num_threads(setup.threads);
+  openblas_set_num_threads(setup.threads);
+  setup.blas = blas_description();
+  return setup;
+}
+
+int num_threads() { return g_threads; }
+
+}  // namespace recur

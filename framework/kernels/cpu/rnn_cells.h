@@ -1,0 +1,39 @@
+// Fused gate passes of one recurrent time step for a batch of B rows. The GEMMs around them (input
+// projection of all steps, recurrent projection per step) are done by the caller.
+//
+// LSTM (PyTorch gate order i, f, g, o):
+//   i = s(a_i)  f = s(a_f)  g = tanh(a_g)  o = s(a_o)   c = f * c_prev + i * g   h = o * tanh(c)
+// GRU (PyTorch gate order r, z, n; the reset gate multiplies the recurrent part of n):
+//   r = s(x_r + h_r)  z = s(x_z + h_z)  n = tanh(x_n + r * h_n)   h = (1 - z) * n + z * h_prev
+#pragma once
+
+#include <cstdint>
+
+namespace recur::cpu {
+
+// gates (B, 4H): in, pre-activations; out, activations [i f g o]. Writes c, h (B, H).
+template <class T>
+void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h);
+
+// gates (B, 4H): in, activations saved by the forward pass; out, gradients of the
+// pre-activations. dh (B, H): gradient of h. dc (B, H): in, gradient of c from the later step;
+// out, gradient of c_prev.
+template <class T>
+void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
+                        const T* dh, T* dc);
+
+// x_gates (B, 3H): in, W_ih x + b_ih; out, activations [r z n].
+// h_gates (B, 3H): W_hh h_prev + b_hh (read only). Writes h (B, H).
+template <class T>
+void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
+                      T* h);
+
+// x_gates (B, 3H): in, activations; out, gradients of (W_ih x + b_ih).
+// h_gates (B, 3H): in, W_hh h_prev + b_hh; out, gradients of it.
+// dh (B, H): gradient of h. Writes dh_prev (B, H): the part of the gradient of h_prev that does
+// not pass through W_hh (the caller adds dh_gates W_hh).
+template <class T>
+void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const T* dh, T* dh_prev);
+
+}  // namespace recur::cpu

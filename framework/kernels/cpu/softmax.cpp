@@ -1,0 +1,154 @@
+#include "kernels/cpu/softmax.h"
+
+#include <cmath>
+#include <vector>
+
+#include "core/threads.h"
+#include "kernels/cpu/math.h"
+
+namespace recur::cpu {
+
+namespace {
+
+constexpr int64_t kGrainElements = 1 << 14;
+
+template <class Body>
+void for_rows(int64_t rows, int64_t cols, Body body) {
+  parallel_for(rows, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(1, cols)),
+               [&](int64_t begin, int64_t end) {
+                 for (int64_t r = begin; r < end; ++r) body(r);
+               });
+}
+
+template <class T>
+T row_max(int64_t n, const T* x) {
+  T m = x[0];
+#pragma omp simd reduction(max : m)
+  for (int64_t i = 1; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+// y = exp(x - shift); returns the sum of y (accumulated in double for f64, float for f32).
+template <class T>
+T exp_shifted(int64_t n, const T* x, T shift, T* y) {
+  T s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; ++i) {
+    y[i] = exp_of(x[i] - shift);
+    s += y[i];
+  }
+  return s;
+}
+
+}  // namespace
+
+template <class T>
+void softmax_forward(int64_t rows, int64_t cols, const T* x, T* y) {
+  for_rows(rows, cols, [=](int64_t r) {
+    const T* xr = x + r * cols;
+    T* yr = y + r * cols;
+    T inv = T(1) / exp_shifted(cols, xr, row_max(cols, xr), yr);
+    for (int64_t i = 0; i < cols; ++i) yr[i] *= inv;
+  });
+}
+
+template <class T>
+void softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx) {
+  for_rows(rows, cols, [=](int64_t r) {
+    const T *yr = y + r * cols, *gr = dy + r * cols;
+    T dot = 0;
+#pragma omp simd reduction(+ : dot)
+    for (int64_t i = 0; i < cols; ++i) dot += gr[i] * yr[i];
+    T* dr = dx + r * cols;
+    for (int64_t i = 0; i < cols; ++i) dr[i] += yr[i] * (gr[i] - dot);
+  });
+}
+
+template <class T>
+void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y) {
+  for_rows(rows, cols, [=](int64_t r) {
+    const T* xr = x + r * cols;
+    T* yr = y + r * cols;
+    T m = row_max(cols, xr);
+    T shift = m + std::log(exp_shifted(cols, xr, m, yr));
+    for (int64_t i = 0; i < cols; ++i) yr[i] = xr[i] - shift;
+  });
+}
+
+template <class T>
+void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx) {
+  for_rows(rows, cols, [=](int64_t r) {
+    const T *yr = y + r * cols, *gr = dy + r * cols;
+    T total = 0;
+#pragma omp simd reduction(+ : total)
+    for (int64_t i = 0; i < cols; ++i) total += gr[i];
+    T* dr = dx + r * cols;
+    for (int64_t i = 0; i < cols; ++i) dr[i] += gr[i] - exp_of(yr[i]) * total;
+  });
+}
+
+template <class T>
+CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* logits,
+                                         const int32_t* targets, int32_t ignore_index,
+                                         double smoothing, T* probs) {
+  std::vector<double> row_loss(static_cast<size_t>(rows), 0.0);
+  std::vector<double> row_nll(static_cast<size_t>(rows), 0.0);
+  for_rows(rows, cols, [&](int64_t r) {
+    const T* xr = logits + r * cols;
+    T* pr = probs + r * cols;
+    T m = row_max(cols, xr);
+    T s = exp_shifted(cols, xr, m, pr);
+    T inv = T(1) / s;
+    for (int64_t i = 0; i < cols; ++i) pr[i] *= inv;
+    if (targets[r] == ignore_index) return;
+    double log_z = static_cast<double>(m) + std::log(static_cast<double>(s));
+    double nll = log_z - static_cast<double>(xr[targets[r]]);
+    double loss = (1.0 - smoothing) * nll;
+    if (smoothing > 0.0) {
+      double sum_x = 0.0;
+#pragma omp simd reduction(+ : sum_x)
+      for (int64_t i = 0; i < cols; ++i) sum_x += static_cast<double>(xr[i]);
+      // -(1/V) sum_v log p_v = log Z - mean(x)
+      loss += smoothing * (log_z - sum_x / static_cast<double>(cols));
+    }
+    row_loss[static_cast<size_t>(r)] = loss;
+    row_nll[static_cast<size_t>(r)] = nll;
+  });
+  CrossEntropyTotals totals;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (targets[r] == ignore_index) continue;
+    totals.loss += row_loss[static_cast<size_t>(r)];
+    totals.nll += row_nll[static_cast<size_t>(r)];
+    totals.count += 1;
+  }
+  return totals;
+}
+
+template <class T>
+void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const int32_t* targets,
+                            int32_t ignore_index, double smoothing, T scale, T* dlogits) {
+  T uniform = static_cast<T>(smoothing / static_cast<double>(cols));
+  T on_target = static_cast<T>(1.0 - smoothing);
+  for_rows(rows, cols, [=](int64_t r) {
+    if (targets[r] == ignore_index) return;
+    const T* pr = probs + r * cols;
+    T* dr = dlogits + r * cols;
+    for (int64_t i = 0; i < cols; ++i) dr[i] += scale * (pr[i] - uniform);
+    dr[targets[r]] -= scale * on_target;
+  });
+}
+
+#define RECUR_INSTANTIATE(T)                                                                  \
+  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                           \
+  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                \
+  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                       \
+  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);            \
+  template CrossEntropyTotals cross_entropy_forward<T>(int64_t, int64_t, const T*,            \
+                                                       const int32_t*, int32_t, double, T*);  \
+  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t, \
+                                          double, T, T*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur::cpu

@@ -1,0 +1,37 @@
+// Softmax, log-softmax and the fused log-softmax + cross-entropy over the last dimension of a
+// (rows, cols) matrix.
+#pragma once
+
+#include <cstdint>
+
+namespace recur::cpu {
+
+template <class T>
+void softmax_forward(int64_t rows, int64_t cols, const T* x, T* y);
+// dx += y * (dy - <dy, y>)
+template <class T>
+void softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx);
+template <class T>
+void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y);
+// dx += dy - exp(y) * sum(dy)
+template <class T>
+void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx);
+
+struct CrossEntropyTotals {
+  double loss = 0.0;  // sum over counted rows of the label-smoothed loss
+  double nll = 0.0;   // sum over counted rows of -log p(target), without smoothing
+  int64_t count = 0;  // rows whose target is not ignore_index
+};
+
+// Label smoothing follows PyTorch: the target distribution is (1 - s) one_hot(y) + s / cols.
+// Saves softmax(logits) in `probs` for the backward pass.
+template <class T>
+CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* logits,
+                                         const int32_t* targets, int32_t ignore_index,
+                                         double smoothing, T* probs);
+// dlogits += scale * (probs - target distribution), on rows whose target is not ignore_index.
+template <class T>
+void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const int32_t* targets,
+                            int32_t ignore_index, double smoothing, T scale, T* dlogits);
+
+}  // namespace recur::cpu

@@ -1,0 +1,175 @@
+// Central-difference gradient checks in f64 for every op.
+#include "test_util.h"
+
+namespace recur::test {
+namespace {
+
+using Vars = std::vector<Var>;
+
+TEST(OpsGradcheck, MatmulAllTransposes) {
+  for (bool ta : {false, true}) {
+    for (bool tb : {false, true}) {
+      Var a = random_var(ta ? Shape{4, 3} : Shape{3, 4}, 1);
+      Var b = random_var(tb ? Shape{5, 4} : Shape{4, 5}, 2);
+      expect_gradients_match(
+          [=](Tape& t, const Vars& in) { return Vars{matmul(t, in[0], in[1], ta, tb)}; }, {a, b});
+    }
+  }
+}
+
+TEST(OpsGradcheck, LinearWithAndWithoutBias) {
+  Var x = random_var({2, 3, 4}, 1), w = random_var({5, 4}, 2), b = random_var({5}, 3);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], in[2])}; },
+                         {x, w, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], Var())}; },
+                         {x, w});
+}
+
+TEST(OpsGradcheck, AddMulBiasScale) {
+  Var a = random_var({3, 4}, 1), b = random_var({3, 4}, 2), bias = random_var({4}, 3);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{add(t, in[0], in[1])}; }, {a, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{mul(t, in[0], in[1])}; }, {a, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{add_bias(t, in[0], in[1])}; },
+                         {a, bias});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{scale(t, in[0], -2.5)}; }, {a});
+  // The same input twice: gradients from both uses must add up.
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{mul(t, in[0], in[0])}; }, {a});
+}
+
+TEST(OpsGradcheck, Activations) {
+  Var x = random_var({4, 5}, 4, 2.0);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{sigmoid(t, in[0])}; }, {x});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{tanh(t, in[0])}; }, {x});
+  // ReLU is not differentiable at 0: keep the inputs away from it.
+  Tensor v = random_tensor({4, 5}, 5);
+  for (int64_t i = 0; i < v.numel(); ++i) {
+    double& e = v.data<double>()[i];
+    e += e >= 0 ? 0.1 : -0.1;
+  }
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{relu(t, in[0])}; },
+                         {Var(v, true)});
+}
+
+TEST(OpsGradcheck, SoftmaxAndLogSoftmax) {
+  Var x = random_var({3, 2, 6}, 6, 2.0);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{softmax(t, in[0])}; }, {x});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{log_softmax(t, in[0])}; }, {x});
+}
+
+TEST(OpsGradcheck, CrossEntropyWithPaddingAndSmoothing) {
+  Var logits = random_var({6, 7}, 7, 2.0);
+  Tensor targets = Tensor::from_vector<int32_t>({3, 0, -1, 6, 2, -1}, {6});
+  for (double smoothing : {0.0, 0.1}) {
+    for (double normalizer : {0.0, 10.0}) {
+      CrossEntropyOptions o{-1, smoothing, normalizer};
+      expect_gradients_match(
+          [=](Tape& t, const Vars& in) { return Vars{cross_entropy(t, in[0], targets, o).loss}; },
+          {logits});
+    }
+  }
+}
+
+TEST(OpsGradcheck, EmbeddingWithRepeatedIds) {
+  Var weight = random_var({5, 3}, 8);
+  Tensor ids = Tensor::from_vector<int32_t>({1, 4, 1, 0, 1, 3}, {2, 3});
+  expect_gradients_match([=](Tape& t, const Vars& in) { return Vars{embedding(t, in[0], ids)}; },
+                         {weight});
+}
+
+TEST(OpsGradcheck, Dropout) {
+  Var x = random_var({3, 4, 5}, 9);
+  DropoutSpec spec{0.3, RandomStream(5, RngPurpose::Dropout, 1, 2), 7};
+  expect_gradients_match([=](Tape& t, const Vars& in) { return Vars{dropout(t, in[0], spec)}; },
+                         {x});
+}
+
+TEST(OpsGradcheck, ConcatSliceReshape) {
+  Var a = random_var({2, 3, 4}, 10), b = random_var({2, 2, 4}, 11), c = random_var({2, 3, 2}, 12);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{concat(t, in, 1)}; }, {a, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{concat(t, in, -1)}; }, {a, c});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{concat(t, in, 0)}; },
+                         {a, random_var({1, 3, 4}, 13)});
+  for (int axis : {0, 1, 2}) {
+    expect_gradients_match(
+        [=](Tape& t, const Vars& in) { return Vars{slice(t, in[0], axis, 1, 2)}; }, {a});
+  }
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{reshape(t, in[0], {6, 4})}; },
+                         {a});
+}
+
+TEST(OpsGradcheck, Reductions) {
+  Var x = random_var({3, 5}, 14);
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{sum(t, in[0])}; }, {x});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{mean(t, in[0])}; }, {x});
+}
+
+// Inputs of a recurrent layer with G gates: x, h0, c0, w_ih, w_hh, b_ih, b_hh.
+Vars rnn_inputs(int gates, int64_t steps, int64_t batch, int64_t input, int64_t hidden) {
+  return {random_var({steps, batch, input}, 20),         random_var({batch, hidden}, 21, 0.5),
+          random_var({batch, hidden}, 22, 0.5),          random_var({gates * hidden, input}, 23, 0.5),
+          random_var({gates * hidden, hidden}, 24, 0.5), random_var({gates * hidden}, 25, 0.5),
+          random_var({gates * hidden}, 26, 0.5)};
+}
+
+struct RnnCase {
+  const char* name;
+  bool reverse;
+  bool keep;
+  bool lengths;
+};
+
+class RnnLayerGradcheck : public ::testing::TestWithParam<RnnCase> {
+ protected:
+  RnnLayerOptions options() const {
+    RnnLayerOptions o;
+    o.reverse = GetParam().reverse;
+    // 5 steps, 3 rows: row 1 restarts before steps 2 and 4, row 2 before step 3.
+    if (GetParam().keep) {
+      o.keep = Tensor::from_vector<double>({1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1}, {5, 3});
+    }
+    if (GetParam().lengths) o.lengths = Tensor::from_vector<int32_t>({5, 2, 4}, {3});
+    return o;
+  }
+};
+
+TEST_P(RnnLayerGradcheck, Lstm) {
+  RnnLayerOptions o = options();
+  expect_gradients_match(
+      [=](Tape& t, const Vars& in) {
+        LstmOutputs out = lstm_layer(t, in[0], in[1], in[2], {in[3], in[4], in[5], in[6]}, o);
+        return Vars{out.y, out.h, out.c};
+      },
+      rnn_inputs(4, 5, 3, 4, 3));
+}
+
+TEST_P(RnnLayerGradcheck, Gru) {
+  RnnLayerOptions o = options();
+  Vars in = rnn_inputs(3, 5, 3, 4, 3);
+  in.erase(in.begin() + 2);  // no cell state
+  expect_gradients_match(
+      [=](Tape& t, const Vars& v) {
+        GruOutputs out = gru_layer(t, v[0], v[1], {v[2], v[3], v[4], v[5]}, o);
+        return Vars{out.y, out.h};
+      },
+      in);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, RnnLayerGradcheck,
+                         ::testing::Values(RnnCase{"forward", false, false, false},
+                                           RnnCase{"reverse", true, false, false},
+                                           RnnCase{"keep", false, true, false},
+                                           RnnCase{"reverse_keep", true, true, false},
+                                           RnnCase{"lengths", false, false, true},
+                                           RnnCase{"reverse_lengths", true, false, true}),
+                         [](const auto& test) { return std::string(test.param.name); });
+
+TEST(OpsGradcheck, LstmOnlyFinalStateUsed) {
+  expect_gradients_match(
+      [](Tape& t, const Vars& in) {
+        return Vars{lstm_layer(t, in[0], in[1], in[2], {in[3], in[4], in[5], in[6]}, {}).h};
+      },
+      rnn_inputs(4, 3, 2, 3, 2));
+}
+
+}  // namespace
+}  // namespace recur::test

@@ -1,0 +1,46 @@
+#include "test_util.h"
+
+#include <cmath>
+
+namespace recur::test {
+
+Tensor random_tensor(const Shape& shape, uint64_t tag, double scale, double shift, DType dtype) {
+  RandomStream stream(99, RngPurpose::Test, tag);
+  Tensor t = Tensor::empty(shape, DType::F64);
+  double* p = t.data<double>();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = shift + scale * stream.normal(0, i);
+  return dtype == DType::F64 ? t : t.to(dtype);
+}
+
+Var random_var(const Shape& shape, uint64_t tag, double scale, bool requires_grad) {
+  return Var(random_tensor(shape, tag, scale), requires_grad);
+}
+
+Tensor random_ids(const Shape& shape, uint64_t tag, int32_t limit) {
+  RandomStream stream(99, RngPurpose::Test, tag, 1);
+  Tensor t = Tensor::empty(shape, DType::I32);
+  int32_t* p = t.data<int32_t>();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    p[i] = static_cast<int32_t>(stream.bits(0, i) % static_cast<uint32_t>(limit));
+  }
+  return t;
+}
+
+void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inputs,
+                            const GradCheckOptions& options) {
+  GradCheckResult r = gradcheck(fn, inputs, options);
+  EXPECT_GT(r.checked, 0);
+  EXPECT_TRUE(r.ok) << "max relative error " << r.max_error << " at " << r.worst;
+}
+
+double relative_difference(const Tensor& a, const Tensor& b) {
+  EXPECT_EQ(a.numel(), b.numel());
+  double diff = 0.0, norm = 1e-30;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    diff = std::max(diff, std::fabs(a.item(i) - b.item(i)));
+    norm = std::max(norm, std::fabs(b.item(i)));
+  }
+  return diff / norm;
+}
+
+}  // namespace recur::test

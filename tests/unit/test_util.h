@@ -1,0 +1,25 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "autograd/gradcheck.h"
+#include "autograd/ops.h"
+
+namespace recur::test {
+
+// A tensor of normal(0, scale) + shift values, drawn from the test stream `tag`.
+Tensor random_tensor(const Shape& shape, uint64_t tag, double scale = 1.0, double shift = 0.0,
+                     DType dtype = DType::F64);
+Var random_var(const Shape& shape, uint64_t tag, double scale = 1.0, bool requires_grad = true);
+// i32 ids uniform in [0, limit).
+Tensor random_ids(const Shape& shape, uint64_t tag, int32_t limit);
+
+// Runs gradcheck and reports the worst element on failure.
+void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inputs,
+                            const GradCheckOptions& options = {});
+
+// max |a - b| / max(max |b|, tiny)
+double relative_difference(const Tensor& a, const Tensor& b);
+
+}  // namespace recur::test
