@@ -1,0 +1,55 @@
+// A small RAII layer over the HDF5 C API: files, datasets of tensors and strings, attributes.
+// Every failure becomes an Error naming the file and the object.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace recur {
+
+class H5File {
+ public:
+  // Creates (truncates) a file for writing.
+  static H5File create(const std::string& path);
+  // Opens an existing file read-only; Error if it is missing or not HDF5.
+  static H5File open(const std::string& path);
+
+  H5File(H5File&& other) noexcept;
+  H5File& operator=(H5File&& other) noexcept;
+  ~H5File();
+
+  const std::string& path() const { return path_; }
+
+  // Datasets; intermediate groups are created. Tensors are stored with their shape, chunked, with
+  // the fletcher32 checksum filter: a damaged dataset fails to read instead of reading wrong.
+  void write_tensor(const std::string& name, const Tensor& tensor);
+  void write_string(const std::string& name, const std::string& text);
+  void write_strings(const std::string& name, const std::vector<std::string>& texts);
+  Tensor read_tensor(const std::string& name) const;
+  std::string read_string(const std::string& name) const;
+  std::vector<std::string> read_strings(const std::string& name) const;
+
+  // Attributes on an object ("/" for the file itself).
+  void set_attribute(const std::string& object, const std::string& name, const std::string& value);
+  void set_attribute(const std::string& object, const std::string& name, int64_t value);
+  std::string string_attribute(const std::string& object, const std::string& name) const;
+  int64_t int_attribute(const std::string& object, const std::string& name) const;
+
+  bool exists(const std::string& name) const;
+  // Paths of every dataset under `group`, recursively, sorted.
+  std::vector<std::string> datasets(const std::string& group) const;
+  // Writes everything to disk (H5Fflush).
+  void flush();
+
+ private:
+  H5File(hid_t id, std::string path) : id_(id), path_(std::move(path)) {}
+  hid_t id_ = -1;
+  std::string path_;
+};
+
+}  // namespace recur

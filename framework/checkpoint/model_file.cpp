@@ -1,0 +1,89 @@
+#include "checkpoint/model_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "checkpoint/h5.h"
+
+namespace recur {
+
+namespace {
+constexpr const char* kFormat = "recur-model";
+constexpr int64_t kFormatVersion = 1;
+}  // namespace
+
+void sync_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  RECUR_CHECK(fd >= 0, "cannot open ", path, " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  RECUR_CHECK(rc == 0, "cannot sync ", path);
+}
+
+void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info) {
+  namespace fs = std::filesystem;
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  {
+    H5File file = H5File::create(temporary);
+    file.set_attribute("/", "format", kFormat);
+    file.set_attribute("/", "format_version", kFormatVersion);
+    file.set_attribute("/", "model_type", info.model_type);
+    file.set_attribute("/", "recur_version", info.recur_version);
+    file.set_attribute("/", "step", info.step);
+    for (const auto& p : params.parameters()) {
+      file.write_tensor("/params/" + p->path(), p->var().value().to(DType::F32));
+    }
+    file.write_string("/meta/config", info.config_yaml);
+    file.write_strings("/meta/vocab", info.vocab);
+    file.set_attribute("/meta/vocab", "tokenizer", info.tokenizer);
+    file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(info.lowercase));
+    file.flush();
+  }
+  sync_path(temporary);
+  fs::rename(temporary, path);
+  sync_path(fs::absolute(path).parent_path().string());
+}
+
+ModelFileInfo read_model_file_info(const std::string& path) {
+  H5File file = H5File::open(path);
+  RECUR_CHECK(file.exists("/params") && file.exists("/meta/config"), path,
+              " is not a recur model file (no /params or /meta/config)");
+  RECUR_CHECK(file.string_attribute("/", "format") == kFormat, path, " is not a recur model file");
+  const int64_t version = file.int_attribute("/", "format_version");
+  RECUR_CHECK(version == kFormatVersion, path, " has model-file format version ", version,
+              "; this recur reads version ", kFormatVersion);
+  ModelFileInfo info;
+  info.model_type = file.string_attribute("/", "model_type");
+  info.recur_version = file.string_attribute("/", "recur_version");
+  info.step = file.int_attribute("/", "step");
+  info.config_yaml = file.read_string("/meta/config");
+  info.vocab = file.read_strings("/meta/vocab");
+  info.tokenizer = file.string_attribute("/meta/vocab", "tokenizer");
+  info.lowercase = file.int_attribute("/meta/vocab", "lowercase") != 0;
+  return info;
+}
+
+void load_model_parameters(const std::string& path, ParameterStore& params) {
+  H5File file = H5File::open(path);
+  std::set<std::string> expected;
+  for (const auto& p : params.parameters()) {
+    expected.insert(p->path());
+    const std::string name = "/params/" + p->path();
+    RECUR_CHECK(file.exists(name), path, ": parameter ", p->path(),
+                " is missing (a different model configuration?)");
+    Tensor stored = file.read_tensor(name);
+    RECUR_CHECK(stored.shape() == p->shape(), path, ": parameter ", p->path(), " has shape ",
+                stored.shape().str(), ", the model expects ", p->shape().str());
+    Tensor target = p->var().value();
+    target.copy_from(stored);
+  }
+  for (const std::string& name : file.datasets("/params")) {
+    RECUR_CHECK(expected.count(name), path, ": unexpected parameter ", name,
+                " (a different model configuration?)");
+  }
+}
+
+}  // namespace recur

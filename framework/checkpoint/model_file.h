@@ -1,0 +1,34 @@
+// The trained-model file: one HDF5 file with a dataset per parameter path under /params (PyTorch's
+// layouts, see docs/checkpoint-format.md), plus what is needed to use the model on its own: the
+// resolved config, the vocabulary, the step and recur's version.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nn/parameters.h"
+
+namespace recur {
+
+struct ModelFileInfo {
+  std::string model_type;          // e.g. "lstm_lm"
+  std::string config_yaml;         // the resolved config of the run
+  std::vector<std::string> vocab;  // tokens in id order
+  std::string tokenizer;           // "char" or "word"
+  bool lowercase = false;
+  int64_t step = 0;
+  std::string recur_version;       // version and git hash
+};
+
+// Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see
+// the old file or the new one, never a partial one.
+void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info);
+ModelFileInfo read_model_file_info(const std::string& path);
+// Loads every parameter of `params` from the file; the file must hold exactly these parameters
+// with these shapes (an Error names the first mismatch).
+void load_model_parameters(const std::string& path, ParameterStore& params);
+
+// fsync of a file or directory, so a rename after it is durable.
+void sync_path(const std::string& path);
+
+}  // namespace recur

@@ -1,0 +1,28 @@
+// What a forward pass needs besides its inputs: the tape, whether it trains, and the keys that
+// make its random draws independent of the rank it runs on.
+#pragma once
+
+#include <string_view>
+
+#include "autograd/ops/dropout.h"
+#include "autograd/tape.h"
+
+namespace recur {
+
+struct ForwardContext {
+  Tape& tape;
+  bool training = false;
+  uint64_t seed = 0;
+  int64_t step = 0;          // global optimiser step: dropout differs from step to step
+  int64_t batch_offset = 0;  // global index of this rank's first batch row (stream or example)
+
+  // Dropout of probability p at the named site (p is 0 outside training).
+  DropoutSpec dropout(double p, std::string_view site) const {
+    return {training ? p : 0.0,
+            RandomStream(seed, RngPurpose::Dropout, static_cast<uint64_t>(step),
+                         hash_name(site.data(), site.size())),
+            batch_offset};
+  }
+};
+
+}  // namespace recur

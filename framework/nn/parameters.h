@@ -1,0 +1,81 @@
+// Parameters in one flat buffer.
+//
+// Modules declare their parameters (path, shape, initialiser) while they are built; materialize()
+// then lays them out in declaration order in one flat value buffer and one flat gradient buffer,
+// and gives every Parameter a Var that views its range of both. One buffer makes bucketed
+// all-reduce, checkpoint sharding by ranges and fused optimiser updates simple.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/var.h"
+
+namespace recur {
+
+struct Init {
+  enum class Kind { Zeros, Uniform, Normal };
+  Kind kind = Kind::Zeros;
+  double scale = 0.0;  // bound of Uniform(-scale, scale), or standard deviation of Normal
+
+  static Init zeros() { return {Kind::Zeros, 0.0}; }
+  static Init uniform(double bound) { return {Kind::Uniform, bound}; }
+  static Init normal(double std) { return {Kind::Normal, std}; }
+};
+
+class Parameter {
+ public:
+  Parameter(std::string path, Shape shape, Init init)
+      : path_(std::move(path)), shape_(std::move(shape)), init_(init) {}
+
+  const std::string& path() const { return path_; }
+  const Shape& shape() const { return shape_; }
+  const Init& init() const { return init_; }
+  int64_t offset() const { return offset_; }  // in elements, into the flat buffers
+  int64_t numel() const { return shape_.numel(); }
+  // The Var to use in forward passes (after materialize()).
+  const Var& var() const { return var_; }
+
+ private:
+  friend class ParameterStore;
+  std::string path_;
+  Shape shape_;
+  Init init_;
+  int64_t offset_ = 0;
+  Var var_;
+};
+
+class ParameterStore {
+ public:
+  ParameterStore() = default;
+  ParameterStore(const ParameterStore&) = delete;
+  ParameterStore& operator=(const ParameterStore&) = delete;
+
+  // Declares a parameter; paths are unique ("rnn/layer0/fwd/w_ih"). Only before materialize().
+  Parameter* declare(const std::string& path, const Shape& shape, Init init);
+
+  // Allocates the flat buffers and initialises every parameter from the counter-based RNG keyed
+  // by (seed, its path): the values do not depend on declaration order or on the rank.
+  void materialize(DType dtype, uint64_t seed);
+  bool materialized() const { return values_.defined(); }
+
+  // Flat (N) buffers. Each parameter starts at a multiple of kAlignment elements; the gaps are 0.
+  Tensor& values() { return values_; }
+  Tensor& grads() { return grads_; }
+  int64_t size() const { return size_; }
+  int64_t parameter_count() const;  // elements that belong to parameters (no gaps)
+
+  const std::vector<std::unique_ptr<Parameter>>& parameters() const { return parameters_; }
+  Parameter* find(const std::string& path) const;
+  void zero_grad() { grads_.zero(); }
+
+  static constexpr int64_t kAlignment = 16;
+
+ private:
+  std::vector<std::unique_ptr<Parameter>> parameters_;
+  Tensor values_, grads_;
+  int64_t size_ = 0;
+};
+
+}  // namespace recur

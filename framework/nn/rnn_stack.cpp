@@ -1,0 +1,86 @@
+#include "nn/rnn_stack.h"
+
+#include <cmath>
+
+#include "autograd/ops/elementwise.h"
+#include "autograd/ops/shape.h"
+
+namespace recur {
+
+RnnState RnnState::detached() const {
+  RnnState out;
+  for (const Var& v : h) out.h.push_back(v.detach());
+  for (const Var& v : c) out.c.push_back(v.detach());
+  return out;
+}
+
+RnnStack::RnnStack(ParameterStore& store, const std::string& path, const RnnStackSpec& spec)
+    : path_(path), spec_(spec) {
+  RECUR_ASSERT(spec.layers >= 1 && spec.hidden_size >= 1 && spec.input_size >= 1,
+               "RnnStack: bad sizes");
+  const int64_t gates = spec.cell == CellType::Lstm ? 4 : 3;
+  const int64_t H = spec.hidden_size;
+  // PyTorch's default: every weight and bias Uniform(-1/sqrt(H), 1/sqrt(H)).
+  const Init init = Init::uniform(1.0 / std::sqrt(static_cast<double>(H)));
+  for (int64_t layer = 0; layer < spec.layers; ++layer) {
+    const int64_t in = layer == 0 ? spec.input_size : spec.output_size();
+    for (int64_t dir = 0; dir < spec.directions(); ++dir) {
+      std::string prefix = path + "/layer" + std::to_string(layer) + (dir == 0 ? "/fwd" : "/bwd");
+      parameters_.push_back(store.declare(prefix + "/w_ih", {gates * H, in}, init));
+      parameters_.push_back(store.declare(prefix + "/w_hh", {gates * H, H}, init));
+      parameters_.push_back(store.declare(prefix + "/b_ih", {gates * H}, init));
+      parameters_.push_back(store.declare(prefix + "/b_hh", {gates * H}, init));
+    }
+  }
+}
+
+RnnState RnnStack::zero_state(int64_t batch, DType dtype) const {
+  RnnState s;
+  const int64_t n = spec_.layers * spec_.directions();
+  for (int64_t i = 0; i < n; ++i) {
+    s.h.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
+    if (spec_.cell == CellType::Lstm) s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
+  }
+  return s;
+}
+
+RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x,
+                                   const RnnState& initial, const RnnSequenceInfo& sequence) const {
+  RECUR_ASSERT(!(spec_.bidirectional && sequence.keep.defined()),
+               "state resets (keep masks) need a unidirectional stack");
+  RECUR_ASSERT(x.shape().rank() == 3 && x.shape()[2] == spec_.input_size, "RnnStack ", path_,
+               ": input ", x.shape().str());
+  const RnnState start = initial.empty() ? zero_state(x.shape()[1], x.dtype()) : initial;
+  Output out;
+  Var input = x;
+  for (int64_t layer = 0; layer < spec_.layers; ++layer) {
+    if (layer > 0) {
+      input = dropout(ctx.tape, input,
+                      ctx.dropout(spec_.dropout, path_ + "/layer" + std::to_string(layer) + "/input"));
+    }
+    std::vector<Var> directions;
+    for (int64_t dir = 0; dir < spec_.directions(); ++dir) {
+      const size_t k = static_cast<size_t>(layer * spec_.directions() + dir);
+      const Parameter* const* p = &parameters_[4 * k];
+      RnnWeights w{p[0]->var(), p[1]->var(), p[2]->var(), p[3]->var()};
+      RnnLayerOptions options{dir == 1, sequence.keep, sequence.lengths};
+      if (spec_.cell == CellType::Lstm) {
+        LstmOutputs o = lstm_layer(ctx.tape, input, start.h[k], start.c[k], w, options);
+        directions.push_back(o.y);
+        out.state.h.push_back(o.h);
+        out.state.c.push_back(o.c);
+      } else {
+        GruOutputs o = gru_layer(ctx.tape, input, start.h[k], w, options);
+        directions.push_back(o.y);
+        out.state.h.push_back(o.h);
+      }
+    }
+    Var y = directions.size() == 1 ? directions[0] : concat(ctx.tape, directions, -1);
+    if (spec_.residual && layer > 0) y = add(ctx.tape, y, input);
+    input = y;
+  }
+  out.y = input;
+  return out;
+}
+
+}  // namespace recur

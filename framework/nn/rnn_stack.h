@@ -1,0 +1,66 @@
+// Stacked recurrent layers: LSTM or GRU, unidirectional or bidirectional (directions
+// concatenated), dropout between layers, optional residual connections from the second layer up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "autograd/ops/rnn.h"
+#include "nn/context.h"
+#include "nn/parameters.h"
+
+namespace recur {
+
+enum class CellType { Lstm, Gru };
+
+struct RnnStackSpec {
+  CellType cell = CellType::Lstm;
+  int64_t input_size = 0;
+  int64_t hidden_size = 0;
+  int64_t layers = 1;
+  bool bidirectional = false;
+  double dropout = 0.0;   // on the input of every layer but the first
+  bool residual = false;  // layer l >= 1 adds its input to its output
+
+  int64_t directions() const { return bidirectional ? 2 : 1; }
+  int64_t output_size() const { return hidden_size * directions(); }
+};
+
+// State of a stack, one entry per (layer, direction) at index layer * directions + direction,
+// each (B, H). c is empty for GRUs.
+struct RnnState {
+  std::vector<Var> h, c;
+  bool empty() const { return h.empty(); }
+  // The same values cut from the graph (carried into the next truncated-BPTT window).
+  RnnState detached() const;
+};
+
+// Per-sequence information shared by all layers (see RnnLayerOptions).
+struct RnnSequenceInfo {
+  Tensor keep;     // (T, B) state resets; unidirectional stacks only
+  Tensor lengths;  // (B) i32 padding lengths
+};
+
+class RnnStack {
+ public:
+  RnnStack(ParameterStore& store, const std::string& path, const RnnStackSpec& spec);
+
+  struct Output {
+    Var y;           // (T, B, output_size)
+    RnnState state;  // final state
+  };
+  // x (T, B, input_size). An empty `initial` state means zeros.
+  Output forward(const ForwardContext& ctx, const Var& x, const RnnState& initial,
+                 const RnnSequenceInfo& sequence = {}) const;
+
+  RnnState zero_state(int64_t batch, DType dtype) const;
+  const RnnStackSpec& spec() const { return spec_; }
+
+ private:
+  std::string path_;
+  RnnStackSpec spec_;
+  // w_ih, w_hh, b_ih, b_hh of each (layer, direction), in state order.
+  std::vector<Parameter*> parameters_;
+};
+
+}  // namespace recur

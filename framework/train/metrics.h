@@ -1,0 +1,42 @@
+// Progress output: the console line every N steps and the same figures as JSON lines in the run
+// directory (metrics.jsonl), one object per line.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace recur {
+
+class JsonLine {
+ public:
+  JsonLine& add(const std::string& key, double value);
+  JsonLine& add(const std::string& key, int64_t value);
+  JsonLine& add(const std::string& key, const std::string& value);
+  std::string str() const { return "{" + body_ + "}"; }
+
+ private:
+  void key(const std::string& k);
+  std::string body_;
+};
+
+class MetricsFile {
+ public:
+  MetricsFile() = default;
+  explicit MetricsFile(const std::string& path);  // appends; Error if it cannot be opened
+  MetricsFile(const MetricsFile&) = delete;
+  MetricsFile& operator=(const MetricsFile&) = delete;
+  ~MetricsFile();
+  void write(const JsonLine& line);
+
+ private:
+  std::FILE* file_ = nullptr;
+};
+
+// "1h02m", "3m05s", "12s"
+std::string format_duration(double seconds);
+// "12.3k"
+std::string format_rate(double per_second);
+
+}  // namespace recur

@@ -1,0 +1,89 @@
+#include "train/train_config.h"
+
+namespace recur {
+
+void TrainingConfig::describe(ConfigVisitor& v) {
+  v.field("seed", seed, "seed of every random draw (initialisation, dropout, data order)",
+          Bounds::non_negative());
+  v.count_or_auto("threads", threads,
+                  "threads per process; auto = cores of the node / processes on the node");
+  v.field("batch_size", batch_size,
+          "global batch: parallel streams for a language model, summed over all ranks",
+          Bounds::at_least(1));
+  v.field("bptt", bptt, "truncated-BPTT window length in steps", Bounds::at_least(1));
+  v.field("variable_bptt", variable_bptt,
+          "vary the window length as AWD-LSTM (bptt, or bptt/2 with p=0.05, plus N(0, 5) steps), "
+          "scaling the learning rate by length/bptt");
+  v.field("max_steps", max_steps, "stop after this many optimiser steps (0: no limit)",
+          Bounds::non_negative());
+  v.field("max_epochs", max_epochs, "stop after this many passes over the training data (0: no limit)",
+          Bounds::non_negative());
+  v.field("max_minutes", max_minutes, "stop after this much wall-clock time (0: no limit)",
+          Bounds::non_negative());
+  v.field("clip_norm", clip_norm, "clip the global gradient norm to this (0: no clipping)",
+          Bounds::non_negative());
+}
+
+void OptimizerConfig::describe(ConfigVisitor& v) {
+  v.choice("type", type,
+           {{"sgd", OptimizerType::Sgd}, {"adam", OptimizerType::Adam}, {"adamw", OptimizerType::AdamW}},
+           "optimiser");
+  v.field("lr", lr, "peak learning rate", Bounds::positive());
+  v.field("momentum", momentum, "sgd: momentum", Bounds::closed(0, 1));
+  v.field("nesterov", nesterov, "sgd: Nesterov momentum");
+  v.field("betas", betas, "adam, adamw: [beta1, beta2]", Bounds::probability());
+  v.field("eps", eps, "adam, adamw: denominator epsilon", Bounds::positive());
+  v.field("weight_decay", weight_decay,
+          "L2 penalty (sgd, adam) or decoupled weight decay (adamw)", Bounds::non_negative());
+}
+
+void OptimizerConfig::check(ConfigChecker& c) const {
+  c.require(betas.size() == 2, "optimizer.betas", "needs exactly two values [beta1, beta2]");
+  c.require(type == OptimizerType::Sgd || momentum == 0.0, "optimizer.momentum",
+            "applies to type sgd only");
+  c.require(type == OptimizerType::Sgd || !nesterov, "optimizer.nesterov",
+            "applies to type sgd only");
+  c.require(!nesterov || momentum > 0.0, "optimizer.nesterov", "needs optimizer.momentum > 0");
+}
+
+void ScheduleConfig::describe(ConfigVisitor& v) {
+  v.choice("type", type,
+           {{"constant", ScheduleType::Constant},
+            {"step", ScheduleType::StepDecay},
+            {"plateau", ScheduleType::Plateau},
+            {"inverse_sqrt", ScheduleType::InverseSqrt},
+            {"cosine", ScheduleType::Cosine}},
+           "constant; step: x decay_factor every decay_steps; plateau: x decay_factor when "
+           "validation loss stops improving; inverse_sqrt: lr * sqrt(warmup/step) after warm-up; "
+           "cosine: down to min_lr at training.max_steps");
+  v.field("warmup_steps", warmup_steps, "linear warm-up over this many steps (all types)",
+          Bounds::non_negative());
+  v.field("decay_factor", decay_factor, "step, plateau: multiply the learning rate by this",
+          Bounds{0.0, 1.0, true, false});
+  v.field("decay_steps", decay_steps, "step: decay every this many steps", Bounds::at_least(1));
+  v.field("patience", patience, "plateau: validations without improvement before decaying",
+          Bounds::non_negative());
+  v.field("min_lr", min_lr, "plateau: lowest learning rate; cosine: final learning rate",
+          Bounds::non_negative());
+}
+
+ScheduleSpec ScheduleConfig::spec(double lr, int64_t max_steps) const {
+  return {type, lr, warmup_steps, decay_factor, decay_steps, patience, min_lr, max_steps};
+}
+
+void ValidationConfig::describe(ConfigVisitor& v) {
+  v.field("every_steps", every_steps, "validate every this many steps (0: only at the end)",
+          Bounds::non_negative());
+  v.field("batch_size", batch_size, "parallel streams for stateful evaluation", Bounds::at_least(1));
+  v.field("bptt", bptt, "evaluation window length (0: training.bptt)", Bounds::non_negative());
+  v.field("patience", patience,
+          "stop early after this many validations without improvement (0: never)",
+          Bounds::non_negative());
+}
+
+void LoggingConfig::describe(ConfigVisitor& v) {
+  v.field("every_steps", every_steps, "print a progress line every this many steps",
+          Bounds::at_least(1));
+}
+
+}  // namespace recur

@@ -1,0 +1,71 @@
+// The training loop: steps of a TrainingTask with gradient reduction, clipping, the optimiser and
+// its learning-rate schedule; progress lines and JSON metrics; validation with best-model saving
+// and early stopping; stopping on a step, epoch or time budget; NaN/Inf detection.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "dist/communicator.h"
+#include "optim/optimizer.h"
+#include "optim/schedule.h"
+#include "train/metrics.h"
+#include "train/task.h"
+
+namespace recur {
+
+struct TrainerOptions {
+  int64_t max_steps = 0;     // 0: no limit (another limit must be set)
+  double max_epochs = 0;     // 0: no limit
+  double max_minutes = 0;    // 0: no limit
+  double clip_norm = 0;      // 0: no clipping
+  int64_t log_every = 50;
+  int64_t validate_every = 0;  // 0: only at the end
+  int64_t patience = 0;        // early stopping (validations); 0: off
+  bool show_bpc = true;        // show bits per character in progress lines
+};
+
+enum class StopReason { MaxSteps, MaxEpochs, TimeBudget, EarlyStopping };
+const char* stop_reason_text(StopReason reason);
+
+struct TrainResult {
+  int64_t steps = 0;
+  StopReason reason = StopReason::MaxSteps;
+  double seconds = 0;
+  LossTotals last_train;        // totals of the last logging interval
+  LossTotals last_validation;   // tokens == 0 when there was none
+  LossTotals best_validation;
+  int64_t best_step = 0;
+};
+
+class Trainer {
+ public:
+  // Called with "best" when validation improves and "final" at the end, with the step.
+  using SaveHook = std::function<void(const std::string& which, int64_t step)>;
+
+  Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimizer, LrSchedule& schedule,
+          Communicator& comm, const TrainerOptions& options, MetricsFile& metrics, SaveHook save);
+
+  TrainResult run();
+
+ private:
+  struct Interval;  // totals since the last progress line
+
+  double run_step(int64_t step, LossTotals& totals);
+  void log_progress(int64_t step, double lr, double grad_norm, Interval& interval, double elapsed);
+  // Returns true when training should stop early.
+  bool validate(int64_t step, TrainResult& result);
+  double progress(int64_t step, double elapsed) const;
+
+  TrainingTask& task_;
+  ParameterStore& params_;
+  Optimizer& optimizer_;
+  LrSchedule& schedule_;
+  Communicator& comm_;
+  TrainerOptions options_;
+  MetricsFile& metrics_;
+  SaveHook save_;
+  int64_t validations_without_improvement_ = 0;
+};
+
+}  // namespace recur

@@ -1,0 +1,15 @@
+// Subcommands of `recur`. Each adds itself to the app; its callback runs the command and throws
+// recur::Error on bad input (main prints the message and exits 1).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace recur::cli {
+
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_sample_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_config_command(CLI::App& app);
+
+}  // namespace recur::cli

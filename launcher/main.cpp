@@ -1,0 +1,30 @@
+// recur: train, evaluate and sample sequence models.
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "core/error.h"
+#include "lstm_lm/lm_model_file.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("recur: data-parallel training of recurrent and attention sequence models");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", recur::recur_version_text());
+  recur::cli::add_train_command(app);
+  recur::cli::add_eval_command(app);
+  recur::cli::add_sample_command(app);
+  recur::cli::add_bench_command(app);
+  recur::cli::add_config_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const recur::Error& e) {
+    std::fprintf(stderr, "recur: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "recur: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,39 @@
+// An experiment: the whole YAML config of a run, read into typed structs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/reader.h"
+#include "lstm_lm/lstm_lm_config.h"
+#include "train/train_config.h"
+
+namespace recur {
+
+enum class ModelType { LstmLm };
+
+struct ExperimentConfig {
+  ModelType model_type = ModelType::LstmLm;
+  LstmLmConfig lstm_lm;
+  LmDataConfig data;
+  TrainingConfig training;
+  OptimizerConfig optimizer;
+  ScheduleConfig schedule;
+  ValidationConfig validation;
+  LoggingConfig logging;
+  std::string run_dir;  // default: runs/<name of the config file>
+
+  void describe(ConfigVisitor& v);
+  void check(ConfigChecker& c) const;
+
+  // Reads and validates a config (Error with file:line or --set on any problem).
+  static ExperimentConfig load(const ConfigInput& input);
+  // The resolved config as YAML, every key included.
+  std::string to_yaml();
+  // docs/config.md
+  static std::string reference_markdown();
+};
+
+const char* model_type_name(ModelType type);
+
+}  // namespace recur

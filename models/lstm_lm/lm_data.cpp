@@ -1,0 +1,38 @@
+#include "lstm_lm/lm_data.h"
+
+#include "core/log.h"
+
+namespace recur {
+
+TokenSequence encode_file(const std::string& path, const Vocab& vocab) {
+  TokenSequence seq = TokenSequence::encode(TextCorpus::read(path), vocab);
+  const double unknown = static_cast<double>(seq.unknown) / static_cast<double>(seq.size());
+  RECUR_CHECK(unknown <= 0.5, "the vocabulary does not match ", path, ": ", seq.unknown, " of ",
+              seq.size(), " tokens (", static_cast<int>(unknown * 100), "%) are not in it (",
+              tokenizer_name(vocab.tokenizer()), " tokenizer, ", vocab.size(), " entries)");
+  return seq;
+}
+
+LmData LmData::load(const LmDataConfig& config) {
+  LmData data;
+  TextCorpus train = TextCorpus::read(config.train);
+  if (config.vocab.empty()) {
+    data.vocab = Vocab::build(count_tokens(train, config.tokenizer, config.lowercase),
+                              {config.min_frequency, config.max_vocab}, config.tokenizer,
+                              config.lowercase);
+  } else {
+    data.vocab = Vocab::load(config.vocab);
+    RECUR_CHECK(data.vocab.tokenizer() == config.tokenizer, "data.vocab: ", config.vocab,
+                " was built with the ", tokenizer_name(data.vocab.tokenizer()),
+                " tokenizer, but data.tokenizer is ", tokenizer_name(config.tokenizer));
+  }
+  data.train = encode_file(config.train, data.vocab);
+  if (!config.valid.empty()) data.valid = encode_file(config.valid, data.vocab);
+  if (!config.test.empty()) data.test = encode_file(config.test, data.vocab);
+  log::info("data: vocabulary ", data.vocab.size(), " (", tokenizer_name(config.tokenizer),
+            "), train ", data.train.size(), " tokens in ", train.documents.size(),
+            " documents, valid ", data.valid.size(), ", test ", data.test.size());
+  return data;
+}
+
+}  // namespace recur

@@ -1,0 +1,31 @@
+// Saving and loading a language model with everything needed to use it: config and vocabulary.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "checkpoint/model_file.h"
+#include "data/vocab.h"
+#include "experiment.h"
+#include "lstm_lm/lstm_lm.h"
+
+namespace recur {
+
+struct LoadedLm {
+  ExperimentConfig config;
+  Vocab vocab;
+  ParameterStore store;
+  std::unique_ptr<LstmLm> model;
+  ModelFileInfo info;
+};
+
+// A model file, or a run directory (its model.best.h5 if there is one, else model.h5).
+std::string resolve_model_path(const std::string& path);
+std::unique_ptr<LoadedLm> load_lm(const std::string& path);
+void save_lm(const std::string& path, ExperimentConfig& config, const Vocab& vocab,
+             ParameterStore& store, int64_t step);
+
+// recur's version and git hash, as written into run directories and model files.
+std::string recur_version_text();
+
+}  // namespace recur

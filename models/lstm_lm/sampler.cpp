@@ -1,0 +1,71 @@
+#include "lstm_lm/sampler.h"
+
+#include <cmath>
+
+namespace recur {
+
+namespace {
+
+// Draws an id from softmax(logits / temperature) with the uniform number u.
+template <class T>
+int32_t draw(const T* logits, int64_t vocab, double temperature, double u) {
+  std::vector<double> p(static_cast<size_t>(vocab));
+  double max = -INFINITY;
+  for (int64_t i = 0; i < vocab; ++i) max = std::max(max, static_cast<double>(logits[i]));
+  double total = 0.0;
+  for (int64_t i = 0; i < vocab; ++i) {
+    // Special tokens other than <eos> are never generated.
+    const bool allowed = i == Vocab::kEos || i >= 4;
+    p[static_cast<size_t>(i)] = allowed ? std::exp((static_cast<double>(logits[i]) - max) / temperature) : 0.0;
+    total += p[static_cast<size_t>(i)];
+  }
+  double target = u * total;
+  for (int64_t i = 0; i < vocab; ++i) {
+    target -= p[static_cast<size_t>(i)];
+    if (target < 0) return static_cast<int32_t>(i);
+  }
+  return Vocab::kEos;
+}
+
+}  // namespace
+
+std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
+                        const SampleOptions& options) {
+  RECUR_CHECK(options.temperature > 0, "temperature must be positive, got ", options.temperature);
+  std::vector<int32_t> context = {Vocab::kBos};
+  std::vector<std::string> line;
+  for (const Token& t : tokenize(vocab.tokenizer(), options.prime, vocab.lowercase())) {
+    context.push_back(vocab.id(t.text));
+    line.push_back(t.text);
+  }
+  RnnState state = model.zero_state(1, dtype);
+  RandomStream stream(options.seed, RngPurpose::Sampling);
+  std::string text;
+  auto end_line = [&] {
+    text += detokenize(vocab.tokenizer(), line);
+    line.clear();
+  };
+  for (int64_t i = 0; i < options.tokens; ++i) {
+    const auto steps = static_cast<int64_t>(context.size());
+    Tape tape(false);
+    ForwardContext ctx{tape, false, 0, 0, 0};
+    LstmLm::Output out = model.forward(ctx, Tensor::from_vector(context, {steps, 1}), state, Tensor());
+    state = out.state;
+    const int64_t v = vocab.size();
+    const int32_t next = dispatch_float(dtype, [&]<class T>() {
+      return draw(out.logits.value().data<T>() + (steps - 1) * v, v, options.temperature,
+                  stream.uniform_f64(0, static_cast<uint64_t>(i)));
+    });
+    if (next == Vocab::kEos) {
+      end_line();
+      text += '\n';
+    } else {
+      line.push_back(vocab.token(next));
+    }
+    context = {next};
+  }
+  end_line();
+  return text;
+}
+
+}  // namespace recur

@@ -1,0 +1,23 @@
+// Text generation from a trained language model.
+#pragma once
+
+#include <string>
+
+#include "data/vocab.h"
+#include "lstm_lm/lstm_lm.h"
+
+namespace recur {
+
+struct SampleOptions {
+  int64_t tokens = 500;       // tokens to generate
+  double temperature = 1.0;   // < 1: more conservative, > 1: more varied
+  std::string prime;          // text the model reads first; the sample starts with it
+  uint64_t seed = 1;
+};
+
+// Starts a document (<bos>), reads the prime, then draws tokens one by one from
+// softmax(logits / temperature). <eos> is a line break; other special tokens are never drawn.
+std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
+                        const SampleOptions& options);
+
+}  // namespace recur
