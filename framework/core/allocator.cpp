@@ -16,7 +16,7 @@ size_t CachingHostAllocator::rounded_size(size_t bytes) {
   if (bytes <= kAlignment) return kAlignment;
   size_t pow2 = std::bit_ceil(bytes);
   if (bytes <= kSmallLimit) return pow2;
-  size_t step = pow2 / 8;
+  size_t step = pow2 / 16;
   return (bytes + step - 1) / step * step;
 }
 

@@ -37,7 +37,7 @@ class CachingHostAllocator final : public Allocator {
   Stats stats() const;
 
   // Block size a request of `bytes` is served with: small requests round to a power of two,
-  // larger ones to an eighth of their power of two, so waste stays under 12.5%.
+  // larger ones to a sixteenth of their power of two, so waste stays under 12.5%.
   static size_t rounded_size(size_t bytes);
 
  private:

@@ -21,9 +21,11 @@ double LrSchedule::lr(int64_t step) const {
       if (s > warmup) factor *= std::sqrt(std::max(warmup, 1.0) / s);
       break;
     case ScheduleType::Cosine: {
-      if (s <= warmup) break;
-      const double span = std::max(1.0, static_cast<double>(spec_.total_steps) - warmup);
-      const double progress = std::min(1.0, (s - warmup) / span);
+      // Full lr at the first update after warm-up, min_lr at update total_steps.
+      const double first = std::max(warmup, 1.0);
+      if (s <= first) break;
+      const double span = std::max(1.0, static_cast<double>(spec_.total_steps) - first);
+      const double progress = std::min(1.0, (s - first) / span);
       const double cosine = 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
       return spec_.min_lr + (spec_.lr - spec_.min_lr) * cosine;
     }

@@ -1,0 +1,46 @@
+// Benchmarks behind `recur bench`: each reports throughput, achieved FLOP/s against the GEMM peak
+// measured in the same process, and (with --torch-ref) the ratio against PyTorch doing the same
+// work, run side by side in alternating rounds and compared by medians.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace recur::bench {
+
+struct Measurement {
+  double tokens_per_s = 0;
+  double ms_per_step = 0;
+};
+
+// float32 C = A B with n x n matrices through OpenBLAS; GFLOP/s of each repeat.
+std::vector<double> gemm_gflops(int64_t n, int repeats);
+
+// The language-model workload of torch_ref.py: 2 x 512 LSTM, embeddings 512, vocabulary 10k,
+// batch 32, bptt 35, SGD with clipping 0.25, state carried across windows. One measurement per
+// round of `steps` steps (after `warmup` steps).
+class LmWorkload {
+ public:
+  LmWorkload();
+  ~LmWorkload();
+  Measurement round(int steps);
+  int64_t tokens_per_step() const;
+  double flops_per_token() const;  // forward + backward, matrix products only
+
+ private:
+  struct State;
+  State* state_;
+};
+
+struct TorchResult {
+  double tokens_per_s = 0;  // 0 when the workload did not run
+  double gemm_gflops = 0;
+};
+
+// Runs `python torch_ref.py --threads t --steps s <workloads>` and parses its JSON lines.
+TorchResult run_torch_reference(const std::string& python, const std::string& script, int threads,
+                                int steps, const std::vector<std::string>& workloads);
+
+double median(std::vector<double> values);
+
+}  // namespace recur::bench

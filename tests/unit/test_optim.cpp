@@ -1,0 +1,113 @@
+// Optimisers, clipping and learning-rate schedules against hand-computed values.
+#include <cmath>
+
+#include "nn/parameters.h"
+#include "optim/optimizer.h"
+#include "optim/schedule.h"
+#include "test_util.h"
+
+namespace recur::test {
+namespace {
+
+// One parameter of two elements with the given values and gradients.
+struct OneParameter {
+  ParameterStore store;
+  Parameter* p;
+  OneParameter(std::vector<double> value, std::vector<double> grad) {
+    p = store.declare("p", {2}, Init::zeros());
+    store.materialize(DType::F64, 0);
+    for (int i = 0; i < 2; ++i) {
+      store.values().data<double>()[i] = value[static_cast<size_t>(i)];
+      store.grads().data<double>()[i] = grad[static_cast<size_t>(i)];
+    }
+  }
+  double value(int i) { return store.values().data<double>()[i]; }
+};
+
+TEST(Sgd, MomentumAndWeightDecayFollowPyTorch) {
+  OneParameter w({1.0, -2.0}, {0.5, 0.25});
+  Sgd sgd(w.store, {0.9, 0.1, false});
+  sgd.step(0.1);  // d = g + 0.1 p = (0.6, 0.05); buf = d; p -= 0.1 d
+  EXPECT_NEAR(w.value(0), 1.0 - 0.06, 1e-15);
+  EXPECT_NEAR(w.value(1), -2.0 - 0.005, 1e-15);
+  sgd.step(0.1);  // d = g + 0.1 p; buf = 0.9 buf + d
+  const double d0 = 0.5 + 0.1 * 0.94, buf0 = 0.9 * 0.6 + d0;
+  EXPECT_NEAR(w.value(0), 0.94 - 0.1 * buf0, 1e-15);
+
+  OneParameter n({1.0, 1.0}, {1.0, 1.0});
+  Sgd nesterov(n.store, {0.5, 0.0, true});
+  nesterov.step(1.0);  // buf = 1; p -= g + 0.5 buf = 1.5
+  EXPECT_NEAR(n.value(0), -0.5, 1e-15);
+}
+
+TEST(Adam, BiasCorrectedUpdates) {
+  OneParameter w({1.0, -1.0}, {0.1, -0.2});
+  Adam adam(w.store, {0.9, 0.999, 1e-8, 0.0, false});
+  adam.step(0.01);
+  // First step: m_hat = g, v_hat = g^2, update = lr * g / (|g| + eps).
+  EXPECT_NEAR(w.value(0), 1.0 - 0.01 * 0.1 / (0.1 + 1e-8), 1e-12);
+  EXPECT_NEAR(w.value(1), -1.0 + 0.01 * 0.2 / (0.2 + 1e-8), 1e-12);
+  adam.step(0.01);
+  const double m = 0.9 * 0.01 + 0.01, v = 0.999 * 0.00001 + 0.00001;
+  const double m_hat = m / (1 - 0.81), v_hat = v / (1 - 0.999 * 0.999);
+  EXPECT_NEAR(w.value(0), 1.0 - 0.01 * 0.1 / (0.1 + 1e-8) - 0.01 * m_hat / (std::sqrt(v_hat) + 1e-8),
+              1e-12);
+}
+
+TEST(Adam, DecoupledWeightDecayShrinksTheParameter) {
+  OneParameter w({2.0, 2.0}, {0.0, 0.0});
+  Adam adamw(w.store, {0.9, 0.999, 1e-8, 0.1, true});
+  adamw.step(0.5);
+  EXPECT_NEAR(w.value(0), 2.0 * (1.0 - 0.05), 1e-12);
+}
+
+TEST(ClipGradNorm, ScalesOnlyAboveTheLimit) {
+  OneParameter w({0.0, 0.0}, {3.0, 4.0});
+  EXPECT_NEAR(clip_grad_norm(w.store, 10.0), 5.0, 1e-12);
+  EXPECT_NEAR(w.store.grads().data<double>()[0], 3.0, 1e-12);
+  EXPECT_NEAR(clip_grad_norm(w.store, 1.0), 5.0, 1e-12);
+  EXPECT_NEAR(w.store.grads().data<double>()[1], 4.0 / (5.0 + 1e-6), 1e-12);
+}
+
+TEST(LrSchedule, Shapes) {
+  LrSchedule constant({ScheduleType::Constant, 1.0, 4});
+  EXPECT_DOUBLE_EQ(constant.lr(1), 0.25);
+  EXPECT_DOUBLE_EQ(constant.lr(4), 1.0);
+  EXPECT_DOUBLE_EQ(constant.lr(100), 1.0);
+
+  LrSchedule step({ScheduleType::StepDecay, 1.0, 0, 0.5, 10});
+  EXPECT_DOUBLE_EQ(step.lr(10), 1.0);
+  EXPECT_DOUBLE_EQ(step.lr(11), 0.5);
+  EXPECT_DOUBLE_EQ(step.lr(25), 0.25);
+
+  LrSchedule isqrt({ScheduleType::InverseSqrt, 1.0, 100});
+  EXPECT_DOUBLE_EQ(isqrt.lr(50), 0.5);
+  EXPECT_DOUBLE_EQ(isqrt.lr(100), 1.0);
+  EXPECT_DOUBLE_EQ(isqrt.lr(400), 0.5);
+
+  LrSchedule cosine({ScheduleType::Cosine, 1.0, 0, 0.5, 1, 0, 0.1, 101});
+  EXPECT_DOUBLE_EQ(cosine.lr(1), 1.0);
+  EXPECT_NEAR(cosine.lr(51), 0.55, 1e-12);
+  EXPECT_NEAR(cosine.lr(101), 0.1, 1e-12);
+  EXPECT_NEAR(cosine.lr(200), 0.1, 1e-12);
+  LrSchedule warm_cosine({ScheduleType::Cosine, 1.0, 10, 0.5, 1, 0, 0.0, 20});
+  EXPECT_DOUBLE_EQ(warm_cosine.lr(5), 0.5);
+  EXPECT_DOUBLE_EQ(warm_cosine.lr(10), 1.0);
+  EXPECT_NEAR(warm_cosine.lr(15), 0.5, 1e-12);
+}
+
+TEST(LrSchedule, PlateauDecaysAfterPatienceRunsOut) {
+  LrSchedule plateau({ScheduleType::Plateau, 1.0, 0, 0.5, 1, 1, 0.2, 0});
+  plateau.on_validation(3.0);
+  plateau.on_validation(2.0);  // better
+  EXPECT_DOUBLE_EQ(plateau.lr(10), 1.0);
+  plateau.on_validation(2.5);  // 1 bad: within patience
+  EXPECT_DOUBLE_EQ(plateau.lr(10), 1.0);
+  plateau.on_validation(2.1);  // 2 bad: decay
+  EXPECT_DOUBLE_EQ(plateau.lr(10), 0.5);
+  for (int i = 0; i < 10; ++i) plateau.on_validation(9.0);
+  EXPECT_DOUBLE_EQ(plateau.lr(10), 0.2);  // min_lr
+}
+
+}  // namespace
+}  // namespace recur::test
