@@ -54,7 +54,7 @@ Splits: valid = ${VALID_BOOKS//,/, }
         train = the other 56 books
 
 Missing packages (${PACKAGES[*]}) are installed with apt-get when running as
-root.  Takes about 30 seconds.
+root.  Takes about 20 seconds.
 EOF
 }
 
@@ -77,6 +77,9 @@ while (($# > 0)); do
   esac
 done
 [[ -n $OUT_DIR ]] || die "--out must not be empty"
+if [[ -n $SAMPLE_DIR && $(realpath -m -- "$SAMPLE_DIR") == "$(realpath -m -- "$OUT_DIR")" ]]; then
+  die "--sample and --out must be different directories"
+fi
 
 # --- dependencies ------------------------------------------------------------
 
