@@ -53,8 +53,10 @@ Splits: valid = ${VALID_BOOKS//,/, }
         test  = ${TEST_BOOKS//,/, }
         train = the other 56 books
 
-Missing packages (${PACKAGES[*]}) are installed with apt-get when running as
-root.  Takes about 20 seconds.
+Needs the Debian packages
+  ${PACKAGES[*]}
+which are installed with apt-get if missing (as root only; otherwise the
+script names them and stops).  Takes about 20 seconds.
 EOF
 }
 
