@@ -8,7 +8,7 @@ readonly SCRIPT_DIR
 readonly PROG=${0##*/}
 
 # Debian packages the script needs (installed with apt-get when missing).
-readonly PACKAGES=(diatheke sword-text-kjv sword-text-web sword-text-sparv bible-kjv-text)
+readonly PACKAGES=(diatheke sword-text-kjv sword-text-web sword-text-sparv)
 # Translation key -> SWORD module names to try, newest first.
 readonly TRANSLATIONS=(kjv web sparv)
 declare -A MODULE_CANDIDATES=(

@@ -25,13 +25,13 @@ double projected(const GradFunction& fn, const std::vector<Var>& inputs,
                  const std::vector<Tensor>& projections) {
   Tape tape(false);
   std::vector<Var> outputs = fn(tape, inputs);
-  double total = 0.0;
+  long double total = 0.0;  // extra precision: the difference of two such sums is taken
   for (size_t k = 0; k < outputs.size(); ++k) {
     const double* o = outputs[k].value().data<double>();
     const double* r = projections[k].data<double>();
-    for (int64_t i = 0; i < projections[k].numel(); ++i) total += o[i] * r[i];
+    for (int64_t i = 0; i < projections[k].numel(); ++i) total += static_cast<long double>(o[i]) * r[i];
   }
-  return total;
+  return static_cast<double>(total);
 }
 
 }  // namespace

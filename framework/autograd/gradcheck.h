@@ -17,7 +17,7 @@ namespace recur {
 using GradFunction = std::function<std::vector<Var>(Tape&, const std::vector<Var>&)>;
 
 struct GradCheckOptions {
-  double eps = 1e-6;
+  double eps = 1e-5;
   double tolerance = 1e-6;
   double floor = 1e-3;
   uint64_t seed = 1234;

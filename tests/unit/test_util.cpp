@@ -1,6 +1,7 @@
 #include "test_util.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace recur::test {
 
@@ -29,6 +30,8 @@ Tensor random_ids(const Shape& shape, uint64_t tag, int32_t limit) {
 void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inputs,
                             const GradCheckOptions& options) {
   GradCheckResult r = gradcheck(fn, inputs, options);
+  std::printf("gradcheck: %lld elements, max relative error %.2e\n", static_cast<long long>(r.checked),
+              r.max_error);
   EXPECT_GT(r.checked, 0);
   EXPECT_TRUE(r.ok) << "max relative error " << r.max_error << " at " << r.worst;
 }
