@@ -75,15 +75,22 @@ LmWorkload::LmWorkload() : state_(new State) {
   // Random ids as torch_ref.py: one fixed window of bptt + 1 steps, inputs and shifted targets.
   RandomStream stream(0, RngPurpose::Test);
   std::vector<int32_t> ids(static_cast<size_t>((kBptt + 1) * kBatch));
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(stream.bits(0, i) % kVocab);
-  state_->inputs = Tensor::from_vector(std::vector<int32_t>(ids.begin(), ids.end() - kBatch), {kBptt, kBatch});
-  state_->targets = Tensor::from_vector(std::vector<int32_t>(ids.begin() + kBatch, ids.end()), {kBptt, kBatch});
+  for (size_t i = 0; i < ids.size(); ++i)
+    ids[i] = static_cast<int32_t>(stream.bits(0, i) % kVocab);
+  state_->inputs =
+      Tensor::from_vector(std::vector<int32_t>(ids.begin(), ids.end() - kBatch), {kBptt, kBatch});
+  state_->targets =
+      Tensor::from_vector(std::vector<int32_t>(ids.begin() + kBatch, ids.end()), {kBptt, kBatch});
   state_->state = state_->model->zero_state(kBatch, DType::F32);
 }
 
-LmWorkload::~LmWorkload() { delete state_; }
+LmWorkload::~LmWorkload() {
+  delete state_;
+}
 
-int64_t LmWorkload::tokens_per_step() const { return kBatch * kBptt; }
+int64_t LmWorkload::tokens_per_step() const {
+  return kBatch * kBptt;
+}
 
 double LmWorkload::flops_per_token() const {
   const double h = kSize, e = kSize, v = kVocab;
@@ -111,7 +118,8 @@ Measurement LmWorkload::round(int steps) {
 TorchResult run_torch_reference(const std::string& python, const std::string& script, int threads,
                                 int steps, const std::vector<std::string>& workloads) {
   std::string command = concat(python, " '", script, "' --threads ", threads, " --steps ", steps);
-  for (const std::string& w : workloads) command += " " + w;
+  for (const std::string& w : workloads)
+    command += " " + w;
   command += " 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   RECUR_CHECK(pipe != nullptr, "cannot run ", command);

@@ -20,11 +20,13 @@ struct BenchArgs {
 
 void print_gemm(const BenchArgs& a, const ThreadSetup& setup) {
   const std::vector<double> g = bench::gemm_gflops(a.size, a.rounds * a.steps);
-  std::printf("gemm: float32 %lld^3 on %d thread%s: %.1f GFLOP/s (median of %zu; min %.1f, max %.1f)\n",
-              static_cast<long long>(a.size), setup.threads, setup.threads == 1 ? "" : "s",
-              bench::median(g), g.size(), *std::min_element(g.begin(), g.end()),
-              *std::max_element(g.begin(), g.end()));
-  std::printf("{\"workload\": \"gemm\", \"gflops\": %.3f, \"threads\": %d}\n", bench::median(g), setup.threads);
+  std::printf(
+      "gemm: float32 %lld^3 on %d thread%s: %.1f GFLOP/s (median of %zu; min %.1f, max %.1f)\n",
+      static_cast<long long>(a.size), setup.threads, setup.threads == 1 ? "" : "s",
+      bench::median(g), g.size(), *std::min_element(g.begin(), g.end()),
+      *std::max_element(g.begin(), g.end()));
+  std::printf("{\"workload\": \"gemm\", \"gflops\": %.3f, \"threads\": %d}\n", bench::median(g),
+              setup.threads);
 }
 
 void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
@@ -35,22 +37,30 @@ void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
     recur_rates.push_back(lm.round(a.steps).tokens_per_s);
     peak.push_back(bench::median(bench::gemm_gflops(a.size, 3)));
     if (!a.torch_ref.empty()) {
-      torch1.push_back(bench::run_torch_reference(a.python, a.torch_ref, 1, a.steps, {"lm"}).tokens_per_s);
-      torch2.push_back(bench::run_torch_reference(a.python, a.torch_ref, 2, a.steps, {"lm"}).tokens_per_s);
+      torch1.push_back(
+          bench::run_torch_reference(a.python, a.torch_ref, 1, a.steps, {"lm"}).tokens_per_s);
+      torch2.push_back(
+          bench::run_torch_reference(a.python, a.torch_ref, 2, a.steps, {"lm"}).tokens_per_s);
     }
     std::fprintf(stderr, "round %d/%d: recur %.0f tok/s%s\n", r + 1, a.rounds, recur_rates.back(),
-                 torch1.empty() ? "" : concat(", pytorch ", static_cast<int>(torch1.back()), " (1 thread) ",
-                                              static_cast<int>(torch2.back()), " (2 threads)").c_str());
+                 torch1.empty()
+                     ? ""
+                     : concat(", pytorch ", static_cast<int>(torch1.back()), " (1 thread) ",
+                              static_cast<int>(torch2.back()), " (2 threads)")
+                           .c_str());
   }
   const double flops = lm.flops_per_token();
   const double peak_gflops = bench::median(peak);
   auto row = [&](const char* name, double rate) {
     const double gflops = rate * flops / 1e9;
     std::printf("%-22s %9.0f %9.1f %9.1f %8.1f%%\n", name, rate,
-                1e3 * static_cast<double>(lm.tokens_per_step()) / rate, gflops, 100.0 * gflops / peak_gflops);
+                1e3 * static_cast<double>(lm.tokens_per_step()) / rate, gflops,
+                100.0 * gflops / peak_gflops);
   };
-  std::printf("lm: 2 x 512 LSTM, embeddings 512, vocab 10000, batch 32, bptt 35, SGD, clip 0.25; "
-              "%d threads; medians of %d rounds of %d steps\n", setup.threads, a.rounds, a.steps);
+  std::printf(
+      "lm: 2 x 512 LSTM, embeddings 512, vocab 10000, batch 32, bptt 35, SGD, clip 0.25; "
+      "%d threads; medians of %d rounds of %d steps\n",
+      setup.threads, a.rounds, a.steps);
   std::printf("%-22s %9s %9s %9s %9s\n", "", "tok/s", "ms/step", "GFLOP/s", "of peak");
   const double recur_rate = bench::median(recur_rates);
   row("recur", recur_rate);
@@ -63,10 +73,12 @@ void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
   std::printf("gemm peak (float32 %lld^3, same process): %.1f GFLOP/s\n",
               static_cast<long long>(a.size), peak_gflops);
   if (best_torch > 0) std::printf("ratio recur / best pytorch: %.2fx\n", recur_rate / best_torch);
-  std::printf("{\"workload\": \"lm\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
-              "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"threads\": %d}\n",
-              recur_rate, recur_rate * flops / 1e9, peak_gflops, recur_rate * flops / 1e9 / peak_gflops,
-              best_torch, best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
+  std::printf(
+      "{\"workload\": \"lm\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
+      "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"threads\": "
+      "%d}\n",
+      recur_rate, recur_rate * flops / 1e9, peak_gflops, recur_rate * flops / 1e9 / peak_gflops,
+      best_torch, best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
 }
 
 }  // namespace
@@ -74,15 +86,20 @@ void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
 void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto workload = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
-  cmd->add_option("workload", *workload, "gemm or lm")->required()->check(CLI::IsMember({"gemm", "lm"}));
+  CLI::App* cmd =
+      app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
+  cmd->add_option("workload", *workload, "gemm or lm")
+      ->required()
+      ->check(CLI::IsMember({"gemm", "lm"}));
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
   cmd->add_option("--gemm-size", args->size, "matrix size of the GEMM peak")->capture_default_str();
-  cmd->add_option("--torch-ref", args->torch_ref,
-                  "torch_ref.py: also run PyTorch's workload (1 and 2 threads) in alternating rounds");
-  cmd->add_option("--python", args->python, "Python with torch, for --torch-ref")->capture_default_str();
+  cmd->add_option(
+      "--torch-ref", args->torch_ref,
+      "torch_ref.py: also run PyTorch's workload (1 and 2 threads) in alternating rounds");
+  cmd->add_option("--python", args->python, "Python with torch, for --torch-ref")
+      ->capture_default_str();
   cmd->callback([args, workload] {
     const ThreadSetup setup = configure_threads(args->threads, 1);
     std::fprintf(stderr, "threads: %s\n", setup.str().c_str());

@@ -8,7 +8,8 @@ namespace recur {
 
 const char* model_type_name(ModelType type) {
   switch (type) {
-    case ModelType::LstmLm: return "lstm_lm";
+    case ModelType::LstmLm:
+      return "lstm_lm";
   }
   return "?";
 }
@@ -40,7 +41,8 @@ void ExperimentConfig::check(ConfigChecker& c) const {
   lstm_lm.check(c);
   optimizer.check(c);
   c.require(training.max_steps > 0 || training.max_epochs > 0 || training.max_minutes > 0,
-            "training.max_steps", "no stopping point: set training.max_steps, "
+            "training.max_steps",
+            "no stopping point: set training.max_steps, "
             "training.max_epochs or training.max_minutes");
   c.require(schedule.type != ScheduleType::Cosine || training.max_steps > 0, "schedule.type",
             "cosine needs training.max_steps");
@@ -52,8 +54,9 @@ void ExperimentConfig::check(ConfigChecker& c) const {
 
 ExperimentConfig ExperimentConfig::load(const ConfigInput& input) {
   ExperimentConfig config;
-  read_config(input, [&](ConfigVisitor& v) { config.describe(v); },
-              [&](ConfigChecker& c) { config.check(c); });
+  read_config(
+      input, [&](ConfigVisitor& v) { config.describe(v); },
+      [&](ConfigChecker& c) { config.check(c); });
   if (config.run_dir.empty()) {
     const std::string stem = std::filesystem::path(input.file).stem().string();
     config.run_dir = std::filesystem::absolute(std::filesystem::path("runs") / stem).string();

@@ -15,7 +15,8 @@ std::vector<Tensor> random_projections(const std::vector<Var>& outputs, uint64_t
     RandomStream stream(seed, RngPurpose::Test, k);
     Tensor t = Tensor::empty(outputs[k].shape(), DType::F64);
     double* p = t.data<double>();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = stream.normal(0, static_cast<uint64_t>(i));
+    for (int64_t i = 0; i < t.numel(); ++i)
+      p[i] = stream.normal(0, static_cast<uint64_t>(i));
     r.push_back(t);
   }
   return r;
@@ -29,7 +30,8 @@ double projected(const GradFunction& fn, const std::vector<Var>& inputs,
   for (size_t k = 0; k < outputs.size(); ++k) {
     const double* o = outputs[k].value().data<double>();
     const double* r = projections[k].data<double>();
-    for (int64_t i = 0; i < projections[k].numel(); ++i) total += static_cast<long double>(o[i]) * r[i];
+    for (int64_t i = 0; i < projections[k].numel(); ++i)
+      total += static_cast<long double>(o[i]) * r[i];
   }
   return static_cast<double>(total);
 }
@@ -40,7 +42,8 @@ GradCheckResult gradcheck(const GradFunction& fn, const std::vector<Var>& inputs
                           const GradCheckOptions& options) {
   std::vector<Tensor> analytic(inputs.size());
   std::vector<Tensor> projections;
-  for (const Var& v : inputs) v.zero_grad();
+  for (const Var& v : inputs)
+    v.zero_grad();
   {
     Tape tape;
     std::vector<Var> outputs = fn(tape, inputs);
@@ -80,8 +83,8 @@ GradCheckResult gradcheck(const GradFunction& fn, const std::vector<Var>& inputs
       result.checked += 1;
       if (error > result.max_error || std::isnan(error)) {
         result.max_error = std::isnan(error) ? INFINITY : error;
-        result.worst = concat("input ", i, " element ", j, ": analytic ", a[j], ", numeric ",
-                              numeric);
+        result.worst =
+            concat("input ", i, " element ", j, ": analytic ", a[j], ", numeric ", numeric);
       }
     }
   }

@@ -25,9 +25,9 @@ struct GradCheckOptions {
 
 struct GradCheckResult {
   bool ok = true;
-  double max_error = 0.0;   // largest relative error seen
-  int64_t checked = 0;      // elements compared
-  std::string worst;        // where the largest error was, with both values
+  double max_error = 0.0;  // largest relative error seen
+  int64_t checked = 0;     // elements compared
+  std::string worst;       // where the largest error was, with both values
 };
 
 // Checks every element of every input that requires grad. Inputs must be f64.

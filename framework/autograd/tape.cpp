@@ -68,7 +68,8 @@ void Tape::backward(const std::vector<Var>& roots, const std::vector<Tensor>& se
 }
 
 void Tape::run_backward() {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) (*it)();
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+    (*it)();
   entries_.clear();
 }
 

@@ -38,9 +38,12 @@ void silence_hdf5() {
 
 hid_t memory_type(DType t) {
   switch (t) {
-    case DType::F32: return H5T_NATIVE_FLOAT;
-    case DType::F64: return H5T_NATIVE_DOUBLE;
-    case DType::I32: return H5T_NATIVE_INT32;
+    case DType::F32:
+      return H5T_NATIVE_FLOAT;
+    case DType::F64:
+      return H5T_NATIVE_DOUBLE;
+    case DType::I32:
+      return H5T_NATIVE_INT32;
   }
   return H5T_NATIVE_FLOAT;
 }
@@ -96,9 +99,11 @@ void H5File::write_tensor(const std::string& name, const Tensor& tensor) {
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   // Chunks of at most ~1 MiB along the first dimension; fletcher32 checks each chunk on read.
   std::vector<hsize_t> chunk = dims;
-  const hsize_t row_bytes = static_cast<hsize_t>(tensor.numel() * static_cast<int64_t>(dtype_size(tensor.dtype()))) /
-                            std::max<hsize_t>(dims[0], 1);
-  chunk[0] = std::clamp<hsize_t>((1u << 20) / std::max<hsize_t>(row_bytes, 1), 1, std::max<hsize_t>(dims[0], 1));
+  const hsize_t row_bytes =
+      static_cast<hsize_t>(tensor.numel() * static_cast<int64_t>(dtype_size(tensor.dtype()))) /
+      std::max<hsize_t>(dims[0], 1);
+  chunk[0] = std::clamp<hsize_t>((1u << 20) / std::max<hsize_t>(row_bytes, 1), 1,
+                                 std::max<hsize_t>(dims[0], 1));
   Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   if (tensor.numel() > 0) {
     H5Pset_chunk(props.get(), static_cast<int>(chunk.size()), chunk.data());
@@ -111,20 +116,28 @@ void H5File::write_tensor(const std::string& name, const Tensor& tensor) {
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   const void* data = nullptr;
   switch (tensor.dtype()) {
-    case DType::F32: data = tensor.data<float>(); break;
-    case DType::F64: data = tensor.data<double>(); break;
-    case DType::I32: data = tensor.data<int32_t>(); break;
+    case DType::F32:
+      data = tensor.data<float>();
+      break;
+    case DType::F64:
+      data = tensor.data<double>();
+      break;
+    case DType::I32:
+      data = tensor.data<int32_t>();
+      break;
   }
-  RECUR_CHECK(H5Dwrite(set.get(), memory_type(tensor.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0,
-              "cannot write dataset ", name, " to ", path_);
+  RECUR_CHECK(
+      H5Dwrite(set.get(), memory_type(tensor.dtype()), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0,
+      "cannot write dataset ", name, " to ", path_);
 }
 
 void H5File::write_string(const std::string& name, const std::string& text) {
   Handle type = string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle links = link_creation_with_parents();
-  Handle set(H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
-             H5Dclose);
+  Handle set(
+      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   const char* p = text.c_str();
   RECUR_CHECK(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) >= 0,
@@ -136,12 +149,15 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
   hsize_t n = texts.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle links = link_creation_with_parents();
-  Handle set(H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
-             H5Dclose);
+  Handle set(
+      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   std::vector<const char*> pointers;
-  for (const std::string& t : texts) pointers.push_back(t.c_str());
-  RECUR_CHECK(n == 0 || H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) >= 0,
+  for (const std::string& t : texts)
+    pointers.push_back(t.c_str());
+  RECUR_CHECK(n == 0 || H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                 pointers.data()) >= 0,
               "cannot write dataset ", name, " to ", path_);
 }
 
@@ -164,12 +180,19 @@ Tensor H5File::read_tensor(const std::string& name) const {
   Tensor t = Tensor::empty(Shape(std::vector<int64_t>(dims.begin(), dims.end())), dtype);
   void* data = nullptr;
   switch (dtype) {
-    case DType::F32: data = t.data<float>(); break;
-    case DType::F64: data = t.data<double>(); break;
-    case DType::I32: data = t.data<int32_t>(); break;
+    case DType::F32:
+      data = t.data<float>();
+      break;
+    case DType::F64:
+      data = t.data<double>();
+      break;
+    case DType::I32:
+      data = t.data<int32_t>();
+      break;
   }
   RECUR_CHECK(H5Dread(set.get(), memory_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0,
-              path_, ": cannot read dataset ", name, " (damaged file? its checksum does not verify)");
+              path_, ": cannot read dataset ", name,
+              " (damaged file? its checksum does not verify)");
   return t;
 }
 
@@ -186,15 +209,18 @@ std::vector<std::string> H5File::read_strings(const std::string& name) const {
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   Handle type = string_type();
   std::vector<char*> pointers(static_cast<size_t>(n), nullptr);
-  RECUR_CHECK(n == 0 || H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) >= 0,
-              path_, ": cannot read strings from ", name);
+  RECUR_CHECK(
+      n == 0 || H5Dread(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) >= 0,
+      path_, ": cannot read strings from ", name);
   std::vector<std::string> out;
-  for (char* p : pointers) out.emplace_back(p ? p : "");
+  for (char* p : pointers)
+    out.emplace_back(p ? p : "");
   if (n > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, pointers.data());
   return out;
 }
 
-void H5File::set_attribute(const std::string& object, const std::string& name, const std::string& value) {
+void H5File::set_attribute(const std::string& object, const std::string& name,
+                           const std::string& value) {
   Handle type = string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle attr(H5Acreate_by_name(id_, object.c_str(), name.c_str(), type.get(), space.get(),
@@ -215,7 +241,8 @@ void H5File::set_attribute(const std::string& object, const std::string& name, i
 }
 
 std::string H5File::string_attribute(const std::string& object, const std::string& name) const {
-  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
   RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
   Handle type = string_type();
   char* p = nullptr;
@@ -227,7 +254,8 @@ std::string H5File::string_attribute(const std::string& object, const std::strin
 }
 
 int64_t H5File::int_attribute(const std::string& object, const std::string& name) const {
-  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
   RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
   int64_t value = 0;
   RECUR_CHECK(H5Aread(attr.get(), H5T_NATIVE_INT64, &value) >= 0, path_, ": attribute ", name,
@@ -247,7 +275,8 @@ bool H5File::exists(const std::string& name) const {
 std::vector<std::string> H5File::datasets(const std::string& group) const {
   std::vector<std::string> names;
   auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
-    if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(out)->push_back(name);
+    if (info->type == H5O_TYPE_DATASET)
+      static_cast<std::vector<std::string>*>(out)->push_back(name);
     return 0;
   };
   Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose);

@@ -17,7 +17,7 @@ struct ModelFileInfo {
   std::string tokenizer;           // "char" or "word"
   bool lowercase = false;
   int64_t step = 0;
-  std::string recur_version;       // version and git hash
+  std::string recur_version;  // version and git hash
 };
 
 // Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see

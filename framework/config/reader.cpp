@@ -17,7 +17,8 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
   for (const std::string& c : candidates) {
     std::vector<size_t> row(c.size() + 1);
-    for (size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (size_t j = 0; j <= c.size(); ++j)
+      row[j] = j;
     for (size_t i = 1; i <= word.size(); ++i) {
       size_t diagonal = row[0];
       row[0] = i;
@@ -78,7 +79,8 @@ class Diagnostics final : public ConfigChecker {
   void throw_if_any() const {
     if (errors_.empty()) return;
     std::string message = errors_.size() == 1 ? "invalid config: " : "invalid config:\n  ";
-    for (size_t i = 0; i < errors_.size(); ++i) message += (i ? "\n  " : "") + errors_[i];
+    for (size_t i = 0; i < errors_.size(); ++i)
+      message += (i ? "\n  " : "") + errors_[i];
     throw Error(message);
   }
 
@@ -102,7 +104,8 @@ class Reader final : public ConfigVisitor {
   Reader(YAML::Node node, std::string prefix, Diagnostics& diagnostics)
       : node_(std::move(node)), prefix_(std::move(prefix)), diag_(diagnostics) {}
 
-  void section(const char* key, const char*, const std::function<void(ConfigVisitor&)>& body) override {
+  void section(const char* key, const char*,
+               const std::function<void(ConfigVisitor&)>& body) override {
     declared_.push_back(key);
     YAML::Node sub = child(key);
     std::string name = dotted(key);
@@ -115,30 +118,37 @@ class Reader final : public ConfigVisitor {
   }
 
   void field(const char* key, bool& value, const char*) override {
-    read(key, [&](const YAML::Node& n) { value = n.as<bool>(); }, "true or false");
+    read(
+        key, [&](const YAML::Node& n) { value = n.as<bool>(); }, "true or false");
   }
   void field(const char* key, int64_t& value, const char*, Bounds bounds) override {
-    read(key, [&](const YAML::Node& n) { value = n.as<int64_t>(); }, "an integer");
+    read(
+        key, [&](const YAML::Node& n) { value = n.as<int64_t>(); }, "an integer");
     check_bounds(key, static_cast<double>(value), bounds);
   }
   void field(const char* key, double& value, const char*, Bounds bounds) override {
-    read(key, [&](const YAML::Node& n) { value = n.as<double>(); }, "a number");
+    read(
+        key, [&](const YAML::Node& n) { value = n.as<double>(); }, "a number");
     check_bounds(key, value, bounds);
   }
   void field(const char* key, std::string& value, const char*) override {
-    read(key, [&](const YAML::Node& n) { value = n.as<std::string>(); }, "a string");
+    read(
+        key, [&](const YAML::Node& n) { value = n.as<std::string>(); }, "a string");
   }
   void field(const char* key, std::vector<double>& value, const char*, Bounds bounds) override {
-    read(key,
-         [&](const YAML::Node& n) {
-           if (!n.IsSequence()) throw YAML::BadConversion(n.Mark());
-           value = n.as<std::vector<double>>();
-         },
-         "a list of numbers");
-    for (double v : value) check_bounds(key, v, bounds);
+    read(
+        key,
+        [&](const YAML::Node& n) {
+          if (!n.IsSequence()) throw YAML::BadConversion(n.Mark());
+          value = n.as<std::vector<double>>();
+        },
+        "a list of numbers");
+    for (double v : value)
+      check_bounds(key, v, bounds);
   }
   void path(const char* key, std::string& value, const char*, bool required) override {
-    const bool present = read(key, [&](const YAML::Node& n) { value = n.as<std::string>(); }, "a path");
+    const bool present = read(
+        key, [&](const YAML::Node& n) { value = n.as<std::string>(); }, "a path");
     if (present && !value.empty()) {
       value = diag_.resolve(dotted(key), value);
     } else if (required && value.empty()) {
@@ -146,17 +156,20 @@ class Reader final : public ConfigVisitor {
     }
   }
   void count_or_auto(const char* key, int64_t& value, const char*) override {
-    read(key,
-         [&](const YAML::Node& n) {
-           value = n.IsScalar() && n.Scalar() == "auto" ? 0 : n.as<int64_t>();
-           if (value < 0) throw YAML::BadConversion(n.Mark());
-         },
-         "'auto' or a positive integer");
+    read(
+        key,
+        [&](const YAML::Node& n) {
+          value = n.IsScalar() && n.Scalar() == "auto" ? 0 : n.as<int64_t>();
+          if (value < 0) throw YAML::BadConversion(n.Mark());
+        },
+        "'auto' or a positive integer");
   }
   void choice_index(const char* key, size_t& index, const std::vector<std::string>& names,
                     const char*) override {
     std::string chosen = names[index];
-    if (!read(key, [&](const YAML::Node& n) { chosen = n.as<std::string>(); }, "a name")) return;
+    if (!read(
+            key, [&](const YAML::Node& n) { chosen = n.as<std::string>(); }, "a name"))
+      return;
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == chosen) {
         index = i;
@@ -164,7 +177,8 @@ class Reader final : public ConfigVisitor {
       }
     }
     std::string options;
-    for (size_t i = 0; i < names.size(); ++i) options += (i ? ", " : "") + names[i];
+    for (size_t i = 0; i < names.size(); ++i)
+      options += (i ? ", " : "") + names[i];
     std::string hint = closest_match(chosen, names);
     diag_.error(dotted(key), child(key),
                 concat("must be one of ", options, ", got '", chosen, "'",
@@ -177,8 +191,9 @@ class Reader final : public ConfigVisitor {
       const std::string key = item.first.as<std::string>();
       if (std::find(declared_.begin(), declared_.end(), key) != declared_.end()) continue;
       std::string hint = closest_match(key, declared_);
-      diag_.error(dotted(key), item.first,
-                  concat("unknown key", hint.empty() ? "" : " (did you mean '" + dotted(hint) + "'?)"));
+      diag_.error(
+          dotted(key), item.first,
+          concat("unknown key", hint.empty() ? "" : " (did you mean '" + dotted(hint) + "'?)"));
     }
   }
 
@@ -282,7 +297,8 @@ void read_config(const ConfigInput& input, const std::function<void(ConfigVisito
                  const std::function<void(ConfigChecker&)>& check) {
   YAML::Node root = load_yaml(input);
   Diagnostics diag(input.file, fs::path(input.file).parent_path());
-  for (const std::string& argument : input.overrides) apply_override(root, argument, diag);
+  for (const std::string& argument : input.overrides)
+    apply_override(root, argument, diag);
   diag.throw_if_any();
   Reader reader(root, "", diag);
   describe(reader);

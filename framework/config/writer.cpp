@@ -22,7 +22,8 @@ class YamlWriter final : public ConfigVisitor {
  public:
   explicit YamlWriter(YAML::Emitter& out) : out_(out) {}
 
-  void section(const char* key, const char*, const std::function<void(ConfigVisitor&)>& body) override {
+  void section(const char* key, const char*,
+               const std::function<void(ConfigVisitor&)>& body) override {
     out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
     body(*this);
     out_ << YAML::EndMap;
@@ -41,7 +42,8 @@ class YamlWriter final : public ConfigVisitor {
   }
   void field(const char* key, std::vector<double>& value, const char*, Bounds) override {
     out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-    for (double v : value) out_ << number_text(v);
+    for (double v : value)
+      out_ << number_text(v);
     out_ << YAML::EndSeq;
   }
   void path(const char* key, std::string& value, const char*, bool) override {
@@ -67,9 +69,11 @@ class YamlWriter final : public ConfigVisitor {
 // Markdown: one table per section, headed by the section's dotted path.
 class ReferenceWriter final : public ConfigVisitor {
  public:
-  ReferenceWriter(std::ostringstream& out, std::string prefix) : out_(out), prefix_(std::move(prefix)) {}
+  ReferenceWriter(std::ostringstream& out, std::string prefix)
+      : out_(out), prefix_(std::move(prefix)) {}
 
-  void section(const char* key, const char* help, const std::function<void(ConfigVisitor&)>& body) override {
+  void section(const char* key, const char* help,
+               const std::function<void(ConfigVisitor&)>& body) override {
     std::string name = prefix_.empty() ? key : prefix_ + "." + key;
     pending_sections_.push_back({name, help, body});
   }
@@ -85,9 +89,11 @@ class ReferenceWriter final : public ConfigVisitor {
   void field(const char* key, std::string& value, const char* help) override {
     row(key, "string", value.empty() ? "\"\"" : "\"" + value + "\"", help);
   }
-  void field(const char* key, std::vector<double>& value, const char* help, Bounds bounds) override {
+  void field(const char* key, std::vector<double>& value, const char* help,
+             Bounds bounds) override {
     std::string text = "[";
-    for (size_t i = 0; i < value.size(); ++i) text += (i ? ", " : "") + number_text(value[i]);
+    for (size_t i = 0; i < value.size(); ++i)
+      text += (i ? ", " : "") + number_text(value[i]);
     row(key, "list of numbers " + bounds_text(bounds), text + "]", help);
   }
   void path(const char* key, std::string& value, const char* help, bool required) override {
@@ -99,7 +105,8 @@ class ReferenceWriter final : public ConfigVisitor {
   void choice_index(const char* key, size_t& index, const std::vector<std::string>& names,
                     const char* help) override {
     std::string options;
-    for (size_t i = 0; i < names.size(); ++i) options += (i ? ", " : "") + names[i];
+    for (size_t i = 0; i < names.size(); ++i)
+      options += (i ? ", " : "") + names[i];
     row(key, "one of " + options, names[index], help);
   }
 
@@ -111,7 +118,8 @@ class ReferenceWriter final : public ConfigVisitor {
     }
     if (!rows_.empty()) {
       out_ << "| key | type | default | meaning |\n|---|---|---|---|\n";
-      for (const std::string& r : rows_) out_ << r;
+      for (const std::string& r : rows_)
+        out_ << r;
     }
     for (auto& s : pending_sections_) {
       ReferenceWriter child(out_, s.name);

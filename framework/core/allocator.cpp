@@ -20,7 +20,9 @@ size_t CachingHostAllocator::rounded_size(size_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
-CachingHostAllocator::~CachingHostAllocator() { empty_cache(); }
+CachingHostAllocator::~CachingHostAllocator() {
+  empty_cache();
+}
 
 void* CachingHostAllocator::allocate(size_t bytes) {
   size_t size = rounded_size(bytes);
@@ -59,7 +61,8 @@ void CachingHostAllocator::release(void* ptr, size_t bytes) {
 void CachingHostAllocator::empty_cache() {
   std::lock_guard lock(mutex_);
   for (auto& [size, blocks] : free_blocks_) {
-    for (void* ptr : blocks) std::free(ptr);
+    for (void* ptr : blocks)
+      std::free(ptr);
   }
   free_blocks_.clear();
   stats_.bytes_cached = 0;

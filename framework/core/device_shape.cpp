@@ -25,7 +25,8 @@ Device Device::parse(const std::string& text) {
 
 int64_t Shape::numel() const {
   int64_t n = 1;
-  for (int64_t d : dims_) n *= d;
+  for (int64_t d : dims_)
+    n *= d;
   return n;
 }
 

@@ -28,14 +28,14 @@ template <class... Parts>
 
 }  // namespace recur
 
-#define RECUR_CHECK(cond, ...)              \
-  do {                                      \
+#define RECUR_CHECK(cond, ...)               \
+  do {                                       \
     if (!(cond)) ::recur::fail(__VA_ARGS__); \
   } while (0)
 
-#define RECUR_ASSERT(cond, ...)                                                            \
-  do {                                                                                     \
-    if (!(cond))                                                                           \
+#define RECUR_ASSERT(cond, ...)                                                      \
+  do {                                                                               \
+    if (!(cond))                                                                     \
       ::recur::fail("internal error at ", __FILE__, ":", __LINE__, ": ", #cond, " ", \
-                    ##__VA_ARGS__);                                                        \
+                    ##__VA_ARGS__);                                                  \
   } while (0)

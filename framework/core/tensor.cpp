@@ -10,7 +10,9 @@ Storage::Storage(size_t bytes, Device device)
   data_ = allocator_->allocate(bytes);
 }
 
-Storage::~Storage() { allocator_->release(data_, bytes_); }
+Storage::~Storage() {
+  allocator_->release(data_, bytes_);
+}
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   Tensor t;
@@ -75,8 +77,8 @@ Tensor Tensor::clone() const {
 void Tensor::copy_from(const Tensor& source) {
   RECUR_ASSERT(source.numel() == numel(), "copy of ", source.shape().str(), " into ", shape_.str());
   if (source.dtype() == dtype_) {
-    const char* from = static_cast<const char*>(source.storage_->data()) +
-                       source.offset_ * dtype_size(dtype_);
+    const char* from =
+        static_cast<const char*>(source.storage_->data()) + source.offset_ * dtype_size(dtype_);
     char* to = static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_);
     std::memmove(to, from, static_cast<size_t>(numel()) * dtype_size(dtype_));
     return;
@@ -98,18 +100,27 @@ Tensor Tensor::to(DType dtype) const {
 
 void Tensor::fill(double value) {
   switch (dtype_) {
-    case DType::F32: std::fill_n(data<float>(), numel(), static_cast<float>(value)); break;
-    case DType::F64: std::fill_n(data<double>(), numel(), value); break;
-    case DType::I32: std::fill_n(data<int32_t>(), numel(), static_cast<int32_t>(value)); break;
+    case DType::F32:
+      std::fill_n(data<float>(), numel(), static_cast<float>(value));
+      break;
+    case DType::F64:
+      std::fill_n(data<double>(), numel(), value);
+      break;
+    case DType::I32:
+      std::fill_n(data<int32_t>(), numel(), static_cast<int32_t>(value));
+      break;
   }
 }
 
 double Tensor::item(int64_t i) const {
   RECUR_ASSERT(i >= 0 && i < numel(), "item ", i, " of ", shape_.str());
   switch (dtype_) {
-    case DType::F32: return data<float>()[i];
-    case DType::F64: return data<double>()[i];
-    case DType::I32: return data<int32_t>()[i];
+    case DType::F32:
+      return data<float>()[i];
+    case DType::F64:
+      return data<double>()[i];
+    case DType::I32:
+      return data<int32_t>()[i];
   }
   return 0.0;
 }

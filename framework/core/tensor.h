@@ -97,8 +97,8 @@ class Tensor {
 
 template <class T>
 Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape) {
-  RECUR_CHECK(static_cast<int64_t>(values.size()) == shape.numel(), "from_vector: ",
-              values.size(), " values for shape ", shape.str());
+  RECUR_CHECK(static_cast<int64_t>(values.size()) == shape.numel(), "from_vector: ", values.size(),
+              " values for shape ", shape.str());
   Tensor t = empty(shape, dtype_of<T>);
   std::copy(values.begin(), values.end(), t.data<T>());
   return t;

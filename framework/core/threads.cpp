@@ -14,9 +14,14 @@ int g_threads = 1;
 std::string blas_description() {
   const char* threading = "sequential";
   switch (openblas_get_parallel()) {
-    case 1: threading = "pthreads"; break;
-    case 2: threading = "OpenMP"; break;
-    default: break;
+    case 1:
+      threading = "pthreads";
+      break;
+    case 2:
+      threading = "OpenMP";
+      break;
+    default:
+      break;
   }
   std::string config = openblas_get_config();
   std::string version = config.substr(0, config.find(' ', config.find(' ') + 1));
@@ -51,6 +56,8 @@ ThreadSetup configure_threads(int requested, int local_ranks) {
   return setup;
 }
 
-int num_threads() { return g_threads; }
+int num_threads() {
+  return g_threads;
+}
 
 }  // namespace recur

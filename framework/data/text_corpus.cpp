@@ -35,7 +35,8 @@ TextCorpus TextCorpus::read(const std::string& path) {
 
 int64_t TextCorpus::lines() const {
   int64_t n = 0;
-  for (const auto& d : documents) n += static_cast<int64_t>(d.size());
+  for (const auto& d : documents)
+    n += static_cast<int64_t>(d.size());
   return n;
 }
 
@@ -44,7 +45,8 @@ std::unordered_map<std::string, int64_t> count_tokens(const TextCorpus& corpus, 
   std::unordered_map<std::string, int64_t> counts;
   for (const auto& document : corpus.documents) {
     for (const std::string& line : document) {
-      for (const Token& t : tokenize(type, line, lowercase)) counts[t.text] += 1;
+      for (const Token& t : tokenize(type, line, lowercase))
+        counts[t.text] += 1;
     }
   }
   return counts;

@@ -3,7 +3,9 @@
 namespace recur {
 
 TokenStreams::TokenStreams(const TokenSequence* sequence, int64_t streams)
-    : sequence_(sequence), streams_(streams), length_(streams > 0 ? sequence->size() / streams : 0) {
+    : sequence_(sequence),
+      streams_(streams),
+      length_(streams > 0 ? sequence->size() / streams : 0) {
   RECUR_CHECK(streams > 0, "number of streams must be positive, got ", streams);
   RECUR_CHECK(length_ >= 2, "the data (", sequence->size(), " tokens) is too short for ", streams,
               " streams: each needs at least 2 tokens");
@@ -36,7 +38,8 @@ StreamWindow TokenStreams::window(int64_t position, int64_t steps, int64_t first
   }
   dispatch_float(keep_dtype, [&]<class T>() {
     T* keep = w.keep.data<T>();
-    for (int64_t i = 0; i < steps * count; ++i) keep[i] = in[i] == Vocab::kBos ? T(0) : T(1);
+    for (int64_t i = 0; i < steps * count; ++i)
+      keep[i] = in[i] == Vocab::kBos ? T(0) : T(1);
   });
   return w;
 }
@@ -44,7 +47,8 @@ StreamWindow TokenStreams::window(int64_t position, int64_t steps, int64_t first
 int64_t TokenStreams::count_targets(int64_t position, int64_t steps) const {
   int64_t n = 0;
   for (int64_t b = 0; b < streams_; ++b) {
-    for (int64_t p = position + 1; p <= position + steps; ++p) n += token(b, p) != Vocab::kBos;
+    for (int64_t p = position + 1; p <= position + steps; ++p)
+      n += token(b, p) != Vocab::kBos;
   }
   return n;
 }

@@ -11,7 +11,11 @@ namespace {
 // Byte length of the UTF-8 sequence starting at text[i]; throws on invalid input.
 size_t code_point_size(std::string_view text, size_t i) {
   const auto lead = static_cast<unsigned char>(text[i]);
-  size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  size_t n = lead < 0x80           ? 1
+             : (lead >> 5) == 0x6  ? 2
+             : (lead >> 4) == 0xE  ? 3
+             : (lead >> 3) == 0x1E ? 4
+                                   : 0;
   RECUR_CHECK(n != 0 && i + n <= text.size(), "invalid UTF-8 at byte ", i, " of line '",
               text.substr(0, 60), "'");
   for (size_t k = 1; k < n; ++k) {
@@ -21,7 +25,9 @@ size_t code_point_size(std::string_view text, size_t i) {
   return n;
 }
 
-bool is_space(std::string_view cp) { return cp.size() == 1 && std::isspace(static_cast<unsigned char>(cp[0])); }
+bool is_space(std::string_view cp) {
+  return cp.size() == 1 && std::isspace(static_cast<unsigned char>(cp[0]));
+}
 
 // Letters and digits form words; non-ASCII code points count as letters (accented Spanish).
 bool is_word_char(std::string_view cp) {
@@ -30,7 +36,8 @@ bool is_word_char(std::string_view cp) {
 
 std::string lower_ascii(std::string_view cp, bool lowercase) {
   std::string s(cp);
-  if (lowercase && s.size() == 1) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  if (lowercase && s.size() == 1)
+    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   return s;
 }
 
@@ -38,7 +45,8 @@ std::string lower_ascii(std::string_view cp, bool lowercase) {
 
 int64_t utf8_length(std::string_view text) {
   int64_t n = 0;
-  for (size_t i = 0; i < text.size(); i += code_point_size(text, i)) ++n;
+  for (size_t i = 0; i < text.size(); i += code_point_size(text, i))
+    ++n;
   return n;
 }
 
@@ -80,7 +88,8 @@ std::string detokenize(TokenizerType type, const std::vector<std::string>& token
   std::string out;
   for (const std::string& t : tokens) {
     if (type == TokenizerType::Word && !out.empty()) {
-      const bool attach_left = t.size() == 1 && std::string_view(".,;:!?)]}").find(t[0]) != std::string_view::npos;
+      const bool attach_left =
+          t.size() == 1 && std::string_view(".,;:!?)]}").find(t[0]) != std::string_view::npos;
       const bool after_open = std::string_view("([{").find(out.back()) != std::string_view::npos;
       if (!attach_left && !after_open) out += ' ';
     }

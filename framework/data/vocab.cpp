@@ -15,12 +15,23 @@ std::string escape(const std::string& token) {
   std::string out;
   for (char c : token) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ' ': out += "\\s"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ' ':
+        out += "\\s";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -35,12 +46,23 @@ std::string unescape(const std::string& text, const std::string& path, int64_t l
     }
     RECUR_CHECK(i + 1 < text.size(), path, ":", line, ": dangling backslash");
     switch (text[++i]) {
-      case '\\': out += '\\'; break;
-      case 's': out += ' '; break;
-      case 't': out += '\t'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      default: fail(path, ":", line, ": unknown escape \\", text[i]);
+      case '\\':
+        out += '\\';
+        break;
+      case 's':
+        out += ' ';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      default:
+        fail(path, ":", line, ": unknown escape \\", text[i]);
     }
   }
   return out;
@@ -50,7 +72,9 @@ const char* kHeader = "# recur vocabulary v1 tokenizer=";
 
 }  // namespace
 
-std::string tokenizer_name(TokenizerType type) { return type == TokenizerType::Char ? "char" : "word"; }
+std::string tokenizer_name(TokenizerType type) {
+  return type == TokenizerType::Char ? "char" : "word";
+}
 
 Vocab Vocab::from_tokens(std::vector<std::string> tokens, TokenizerType type, bool lowercase) {
   Vocab v;
@@ -97,7 +121,8 @@ void Vocab::save(const std::string& path) const {
   RECUR_CHECK(out, "cannot write vocabulary ", path);
   out << kHeader << tokenizer_name(type_) << " lowercase=" << (lowercase_ ? "true" : "false")
       << " size=" << size() << "\n";
-  for (const std::string& t : tokens_) out << escape(t) << "\n";
+  for (const std::string& t : tokens_)
+    out << escape(t) << "\n";
   RECUR_CHECK(out.good(), "cannot write vocabulary ", path);
 }
 
@@ -120,7 +145,8 @@ Vocab Vocab::load(const std::string& path) {
   const bool lowercase = rest.find("lowercase=true") != std::string::npos;
   std::vector<std::string> tokens;
   std::string line;
-  for (int64_t n = 2; std::getline(in, line); ++n) tokens.push_back(unescape(line, path, n));
+  for (int64_t n = 2; std::getline(in, line); ++n)
+    tokens.push_back(unescape(line, path, n));
   try {
     return from_tokens(std::move(tokens), type, lowercase);
   } catch (const Error& e) {

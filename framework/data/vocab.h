@@ -20,8 +20,8 @@ class Vocab {
   };
 
   // Most frequent first (ties by token text, so the order is deterministic).
-  static Vocab build(const std::unordered_map<std::string, int64_t>& counts,
-                     const Options& options, TokenizerType type, bool lowercase);
+  static Vocab build(const std::unordered_map<std::string, int64_t>& counts, const Options& options,
+                     TokenizerType type, bool lowercase);
   static Vocab from_tokens(std::vector<std::string> tokens, TokenizerType type, bool lowercase);
 
   int32_t id(const std::string& token) const;  // kUnk when absent

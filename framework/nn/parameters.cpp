@@ -13,7 +13,8 @@ Parameter* ParameterStore::declare(const std::string& path, const Shape& shape, 
 
 int64_t ParameterStore::parameter_count() const {
   int64_t n = 0;
-  for (const auto& p : parameters_) n += p->numel();
+  for (const auto& p : parameters_)
+    n += p->numel();
   return n;
 }
 
@@ -33,11 +34,15 @@ void initialise(const Parameter& p, uint64_t seed, T* values) {
   for (int64_t i = 0; i < p.numel(); ++i) {
     const uint64_t k = static_cast<uint64_t>(i);
     switch (init.kind) {
-      case Init::Kind::Zeros: values[i] = T(0); break;
+      case Init::Kind::Zeros:
+        values[i] = T(0);
+        break;
       case Init::Kind::Uniform:
         values[i] = static_cast<T>(init.scale * (2.0 * stream.uniform_f64(0, k) - 1.0));
         break;
-      case Init::Kind::Normal: values[i] = static_cast<T>(init.scale * stream.normal(0, k)); break;
+      case Init::Kind::Normal:
+        values[i] = static_cast<T>(init.scale * stream.normal(0, k));
+        break;
     }
   }
 }

@@ -9,8 +9,10 @@ namespace recur {
 
 RnnState RnnState::detached() const {
   RnnState out;
-  for (const Var& v : h) out.h.push_back(v.detach());
-  for (const Var& v : c) out.c.push_back(v.detach());
+  for (const Var& v : h)
+    out.h.push_back(v.detach());
+  for (const Var& v : c)
+    out.c.push_back(v.detach());
   return out;
 }
 
@@ -39,13 +41,14 @@ RnnState RnnStack::zero_state(int64_t batch, DType dtype) const {
   const int64_t n = spec_.layers * spec_.directions();
   for (int64_t i = 0; i < n; ++i) {
     s.h.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
-    if (spec_.cell == CellType::Lstm) s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
+    if (spec_.cell == CellType::Lstm)
+      s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
   }
   return s;
 }
 
-RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x,
-                                   const RnnState& initial, const RnnSequenceInfo& sequence) const {
+RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, const RnnState& initial,
+                                   const RnnSequenceInfo& sequence) const {
   RECUR_ASSERT(!(spec_.bidirectional && sequence.keep.defined()),
                "state resets (keep masks) need a unidirectional stack");
   RECUR_ASSERT(x.shape().rank() == 3 && x.shape()[2] == spec_.input_size, "RnnStack ", path_,
@@ -55,8 +58,9 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x,
   Var input = x;
   for (int64_t layer = 0; layer < spec_.layers; ++layer) {
     if (layer > 0) {
-      input = dropout(ctx.tape, input,
-                      ctx.dropout(spec_.dropout, path_ + "/layer" + std::to_string(layer) + "/input"));
+      input =
+          dropout(ctx.tape, input,
+                  ctx.dropout(spec_.dropout, path_ + "/layer" + std::to_string(layer) + "/input"));
     }
     std::vector<Var> directions;
     for (int64_t dir = 0; dir < spec_.directions(); ++dir) {

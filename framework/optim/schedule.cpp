@@ -11,9 +11,11 @@ double LrSchedule::lr(int64_t step) const {
   const double warmup = static_cast<double>(spec_.warmup_steps);
   double factor = warmup > 0 && s < warmup ? s / warmup : 1.0;
   switch (spec_.type) {
-    case ScheduleType::Constant: break;
+    case ScheduleType::Constant:
+      break;
     case ScheduleType::StepDecay:
-      factor *= std::pow(spec_.decay_factor, std::floor((s - 1) / static_cast<double>(spec_.decay_steps)));
+      factor *= std::pow(spec_.decay_factor,
+                         std::floor((s - 1) / static_cast<double>(spec_.decay_steps)));
       break;
     case ScheduleType::Plateau:
       return std::max(spec_.min_lr, spec_.lr * factor * state_.plateau_scale);

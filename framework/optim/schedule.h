@@ -13,9 +13,9 @@ struct ScheduleSpec {
   int64_t warmup_steps = 0;   // linear from lr / warmup_steps up to lr
   double decay_factor = 0.5;  // step: every decay_steps; plateau: on each plateau
   int64_t decay_steps = 1000;
-  int64_t patience = 0;       // plateau: validations without improvement before decaying
-  double min_lr = 0.0;        // floor for plateau and the end point of cosine
-  int64_t total_steps = 0;    // cosine: the step where it reaches min_lr
+  int64_t patience = 0;     // plateau: validations without improvement before decaying
+  double min_lr = 0.0;      // floor for plateau and the end point of cosine
+  int64_t total_steps = 0;  // cosine: the step where it reaches min_lr
 };
 
 class LrSchedule {

@@ -10,7 +10,7 @@ namespace recur {
 
 // Loss sums over predicted tokens; added across ranks before they are reported.
 struct LossTotals {
-  double nll = 0.0;    // sum of -log p(target), nats
+  double nll = 0.0;     // sum of -log p(target), nats
   double tokens = 0.0;  // targets predicted
   double chars = 0.0;   // characters those targets stand for
 

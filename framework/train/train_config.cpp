@@ -16,7 +16,8 @@ void TrainingConfig::describe(ConfigVisitor& v) {
           "scaling the learning rate by length/bptt");
   v.field("max_steps", max_steps, "stop after this many optimiser steps (0: no limit)",
           Bounds::non_negative());
-  v.field("max_epochs", max_epochs, "stop after this many passes over the training data (0: no limit)",
+  v.field("max_epochs", max_epochs,
+          "stop after this many passes over the training data (0: no limit)",
           Bounds::non_negative());
   v.field("max_minutes", max_minutes, "stop after this much wall-clock time (0: no limit)",
           Bounds::non_negative());
@@ -25,16 +26,17 @@ void TrainingConfig::describe(ConfigVisitor& v) {
 }
 
 void OptimizerConfig::describe(ConfigVisitor& v) {
-  v.choice("type", type,
-           {{"sgd", OptimizerType::Sgd}, {"adam", OptimizerType::Adam}, {"adamw", OptimizerType::AdamW}},
-           "optimiser");
+  v.choice(
+      "type", type,
+      {{"sgd", OptimizerType::Sgd}, {"adam", OptimizerType::Adam}, {"adamw", OptimizerType::AdamW}},
+      "optimiser");
   v.field("lr", lr, "peak learning rate", Bounds::positive());
   v.field("momentum", momentum, "sgd: momentum", Bounds::closed(0, 1));
   v.field("nesterov", nesterov, "sgd: Nesterov momentum");
   v.field("betas", betas, "adam, adamw: [beta1, beta2]", Bounds::probability());
   v.field("eps", eps, "adam, adamw: denominator epsilon", Bounds::positive());
-  v.field("weight_decay", weight_decay,
-          "L2 penalty (sgd, adam) or decoupled weight decay (adamw)", Bounds::non_negative());
+  v.field("weight_decay", weight_decay, "L2 penalty (sgd, adam) or decoupled weight decay (adamw)",
+          Bounds::non_negative());
 }
 
 void OptimizerConfig::check(ConfigChecker& c) const {
@@ -74,7 +76,8 @@ ScheduleSpec ScheduleConfig::spec(double lr, int64_t max_steps) const {
 void ValidationConfig::describe(ConfigVisitor& v) {
   v.field("every_steps", every_steps, "validate every this many steps (0: only at the end)",
           Bounds::non_negative());
-  v.field("batch_size", batch_size, "parallel streams for stateful evaluation", Bounds::at_least(1));
+  v.field("batch_size", batch_size, "parallel streams for stateful evaluation",
+          Bounds::at_least(1));
   v.field("bptt", bptt, "evaluation window length (0: training.bptt)", Bounds::non_negative());
   v.field("patience", patience,
           "stop early after this many validations without improvement (0: never)",

@@ -12,14 +12,14 @@ namespace recur {
 
 struct TrainingConfig {
   int64_t seed = 1;
-  int64_t threads = 0;     // 0: auto (cores / ranks on the node)
+  int64_t threads = 0;      // 0: auto (cores / ranks on the node)
   int64_t batch_size = 32;  // global: streams (LM) summed over all ranks
   int64_t bptt = 35;
   bool variable_bptt = false;
-  int64_t max_steps = 0;    // 0: no limit
-  double max_epochs = 0;    // 0: no limit
-  double max_minutes = 0;   // 0: no limit
-  double clip_norm = 0;     // 0: no clipping
+  int64_t max_steps = 0;   // 0: no limit
+  double max_epochs = 0;   // 0: no limit
+  double max_minutes = 0;  // 0: no limit
+  double clip_norm = 0;    // 0: no clipping
 
   void describe(ConfigVisitor& v);
 };
@@ -56,7 +56,7 @@ struct ValidationConfig {
   int64_t every_steps = 0;  // 0: only at the end
   int64_t batch_size = 10;  // streams for stateful evaluation
   int64_t bptt = 0;         // 0: training.bptt
-  int64_t patience = 0;     // early stopping after this many validations without improvement; 0: off
+  int64_t patience = 0;  // early stopping after this many validations without improvement; 0: off
 
   void describe(ConfigVisitor& v);
 };

@@ -35,10 +35,14 @@ std::string figures(const LossTotals& t, bool show_bpc) {
 
 const char* stop_reason_text(StopReason reason) {
   switch (reason) {
-    case StopReason::MaxSteps: return "reached training.max_steps";
-    case StopReason::MaxEpochs: return "reached training.max_epochs";
-    case StopReason::TimeBudget: return "reached training.max_minutes";
-    case StopReason::EarlyStopping: return "early stopping (validation.patience)";
+    case StopReason::MaxSteps:
+      return "reached training.max_steps";
+    case StopReason::MaxEpochs:
+      return "reached training.max_epochs";
+    case StopReason::TimeBudget:
+      return "reached training.max_minutes";
+    case StopReason::EarlyStopping:
+      return "early stopping (validation.patience)";
   }
   return "";
 }
@@ -66,7 +70,8 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
 
 double Trainer::progress(int64_t step, double elapsed) const {
   double p = 0.0;
-  if (options_.max_steps > 0) p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
+  if (options_.max_steps > 0)
+    p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
   if (options_.max_epochs > 0) p = std::max(p, task_.epochs_done() / options_.max_epochs);
   if (options_.max_minutes > 0) p = std::max(p, elapsed / (60.0 * options_.max_minutes));
   return std::min(p, 1.0);
@@ -117,8 +122,8 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
   const LossTotals totals = all_reduce(comm_, task_.validate());
   result.last_validation = totals;
   schedule_.on_validation(totals.loss());
-  const bool improved = result.best_validation.tokens == 0 ||
-                        totals.loss() < result.best_validation.loss();
+  const bool improved =
+      result.best_validation.tokens == 0 || totals.loss() < result.best_validation.loss();
   log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc),
             improved ? " | best so far" : "");
   metrics_.write(JsonLine()
@@ -158,7 +163,8 @@ TrainResult Trainer::run() {
       result.last_train = interval.totals;
       log_progress(step, schedule_.lr(step) * task_.lr_scale(), grad_norm, interval, elapsed);
     }
-    if (options_.validate_every > 0 && step % options_.validate_every == 0 && task_.has_validation()) {
+    if (options_.validate_every > 0 && step % options_.validate_every == 0 &&
+        task_.has_validation()) {
       validated_last_step = true;
       if (validate(step, result)) {
         result.reason = StopReason::EarlyStopping;

@@ -15,10 +15,10 @@
 namespace recur {
 
 struct TrainerOptions {
-  int64_t max_steps = 0;     // 0: no limit (another limit must be set)
-  double max_epochs = 0;     // 0: no limit
-  double max_minutes = 0;    // 0: no limit
-  double clip_norm = 0;      // 0: no clipping
+  int64_t max_steps = 0;   // 0: no limit (another limit must be set)
+  double max_epochs = 0;   // 0: no limit
+  double max_minutes = 0;  // 0: no limit
+  double clip_norm = 0;    // 0: no clipping
   int64_t log_every = 50;
   int64_t validate_every = 0;  // 0: only at the end
   int64_t patience = 0;        // early stopping (validations); 0: off
@@ -32,8 +32,8 @@ struct TrainResult {
   int64_t steps = 0;
   StopReason reason = StopReason::MaxSteps;
   double seconds = 0;
-  LossTotals last_train;        // totals of the last logging interval
-  LossTotals last_validation;   // tokens == 0 when there was none
+  LossTotals last_train;       // totals of the last logging interval
+  LossTotals last_validation;  // tokens == 0 when there was none
   LossTotals best_validation;
   int64_t best_step = 0;
 };

@@ -17,9 +17,9 @@ LmData LmData::load(const LmDataConfig& config) {
   LmData data;
   TextCorpus train = TextCorpus::read(config.train);
   if (config.vocab.empty()) {
-    data.vocab = Vocab::build(count_tokens(train, config.tokenizer, config.lowercase),
-                              {config.min_frequency, config.max_vocab}, config.tokenizer,
-                              config.lowercase);
+    data.vocab =
+        Vocab::build(count_tokens(train, config.tokenizer, config.lowercase),
+                     {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
   } else {
     data.vocab = Vocab::load(config.vocab);
     RECUR_CHECK(data.vocab.tokenizer() == config.tokenizer, "data.vocab: ", config.vocab,

@@ -8,7 +8,9 @@ namespace recur {
 
 namespace fs = std::filesystem;
 
-std::string recur_version_text() { return concat("recur ", version_string(), " (git ", git_hash(), ")"); }
+std::string recur_version_text() {
+  return concat("recur ", version_string(), " (git ", git_hash(), ")");
+}
 
 std::string resolve_model_path(const std::string& path) {
   if (!fs::is_directory(path)) {
@@ -42,7 +44,8 @@ std::unique_ptr<LoadedLm> load_lm(const std::string& path) {
   RECUR_CHECK(lm->info.model_type == "lstm_lm", file, " holds a ", lm->info.model_type,
               " model, not a language model");
   lm->config = ExperimentConfig::load({file + " (stored config)", lm->info.config_yaml, {}});
-  const TokenizerType type = lm->info.tokenizer == "word" ? TokenizerType::Word : TokenizerType::Char;
+  const TokenizerType type =
+      lm->info.tokenizer == "word" ? TokenizerType::Word : TokenizerType::Char;
   lm->vocab = Vocab::from_tokens(lm->info.vocab, type, lm->info.lowercase);
   lm->model = std::make_unique<LstmLm>(lm->config.lstm_lm, lm->vocab.size(), lm->store);
   lm->store.materialize(DType::F32, 0);

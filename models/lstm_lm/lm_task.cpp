@@ -47,7 +47,9 @@ LossTotals LmTask::train_step(int64_t step) {
           static_cast<double>(window.target_chars)};
 }
 
-LossTotals LmTask::validate() { return evaluate(data_.valid, validation_.batch_size); }
+LossTotals LmTask::validate() {
+  return evaluate(data_.valid, validation_.batch_size);
+}
 
 LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;
@@ -66,7 +68,8 @@ LossTotals evaluate_lm(const LstmLm& model, const TokenSequence& sequence, int64
     Tape tape(false);
     ForwardContext ctx{tape, false, 0, 0, mine.first};
     LstmLm::Output out = model.forward(ctx, window.inputs, state, window.keep);
-    CrossEntropyResult ce = cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore});
+    CrossEntropyResult ce =
+        cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore});
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count),
                static_cast<double>(window.target_chars)};
     state = out.state;

@@ -5,13 +5,13 @@
 
 #include <memory>
 
+#include "data/token_streams.h"
 #include "dist/communicator.h"
 #include "lstm_lm/lm_data.h"
 #include "lstm_lm/lstm_lm.h"
 #include "train/task.h"
 #include "train/tbptt.h"
 #include "train/train_config.h"
-#include "data/token_streams.h"
 
 namespace recur {
 

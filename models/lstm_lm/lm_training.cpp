@@ -30,7 +30,8 @@ void prepare_run_directory(ExperimentConfig& config, const RunOptions& options) 
     }
   }
   fs::create_directories(dir);
-  for (const char* name : {"metrics.jsonl", "model.h5", "model.best.h5"}) fs::remove(dir / name);
+  for (const char* name : {"metrics.jsonl", "model.h5", "model.best.h5"})
+    fs::remove(dir / name);
   write_text(dir / "config.yaml", "# " + recur_version_text() + "\n" + config.to_yaml());
   write_text(dir / "VERSION", recur_version_text() + "\n");
 }
@@ -44,15 +45,17 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, ParameterSto
 }
 
 TrainerOptions trainer_options(const ExperimentConfig& c) {
-  return {c.training.max_steps, c.training.max_epochs,  c.training.max_minutes,
-          c.training.clip_norm, c.logging.every_steps,  c.validation.every_steps,
-          c.validation.patience, c.data.tokenizer == TokenizerType::Char};
+  return {c.training.max_steps,   c.training.max_epochs,
+          c.training.max_minutes, c.training.clip_norm,
+          c.logging.every_steps,  c.validation.every_steps,
+          c.validation.patience,  c.data.tokenizer == TokenizerType::Char};
 }
 
 }  // namespace
 
 TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
-  const ThreadSetup threads = configure_threads(static_cast<int>(config.training.threads), comm.local_size());
+  const ThreadSetup threads =
+      configure_threads(static_cast<int>(config.training.threads), comm.local_size());
   prepare_run_directory(config, options);
   const fs::path dir = config.run_dir;
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());

@@ -17,19 +17,18 @@ LstmLm::LstmLm(const LstmLmConfig& config, int64_t vocab_size, ParameterStore& s
     : config_(config),
       embedding_(store, "embedding", vocab_size, config.embedding_size),
       rnn_(store, "rnn", rnn_spec(config)),
-      output_(config.tie_embeddings
-                  ? Linear(store, "output", embedding_.weight())
-                  : Linear(store, "output", config.hidden_size, vocab_size)) {}
+      output_(config.tie_embeddings ? Linear(store, "output", embedding_.weight())
+                                    : Linear(store, "output", config.hidden_size, vocab_size)) {}
 
 LstmLm::Output LstmLm::forward(const ForwardContext& ctx, const Tensor& ids, const RnnState& state,
                                const Tensor& keep) const {
   const int64_t steps = ids.dim(0), batch = ids.dim(1);
-  Var x = embedding_.forward(ctx.tape, ids);                                   // (T, B, E)
+  Var x = embedding_.forward(ctx.tape, ids);  // (T, B, E)
   x = dropout(ctx.tape, x, ctx.dropout(config_.embedding_dropout, "embedding"));
-  RnnStack::Output rnn = rnn_.forward(ctx, x, state, {keep, Tensor()});        // (T, B, H)
+  RnnStack::Output rnn = rnn_.forward(ctx, x, state, {keep, Tensor()});  // (T, B, H)
   Var y = dropout(ctx.tape, rnn.y, ctx.dropout(config_.output_dropout, "output"));
-  y = reshape(ctx.tape, y, {steps * batch, config_.hidden_size});              // (T*B, H)
-  return {output_.forward(ctx.tape, y), rnn.state};                           // (T*B, V)
+  y = reshape(ctx.tape, y, {steps * batch, config_.hidden_size});  // (T*B, H)
+  return {output_.forward(ctx.tape, y), rnn.state};                // (T*B, V)
 }
 
 }  // namespace recur

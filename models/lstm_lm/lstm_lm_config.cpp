@@ -8,7 +8,8 @@ void LstmLmConfig::describe(ConfigVisitor& v) {
   v.field("hidden_size", hidden_size, "size of each recurrent layer", Bounds::at_least(1));
   v.field("layers", layers, "number of stacked recurrent layers", Bounds::at_least(1));
   v.field("dropout", dropout, "dropout between recurrent layers", Bounds::probability());
-  v.field("embedding_dropout", embedding_dropout, "dropout on the embeddings", Bounds::probability());
+  v.field("embedding_dropout", embedding_dropout, "dropout on the embeddings",
+          Bounds::probability());
   v.field("output_dropout", output_dropout, "dropout on the top recurrent layer's output",
           Bounds::probability());
   v.field("tie_embeddings", tie_embeddings,
@@ -29,8 +30,7 @@ void LmDataConfig::describe(ConfigVisitor& v) {
   v.choice("tokenizer", tokenizer, {{"char", TokenizerType::Char}, {"word", TokenizerType::Word}},
            "char: UTF-8 characters; word: runs of letters and digits, punctuation apart");
   v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
-  v.path("vocab", vocab, "use this vocabulary file instead of building one from data.train",
-         false);
+  v.path("vocab", vocab, "use this vocabulary file instead of building one from data.train", false);
   v.field("min_frequency", min_frequency, "tokens seen fewer times in data.train become <unk>",
           Bounds::at_least(1));
   v.field("max_vocab", max_vocab, "keep at most this many tokens, specials included (0: all)",

@@ -11,12 +11,14 @@ template <class T>
 int32_t draw(const T* logits, int64_t vocab, double temperature, double u) {
   std::vector<double> p(static_cast<size_t>(vocab));
   double max = -INFINITY;
-  for (int64_t i = 0; i < vocab; ++i) max = std::max(max, static_cast<double>(logits[i]));
+  for (int64_t i = 0; i < vocab; ++i)
+    max = std::max(max, static_cast<double>(logits[i]));
   double total = 0.0;
   for (int64_t i = 0; i < vocab; ++i) {
     // Special tokens other than <eos> are never generated.
     const bool allowed = i == Vocab::kEos || i >= 4;
-    p[static_cast<size_t>(i)] = allowed ? std::exp((static_cast<double>(logits[i]) - max) / temperature) : 0.0;
+    p[static_cast<size_t>(i)] =
+        allowed ? std::exp((static_cast<double>(logits[i]) - max) / temperature) : 0.0;
     total += p[static_cast<size_t>(i)];
   }
   double target = u * total;
@@ -49,7 +51,8 @@ std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
     const auto steps = static_cast<int64_t>(context.size());
     Tape tape(false);
     ForwardContext ctx{tape, false, 0, 0, 0};
-    LstmLm::Output out = model.forward(ctx, Tensor::from_vector(context, {steps, 1}), state, Tensor());
+    LstmLm::Output out =
+        model.forward(ctx, Tensor::from_vector(context, {steps, 1}), state, Tensor());
     state = out.state;
     const int64_t v = vocab.size();
     const int32_t next = dispatch_float(dtype, [&]<class T>() {

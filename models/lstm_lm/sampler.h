@@ -9,9 +9,9 @@
 namespace recur {
 
 struct SampleOptions {
-  int64_t tokens = 500;       // tokens to generate
-  double temperature = 1.0;   // < 1: more conservative, > 1: more varied
-  std::string prime;          // text the model reads first; the sample starts with it
+  int64_t tokens = 500;      // tokens to generate
+  double temperature = 1.0;  // < 1: more conservative, > 1: more varied
+  std::string prime;         // text the model reads first; the sample starts with it
   uint64_t seed = 1;
 };
 

@@ -59,7 +59,9 @@ TEST(Config, ReadsValuesAndKeepsDefaults) {
 TEST(Config, SetOverridesAndResolvesPathsAgainstTheWorkingDirectory) {
   const std::string file = write_config("ok.yaml", kValid);
   ExperimentConfig c = ExperimentConfig::load(
-      {file, "", {"optimizer.lr=0.25", "data.valid=v.txt", "training.threads=3", "schedule.type=cosine"}});
+      {file,
+       "",
+       {"optimizer.lr=0.25", "data.valid=v.txt", "training.threads=3", "schedule.type=cosine"}});
   EXPECT_DOUBLE_EQ(c.optimizer.lr, 0.25);
   EXPECT_EQ(c.data.valid, fs::absolute("v.txt").string());
   EXPECT_EQ(c.training.threads, 3);
@@ -75,30 +77,37 @@ TEST(Config, ResolvedYamlReadsBackToTheSameConfig) {
 
 TEST(Config, UnknownKeySuggestsTheClosestOne) {
   const std::string file = write_config("typo.yaml", std::string(kValid) + "optimiser:\n  lr: 1\n");
-  EXPECT_EQ(load_error(file), "invalid config: " + file + ":14: optimiser: unknown key (did you mean 'optimizer'?)");
-  const std::string inner = write_config("typo2.yaml", std::string(kValid) + "  learning_rate: 1\n");
-  EXPECT_EQ(load_error(inner), "invalid config: " + inner + ":14: optimizer.learning_rate: unknown key");
+  EXPECT_EQ(load_error(file),
+            "invalid config: " + file + ":14: optimiser: unknown key (did you mean 'optimizer'?)");
+  const std::string inner =
+      write_config("typo2.yaml", std::string(kValid) + "  learning_rate: 1\n");
+  EXPECT_EQ(load_error(inner),
+            "invalid config: " + inner + ":14: optimizer.learning_rate: unknown key");
   const std::string close = write_config("typo3.yaml", std::string(kValid) + "  moment: 0.5\n");
   EXPECT_EQ(load_error(close),
-            "invalid config: " + close + ":14: optimizer.moment: unknown key (did you mean 'optimizer.momentum'?)");
+            "invalid config: " + close +
+                ":14: optimizer.moment: unknown key (did you mean 'optimizer.momentum'?)");
 }
 
 TEST(Config, WrongTypesAndRangesNameFileLineAndKey) {
   std::string text = kValid;
   text.replace(text.find("lr: 0.5"), 7, "lr: fast");
   const std::string type = write_config("type.yaml", text);
-  EXPECT_EQ(load_error(type), "invalid config: " + type + ":12: optimizer.lr: expected a number, got 'fast'");
+  EXPECT_EQ(load_error(type),
+            "invalid config: " + type + ":12: optimizer.lr: expected a number, got 'fast'");
 
   text = kValid;
   text.replace(text.find("hidden_size: 64"), 15, "hidden_size: 0");
   const std::string range = write_config("range.yaml", text);
-  EXPECT_EQ(load_error(range), "invalid config: " + range + ":3: model.hidden_size: must be >= 1, got 0");
+  EXPECT_EQ(load_error(range),
+            "invalid config: " + range + ":3: model.hidden_size: must be >= 1, got 0");
 
   text = kValid;
   text.replace(text.find("tokenizer: word"), 15, "tokenizer: wrod");
   const std::string choice = write_config("choice.yaml", text);
-  EXPECT_EQ(load_error(choice), "invalid config: " + choice +
-                                    ":7: data.tokenizer: must be one of char, word, got 'wrod' (did you mean 'word'?)");
+  EXPECT_EQ(load_error(choice),
+            "invalid config: " + choice +
+                ":7: data.tokenizer: must be one of char, word, got 'wrod' (did you mean 'word'?)");
 }
 
 TEST(Config, CrossFieldChecks) {
@@ -113,12 +122,15 @@ TEST(Config, CrossFieldChecks) {
 
 TEST(Config, MissingPiecesAreErrors) {
   const std::string no_train = write_config("no-train.yaml", "training:\n  max_steps: 5\n");
-  EXPECT_EQ(load_error(no_train), "invalid config: " + no_train + ": data.train: missing: this path is required");
+  EXPECT_EQ(load_error(no_train),
+            "invalid config: " + no_train + ": data.train: missing: this path is required");
   const std::string no_stop = write_config("no-stop.yaml", "data:\n  train: t.txt\n");
   EXPECT_EQ(load_error(no_stop),
-            "invalid config: " + no_stop + ": training.max_steps: no stopping point: set training.max_steps, "
-            "training.max_epochs or training.max_minutes");
-  EXPECT_EQ(load_error("/nonexistent/c.yaml"), "cannot read config file '/nonexistent/c.yaml': no such file");
+            "invalid config: " + no_stop +
+                ": training.max_steps: no stopping point: set training.max_steps, "
+                "training.max_epochs or training.max_minutes");
+  EXPECT_EQ(load_error("/nonexistent/c.yaml"),
+            "cannot read config file '/nonexistent/c.yaml': no such file");
 }
 
 TEST(Config, SyntaxErrorsPointAtTheLine) {
@@ -129,11 +141,15 @@ TEST(Config, SyntaxErrorsPointAtTheLine) {
 TEST(Config, SetErrorsNameTheArgument) {
   const std::string file = write_config("ok.yaml", kValid);
   EXPECT_EQ(load_error(file, {"optimizer.lrr=1"}),
-            "invalid config: --set optimizer.lrr=1: optimizer.lrr: unknown key (did you mean 'optimizer.lr'?)");
+            "invalid config: --set optimizer.lrr=1: optimizer.lrr: unknown key (did you mean "
+            "'optimizer.lr'?)");
   EXPECT_EQ(load_error(file, {"training.max_steps=many"}),
-            "invalid config: --set training.max_steps=many: training.max_steps: expected an integer, got 'many'");
-  EXPECT_EQ(load_error(file, {"optimizer"}), "invalid config: --set optimizer: expected key.path=value");
-  EXPECT_EQ(load_error(file, {"optimizer.lr.x=1"}), "invalid config: --set optimizer.lr.x=1: 'lr' is not a section");
+            "invalid config: --set training.max_steps=many: training.max_steps: expected an "
+            "integer, got 'many'");
+  EXPECT_EQ(load_error(file, {"optimizer"}),
+            "invalid config: --set optimizer: expected key.path=value");
+  EXPECT_EQ(load_error(file, {"optimizer.lr.x=1"}),
+            "invalid config: --set optimizer.lr.x=1: 'lr' is not a section");
 }
 
 TEST(Config, SeveralProblemsAreListedTogether) {
@@ -149,7 +165,8 @@ TEST(Config, ReferenceDocumentIsUpToDate) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_NE(text.str().find(ExperimentConfig::reference_markdown()), std::string::npos)
-      << "docs/config.md is out of date: regenerate it with `recur config --reference > docs/config.md`";
+      << "docs/config.md is out of date: regenerate it with `recur config --reference > "
+         "docs/config.md`";
 }
 
 }  // namespace

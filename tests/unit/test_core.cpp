@@ -23,7 +23,8 @@ TEST(RandomStream, StreamsAreKeyedByEveryTag) {
   std::set<uint32_t> seen;
   for (uint64_t seed : {1, 2}) {
     for (RngPurpose p : {RngPurpose::Init, RngPurpose::Dropout}) {
-      for (uint64_t a : {0, 1}) seen.insert(RandomStream(seed, p, a).bits(0, 0));
+      for (uint64_t a : {0, 1})
+        seen.insert(RandomStream(seed, p, a).bits(0, 0));
     }
   }
   EXPECT_EQ(seen.size(), 8u);

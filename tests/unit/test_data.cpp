@@ -22,28 +22,32 @@ std::string write_temp(const std::string& name, const std::string& text) {
 
 std::vector<std::string> texts(const std::vector<Token>& tokens) {
   std::vector<std::string> out;
-  for (const Token& t : tokens) out.push_back(t.text);
+  for (const Token& t : tokens)
+    out.push_back(t.text);
   return out;
 }
 
 int32_t total_chars(const std::vector<Token>& tokens) {
   int32_t n = 0;
-  for (const Token& t : tokens) n += t.chars;
+  for (const Token& t : tokens)
+    n += t.chars;
   return n;
 }
 
 TEST(Tokenizer, CharactersAreCodePoints) {
   auto tokens = tokenize(TokenizerType::Char, "Amó a Dios", false);
-  EXPECT_EQ(texts(tokens), (std::vector<std::string>{"A", "m", "ó", " ", "a", " ", "D", "i", "o", "s"}));
+  EXPECT_EQ(texts(tokens),
+            (std::vector<std::string>{"A", "m", "ó", " ", "a", " ", "D", "i", "o", "s"}));
   EXPECT_EQ(total_chars(tokens), 10);
-  EXPECT_EQ(texts(tokenize(TokenizerType::Char, "AbC", true)), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(texts(tokenize(TokenizerType::Char, "AbC", true)),
+            (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TEST(Tokenizer, WordsSplitPunctuationAndKeepCharacterCounts) {
   const std::string line = "  In the beginning, God's word: light.";
   auto tokens = tokenize(TokenizerType::Word, line, false);
-  EXPECT_EQ(texts(tokens), (std::vector<std::string>{"In", "the", "beginning", ",", "God's", "word", ":",
-                                                     "light", "."}));
+  EXPECT_EQ(texts(tokens), (std::vector<std::string>{"In", "the", "beginning", ",", "God's", "word",
+                                                     ":", "light", "."}));
   EXPECT_EQ(total_chars(tokens), utf8_length(line));
   EXPECT_EQ(detokenize(TokenizerType::Word, texts(tokens)), "In the beginning, God's word: light.");
   EXPECT_EQ(detokenize(TokenizerType::Char, {"a", " ", "ó"}), "a ó");
@@ -57,7 +61,8 @@ TEST(Tokenizer, InvalidUtf8IsAnError) {
 TEST(Vocab, MostFrequentFirstWithSpecialsAndLimits) {
   std::unordered_map<std::string, int64_t> counts = {{"b", 5}, {"a", 5}, {"c", 9}, {"d", 1}};
   Vocab v = Vocab::build(counts, {2, 0}, TokenizerType::Word, false);
-  EXPECT_EQ(v.tokens(), (std::vector<std::string>{"<pad>", "<unk>", "<bos>", "<eos>", "c", "a", "b"}));
+  EXPECT_EQ(v.tokens(),
+            (std::vector<std::string>{"<pad>", "<unk>", "<bos>", "<eos>", "c", "a", "b"}));
   EXPECT_EQ(v.id("d"), Vocab::kUnk);
   EXPECT_EQ(Vocab::build(counts, {1, 5}, TokenizerType::Word, false).size(), 5);
 }
@@ -78,7 +83,8 @@ TEST(Vocab, LoadRejectsWhatIsNotAVocabulary) {
     Vocab::load(write_temp("not-vocab.txt", "hello\nworld\n"));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not-vocab.txt:1: not a recur vocabulary"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("not-vocab.txt:1: not a recur vocabulary"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW(Vocab::load("/nonexistent/vocab.txt"), Error);
@@ -110,10 +116,12 @@ TEST(TextCorpus, BadFilesGiveOneClearError) {
 
 TEST(TokenSequence, DocumentsStartWithBosAndLinesEndWithEos) {
   TextCorpus c = TextCorpus::read(write_temp("seq.txt", "ab\n\nc\n"));
-  Vocab v = Vocab::build(count_tokens(c, TokenizerType::Char, false), {}, TokenizerType::Char, false);
+  Vocab v =
+      Vocab::build(count_tokens(c, TokenizerType::Char, false), {}, TokenizerType::Char, false);
   TokenSequence s = TokenSequence::encode(c, v);
   const int32_t a = v.id("a"), b = v.id("b"), cc = v.id("c");
-  EXPECT_EQ(s.ids, (std::vector<int32_t>{Vocab::kBos, a, b, Vocab::kEos, Vocab::kBos, cc, Vocab::kEos}));
+  EXPECT_EQ(s.ids,
+            (std::vector<int32_t>{Vocab::kBos, a, b, Vocab::kEos, Vocab::kBos, cc, Vocab::kEos}));
   EXPECT_EQ(s.chars, (std::vector<int32_t>{0, 1, 1, 1, 0, 1, 1}));
 }
 

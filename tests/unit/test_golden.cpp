@@ -11,7 +11,9 @@ namespace {
 
 constexpr double kTolerance = 1e-10;  // both sides compute in float64
 
-H5File golden() { return H5File::open(std::string(RECUR_SOURCE_DIR) + "/tests/reference/golden.h5"); }
+H5File golden() {
+  return H5File::open(std::string(RECUR_SOURCE_DIR) + "/tests/reference/golden.h5");
+}
 
 // Copies every parameter of the store from <group>/params/<path>.
 void load_params(const H5File& file, const std::string& group, ParameterStore& store) {
@@ -28,21 +30,24 @@ void expect_close(const Tensor& actual, const Tensor& expected, const std::strin
 
 void expect_param_grads(const H5File& file, const std::string& group, const ParameterStore& store) {
   for (const auto& p : store.parameters()) {
-    expect_close(p->var().grad(), file.read_tensor(group + "/grads/" + p->path()), "grad " + p->path());
+    expect_close(p->var().grad(), file.read_tensor(group + "/grads/" + p->path()),
+                 "grad " + p->path());
   }
 }
 
 // State (layers*dirs, B, H) from the file as one Var per (layer, direction).
 std::vector<Var> split_state(const Tensor& all) {
   std::vector<Var> out;
-  for (int64_t i = 0; i < all.dim(0); ++i) out.emplace_back(all.slice_rows(i, i + 1).reshape({all.dim(1), all.dim(2)}).clone(), true);
+  for (int64_t i = 0; i < all.dim(0); ++i)
+    out.emplace_back(all.slice_rows(i, i + 1).reshape({all.dim(1), all.dim(2)}).clone(), true);
   return out;
 }
 
 // One (layers*dirs, B, H) tensor from the per-(layer, direction) values or gradients.
 Tensor join(const std::vector<Var>& parts, bool grads) {
   std::vector<int64_t> dims = {static_cast<int64_t>(parts.size())};
-  for (int64_t d : parts[0].shape().dims()) dims.push_back(d);
+  for (int64_t d : parts[0].shape().dims())
+    dims.push_back(d);
   Tensor all = Tensor::empty(Shape(dims), DType::F64);
   for (size_t i = 0; i < parts.size(); ++i) {
     Tensor slot = all.slice_rows(static_cast<int64_t>(i), static_cast<int64_t>(i) + 1);
@@ -53,7 +58,8 @@ Tensor join(const std::vector<Var>& parts, bool grads) {
 
 double dot(const Var& v, const Tensor& r) {
   double s = 0;
-  for (int64_t i = 0; i < r.numel(); ++i) s += v.value().item(i) * r.item(i);
+  for (int64_t i = 0; i < r.numel(); ++i)
+    s += v.value().item(i) * r.item(i);
   return s;
 }
 
@@ -83,26 +89,22 @@ void check_rnn_stack(const std::string& group, CellType cell) {
 
   expect_close(out.y.value(), file.read_tensor(values + "y"), group + " y");
   expect_close(join(out.state.h, false), file.read_tensor(values + "hT"), group + " hT");
-  if (cell == CellType::Lstm) expect_close(join(out.state.c, false), file.read_tensor(values + "cT"), group + " cT");
+  if (cell == CellType::Lstm)
+    expect_close(join(out.state.c, false), file.read_tensor(values + "cT"), group + " cT");
   std::vector<Var> roots = {out.y};
   std::vector<Tensor> seeds = {file.read_tensor(values + "ry")};
-  Tensor rh = file.read_tensor(values + "rh");
   double loss = dot(out.y, seeds[0]);
-  for (size_t k = 0; k < out.state.h.size(); ++k) {
-    Tensor r = rh.slice_rows(static_cast<int64_t>(k), static_cast<int64_t>(k) + 1).reshape(out.state.h[k].shape());
-    roots.push_back(out.state.h[k]);
-    seeds.push_back(r);
-    loss += dot(out.state.h[k], r);
-  }
-  if (cell == CellType::Lstm) {
-    Tensor rc = file.read_tensor(values + "rc");
-    for (size_t k = 0; k < out.state.c.size(); ++k) {
-      Tensor r = rc.slice_rows(static_cast<int64_t>(k), static_cast<int64_t>(k) + 1).reshape(out.state.c[k].shape());
-      roots.push_back(out.state.c[k]);
-      seeds.push_back(r);
-      loss += dot(out.state.c[k], r);
+  // Each final state (layer, direction) k is weighted by slice k of the stored projection.
+  auto add_states = [&](const std::vector<Var>& states, const Tensor& r) {
+    for (size_t k = 0; k < states.size(); ++k) {
+      const auto row = static_cast<int64_t>(k);
+      seeds.push_back(r.slice_rows(row, row + 1).reshape(states[k].shape()));
+      roots.push_back(states[k]);
+      loss += dot(states[k], seeds.back());
     }
-  }
+  };
+  add_states(out.state.h, file.read_tensor(values + "rh"));
+  if (cell == CellType::Lstm) add_states(out.state.c, file.read_tensor(values + "rc"));
   EXPECT_NEAR(loss, file.read_tensor(values + "loss").item(), 1e-9);
   tape.backward(roots, seeds);
   expect_close(input.grad(), file.read_tensor(group + "/grads/x"), group + " dx");
@@ -113,9 +115,13 @@ void check_rnn_stack(const std::string& group, CellType cell) {
   expect_param_grads(file, group, store);
 }
 
-TEST(GoldenPyTorch, BidirectionalTwoLayerLstm) { check_rnn_stack("lstm", CellType::Lstm); }
+TEST(GoldenPyTorch, BidirectionalTwoLayerLstm) {
+  check_rnn_stack("lstm", CellType::Lstm);
+}
 
-TEST(GoldenPyTorch, TwoLayerGru) { check_rnn_stack("gru", CellType::Gru); }
+TEST(GoldenPyTorch, TwoLayerGru) {
+  check_rnn_stack("gru", CellType::Gru);
+}
 
 TEST(GoldenPyTorch, LstmLanguageModel) {
   H5File file = golden();
@@ -137,7 +143,8 @@ TEST(GoldenPyTorch, LstmLanguageModel) {
   expect_close(out.logits.value(), file.read_tensor("lm/values/logits"), "logits");
   expect_close(join(out.state.h, false), file.read_tensor("lm/values/hT"), "hT");
   expect_close(join(out.state.c, false), file.read_tensor("lm/values/cT"), "cT");
-  CrossEntropyResult ce = cross_entropy(tape, out.logits, file.read_tensor("lm/values/targets"), {-1});
+  CrossEntropyResult ce =
+      cross_entropy(tape, out.logits, file.read_tensor("lm/values/targets"), {-1});
   EXPECT_NEAR(ce.loss.value().item(), file.read_tensor("lm/values/loss").item(), 1e-12);
   tape.backward(ce.loss);
   expect_param_grads(file, "lm", store);

@@ -17,7 +17,8 @@ namespace {
 
 // Gradient check over every parameter of `store` plus the extra inputs.
 void check_model(ParameterStore& store, std::vector<Var> extra, const GradFunction& fn) {
-  for (const auto& p : store.parameters()) extra.push_back(p->var());
+  for (const auto& p : store.parameters())
+    extra.push_back(p->var());
   expect_gradients_match(fn, extra);
 }
 
@@ -44,8 +45,10 @@ TEST_P(RnnStackGradcheck, AllParametersAndInputs) {
     ForwardContext ctx{tape, true, 9, 4, 0};
     RnnStack::Output out = stack.forward(ctx, in[0], {}, seq);
     std::vector<Var> outputs = {out.y};
-    for (const Var& h : out.state.h) outputs.push_back(h);
-    for (const Var& cell : out.state.c) outputs.push_back(cell);
+    for (const Var& h : out.state.h)
+      outputs.push_back(h);
+    for (const Var& cell : out.state.c)
+      outputs.push_back(cell);
     return outputs;
   });
 }
@@ -122,15 +125,19 @@ TEST(ParameterStore, FlatAlignedLayoutAndDeterministicInit) {
   EXPECT_EQ(b.find("out/weight")->var().value().to_vector<float>(),
             a.find("out/weight")->var().value().to_vector<float>());
   const double bound = 1.0 / std::sqrt(5.0);
-  for (float v : a.find("out/weight")->var().value().to_vector<float>()) EXPECT_LE(std::fabs(v), bound);
+  for (float v : a.find("out/weight")->var().value().to_vector<float>())
+    EXPECT_LE(std::fabs(v), bound);
 }
 
 TEST(ModelFile, RoundTripAndMismatches) {
-  const std::string path = (std::filesystem::temp_directory_path() / "recur-model-test.h5").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "recur-model-test.h5").string();
   ParameterStore store;
   Linear layer(store, "out", 4, 3);
   store.materialize(DType::F32, 1);
-  ModelFileInfo info{"lstm_lm", "model: {}\n", {"<pad>", "<unk>", "<bos>", "<eos>", "á"}, "char", false, 42, "test"};
+  ModelFileInfo info{"lstm_lm", "model: {}\n", {"<pad>", "<unk>", "<bos>", "<eos>", "á"},
+                     "char",    false,         42,
+                     "test"};
   save_model_file(path, store, info);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp-" + std::to_string(::getpid())));
 
@@ -151,7 +158,8 @@ TEST(ModelFile, RoundTripAndMismatches) {
     load_model_parameters(path, other);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), path + ": parameter out/weight has shape (3, 4), the model expects (3, 5)");
+    EXPECT_EQ(std::string(e.what()),
+              path + ": parameter out/weight has shape (3, 4), the model expects (3, 5)");
   }
 }
 
@@ -160,7 +168,8 @@ TEST(ModelFile, ChecksumsCatchDamage) {
   ParameterStore store;
   Linear layer(store, "out", 64, 64);
   store.materialize(DType::F32, 1);
-  save_model_file(path, store, {"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, 1, "t"});
+  save_model_file(path, store,
+                  {"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, 1, "t"});
   // Flip bytes in the middle of the weight's data: the fletcher32 check must fail the read.
   const Tensor w = store.find("out/weight")->var().value();
   std::string bytes;

@@ -19,16 +19,18 @@ TEST(OpsGradcheck, MatmulAllTransposes) {
 
 TEST(OpsGradcheck, LinearWithAndWithoutBias) {
   Var x = random_var({2, 3, 4}, 1), w = random_var({5, 4}, 2), b = random_var({5}, 3);
-  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], in[2])}; },
-                         {x, w, b});
-  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], Var())}; },
-                         {x, w});
+  expect_gradients_match(
+      [](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], in[2])}; }, {x, w, b});
+  expect_gradients_match(
+      [](Tape& t, const Vars& in) { return Vars{linear(t, in[0], in[1], Var())}; }, {x, w});
 }
 
 TEST(OpsGradcheck, AddMulBiasScale) {
   Var a = random_var({3, 4}, 1), b = random_var({3, 4}, 2), bias = random_var({4}, 3);
-  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{add(t, in[0], in[1])}; }, {a, b});
-  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{mul(t, in[0], in[1])}; }, {a, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{add(t, in[0], in[1])}; },
+                         {a, b});
+  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{mul(t, in[0], in[1])}; },
+                         {a, b});
   expect_gradients_match([](Tape& t, const Vars& in) { return Vars{add_bias(t, in[0], in[1])}; },
                          {a, bias});
   expect_gradients_match([](Tape& t, const Vars& in) { return Vars{scale(t, in[0], -2.5)}; }, {a});
@@ -93,8 +95,11 @@ TEST(OpsGradcheck, ConcatSliceReshape) {
     expect_gradients_match(
         [=](Tape& t, const Vars& in) { return Vars{slice(t, in[0], axis, 1, 2)}; }, {a});
   }
-  expect_gradients_match([](Tape& t, const Vars& in) { return Vars{reshape(t, in[0], {6, 4})}; },
-                         {a});
+  expect_gradients_match(
+      [](Tape& t, const Vars& in) {
+        return Vars{reshape(t, in[0], {6, 4})};
+      },
+      {a});
 }
 
 TEST(OpsGradcheck, Reductions) {
@@ -105,10 +110,11 @@ TEST(OpsGradcheck, Reductions) {
 
 // Inputs of a recurrent layer with G gates: x, h0, c0, w_ih, w_hh, b_ih, b_hh.
 Vars rnn_inputs(int gates, int64_t steps, int64_t batch, int64_t input, int64_t hidden) {
-  return {random_var({steps, batch, input}, 20),         random_var({batch, hidden}, 21, 0.5),
-          random_var({batch, hidden}, 22, 0.5),          random_var({gates * hidden, input}, 23, 0.5),
-          random_var({gates * hidden, hidden}, 24, 0.5), random_var({gates * hidden}, 25, 0.5),
-          random_var({gates * hidden}, 26, 0.5)};
+  return {
+      random_var({steps, batch, input}, 20),         random_var({batch, hidden}, 21, 0.5),
+      random_var({batch, hidden}, 22, 0.5),          random_var({gates * hidden, input}, 23, 0.5),
+      random_var({gates * hidden, hidden}, 24, 0.5), random_var({gates * hidden}, 25, 0.5),
+      random_var({gates * hidden}, 26, 0.5)};
 }
 
 struct RnnCase {

@@ -50,8 +50,8 @@ TEST(Adam, BiasCorrectedUpdates) {
   adam.step(0.01);
   const double m = 0.9 * 0.01 + 0.01, v = 0.999 * 0.00001 + 0.00001;
   const double m_hat = m / (1 - 0.81), v_hat = v / (1 - 0.999 * 0.999);
-  EXPECT_NEAR(w.value(0), 1.0 - 0.01 * 0.1 / (0.1 + 1e-8) - 0.01 * m_hat / (std::sqrt(v_hat) + 1e-8),
-              1e-12);
+  EXPECT_NEAR(w.value(0),
+              1.0 - 0.01 * 0.1 / (0.1 + 1e-8) - 0.01 * m_hat / (std::sqrt(v_hat) + 1e-8), 1e-12);
 }
 
 TEST(Adam, DecoupledWeightDecayShrinksTheParameter) {
@@ -105,7 +105,8 @@ TEST(LrSchedule, PlateauDecaysAfterPatienceRunsOut) {
   EXPECT_DOUBLE_EQ(plateau.lr(10), 1.0);
   plateau.on_validation(2.1);  // 2 bad: decay
   EXPECT_DOUBLE_EQ(plateau.lr(10), 0.5);
-  for (int i = 0; i < 10; ++i) plateau.on_validation(9.0);
+  for (int i = 0; i < 10; ++i)
+    plateau.on_validation(9.0);
   EXPECT_DOUBLE_EQ(plateau.lr(10), 0.2);  // min_lr
 }
 

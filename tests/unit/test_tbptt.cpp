@@ -61,7 +61,8 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
       StreamWindow data = streams.window(w * window, window, 0, 2, DType::F64);
       LstmLm::Output out = model.forward({tape, true, 5, 1, 0}, data.inputs, carried, data.keep);
       losses.push_back(cross_entropy(tape, out.logits, data.targets, {-1, 0.0, normalizer}).loss);
-      EXPECT_EQ(out.logits.value().to_vector<double>(), logits_a[static_cast<size_t>(w)].to_vector<double>());
+      EXPECT_EQ(out.logits.value().to_vector<double>(),
+                logits_a[static_cast<size_t>(w)].to_vector<double>());
       carried = out.state.detached();
     }
     tape.backward(sum(tape, concat(tape, losses, 0)));
@@ -71,8 +72,9 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
   // (c) the outputs of one untruncated pass over all steps are the same.
   Tape tape(false);
   StreamWindow all = streams.window(0, window * windows, 0, 2, DType::F64);
-  Tensor full = model.forward({tape, false, 5, 1, 0}, all.inputs, model.zero_state(2, DType::F64), all.keep)
-                    .logits.value();
+  Tensor full =
+      model.forward({tape, false, 5, 1, 0}, all.inputs, model.zero_state(2, DType::F64), all.keep)
+          .logits.value();
   std::vector<Tensor> eval_windows;
   RnnState s = model.zero_state(2, DType::F64);
   for (int64_t w = 0; w < windows; ++w) {

@@ -9,7 +9,8 @@ Tensor random_tensor(const Shape& shape, uint64_t tag, double scale, double shif
   RandomStream stream(99, RngPurpose::Test, tag);
   Tensor t = Tensor::empty(shape, DType::F64);
   double* p = t.data<double>();
-  for (int64_t i = 0; i < t.numel(); ++i) p[i] = shift + scale * stream.normal(0, i);
+  for (int64_t i = 0; i < t.numel(); ++i)
+    p[i] = shift + scale * stream.normal(0, i);
   return dtype == DType::F64 ? t : t.to(dtype);
 }
 
@@ -30,8 +31,8 @@ Tensor random_ids(const Shape& shape, uint64_t tag, int32_t limit) {
 void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inputs,
                             const GradCheckOptions& options) {
   GradCheckResult r = gradcheck(fn, inputs, options);
-  std::printf("gradcheck: %lld elements, max relative error %.2e\n", static_cast<long long>(r.checked),
-              r.max_error);
+  std::printf("gradcheck: %lld elements, max relative error %.2e\n",
+              static_cast<long long>(r.checked), r.max_error);
   EXPECT_GT(r.checked, 0);
   EXPECT_TRUE(r.ok) << "max relative error " << r.max_error << " at " << r.worst;
 }

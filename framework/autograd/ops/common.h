@@ -20,8 +20,7 @@ inline void check_same_dtype(const Var& a, const Var& b, const char* op) {
 }
 
 inline void check_same_shape(const Var& a, const Var& b, const char* op) {
-  RECUR_ASSERT(a.shape() == b.shape(), op, ": shapes ", a.shape().str(), " and ",
-               b.shape().str());
+  RECUR_ASSERT(a.shape() == b.shape(), op, ": shapes ", a.shape().str(), " and ", b.shape().str());
 }
 
 }  // namespace recur::ops_detail

@@ -9,8 +9,7 @@ namespace recur {
 using ops_detail::dispatch;
 
 Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
-  RECUR_CHECK(spec.p >= 0.0 && spec.p < 1.0, "dropout probability must be in [0, 1), got ",
-              spec.p);
+  RECUR_CHECK(spec.p >= 0.0 && spec.p < 1.0, "dropout probability must be in [0, 1), got ", spec.p);
   if (spec.p == 0.0) return x;
   const int rank = x.shape().rank();
   RECUR_ASSERT(rank == 2 || rank == 3, "dropout of ", x.shape().str());
@@ -30,8 +29,7 @@ Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
   tape.record([=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
-      cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(),
-                             input.grad_buffer().data<T>());
+      cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), input.grad_buffer().data<T>());
     });
   });
   return y;

@@ -7,8 +7,8 @@
 namespace recur {
 
 struct DropoutSpec {
-  double p = 0.0;          // probability of dropping an element
-  RandomStream stream;     // keyed by (seed, purpose, step, site): never by rank
+  double p = 0.0;            // probability of dropping an element
+  RandomStream stream;       // keyed by (seed, purpose, step, site): never by rank
   int64_t batch_offset = 0;  // global index of this rank's first batch row
 };
 

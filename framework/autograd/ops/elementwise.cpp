@@ -59,9 +59,8 @@ Var add_bias(Tape& tape, const Var& x, const Var& bias) {
   RECUR_ASSERT(bias.shape() == Shape({cols}), "add_bias: bias ", bias.shape().str(), " for ",
                x.shape().str());
   Tensor out = x.value().clone();
-  dispatch(x, [&]<class T>() {
-    cpu::add_bias<T>(rows, cols, bias.value().data<T>(), out.data<T>());
-  });
+  dispatch(x,
+           [&]<class T>() { cpu::add_bias<T>(rows, cols, bias.value().data<T>(), out.data<T>()); });
   Var y(out, tape.needs_grad({&x, &bias}));
   if (!y.requires_grad()) return y;
   tape.record([=]() mutable {
@@ -97,9 +96,8 @@ namespace {
 Var activation(Tape& tape, const Var& x, cpu::Activation f) {
   Tensor out = Tensor::empty(x.shape(), x.dtype());
   const int64_t n = out.numel();
-  dispatch(x, [&]<class T>() {
-    cpu::activation_forward<T>(f, n, x.value().data<T>(), out.data<T>());
-  });
+  dispatch(
+      x, [&]<class T>() { cpu::activation_forward<T>(f, n, x.value().data<T>(), out.data<T>()); });
   Var y(out, tape.needs_grad({&x}));
   if (!y.requires_grad()) return y;
   tape.record([=]() mutable {
@@ -114,8 +112,14 @@ Var activation(Tape& tape, const Var& x, cpu::Activation f) {
 
 }  // namespace
 
-Var sigmoid(Tape& tape, const Var& x) { return activation(tape, x, cpu::Activation::Sigmoid); }
-Var tanh(Tape& tape, const Var& x) { return activation(tape, x, cpu::Activation::Tanh); }
-Var relu(Tape& tape, const Var& x) { return activation(tape, x, cpu::Activation::Relu); }
+Var sigmoid(Tape& tape, const Var& x) {
+  return activation(tape, x, cpu::Activation::Sigmoid);
+}
+Var tanh(Tape& tape, const Var& x) {
+  return activation(tape, x, cpu::Activation::Tanh);
+}
+Var relu(Tape& tape, const Var& x) {
+  return activation(tape, x, cpu::Activation::Relu);
+}
 
 }  // namespace recur

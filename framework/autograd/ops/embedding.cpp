@@ -13,8 +13,7 @@ Var embedding(Tape& tape, const Var& weight, const Tensor& ids) {
   const int64_t vocab = weight.shape()[0], dim = weight.shape()[1], n = ids.numel();
   const int32_t* id = ids.data<int32_t>();
   for (int64_t i = 0; i < n; ++i) {
-    RECUR_ASSERT(id[i] >= 0 && id[i] < vocab, "embedding: id ", id[i], " outside [0, ", vocab,
-                 ")");
+    RECUR_ASSERT(id[i] >= 0 && id[i] < vocab, "embedding: id ", id[i], " outside [0, ", vocab, ")");
   }
   std::vector<int64_t> dims = ids.shape().dims();
   dims.push_back(dim);

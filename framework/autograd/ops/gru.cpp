@@ -40,17 +40,8 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
     ops_detail::enter_step<T>(options, t, B, H, h, hp);
     cpu::gemm<T>(false, true, B, G, H, T(1), hp, w.w_hh.value().data<T>(), T(1), hg);
     cpu::gru_cell_forward<T>(B, H, xg + t * B * G, hg, hp, out);
-    h = out;
-    if (pad.any(t)) {
-      auto padded = [&](int64_t b) { return pad.padded(t, b); };
-      T* hs = h_state.data<T>();
-      std::copy_n(out, B * H, hs);
-      ops_detail::copy_rows_if<T>(B, H, hp, hs, padded);
-      for (int64_t b = 0; b < B; ++b) {
-        if (padded(b)) std::fill_n(out + b * H, H, T(0));
-      }
-      h = hs;
-    }
+    h = pad.any(t) ? ops_detail::pass_padding_through<T>(pad, t, B, H, hp, out, h_state.data<T>())
+                   : out;
   }
   std::copy_n(h, B * H, h_out.data<T>());
 }
@@ -100,7 +91,8 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
     cpu::gemm<T>(true, false, G, H, rows, T(1), dhg, saved.h_prev.data<T>(), T(1),
                  w.w_hh.grad_buffer().data<T>());
   }
-  if (w.b_hh.requires_grad()) cpu::sum_rows_accumulate<T>(rows, G, dhg, w.b_hh.grad_buffer().data<T>());
+  if (w.b_hh.requires_grad())
+    cpu::sum_rows_accumulate<T>(rows, G, dhg, w.b_hh.grad_buffer().data<T>());
   if (w.w_ih.requires_grad()) {
     cpu::gemm<T>(true, false, G, d.input, rows, T(1), dxg, x.value().data<T>(), T(1),
                  w.w_ih.grad_buffer().data<T>());
@@ -109,7 +101,8 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
     cpu::gemm<T>(false, false, rows, d.input, G, T(1), dxg, w.w_ih.value().data<T>(), T(1),
                  x.grad_buffer().data<T>());
   }
-  if (w.b_ih.requires_grad()) cpu::sum_rows_accumulate<T>(rows, G, dxg, w.b_ih.grad_buffer().data<T>());
+  if (w.b_ih.requires_grad())
+    cpu::sum_rows_accumulate<T>(rows, G, dxg, w.b_ih.grad_buffer().data<T>());
 }
 
 }  // namespace

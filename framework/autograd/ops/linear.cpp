@@ -14,8 +14,8 @@ Var matmul(Tape& tape, const Var& a, const Var& b, bool trans_a, bool trans_b) {
   ops_detail::check_same_dtype(a, b, "matmul");
   const int64_t m = a.shape()[trans_a ? 1 : 0], k = a.shape()[trans_a ? 0 : 1];
   const int64_t n = b.shape()[trans_b ? 0 : 1];
-  RECUR_ASSERT(b.shape()[trans_b ? 1 : 0] == k, "matmul: inner sizes of ", a.shape().str(),
-               " and ", b.shape().str());
+  RECUR_ASSERT(b.shape()[trans_b ? 1 : 0] == k, "matmul: inner sizes of ", a.shape().str(), " and ",
+               b.shape().str());
   Tensor out = Tensor::empty({m, n}, a.dtype());
   dispatch(a, [&]<class T>() {
     cpu::gemm<T>(trans_a, trans_b, m, n, k, T(1), a.value().data<T>(), b.value().data<T>(), T(0),
@@ -76,8 +76,8 @@ Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();
       if (x.requires_grad()) {
-        cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(),
-                     T(1), x.grad_buffer().data<T>());
+        cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(), T(1),
+                     x.grad_buffer().data<T>());
       }
       if (weight.requires_grad()) {
         cpu::gemm<T>(true, false, out_features, in, rows, T(1), dy, x.value().data<T>(), T(1),

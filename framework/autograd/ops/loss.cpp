@@ -8,7 +8,6 @@ using ops_detail::dispatch;
 
 namespace {
 
-
 template <bool kLog>
 Var softmax_op(Tape& tape, const Var& x) {
   const int64_t cols = x.shape().back(), rows = x.shape().rows();
@@ -39,14 +38,18 @@ Var softmax_op(Tape& tape, const Var& x) {
 
 }  // namespace
 
-Var softmax(Tape& tape, const Var& x) { return softmax_op<false>(tape, x); }
-Var log_softmax(Tape& tape, const Var& x) { return softmax_op<true>(tape, x); }
+Var softmax(Tape& tape, const Var& x) {
+  return softmax_op<false>(tape, x);
+}
+Var log_softmax(Tape& tape, const Var& x) {
+  return softmax_op<true>(tape, x);
+}
 
 CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& targets,
                                  const CrossEntropyOptions& options) {
   const int64_t cols = logits.shape().back(), rows = logits.shape().rows();
-  RECUR_ASSERT(targets.dtype() == DType::I32 && targets.numel() == rows, "cross_entropy: ",
-               targets.numel(), " targets for logits ", logits.shape().str());
+  RECUR_ASSERT(targets.dtype() == DType::I32 && targets.numel() == rows,
+               "cross_entropy: ", targets.numel(), " targets for logits ", logits.shape().str());
   const int32_t* ids = targets.data<int32_t>();
   for (int64_t r = 0; r < rows; ++r) {
     RECUR_ASSERT(ids[r] == options.ignore_index || (ids[r] >= 0 && ids[r] < cols),
@@ -55,14 +58,13 @@ CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& ta
   Tensor probs = Tensor::empty(logits.shape(), logits.dtype());
   CrossEntropyResult result;
   dispatch(logits, [&]<class T>() {
-    result.totals =
-        cpu::cross_entropy_forward<T>(rows, cols, logits.value().data<T>(), ids,
-                                      options.ignore_index, options.label_smoothing,
-                                      probs.data<T>());
+    result.totals = cpu::cross_entropy_forward<T>(rows, cols, logits.value().data<T>(), ids,
+                                                  options.ignore_index, options.label_smoothing,
+                                                  probs.data<T>());
   });
-  const double normalizer =
-      options.normalizer > 0 ? options.normalizer
-                             : std::max<double>(1.0, static_cast<double>(result.totals.count));
+  const double normalizer = options.normalizer > 0
+                                ? options.normalizer
+                                : std::max<double>(1.0, static_cast<double>(result.totals.count));
   Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer);
   Var loss(loss_value, tape.needs_grad({&logits}));
   result.loss = loss;

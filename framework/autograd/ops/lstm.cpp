@@ -48,15 +48,8 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
     cpu::lstm_cell_forward<T>(B, H, g, cp, cell, out);
     h = out;
     if (pad.any(t)) {
-      auto padded = [&](int64_t b) { return pad.padded(t, b); };
-      ops_detail::copy_rows_if<T>(B, H, cp, cell, padded);
-      T* hs = h_state.data<T>();
-      std::copy_n(out, B * H, hs);
-      ops_detail::copy_rows_if<T>(B, H, hp, hs, padded);
-      for (int64_t b = 0; b < B; ++b) {
-        if (padded(b)) std::fill_n(out + b * H, H, T(0));
-      }
-      h = hs;
+      ops_detail::copy_rows_if<T>(B, H, cp, cell, [&](int64_t b) { return pad.padded(t, b); });
+      h = ops_detail::pass_padding_through<T>(pad, t, B, H, hp, out, h_state.data<T>());
     }
     c = cell;
   }
@@ -124,7 +117,8 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
                  x.grad_buffer().data<T>());
   }
   for (Var* b : {&w.b_ih, &w.b_hh}) {
-    if (b->requires_grad()) cpu::sum_rows_accumulate<T>(rows, G, dgates, b->grad_buffer().data<T>());
+    if (b->requires_grad())
+      cpu::sum_rows_accumulate<T>(rows, G, dgates, b->grad_buffer().data<T>());
   }
 }
 
@@ -143,15 +137,17 @@ LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
   Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt);
   Tensor h = Tensor::empty({d.batch, d.hidden}, dt);
   Tensor c = Tensor::empty({d.batch, d.hidden}, dt);
-  dispatch(x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
+  dispatch(
+      x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
 
-  const bool grad = tape.needs_grad({&x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih,
-                                     &weights.b_hh});
+  const bool grad =
+      tape.needs_grad({&x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh});
   LstmOutputs out{Var(y, grad), Var(h, grad), Var(c, grad)};
   if (!grad) return out;
   tape.record([=]() mutable {
     if (!out.y.has_grad() && !out.h.has_grad() && !out.c.has_grad()) return;
-    dispatch(x, [&]<class T>() { lstm_backward<T>(d, x, h0, c0, weights, options, pad, saved, out); });
+    dispatch(x,
+             [&]<class T>() { lstm_backward<T>(d, x, h0, c0, weights, options, pad, saved, out); });
   });
   return out;
 }

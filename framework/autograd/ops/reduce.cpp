@@ -21,7 +21,8 @@ Var scaled_sum(Tape& tape, const Var& x, double factor) {
     dispatch(y, [&]<class T>() {
       T g = static_cast<T>(y.grad().item() * factor);
       T* dx = input.grad_buffer().data<T>();
-      for (int64_t i = 0; i < n; ++i) dx[i] += g;
+      for (int64_t i = 0; i < n; ++i)
+        dx[i] += g;
     });
   });
   return y;
@@ -29,7 +30,9 @@ Var scaled_sum(Tape& tape, const Var& x, double factor) {
 
 }  // namespace
 
-Var sum(Tape& tape, const Var& x) { return scaled_sum(tape, x, 1.0); }
+Var sum(Tape& tape, const Var& x) {
+  return scaled_sum(tape, x, 1.0);
+}
 
 Var mean(Tape& tape, const Var& x) {
   return scaled_sum(tape, x, 1.0 / static_cast<double>(std::max<int64_t>(1, x.value().numel())));

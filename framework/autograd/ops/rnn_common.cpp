@@ -15,18 +15,18 @@ RnnDims check_rnn_inputs(const char* op, int gates, const Var& x, const Var& h0,
                    w.b_ih.shape() == Shape({g}) && w.b_hh.shape() == Shape({g}),
                op, ": weights ", w.w_ih.shape().str(), " ", w.w_hh.shape().str(), " ",
                w.b_ih.shape().str(), " ", w.b_hh.shape().str(), " for input ", x.shape().str());
-  RECUR_ASSERT(h0.shape() == Shape({d.batch, d.hidden}), op, ": initial state ",
-               h0.shape().str());
-  for (const Var* v : {&h0, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh}) check_same_dtype(x, *v, op);
+  RECUR_ASSERT(h0.shape() == Shape({d.batch, d.hidden}), op, ": initial state ", h0.shape().str());
+  for (const Var* v : {&h0, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh})
+    check_same_dtype(x, *v, op);
   if (options.keep.defined()) {
-    RECUR_ASSERT(options.keep.shape() == Shape({d.steps, d.batch}) &&
-                     options.keep.dtype() == x.dtype(),
-                 op, ": keep mask ", options.keep.shape().str());
+    RECUR_ASSERT(
+        options.keep.shape() == Shape({d.steps, d.batch}) && options.keep.dtype() == x.dtype(), op,
+        ": keep mask ", options.keep.shape().str());
   }
   if (options.lengths.defined()) {
-    RECUR_ASSERT(options.lengths.shape() == Shape({d.batch}) &&
-                     options.lengths.dtype() == DType::I32,
-                 op, ": lengths ", options.lengths.shape().str());
+    RECUR_ASSERT(
+        options.lengths.shape() == Shape({d.batch}) && options.lengths.dtype() == DType::I32, op,
+        ": lengths ", options.lengths.shape().str());
   }
   return d;
 }

@@ -43,6 +43,20 @@ void copy_rows_if(int64_t rows, int64_t width, const T* src, T* dst, Pick pick) 
   }
 }
 
+// Padding at step t: on padded rows the hidden state passes through unchanged and the output is 0.
+// Writes the state to carry into h_state and returns it.
+template <class T>
+const T* pass_padding_through(const PaddingMask& pad, int64_t t, int64_t batch, int64_t hidden,
+                              const T* h_prev, T* out, T* h_state) {
+  std::copy_n(out, batch * hidden, h_state);
+  for (int64_t b = 0; b < batch; ++b) {
+    if (!pad.padded(t, b)) continue;
+    std::copy_n(h_prev + b * hidden, hidden, h_state + b * hidden);
+    std::fill_n(out + b * hidden, hidden, T(0));
+  }
+  return h_state;
+}
+
 // The state entering step t: state * keep[t] when there is a keep mask, else a copy.
 template <class T>
 void enter_step(const RnnLayerOptions& options, int64_t t, int64_t batch, int64_t hidden,
@@ -66,7 +80,8 @@ void leave_step_backward(const RnnLayerOptions& options, int64_t t, int64_t batc
 // bias (cols) copied into every row of out (rows, cols).
 template <class T>
 void fill_rows(int64_t rows, int64_t cols, const T* bias, T* out) {
-  for (int64_t r = 0; r < rows; ++r) std::copy_n(bias, cols, out + r * cols);
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(bias, cols, out + r * cols);
 }
 
 }  // namespace recur::ops_detail

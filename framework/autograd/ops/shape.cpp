@@ -70,9 +70,8 @@ Var reshape(Tape& tape, const Var& x, const Shape& shape) {
   tape.record([=]() mutable {
     if (!y.has_grad()) return;
     Tensor dx = input.grad_buffer().reshape(shape);
-    dispatch(y, [&]<class T>() {
-      cpu::axpy<T>(dx.numel(), T(1), y.grad().data<T>(), dx.data<T>());
-    });
+    dispatch(y,
+             [&]<class T>() { cpu::axpy<T>(dx.numel(), T(1), y.grad().data<T>(), dx.data<T>()); });
   });
   return y;
 }

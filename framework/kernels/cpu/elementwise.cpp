@@ -16,7 +16,8 @@ constexpr int64_t kSumBlock = 1 << 14;
 template <class Fn>
 void for_each(int64_t n, Fn fn) {
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) fn(i);
+    for (int64_t i = begin; i < end; ++i)
+      fn(i);
   });
 }
 
@@ -28,12 +29,14 @@ double blocked_sum(int64_t n, const T* x, Term term) {
     for (int64_t blk = begin; blk < end; ++blk) {
       int64_t lo = blk * kSumBlock, hi = std::min(n, lo + kSumBlock);
       double s = 0.0;
-      for (int64_t i = lo; i < hi; ++i) s += term(x[i]);
+      for (int64_t i = lo; i < hi; ++i)
+        s += term(x[i]);
       partial[static_cast<size_t>(blk)] = s;
     }
   });
   double total = 0.0;
-  for (double s : partial) total += s;
+  for (double s : partial)
+    total += s;
   return total;
 }
 }  // namespace
@@ -68,7 +71,8 @@ void add_bias(int64_t rows, int64_t cols, const T* bias, T* x) {
   parallel_for(rows, std::max<int64_t>(1, kGrain / cols), [=](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       T* row = x + r * cols;
-      for (int64_t c = 0; c < cols; ++c) row[c] += bias[c];
+      for (int64_t c = 0; c < cols; ++c)
+        row[c] += bias[c];
     }
   });
 }
@@ -80,7 +84,8 @@ void sum_rows_accumulate(int64_t rows, int64_t cols, const T* x, T* out) {
                [=](int64_t begin, int64_t end) {
                  for (int64_t r = 0; r < rows; ++r) {
                    const T* row = x + r * cols;
-                   for (int64_t c = begin; c < end; ++c) out[c] += row[c];
+                   for (int64_t c = begin; c < end; ++c)
+                     out[c] += row[c];
                  }
                });
 }
@@ -89,16 +94,23 @@ template <class T>
 void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* out) {
   for (int64_t r = 0; r < rows; ++r) {
     T s = row_scale[r];
-    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = x[r * cols + c] * s;
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * cols + c] = x[r * cols + c] * s;
   }
 }
 
 template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y) {
   switch (f) {
-    case Activation::Sigmoid: for_each(n, [=](int64_t i) { y[i] = sigmoid_of(x[i]); }); break;
-    case Activation::Tanh: for_each(n, [=](int64_t i) { y[i] = tanh_of(x[i]); }); break;
-    case Activation::Relu: for_each(n, [=](int64_t i) { y[i] = x[i] > T(0) ? x[i] : T(0); }); break;
+    case Activation::Sigmoid:
+      for_each(n, [=](int64_t i) { y[i] = sigmoid_of(x[i]); });
+      break;
+    case Activation::Tanh:
+      for_each(n, [=](int64_t i) { y[i] = tanh_of(x[i]); });
+      break;
+    case Activation::Relu:
+      for_each(n, [=](int64_t i) { y[i] = x[i] > T(0) ? x[i] : T(0); });
+      break;
   }
 }
 
@@ -127,18 +139,18 @@ double sum_squares(int64_t n, const T* x) {
   return blocked_sum(n, x, [](T v) { return static_cast<double>(v) * static_cast<double>(v); });
 }
 
-#define RECUR_INSTANTIATE(T)                                                      \
-  template void add<T>(int64_t, const T*, const T*, T*);                          \
-  template void mul<T>(int64_t, const T*, const T*, T*);                          \
-  template void axpy<T>(int64_t, T, const T*, T*);                                \
-  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);               \
-  template void scale<T>(int64_t, T, T*);                                         \
-  template void add_bias<T>(int64_t, int64_t, const T*, T*);                      \
-  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);           \
-  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);          \
-  template void activation_forward<T>(Activation, int64_t, const T*, T*);         \
+#define RECUR_INSTANTIATE(T)                                                         \
+  template void add<T>(int64_t, const T*, const T*, T*);                             \
+  template void mul<T>(int64_t, const T*, const T*, T*);                             \
+  template void axpy<T>(int64_t, T, const T*, T*);                                   \
+  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                  \
+  template void scale<T>(int64_t, T, T*);                                            \
+  template void add_bias<T>(int64_t, int64_t, const T*, T*);                         \
+  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);              \
+  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);             \
+  template void activation_forward<T>(Activation, int64_t, const T*, T*);            \
   template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*); \
-  template double sum<T>(int64_t, const T*);                                      \
+  template double sum<T>(int64_t, const T*);                                         \
   template double sum_squares<T>(int64_t, const T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

@@ -57,7 +57,7 @@ template void sgd_update<double>(int64_t, double*, const double*, double*, doubl
                                  bool);
 template void adam_update<float>(int64_t, float*, const float*, float*, float*, double, double,
                                  double, double, double, bool, int64_t);
-template void adam_update<double>(int64_t, double*, const double*, double*, double*, double,
-                                  double, double, double, double, bool, int64_t);
+template void adam_update<double>(int64_t, double*, const double*, double*, double*, double, double,
+                                  double, double, double, bool, int64_t);
 
 }  // namespace recur::cpu

@@ -7,7 +7,9 @@ namespace recur::cpu {
 
 namespace {
 // Rows per thread below which a step runs on one thread.
-int64_t row_grain(int64_t hidden) { return std::max<int64_t>(1, 8192 / hidden); }
+int64_t row_grain(int64_t hidden) {
+  return std::max<int64_t>(1, 8192 / hidden);
+}
 }  // namespace
 
 template <class T>

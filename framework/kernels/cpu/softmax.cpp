@@ -16,7 +16,8 @@ template <class Body>
 void for_rows(int64_t rows, int64_t cols, Body body) {
   parallel_for(rows, std::max<int64_t>(1, kGrainElements / std::max<int64_t>(1, cols)),
                [&](int64_t begin, int64_t end) {
-                 for (int64_t r = begin; r < end; ++r) body(r);
+                 for (int64_t r = begin; r < end; ++r)
+                   body(r);
                });
 }
 
@@ -24,7 +25,8 @@ template <class T>
 T row_max(int64_t n, const T* x) {
   T m = x[0];
 #pragma omp simd reduction(max : m)
-  for (int64_t i = 1; i < n; ++i) m = x[i] > m ? x[i] : m;
+  for (int64_t i = 1; i < n; ++i)
+    m = x[i] > m ? x[i] : m;
   return m;
 }
 
@@ -48,7 +50,8 @@ void softmax_forward(int64_t rows, int64_t cols, const T* x, T* y) {
     const T* xr = x + r * cols;
     T* yr = y + r * cols;
     T inv = T(1) / exp_shifted(cols, xr, row_max(cols, xr), yr);
-    for (int64_t i = 0; i < cols; ++i) yr[i] *= inv;
+    for (int64_t i = 0; i < cols; ++i)
+      yr[i] *= inv;
   });
 }
 
@@ -58,9 +61,11 @@ void softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx
     const T *yr = y + r * cols, *gr = dy + r * cols;
     T dot = 0;
 #pragma omp simd reduction(+ : dot)
-    for (int64_t i = 0; i < cols; ++i) dot += gr[i] * yr[i];
+    for (int64_t i = 0; i < cols; ++i)
+      dot += gr[i] * yr[i];
     T* dr = dx + r * cols;
-    for (int64_t i = 0; i < cols; ++i) dr[i] += yr[i] * (gr[i] - dot);
+    for (int64_t i = 0; i < cols; ++i)
+      dr[i] += yr[i] * (gr[i] - dot);
   });
 }
 
@@ -71,7 +76,8 @@ void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y) {
     T* yr = y + r * cols;
     T m = row_max(cols, xr);
     T shift = m + std::log(exp_shifted(cols, xr, m, yr));
-    for (int64_t i = 0; i < cols; ++i) yr[i] = xr[i] - shift;
+    for (int64_t i = 0; i < cols; ++i)
+      yr[i] = xr[i] - shift;
   });
 }
 
@@ -81,9 +87,11 @@ void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T
     const T *yr = y + r * cols, *gr = dy + r * cols;
     T total = 0;
 #pragma omp simd reduction(+ : total)
-    for (int64_t i = 0; i < cols; ++i) total += gr[i];
+    for (int64_t i = 0; i < cols; ++i)
+      total += gr[i];
     T* dr = dx + r * cols;
-    for (int64_t i = 0; i < cols; ++i) dr[i] += gr[i] - exp_of(yr[i]) * total;
+    for (int64_t i = 0; i < cols; ++i)
+      dr[i] += gr[i] - exp_of(yr[i]) * total;
   });
 }
 
@@ -99,7 +107,8 @@ CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* lo
     T m = row_max(cols, xr);
     T s = exp_shifted(cols, xr, m, pr);
     T inv = T(1) / s;
-    for (int64_t i = 0; i < cols; ++i) pr[i] *= inv;
+    for (int64_t i = 0; i < cols; ++i)
+      pr[i] *= inv;
     if (targets[r] == ignore_index) return;
     double log_z = static_cast<double>(m) + std::log(static_cast<double>(s));
     double nll = log_z - static_cast<double>(xr[targets[r]]);
@@ -107,7 +116,8 @@ CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* lo
     if (smoothing > 0.0) {
       double sum_x = 0.0;
 #pragma omp simd reduction(+ : sum_x)
-      for (int64_t i = 0; i < cols; ++i) sum_x += static_cast<double>(xr[i]);
+      for (int64_t i = 0; i < cols; ++i)
+        sum_x += static_cast<double>(xr[i]);
       // -(1/V) sum_v log p_v = log Z - mean(x)
       loss += smoothing * (log_z - sum_x / static_cast<double>(cols));
     }
@@ -133,19 +143,20 @@ void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const in
     if (targets[r] == ignore_index) return;
     const T* pr = probs + r * cols;
     T* dr = dlogits + r * cols;
-    for (int64_t i = 0; i < cols; ++i) dr[i] += scale * (pr[i] - uniform);
+    for (int64_t i = 0; i < cols; ++i)
+      dr[i] += scale * (pr[i] - uniform);
     dr[targets[r]] -= scale * on_target;
   });
 }
 
-#define RECUR_INSTANTIATE(T)                                                                  \
-  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                           \
-  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                \
-  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                       \
-  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);            \
-  template CrossEntropyTotals cross_entropy_forward<T>(int64_t, int64_t, const T*,            \
-                                                       const int32_t*, int32_t, double, T*);  \
-  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t, \
+#define RECUR_INSTANTIATE(T)                                                                       \
+  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                                \
+  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                     \
+  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                            \
+  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                 \
+  template CrossEntropyTotals cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, \
+                                                       int32_t, double, T*);                       \
+  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t,     \
                                           double, T, T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

@@ -1,0 +1,64 @@
+# Helpers for the end-to-end tests. Each test script sources this file with
+#   RECUR: the recur binary, SOURCE: the source tree
+set -euo pipefail
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# expect_error "exact stderr" command...: the command must exit 1 and print exactly that.
+expect_error() {
+  local expected=$1
+  shift
+  local out rc=0
+  out=$("$@" 2>&1 >/dev/null) || rc=$?
+  if [ "$rc" -ne 1 ]; then fail "exit code $rc (expected 1): $*"; fi
+  if [ "$out" != "$expected" ]; then
+    fail "unexpected message from: $*"
+    echo "  expected: $expected" >&2
+    echo "  got:      $out" >&2
+  fi
+}
+
+# A small, fast language-model config on the shipped sample.
+tiny_config() {
+  cat >"$WORK/tiny.yaml" <<YAML
+model:
+  type: lstm_lm
+  embedding_size: 16
+  hidden_size: 32
+  layers: 2
+  dropout: 0.1
+data:
+  train: $SOURCE/datasets/bible/sample/kjv.valid.txt
+  valid: $SOURCE/datasets/bible/sample/kjv.test.txt
+  tokenizer: char
+training:
+  batch_size: 8
+  bptt: 30
+  max_steps: 40
+  variable_bptt: true
+  clip_norm: 1.0
+optimizer:
+  type: adam
+  lr: 0.01
+validation:
+  every_steps: 20
+logging:
+  every_steps: 10
+run_dir: $WORK/run
+YAML
+  echo "$WORK/tiny.yaml"
+}
+
+finish() {
+  if [ "$failures" -ne 0 ]; then
+    echo "$failures check(s) failed" >&2
+    exit 1
+  fi
+  echo "all checks passed"
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Bad input gets one clear message, exit code 1, and leaves earlier results intact.
+RECUR=$1 SOURCE=$2
+source "$(dirname "$0")/lib.sh"
+config=$(tiny_config)
+
+expect_error "recur: error: cannot read config file '$WORK/none.yaml': no such file" \
+  "$RECUR" train --config "$WORK/none.yaml"
+
+printf 'model:\n  type: [lstm_lm\n' >"$WORK/syntax.yaml"
+expect_error "recur: error: $WORK/syntax.yaml:3:1: YAML syntax error: end of sequence flow not found" \
+  "$RECUR" train --config "$WORK/syntax.yaml"
+
+expect_error "recur: error: invalid config: --set optimizer.lrr=1: optimizer.lrr: unknown key (did you mean 'optimizer.lr'?)" \
+  "$RECUR" train --config "$config" --set optimizer.lrr=1
+
+expect_error "recur: error: cannot read data file '$WORK/missing.txt': no such file or not readable" \
+  "$RECUR" train --config "$config" --set "data.train=$WORK/missing.txt"
+
+printf '\n\n' >"$WORK/empty.txt"
+expect_error "recur: error: data file '$WORK/empty.txt' is empty (no non-empty line)" \
+  "$RECUR" train --config "$config" --set "data.valid=$WORK/empty.txt"
+
+printf 'ok\nnot \xff utf-8\n' >"$WORK/binary.txt"
+expect_error "recur: error: $WORK/binary.txt:2: invalid UTF-8 at byte 4 of line 'not $(printf '\xff') utf-8'" \
+  "$RECUR" train --config "$config" --set "data.train=$WORK/binary.txt"
+
+# A vocabulary that does not match the data: a word vocabulary for a char config, and eval on
+# text in another script.
+"$RECUR" train --config "$config" --set data.tokenizer=word --set training.max_steps=2 \
+  --set "run_dir=$WORK/words" >/dev/null
+expect_error "recur: error: data.vocab: $WORK/words/vocab.txt was built with the word tokenizer, but data.tokenizer is char" \
+  "$RECUR" train --config "$config" --set "data.vocab=$WORK/words/vocab.txt"
+
+"$RECUR" train --config "$config" >/dev/null
+printf 'Βίβλος γενέσεως Ἰησοῦ Χριστοῦ\n' >"$WORK/greek.txt"
+expect_error "recur: error: the vocabulary does not match $WORK/greek.txt: 26 of 31 tokens (83%) are not in it (char tokenizer, 63 entries)" \
+  "$RECUR" eval --checkpoint "$WORK/run" --data "$WORK/greek.txt"
+
+# A trained run is not overwritten by accident, and a failed run leaves it as it was.
+before=$(sha256sum "$WORK/run/model.h5")
+expect_error "recur: error: run directory $WORK/run already holds a trained model (model.h5); set another run_dir or pass --overwrite" \
+  "$RECUR" train --config "$config"
+[ "$(sha256sum "$WORK/run/model.h5")" = "$before" ] || fail "model.h5 changed"
+
+expect_error "recur: error: no model at $WORK/nothing.h5: no such file or directory" \
+  "$RECUR" sample --checkpoint "$WORK/nothing.h5"
+printf 'not hdf5' >"$WORK/fake.h5"
+expect_error "recur: error: $WORK/fake.h5 is not an HDF5 file" "$RECUR" eval --checkpoint "$WORK/fake.h5"
+
+# Divergence stops training with the step named.
+out=$("$RECUR" train --config "$config" --set optimizer.type=sgd --set optimizer.lr=1e30 \
+  --set training.clip_norm=0 --set "run_dir=$WORK/diverge" 2>&1 >/dev/null) && fail "divergence exit code"
+echo "$out" | grep -q '^recur: error: training diverged at step [0-9]*: loss ' || fail "divergence message: $out"
+finish
