@@ -7,11 +7,13 @@ Var::Var(Tensor value, bool requires_grad) : node_(std::make_shared<Node>()) {
   node_->requires_grad = requires_grad;
 }
 
-Var Var::parameter(Tensor value, Tensor grad) {
+Var Var::parameter(Tensor value, Tensor grad, int32_t index) {
   RECUR_ASSERT(value.shape() == grad.shape(), "parameter ", value.shape().str(), " with gradient ",
                grad.shape().str());
+  RECUR_ASSERT(index >= 0, "parameter index ", index);
   Var v(std::move(value), true);
   v.node_->grad = std::move(grad);
+  v.node_->parameter_index = index;
   return v;
 }
 
@@ -26,7 +28,7 @@ void Var::zero_grad() const {
   if (node_->grad.defined()) node_->grad.zero();
 }
 
-bool Tape::needs_grad(std::initializer_list<const Var*> inputs) const {
+bool Tape::needs_grad(const std::vector<const Var*>& inputs) const {
   if (!recording_) return false;
   for (const Var* v : inputs) {
     if (v != nullptr && v->requires_grad()) return true;
@@ -34,17 +36,17 @@ bool Tape::needs_grad(std::initializer_list<const Var*> inputs) const {
   return false;
 }
 
-bool Tape::needs_grad(const std::vector<Var>& inputs) const {
-  if (!recording_) return false;
-  for (const Var& v : inputs) {
-    if (v.requires_grad()) return true;
-  }
-  return false;
-}
-
-void Tape::record(std::function<void()> backward) {
+void Tape::record(const std::vector<const Var*>& inputs, std::function<void()> backward) {
   RECUR_ASSERT(recording_, "recording on an inference tape");
-  entries_.push_back(std::move(backward));
+  Entry entry{std::move(backward), {}};
+  for (const Var* v : inputs) {
+    if (v == nullptr || !v->requires_grad() || v->parameter_index() < 0) continue;
+    const auto index = static_cast<size_t>(v->parameter_index());
+    if (pending_uses_.size() <= index) pending_uses_.resize(index + 1, 0);
+    pending_uses_[index] += 1;
+    entry.parameters.push_back(v->parameter_index());
+  }
+  entries_.push_back(std::move(entry));
 }
 
 void Tape::backward(const Var& loss) {
@@ -68,9 +70,14 @@ void Tape::backward(const std::vector<Var>& roots, const std::vector<Tensor>& se
 }
 
 void Tape::run_backward() {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
-    (*it)();
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    it->backward();
+    for (int32_t p : it->parameters) {
+      if (--pending_uses_[static_cast<size_t>(p)] == 0 && hook_) hook_(p);
+    }
+  }
   entries_.clear();
+  pending_uses_.clear();
 }
 
 }  // namespace recur

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <functional>
-#include <initializer_list>
 #include <vector>
 
 #include "autograd/var.h"
@@ -21,9 +20,15 @@ class Tape {
 
   bool recording() const { return recording_; }
   // True when an op over `inputs` must record a backward: the tape records and an input needs it.
-  bool needs_grad(std::initializer_list<const Var*> inputs) const;
-  bool needs_grad(const std::vector<Var>& inputs) const;
-  void record(std::function<void()> backward);
+  bool needs_grad(const std::vector<const Var*>& inputs) const;
+  // Records an op's backward, which accumulates into the gradients of `inputs` (null entries and
+  // inputs without gradients are ignored).
+  void record(const std::vector<const Var*>& inputs, std::function<void()> backward);
+
+  // Called during backward() with a parameter's index as soon as its gradient is final: every op
+  // that used the parameter has run its backward. Lets gradient all-reduce start early.
+  using GradientReadyHook = std::function<void(int32_t parameter)>;
+  void on_gradient_ready(GradientReadyHook hook) { hook_ = std::move(hook); }
 
   // Seeds d loss / d loss = 1 for a scalar loss and runs the tape backward.
   void backward(const Var& loss);
@@ -36,8 +41,15 @@ class Tape {
  private:
   void run_backward();
 
+  struct Entry {
+    std::function<void()> backward;
+    std::vector<int32_t> parameters;  // parameter indices among the op's inputs
+  };
+
   bool recording_;
-  std::vector<std::function<void()>> entries_;
+  std::vector<Entry> entries_;
+  std::vector<int32_t> pending_uses_;  // per parameter: recorded ops whose backward has not run
+  GradientReadyHook hook_;
 };
 
 }  // namespace recur

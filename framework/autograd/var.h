@@ -15,8 +15,8 @@ class Var {
  public:
   Var() = default;
   explicit Var(Tensor value, bool requires_grad = false);
-  // A parameter: gradients accumulate into `grad` (a preallocated view).
-  static Var parameter(Tensor value, Tensor grad);
+  // Parameter number `index` of its store: gradients accumulate into `grad` (a preallocated view).
+  static Var parameter(Tensor value, Tensor grad, int32_t index);
 
   bool defined() const { return node_ != nullptr; }
   const Tensor& value() const { return node_->value; }
@@ -24,6 +24,8 @@ class Var {
   const Shape& shape() const { return node_->value.shape(); }
   DType dtype() const { return node_->value.dtype(); }
   bool requires_grad() const { return node_ && node_->requires_grad; }
+  // Index in its ParameterStore for parameters, -1 for every other Var.
+  int32_t parameter_index() const { return node_ ? node_->parameter_index : -1; }
 
   // The gradient; undefined until something flowed into it.
   const Tensor& grad() const { return node_->grad; }
@@ -42,6 +44,7 @@ class Var {
     Tensor value;
     Tensor grad;
     bool requires_grad = false;
+    int32_t parameter_index = -1;
   };
   std::shared_ptr<Node> node_;
 };

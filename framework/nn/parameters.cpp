@@ -60,10 +60,11 @@ void ParameterStore::materialize(DType dtype, uint64_t seed) {
   size_ = offset;
   values_ = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
   grads_ = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
-  for (auto& p : parameters_) {
-    Tensor value = values_.view(p->offset_, p->shape_);
-    dispatch_float(dtype, [&]<class T>() { initialise<T>(*p, seed, value.data<T>()); });
-    p->var_ = Var::parameter(value, grads_.view(p->offset_, p->shape_));
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    Parameter& p = *parameters_[i];
+    Tensor value = values_.view(p.offset_, p.shape_);
+    dispatch_float(dtype, [&]<class T>() { initialise<T>(p, seed, value.data<T>()); });
+    p.var_ = Var::parameter(value, grads_.view(p.offset_, p.shape_), static_cast<int32_t>(i));
   }
 }
 

@@ -187,3 +187,39 @@ TEST(ModelFile, ChecksumsCatchDamage) {
 
 }  // namespace
 }  // namespace recur::test
+
+namespace recur::test {
+namespace {
+
+TEST(Tape, ReportsEachParameterOnceWhenItsGradientIsFinal) {
+  LstmLmConfig config;
+  config.embedding_size = 4;
+  config.hidden_size = 4;
+  config.tie_embeddings = true;  // the embedding is used twice: first and last
+  ParameterStore store;
+  LstmLm model(config, 9, store);
+  store.materialize(DType::F64, 1);
+  Tensor ids = random_ids({3, 2}, 50, 9), targets = random_ids({3, 2}, 51, 9);
+
+  Tape tape;
+  std::vector<int32_t> order;
+  std::vector<Tensor> at_hook(store.parameters().size());
+  tape.on_gradient_ready([&](int32_t p) {
+    order.push_back(p);
+    at_hook[static_cast<size_t>(p)] = store.parameters()[static_cast<size_t>(p)]->var().grad().clone();
+  });
+  LstmLm::Output out = model.forward({tape, true, 0, 0, 0}, ids, {}, Tensor());
+  tape.backward(cross_entropy(tape, out.logits, targets, {}).loss);
+
+  ASSERT_EQ(order.size(), store.parameters().size());
+  EXPECT_EQ(store.parameters()[static_cast<size_t>(order.front())]->path(), "output/bias");
+  EXPECT_EQ(store.parameters()[static_cast<size_t>(order.back())]->path(), "embedding/weight");
+  for (size_t p = 0; p < at_hook.size(); ++p) {
+    // Nothing was added to a gradient after it was reported final.
+    EXPECT_EQ(at_hook[p].to_vector<double>(), store.parameters()[p]->var().grad().to_vector<double>())
+        << store.parameters()[p]->path();
+  }
+}
+
+}  // namespace
+}  // namespace recur::test

@@ -23,13 +23,13 @@ Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
                          mask.data<T>());
     cpu::mul<T>(n, x.value().data<T>(), mask.data<T>(), out.data<T>());
   });
-  Var y(out, tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  Var input = x;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
-      cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), input.grad_buffer().data<T>());
+      cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), x.grad_buffer().data<T>());
     });
   });
   return y;

@@ -15,9 +15,10 @@ Var add(Tape& tape, const Var& a, const Var& b) {
   dispatch(a, [&]<class T>() {
     cpu::add<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
   });
-  Var y(out, tape.needs_grad({&a, &b}));
+  const std::vector<const Var*> inputs = {&a, &b};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();
@@ -36,9 +37,10 @@ Var mul(Tape& tape, const Var& a, const Var& b) {
   dispatch(a, [&]<class T>() {
     cpu::mul<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
   });
-  Var y(out, tape.needs_grad({&a, &b}));
+  const std::vector<const Var*> inputs = {&a, &b};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();
@@ -61,9 +63,10 @@ Var add_bias(Tape& tape, const Var& x, const Var& bias) {
   Tensor out = x.value().clone();
   dispatch(x,
            [&]<class T>() { cpu::add_bias<T>(rows, cols, bias.value().data<T>(), out.data<T>()); });
-  Var y(out, tape.needs_grad({&x, &bias}));
+  const std::vector<const Var*> inputs = {&x, &bias};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();
@@ -80,9 +83,10 @@ Var scale(Tape& tape, const Var& x, double factor) {
   Tensor out = x.value().clone();
   const int64_t n = out.numel();
   dispatch(x, [&]<class T>() { cpu::scale<T>(n, static_cast<T>(factor), out.data<T>()); });
-  Var y(out, tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       cpu::axpy<T>(n, static_cast<T>(factor), y.grad().data<T>(), x.grad_buffer().data<T>());
@@ -98,9 +102,10 @@ Var activation(Tape& tape, const Var& x, cpu::Activation f) {
   const int64_t n = out.numel();
   dispatch(
       x, [&]<class T>() { cpu::activation_forward<T>(f, n, x.value().data<T>(), out.data<T>()); });
-  Var y(out, tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       cpu::activation_backward<T>(f, n, y.value().data<T>(), y.grad().data<T>(),

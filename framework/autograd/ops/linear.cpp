@@ -21,9 +21,10 @@ Var matmul(Tape& tape, const Var& a, const Var& b, bool trans_a, bool trans_b) {
     cpu::gemm<T>(trans_a, trans_b, m, n, k, T(1), a.value().data<T>(), b.value().data<T>(), T(0),
                  out.data<T>());
   });
-  Var y(out, tape.needs_grad({&a, &b}));
+  const std::vector<const Var*> inputs = {&a, &b};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();
@@ -69,9 +70,10 @@ Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
     cpu::gemm<T>(false, true, rows, out_features, in, T(1), x.value().data<T>(),
                  weight.value().data<T>(), beta, y);
   });
-  Var y(out, tape.needs_grad({&x, &weight, &bias}));
+  const std::vector<const Var*> inputs = {&x, &weight, &bias};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T* dy = y.grad().data<T>();

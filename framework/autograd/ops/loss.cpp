@@ -19,9 +19,10 @@ Var softmax_op(Tape& tape, const Var& x) {
       cpu::softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
     }
   });
-  Var y(out, tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       const T *yv = y.value().data<T>(), *dy = y.grad().data<T>();
@@ -66,17 +67,17 @@ CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& ta
                                 ? options.normalizer
                                 : std::max<double>(1.0, static_cast<double>(result.totals.count));
   Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer);
-  Var loss(loss_value, tape.needs_grad({&logits}));
+  const std::vector<const Var*> inputs = {&logits};
+  Var loss(loss_value, tape.needs_grad(inputs));
   result.loss = loss;
   if (!loss.requires_grad()) return result;
-  Var input = logits;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!loss.has_grad()) return;
-    dispatch(input, [&]<class T>() {
+    dispatch(logits, [&]<class T>() {
       T scale = static_cast<T>(loss.grad().item() / normalizer);
       cpu::cross_entropy_backward<T>(rows, cols, probs.data<T>(), targets.data<int32_t>(),
                                      options.ignore_index, options.label_smoothing, scale,
-                                     input.grad_buffer().data<T>());
+                                     logits.grad_buffer().data<T>());
     });
   });
   return result;

@@ -140,11 +140,11 @@ LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
   dispatch(
       x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
 
-  const bool grad =
-      tape.needs_grad({&x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh});
+  const std::vector<const Var*> inputs = {&x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const bool grad = tape.needs_grad(inputs);
   LstmOutputs out{Var(y, grad), Var(h, grad), Var(c, grad)};
   if (!grad) return out;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!out.y.has_grad() && !out.h.has_grad() && !out.c.has_grad()) return;
     dispatch(x,
              [&]<class T>() { lstm_backward<T>(d, x, h0, c0, weights, options, pad, saved, out); });

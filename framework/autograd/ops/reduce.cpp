@@ -13,14 +13,14 @@ namespace {
 Var scaled_sum(Tape& tape, const Var& x, double factor) {
   const int64_t n = x.value().numel();
   double total = dispatch(x, [&]<class T>() { return cpu::sum<T>(n, x.value().data<T>()); });
-  Var y(Tensor::full({1}, x.dtype(), total * factor), tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(Tensor::full({1}, x.dtype(), total * factor), tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  Var input = x;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       T g = static_cast<T>(y.grad().item() * factor);
-      T* dx = input.grad_buffer().data<T>();
+      T* dx = x.grad_buffer().data<T>();
       for (int64_t i = 0; i < n; ++i)
         dx[i] += g;
     });

@@ -64,12 +64,12 @@ void whole_to_part(const AxisView& whole, const AxisView& part, int64_t offset, 
 }  // namespace
 
 Var reshape(Tape& tape, const Var& x, const Shape& shape) {
-  Var y(x.value().reshape(shape), tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(x.value().reshape(shape), tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  Var input = x;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
-    Tensor dx = input.grad_buffer().reshape(shape);
+    Tensor dx = x.grad_buffer().reshape(shape);
     dispatch(y,
              [&]<class T>() { cpu::axpy<T>(dx.numel(), T(1), y.grad().data<T>(), dx.data<T>()); });
   });
@@ -101,9 +101,11 @@ Var concat(Tape& tape, const std::vector<Var>& parts, int axis) {
       offset += pv.size;
     }
   });
-  Var y(out, tape.needs_grad(parts));
+  std::vector<const Var*> inputs;
+  for (const Var& p : parts) inputs.push_back(&p);
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  tape.record([=, parts = parts]() mutable {
+  tape.record(inputs, [=, parts = parts]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
       int64_t offset = 0;
@@ -131,13 +133,13 @@ Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
   dispatch(x, [&]<class T>() {
     whole_to_part<T>(whole, part, begin, x.value().data<T>(), out.data<T>(), false);
   });
-  Var y(out, tape.needs_grad({&x}));
+  const std::vector<const Var*> inputs = {&x};
+  Var y(out, tape.needs_grad(inputs));
   if (!y.requires_grad()) return y;
-  Var input = x;
-  tape.record([=]() mutable {
+  tape.record(inputs, [=]() mutable {
     if (!y.has_grad()) return;
     dispatch(y, [&]<class T>() {
-      part_to_whole<T>(whole, part, begin, y.grad().data<T>(), input.grad_buffer().data<T>(), true);
+      part_to_whole<T>(whole, part, begin, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
     });
   });
   return y;
