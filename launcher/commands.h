@@ -1,12 +1,13 @@
 // Subcommands of `recur`. Each adds itself to the app; its callback runs the command and throws
-// recur::Error on bad input (main prints the message and exits 1).
+// recur::Error on bad input (main prints the message and exits 1). A command that ends otherwise
+// than with success sets exit_code.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 namespace recur::cli {
 
-void add_train_command(CLI::App& app);
+void add_train_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_bench_command(CLI::App& app);

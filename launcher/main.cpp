@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app("recur: data-parallel training of recurrent and attention sequence models");
   app.require_subcommand(1);
   app.set_version_flag("--version", recur::recur_version_text());
-  recur::cli::add_train_command(app);
+  int exit_code = 0;
+  recur::cli::add_train_command(app, exit_code);
   recur::cli::add_eval_command(app);
   recur::cli::add_sample_command(app);
   recur::cli::add_bench_command(app);
@@ -26,5 +27,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "recur: error: %s\n", e.what());
     return 1;
   }
-  return 0;
+  return exit_code;
 }

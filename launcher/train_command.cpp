@@ -1,10 +1,14 @@
+#include <csignal>
+#include <cstdio>
+
 #include "commands.h"
 #include "dist/communicator.h"
 #include "lstm_lm/lm_training.h"
+#include "train/stop_signal.h"
 
 namespace recur::cli {
 
-void add_train_command(CLI::App& app) {
+void add_train_command(CLI::App& app, int& exit_code) {
   struct Args {
     std::string config;
     std::vector<std::string> overrides;
@@ -17,10 +21,20 @@ void add_train_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_flag("--overwrite", args->overwrite,
                 "reuse a run directory that already holds a trained model");
-  cmd->callback([args] {
+  cmd->callback([args, &exit_code] {
     ExperimentConfig config = ExperimentConfig::load({args->config, "", args->overrides});
-    SingleProcessCommunicator comm;
-    train_lm(config, comm, {args->overwrite});
+    std::unique_ptr<Communicator> comm = make_communicator({config.distributed.collective_timeout_s});
+    try {
+      const TrainResult result = train_lm(config, *comm, {args->overwrite});
+      if (result.reason == StopReason::Signal) {
+        exit_code = result.stop_signal == SIGINT ? kExitSigint : kExitInterrupted;
+      }
+    } catch (const Error& e) {
+      if (comm->world_size() == 1) throw;
+      // The other ranks may be waiting in a collective: end the whole job now.
+      std::fprintf(stderr, "recur: error: rank %d: %s\n", comm->rank(), e.what());
+      comm->abort(1);
+    }
   });
 }
 

@@ -30,6 +30,8 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
             [&](ConfigVisitor& s) { schedule.describe(s); });
   v.section("validation", "Validation on data.valid, with best-model saving and early stopping.",
             [&](ConfigVisitor& s) { validation.describe(s); });
+  v.section("distributed", "Data-parallel training (several ranks under mpirun or srun).",
+            [&](ConfigVisitor& s) { distributed.describe(s); });
   v.section("logging", "Progress output.", [&](ConfigVisitor& s) { logging.describe(s); });
   v.path("run_dir", run_dir,
          "where the run writes its files (default: runs/<config file name> in the working "

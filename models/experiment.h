@@ -20,6 +20,7 @@ struct ExperimentConfig {
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   ValidationConfig validation;
+  DistributedConfig distributed;
   LoggingConfig logging;
   std::string run_dir;  // default: runs/<name of the config file>
 

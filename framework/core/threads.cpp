@@ -2,8 +2,10 @@
 
 #include <cblas.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include "core/error.h"
+#include "core/rng.h"
 
 namespace recur {
 
@@ -32,8 +34,8 @@ std::string blas_description() {
 
 std::string ThreadSetup::str() const {
   return concat(threads, " thread", threads == 1 ? "" : "s", " (", cores, " core",
-                cores == 1 ? "" : "s", ", ", local_ranks, " rank", local_ranks == 1 ? "" : "s",
-                " on this node; ", blas, ")");
+                cores == 1 ? "" : "s", sharing == 1 ? " of its own" : concat(" shared by ", sharing, " ranks"),
+                "; ", blas, ")");
 }
 
 int available_cores() {
@@ -43,12 +45,23 @@ int available_cores() {
   return std::max(1, CPU_COUNT(&set));
 }
 
-ThreadSetup configure_threads(int requested, int local_ranks) {
+uint64_t core_set_hash() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof(set), &set);
+  std::string text = host;
+  text.append(reinterpret_cast<const char*>(&set), sizeof(set));
+  return hash_name(text.data(), text.size());
+}
+
+ThreadSetup configure_threads(int requested, int sharing) {
   RECUR_CHECK(requested >= 0, "thread count must be positive or auto, got ", requested);
   ThreadSetup setup;
   setup.cores = available_cores();
-  setup.local_ranks = std::max(1, local_ranks);
-  setup.threads = requested > 0 ? requested : std::max(1, setup.cores / setup.local_ranks);
+  setup.sharing = std::max(1, sharing);
+  setup.threads = requested > 0 ? requested : std::max(1, setup.cores / setup.sharing);
   g_threads = setup.threads;
   omp_set_num_threads(setup.threads);
   openblas_set_num_threads(setup.threads);

@@ -11,19 +11,23 @@
 namespace recur {
 
 struct ThreadSetup {
-  int threads = 1;      // threads this process uses
-  int cores = 1;        // cores in this process's affinity mask
-  int local_ranks = 1;  // processes of this job on this node
-  std::string blas;     // e.g. "OpenBLAS 0.3.21 (OpenMP)"
+  int threads = 1;  // threads this process uses
+  int cores = 1;    // cores in this process's affinity mask
+  int sharing = 1;  // processes of this job whose affinity mask is the same (on this node)
+  std::string blas;  // e.g. "OpenBLAS 0.3.21 (OpenMP)"
   std::string str() const;
 };
 
 // Cores this process may run on (its CPU affinity mask).
 int available_cores();
+// A hash of this host's name and this process's affinity mask: ranks with equal values share
+// the same cores.
+uint64_t core_set_hash();
 
-// Sets the thread count for OpenMP and OpenBLAS. requested == 0 means "auto": the cores of the
-// node divided among its local ranks (at least one).
-ThreadSetup configure_threads(int requested, int local_ranks);
+// Sets the thread count for OpenMP and OpenBLAS. requested == 0 means "auto": the cores of this
+// process's affinity mask divided among the `sharing` processes of the job bound to the same cores
+// (at least one).
+ThreadSetup configure_threads(int requested, int sharing);
 
 int num_threads();
 

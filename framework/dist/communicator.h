@@ -1,13 +1,29 @@
-// Communicator: how ranks of a data-parallel job talk. The trainer asks it for the world size
-// and reduces gradients and metrics through it. This is the single-process implementation; the
-// MPI and NCCL communicators implement the same interface.
+// Communicator: how the ranks of a data-parallel job talk. The trainer asks it for the world size
+// and reduces gradients and metrics through it. Implementations: SingleProcessCommunicator (world
+// size 1, no MPI at all), MpiCommunicator (CPU buffers); the NCCL communicator implements the same
+// interface for GPU buffers.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "core/tensor.h"
 
 namespace recur {
+
+enum class ReduceOp { Sum, Average };
+
+// A collective running in the background. Its buffers must stay untouched until wait() returns.
+class PendingCollective {
+ public:
+  virtual ~PendingCollective() = default;
+  virtual void wait() = 0;
+  virtual bool done() const = 0;
+  // Seconds from its start to its completion, as seen by the thread that ran it (after wait()).
+  virtual double seconds() const = 0;
+};
 
 class Communicator {
  public:
@@ -15,15 +31,26 @@ class Communicator {
 
   virtual int rank() const = 0;
   virtual int world_size() const = 0;
-  virtual int local_rank() const = 0;  // rank among the processes on this node
+  virtual int local_rank() const = 0;  // rank among the processes of this job on this node
   virtual int local_size() const = 0;  // processes of this job on this node
+  virtual std::string description() const = 0;
 
-  // In-place sum across ranks of a CPU tensor (f32, f64 or i32) or of doubles.
-  virtual void all_reduce_sum(Tensor& tensor) = 0;
-  virtual void all_reduce_sum(double* values, int64_t count) = 0;
-  // Copies root's tensor into every rank's tensor (same shape and dtype everywhere).
+  // In place over every rank's tensor (f32, f64 or i32; same shape everywhere). `what` names it in
+  // timeout and error messages.
+  virtual std::unique_ptr<PendingCollective> all_reduce_async(Tensor& tensor, ReduceOp op,
+                                                              const std::string& what) = 0;
+  void all_reduce(Tensor& tensor, ReduceOp op = ReduceOp::Sum, const std::string& what = "all_reduce") {
+    all_reduce_async(tensor, op, what)->wait();
+  }
+  // Copies root's tensor into every rank's tensor.
   virtual void broadcast(Tensor& tensor, int root) = 0;
+  // out (world_size * n elements) = the n elements of `in` of rank 0, then rank 1, ...
+  virtual void all_gather(const Tensor& in, Tensor& out) = 0;
+  // in (world_size * n elements) reduced across ranks; rank r receives block r in out (n).
+  virtual void reduce_scatter(const Tensor& in, Tensor& out, ReduceOp op) = 0;
   virtual void barrier() = 0;
+  // Ends the whole job at once (every rank) with this exit code. Never returns.
+  [[noreturn]] virtual void abort(int exit_code) = 0;
 
   bool is_root() const { return rank() == 0; }
 };
@@ -35,10 +62,30 @@ class SingleProcessCommunicator final : public Communicator {
   int world_size() const override { return 1; }
   int local_rank() const override { return 0; }
   int local_size() const override { return 1; }
-  void all_reduce_sum(Tensor&) override {}
-  void all_reduce_sum(double*, int64_t) override {}
+  std::string description() const override { return "single process"; }
+  std::unique_ptr<PendingCollective> all_reduce_async(Tensor& tensor, ReduceOp op,
+                                                      const std::string& what) override;
   void broadcast(Tensor&, int) override {}
+  void all_gather(const Tensor& in, Tensor& out) override;
+  void reduce_scatter(const Tensor& in, Tensor& out, ReduceOp op) override;
   void barrier() override {}
+  [[noreturn]] void abort(int exit_code) override;
 };
+
+struct CommunicatorOptions {
+  double collective_timeout_s = 300;  // a collective unfinished after this long aborts the job
+};
+
+// MPI when the process was started by mpirun or `srun --mpi=pmix` (MPI initialised on a thread of
+// its own), else the single-process communicator, without initialising MPI. Throws Error when
+// SLURM started several tasks that MPI does not connect (singletons: srun without --mpi=pmix).
+std::unique_ptr<Communicator> make_communicator(const CommunicatorOptions& options);
+
+// Every rank's value of a 64-bit hash, in rank order.
+std::vector<uint64_t> gather_hashes(Communicator& comm, uint64_t hash);
+
+// How many ranks of the job run on exactly this process's cores (same host, same affinity mask):
+// what `threads: auto` divides the cores among.
+int ranks_sharing_my_cores(Communicator& comm);
 
 }  // namespace recur

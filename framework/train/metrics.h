@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace recur {
 
@@ -21,12 +20,16 @@ class JsonLine {
   std::string body_;
 };
 
+// Writes nothing when default-constructed (ranks other than 0 for the job's metrics).
 class MetricsFile {
  public:
   MetricsFile() = default;
   explicit MetricsFile(const std::string& path);  // appends; Error if it cannot be opened
-  MetricsFile(const MetricsFile&) = delete;
-  MetricsFile& operator=(const MetricsFile&) = delete;
+  MetricsFile(MetricsFile&& other) noexcept : file_(other.file_) { other.file_ = nullptr; }
+  MetricsFile& operator=(MetricsFile&& other) noexcept {
+    std::swap(file_, other.file_);
+    return *this;
+  }
   ~MetricsFile();
   void write(const JsonLine& line);
 

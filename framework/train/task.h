@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <numbers>
 
+#include "dist/gradient_sync.h"
+
 namespace recur {
 
 // Loss sums over predicted tokens; added across ranks before they are reported.
@@ -30,12 +32,19 @@ class TrainingTask {
   virtual ~TrainingTask() = default;
 
   // Forward and backward of optimiser step `step` (from 1). Gradients, already normalised by the
-  // global number of targets, accumulate into the parameter store. Returns this rank's totals.
-  virtual LossTotals train_step(int64_t step) = 0;
+  // global number of targets, accumulate into the parameter store; `sync` is attached to the tape
+  // of the last micro-batch. Returns this rank's totals.
+  virtual LossTotals train_step(int64_t step, GradientSync& sync) = 0;
   // Passes over the training data so far (fractional).
   virtual double epochs_done() const = 0;
   // Learning-rate multiplier for the step just run (variable-length BPTT windows).
   virtual double lr_scale() const { return 1.0; }
+  // The part of each global batch this rank computes: `count` examples (streams for a language
+  // model) from global index `first`.
+  struct Shard {
+    int64_t first = 0, count = 0;
+  };
+  virtual Shard shard() const = 0;
   virtual bool has_validation() const = 0;
   // This rank's totals over its part of the validation data.
   virtual LossTotals validate() = 0;

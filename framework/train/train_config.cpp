@@ -10,6 +10,10 @@ void TrainingConfig::describe(ConfigVisitor& v) {
   v.field("batch_size", batch_size,
           "global batch: parallel streams for a language model, summed over all ranks",
           Bounds::at_least(1));
+  v.field("accumulate", accumulate,
+          "micro-batches per step: each rank runs its part of the batch in this many pieces, "
+          "summing gradients, and communicates once (the batch must divide by ranks x accumulate)",
+          Bounds::at_least(1));
   v.field("bptt", bptt, "truncated-BPTT window length in steps", Bounds::at_least(1));
   v.field("variable_bptt", variable_bptt,
           "vary the window length as AWD-LSTM (bptt, or bptt/2 with p=0.05, plus N(0, 5) steps), "
@@ -82,6 +86,17 @@ void ValidationConfig::describe(ConfigVisitor& v) {
   v.field("patience", patience,
           "stop early after this many validations without improvement (0: never)",
           Bounds::non_negative());
+}
+
+void DistributedConfig::describe(ConfigVisitor& v) {
+  v.field("bucket_mb", bucket_mb,
+          "gradients are all-reduced in buckets of about this many MB, each as soon as its "
+          "gradients are final",
+          Bounds::positive());
+  v.field("collective_timeout_s", collective_timeout_s,
+          "a collective that does not finish within this many seconds names the ranks that do not "
+          "respond and aborts the job",
+          Bounds::positive());
 }
 
 void LoggingConfig::describe(ConfigVisitor& v) {

@@ -5,19 +5,17 @@
 #include <cstdio>
 
 #include "core/log.h"
+#include "core/rng.h"
+#include "train/stop_signal.h"
 
 namespace recur {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+using Clock = std::chrono::steady_clock;
 
-LossTotals all_reduce(Communicator& comm, LossTotals totals) {
-  double values[3] = {totals.nll, totals.tokens, totals.chars};
-  comm.all_reduce_sum(values, 3);
-  return {values[0], values[1], values[2]};
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 std::string figures(const LossTotals& t, bool show_bpc) {
@@ -31,64 +29,108 @@ std::string figures(const LossTotals& t, bool show_bpc) {
   return text;
 }
 
+// The ranks whose hash differs from rank 0's, or "".
+std::string ranks_differing(Communicator& comm, uint64_t hash) {
+  const std::vector<uint64_t> hashes = gather_hashes(comm, hash);
+  std::string differing;
+  for (size_t r = 1; r < hashes.size(); ++r) {
+    if (hashes[r] != hashes[0]) differing += (differing.empty() ? "" : ", ") + std::to_string(r);
+  }
+  return differing;
+}
+
+uint64_t hash_values(const Tensor& values) {
+  const auto* bytes = reinterpret_cast<const char*>(
+      values.dtype() == DType::F32 ? static_cast<const void*>(values.data<float>())
+                                   : static_cast<const void*>(values.data<double>()));
+  return hash_name(bytes, static_cast<uint64_t>(values.numel()) * dtype_size(values.dtype()));
+}
+
 }  // namespace
 
 const char* stop_reason_text(StopReason reason) {
   switch (reason) {
-    case StopReason::MaxSteps:
-      return "reached training.max_steps";
-    case StopReason::MaxEpochs:
-      return "reached training.max_epochs";
-    case StopReason::TimeBudget:
-      return "reached training.max_minutes";
-    case StopReason::EarlyStopping:
-      return "early stopping (validation.patience)";
+    case StopReason::MaxSteps: return "reached training.max_steps";
+    case StopReason::MaxEpochs: return "reached training.max_epochs";
+    case StopReason::TimeBudget: return "reached training.max_minutes";
+    case StopReason::EarlyStopping: return "early stopping (validation.patience)";
+    case StopReason::Signal: return "stop signal";
   }
   return "";
 }
 
 struct Trainer::Interval {
-  LossTotals totals;
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  LossTotals totals;        // all ranks
+  LossTotals local;         // this rank
+  double compute_s = 0, comm_s = 0, exposed_s = 0;
+  int64_t steps = 0;
+  Clock::time_point start = Clock::now();
 };
 
 Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimizer,
                  LrSchedule& schedule, Communicator& comm, const TrainerOptions& options,
-                 MetricsFile& metrics, SaveHook save)
+                 TrainerOutputs outputs)
     : task_(task),
       params_(params),
       optimizer_(optimizer),
       schedule_(schedule),
       comm_(comm),
       options_(options),
-      metrics_(metrics),
-      save_(std::move(save)) {
+      outputs_(std::move(outputs)),
+      reducer_(params, comm, options.bucket_bytes) {
   RECUR_CHECK(options.max_steps > 0 || options.max_epochs > 0 || options.max_minutes > 0,
               "no stopping point: set training.max_steps, training.max_epochs or "
               "training.max_minutes");
+  synchronise_start();
+}
+
+void Trainer::synchronise_start() {
+  if (comm_.world_size() == 1) return;
+  std::string differing = ranks_differing(comm_, reducer_.layout_hash());
+  RECUR_CHECK(differing.empty(), "rank(s) ", differing, " build a different model or gradient ",
+              "buckets than rank 0 (different configs or recur versions?)");
+  comm_.broadcast(params_.values(), 0);
+  differing = ranks_differing(comm_, hash_values(params_.values()));
+  RECUR_CHECK(differing.empty(), "rank(s) ", differing, " hold different parameters than rank 0 ",
+              "after the broadcast");
+  log::info("data parallel: ", comm_.description(), "; parameters broadcast from rank 0 and ",
+            "verified; ", reducer_.bucket_count(), " gradient buckets");
 }
 
 double Trainer::progress(int64_t step, double elapsed) const {
   double p = 0.0;
-  if (options_.max_steps > 0)
-    p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
+  if (options_.max_steps > 0) p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
   if (options_.max_epochs > 0) p = std::max(p, task_.epochs_done() / options_.max_epochs);
   if (options_.max_minutes > 0) p = std::max(p, elapsed / (60.0 * options_.max_minutes));
   return std::min(p, 1.0);
 }
 
-double Trainer::run_step(int64_t step, LossTotals& totals) {
+Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
   params_.zero_grad();
-  LossTotals local = task_.train_step(step);
-  comm_.all_reduce_sum(params_.grads());
-  totals = all_reduce(comm_, local);
-  const double grad_norm = clip_grad_norm(params_, options_.clip_norm);
-  RECUR_CHECK(std::isfinite(totals.nll) && std::isfinite(grad_norm), "training diverged at step ",
-              step, ": loss ", totals.loss(), ", gradient norm ", grad_norm,
+  const auto compute_start = Clock::now();
+  const LossTotals local = task_.train_step(step, reducer_);
+  interval.compute_s += seconds_since(compute_start);
+  const ReducerTimings comm = reducer_.finish();
+  interval.comm_s += comm.comm_s;
+  interval.exposed_s += comm.exposed_s;
+
+  // One small all-reduce per step: the loss sums and whether any rank was asked to stop.
+  Tensor sums = Tensor::from_vector<double>(
+      {local.nll, local.tokens, local.chars, StopSignals::received() != 0 ? 1.0 : 0.0}, {4});
+  comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the step's loss");
+  StepResult r;
+  r.totals = {sums.item(0), sums.item(1), sums.item(2)};
+  r.stop = sums.item(3) > 0;
+  interval.local += local;
+  interval.totals += r.totals;
+  interval.steps += 1;
+
+  r.grad_norm = clip_grad_norm(params_, options_.clip_norm);
+  RECUR_CHECK(std::isfinite(r.totals.nll) && std::isfinite(r.grad_norm), "training diverged at step ",
+              step, ": loss ", r.totals.loss(), ", gradient norm ", r.grad_norm,
               " (try a lower optimizer.lr or set training.clip_norm)");
-  const double lr = schedule_.lr(step) * task_.lr_scale();
-  optimizer_.step(lr);
-  return grad_norm;
+  optimizer_.step(schedule_.lr(step) * task_.lr_scale());
+  return r;
 }
 
 void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& interval,
@@ -97,6 +139,7 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
   const double tokens_per_s = interval.totals.tokens / std::max(seconds, 1e-9);
   const double done = progress(step, elapsed);
   const double eta = done > 0 ? elapsed * (1.0 - done) / done : 0.0;
+  const double per_step_ms = 1e3 / static_cast<double>(std::max<int64_t>(interval.steps, 1));
   char head[96];
   std::snprintf(head, sizeof(head), "step %7lld | epoch %.2f | ", static_cast<long long>(step),
                 task_.epochs_done());
@@ -104,42 +147,64 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
   std::snprintf(tail, sizeof(tail), " | lr %.2e | gnorm %.3f | %s tok/s | ETA %s", lr, grad_norm,
                 format_rate(tokens_per_s).c_str(), format_duration(eta).c_str());
   log::info(head, figures(interval.totals, options_.show_bpc), tail);
-  metrics_.write(JsonLine()
-                     .add("type", std::string("train"))
-                     .add("step", step)
-                     .add("epoch", task_.epochs_done())
-                     .add("loss", interval.totals.loss())
-                     .add("ppl", interval.totals.perplexity())
-                     .add("bpc", interval.totals.bits_per_char())
-                     .add("lr", lr)
-                     .add("grad_norm", grad_norm)
-                     .add("tokens_per_s", tokens_per_s)
-                     .add("elapsed_s", elapsed));
+  if (comm_.is_root()) {
+    outputs_.metrics.write(JsonLine()
+                               .add("type", std::string("train"))
+                               .add("step", step)
+                               .add("epoch", task_.epochs_done())
+                               .add("loss", interval.totals.loss())
+                               .add("ppl", interval.totals.perplexity())
+                               .add("bpc", interval.totals.bits_per_char())
+                               .add("lr", lr)
+                               .add("grad_norm", grad_norm)
+                               .add("tokens_per_s", tokens_per_s)
+                               .add("compute_ms", interval.compute_s * per_step_ms)
+                               .add("comm_ms", interval.comm_s * per_step_ms)
+                               .add("exposed_comm_ms", interval.exposed_s * per_step_ms)
+                               .add("elapsed_s", elapsed));
+  }
+  const TrainingTask::Shard shard = task_.shard();
+  outputs_.rank_metrics.write(JsonLine()
+                                  .add("type", std::string("rank"))
+                                  .add("step", step)
+                                  .add("rank", static_cast<int64_t>(comm_.rank()))
+                                  .add("first_example", shard.first)
+                                  .add("examples", shard.count)
+                                  .add("tokens", interval.local.tokens)
+                                  .add("loss", interval.local.loss())
+                                  .add("compute_ms", interval.compute_s * per_step_ms)
+                                  .add("comm_ms", interval.comm_s * per_step_ms)
+                                  .add("exposed_comm_ms", interval.exposed_s * per_step_ms));
   interval = Interval{};
 }
 
 bool Trainer::validate(int64_t step, TrainResult& result) {
-  const LossTotals totals = all_reduce(comm_, task_.validate());
+  const LossTotals local = task_.validate();
+  Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
+  comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the validation loss");
+  const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
   result.last_validation = totals;
   schedule_.on_validation(totals.loss());
-  const bool improved =
-      result.best_validation.tokens == 0 || totals.loss() < result.best_validation.loss();
+  const bool improved = result.best_validation.tokens == 0 ||
+                        totals.loss() < result.best_validation.loss();
   log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc),
             improved ? " | best so far" : "");
-  metrics_.write(JsonLine()
-                     .add("type", std::string("valid"))
-                     .add("step", step)
-                     .add("epoch", task_.epochs_done())
-                     .add("loss", totals.loss())
-                     .add("ppl", totals.perplexity())
-                     .add("bpc", totals.bits_per_char())
-                     .add("tokens", totals.tokens));
+  if (comm_.is_root()) {
+    outputs_.metrics.write(JsonLine()
+                               .add("type", std::string("valid"))
+                               .add("step", step)
+                               .add("epoch", task_.epochs_done())
+                               .add("loss", totals.loss())
+                               .add("ppl", totals.perplexity())
+                               .add("bpc", totals.bits_per_char())
+                               .add("tokens", totals.tokens));
+  }
   RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
   if (improved) {
     result.best_validation = totals;
     result.best_step = step;
     validations_without_improvement_ = 0;
-    save_("best", step);
+    if (comm_.is_root()) outputs_.save("best", step);
     return false;
   }
   validations_without_improvement_ += 1;
@@ -147,24 +212,27 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
 }
 
 TrainResult Trainer::run() {
-  const auto start = std::chrono::steady_clock::now();
+  StopSignals signals;
+  const auto start = Clock::now();
   TrainResult result;
   Interval interval;
   int64_t step = 0;
   bool validated_last_step = false;
   for (;;) {
     ++step;
-    LossTotals totals;
-    const double grad_norm = run_step(step, totals);
-    interval.totals += totals;
+    const StepResult r = run_step(step, interval);
     const double elapsed = seconds_since(start);
     validated_last_step = false;
     if (step % options_.log_every == 0) {
       result.last_train = interval.totals;
-      log_progress(step, schedule_.lr(step) * task_.lr_scale(), grad_norm, interval, elapsed);
+      log_progress(step, schedule_.lr(step) * task_.lr_scale(), r.grad_norm, interval, elapsed);
     }
-    if (options_.validate_every > 0 && step % options_.validate_every == 0 &&
-        task_.has_validation()) {
+    if (r.stop) {
+      result.reason = StopReason::Signal;
+      result.stop_signal = StopSignals::received();
+      break;
+    }
+    if (options_.validate_every > 0 && step % options_.validate_every == 0 && task_.has_validation()) {
       validated_last_step = true;
       if (validate(step, result)) {
         result.reason = StopReason::EarlyStopping;
@@ -179,16 +247,25 @@ TrainResult Trainer::run() {
       result.reason = StopReason::MaxEpochs;
       break;
     }
-    if (options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes) {
+    // Rank 0's clock decides, so every rank stops at the same step.
+    double over_time = options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0;
+    if (options_.max_minutes > 0 && comm_.world_size() > 1) {
+      Tensor flag = Tensor::full({1}, DType::F64, comm_.is_root() ? over_time : 0.0);
+      comm_.broadcast(flag, 0);
+      over_time = flag.item();
+    }
+    if (over_time > 0) {
       result.reason = StopReason::TimeBudget;
       break;
     }
   }
   if (interval.totals.tokens > 0) result.last_train = interval.totals;
-  if (task_.has_validation() && !validated_last_step) validate(step, result);
+  if (task_.has_validation() && !validated_last_step && result.reason != StopReason::Signal) {
+    validate(step, result);
+  }
   result.steps = step;
   result.seconds = seconds_since(start);
-  save_("final", step);
+  if (comm_.is_root()) outputs_.save("final", step);
   log::info("stopped after ", step, " steps (", stop_reason_text(result.reason), ") in ",
             format_duration(result.seconds));
   return result;

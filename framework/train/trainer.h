@@ -1,12 +1,14 @@
-// The training loop: steps of a TrainingTask with gradient reduction, clipping, the optimiser and
-// its learning-rate schedule; progress lines and JSON metrics; validation with best-model saving
-// and early stopping; stopping on a step, epoch or time budget; NaN/Inf detection.
+// The training loop: steps of a TrainingTask with gradient all-reduce overlapped with the backward
+// pass, clipping, the optimiser and its learning-rate schedule; progress lines and JSON metrics;
+// validation with best-model saving and early stopping; stopping on a step, epoch or time budget
+// or a stop signal; NaN/Inf detection.
 #pragma once
 
 #include <functional>
 #include <string>
 
 #include "dist/communicator.h"
+#include "dist/gradient_reducer.h"
 #include "optim/optimizer.h"
 #include "optim/schedule.h"
 #include "train/metrics.h"
@@ -15,47 +17,62 @@
 namespace recur {
 
 struct TrainerOptions {
-  int64_t max_steps = 0;   // 0: no limit (another limit must be set)
-  double max_epochs = 0;   // 0: no limit
-  double max_minutes = 0;  // 0: no limit
-  double clip_norm = 0;    // 0: no clipping
+  int64_t max_steps = 0;     // 0: no limit (another limit must be set)
+  double max_epochs = 0;     // 0: no limit
+  double max_minutes = 0;    // 0: no limit
+  double clip_norm = 0;      // 0: no clipping
   int64_t log_every = 50;
   int64_t validate_every = 0;  // 0: only at the end
   int64_t patience = 0;        // early stopping (validations); 0: off
   bool show_bpc = true;        // show bits per character in progress lines
+  int64_t bucket_bytes = 4 << 20;
 };
 
-enum class StopReason { MaxSteps, MaxEpochs, TimeBudget, EarlyStopping };
+enum class StopReason { MaxSteps, MaxEpochs, TimeBudget, EarlyStopping, Signal };
 const char* stop_reason_text(StopReason reason);
 
 struct TrainResult {
   int64_t steps = 0;
   StopReason reason = StopReason::MaxSteps;
+  int stop_signal = 0;  // with StopReason::Signal
   double seconds = 0;
-  LossTotals last_train;       // totals of the last logging interval
-  LossTotals last_validation;  // tokens == 0 when there was none
+  LossTotals last_train;        // totals of the last logging interval
+  LossTotals last_validation;   // tokens == 0 when there was none
   LossTotals best_validation;
   int64_t best_step = 0;
 };
 
+// Where the trainer's results go. Only rank 0's `metrics` are written; every rank writes its own
+// `rank_metrics` (its share of the data and of the work).
+struct TrainerOutputs {
+  MetricsFile& metrics;
+  MetricsFile& rank_metrics;
+  // Called on rank 0 with "best" when validation improves and "final" at the end, with the step.
+  std::function<void(const std::string& which, int64_t step)> save;
+};
+
 class Trainer {
  public:
-  // Called with "best" when validation improves and "final" at the end, with the step.
-  using SaveHook = std::function<void(const std::string& which, int64_t step)>;
-
+  // Broadcasts rank 0's parameters and checks that every rank has the same model and buckets.
   Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimizer, LrSchedule& schedule,
-          Communicator& comm, const TrainerOptions& options, MetricsFile& metrics, SaveHook save);
+          Communicator& comm, const TrainerOptions& options, TrainerOutputs outputs);
 
   TrainResult run();
 
  private:
-  struct Interval;  // totals since the last progress line
+  struct Interval;  // sums since the last progress line
 
-  double run_step(int64_t step, LossTotals& totals);
+  struct StepResult {
+    LossTotals totals;  // all ranks
+    double grad_norm = 0;
+    bool stop = false;  // a rank received a stop signal
+  };
+  StepResult run_step(int64_t step, Interval& interval);
   void log_progress(int64_t step, double lr, double grad_norm, Interval& interval, double elapsed);
   // Returns true when training should stop early.
   bool validate(int64_t step, TrainResult& result);
   double progress(int64_t step, double elapsed) const;
+  void synchronise_start();
 
   TrainingTask& task_;
   ParameterStore& params_;
@@ -63,8 +80,8 @@ class Trainer {
   LrSchedule& schedule_;
   Communicator& comm_;
   TrainerOptions options_;
-  MetricsFile& metrics_;
-  SaveHook save_;
+  TrainerOutputs outputs_;
+  GradientReducer reducer_;
   int64_t validations_without_improvement_ = 0;
 };
 

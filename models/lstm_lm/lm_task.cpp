@@ -4,47 +4,69 @@
 
 namespace recur {
 
-StreamRange stream_range(int64_t total, int rank, int world) {
-  RECUR_CHECK(total % world == 0, "the batch size (", total, " streams) must divide by the number ",
-              "of ranks (", world, ")");
-  const int64_t count = total / world;
-  return {rank * count, count};
+StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char* what,
+                         const char* parts_name) {
+  RECUR_CHECK(total % parts == 0, what, " (", total, ") must divide by ", parts_name, " (", parts, ")");
+  const int64_t count = total / parts;
+  return {index * count, count};
 }
 
 LmTask::LmTask(const LstmLm& model, const LmData& data, const TrainingConfig& training,
-               const ValidationConfig& validation, const Communicator& comm, DType dtype)
+               const ValidationConfig& validation, Communicator& comm, DType dtype)
     : model_(model),
       data_(data),
       training_(training),
       validation_(validation),
-      rank_(comm.rank()),
-      world_size_(comm.world_size()),
+      comm_(comm),
       dtype_(dtype),
       streams_(&data.train, training.batch_size),
+      mine_(stream_range(training.batch_size, comm.rank(), comm.world_size(),
+                         "training.batch_size", "the number of ranks")),
       schedule_(streams_.last_position(), training.bptt, training.variable_bptt,
-                static_cast<uint64_t>(training.seed)) {
-  stream_range(training.batch_size, rank_, world_size_);
-  if (has_validation()) stream_range(validation.batch_size, rank_, world_size_);
+                static_cast<uint64_t>(training.seed)),
+      states_(static_cast<size_t>(training.accumulate)) {
+  stream_range(mine_.count, 0, training.accumulate, "training.batch_size / ranks",
+               "training.accumulate");
+  if (has_validation()) {
+    stream_range(validation.batch_size, 0, comm.world_size(), "validation.batch_size",
+                 "the number of ranks");
+  }
 }
 
-LossTotals LmTask::train_step(int64_t step) {
+LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
   const TbpttWindow w = schedule_.next(step);
   lr_scale_ = schedule_.lr_scale(w);
-  const StreamRange mine = stream_range(training_.batch_size, rank_, world_size_);
-  if (w.starts_epoch) state_ = model_.zero_state(mine.count, dtype_);
-  StreamWindow window = streams_.window(w.position, w.steps, mine.first, mine.count, dtype_);
+  std::vector<StreamWindow> windows;
+  Tensor counts = Tensor::zeros({1}, DType::F64);
+  for (int64_t m = 0; m < training_.accumulate; ++m) {
+    const StreamRange part =
+        stream_range(mine_.count, m, training_.accumulate, "streams", "micro-batches");
+    windows.push_back(streams_.window(w.position, w.steps, mine_.first + part.first, part.count, dtype_));
+    counts.data<double>()[0] += static_cast<double>(windows.back().targets_counted);
+  }
   // Normalised by the targets of all ranks: the ranks' gradients sum to the exact average.
-  const double global_targets = static_cast<double>(streams_.count_targets(w.position, w.steps));
+  comm_.all_reduce(counts, ReduceOp::Sum, "all-reduce of the step's target count");
+  const double global_targets = counts.item();
 
-  Tape tape;
-  ForwardContext ctx{tape, true, static_cast<uint64_t>(training_.seed), step, mine.first};
-  LstmLm::Output out = model_.forward(ctx, window.inputs, state_, window.keep);
-  CrossEntropyResult ce =
-      cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore, 0.0, global_targets});
-  if (global_targets > 0) tape.backward(ce.loss);
-  state_ = out.state.detached();
-  return {ce.totals.nll, static_cast<double>(ce.totals.count),
-          static_cast<double>(window.target_chars)};
+  LossTotals totals;
+  for (int64_t m = 0; m < training_.accumulate; ++m) {
+    const StreamWindow& window = windows[static_cast<size_t>(m)];
+    RnnState& state = states_[static_cast<size_t>(m)];
+    const int64_t count = window.inputs.dim(1);
+    if (w.starts_epoch) state = model_.zero_state(count, dtype_);
+    Tape tape;
+    const int64_t first = mine_.first + m * count;
+    ForwardContext ctx{tape, true, static_cast<uint64_t>(training_.seed), step, first};
+    LstmLm::Output out = model_.forward(ctx, window.inputs, state, window.keep);
+    CrossEntropyResult ce =
+        cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore, 0.0, global_targets});
+    if (m + 1 == training_.accumulate) sync.attach(tape);
+    if (global_targets > 0) tape.backward(ce.loss);
+    state = out.state.detached();
+    totals += {ce.totals.nll, static_cast<double>(ce.totals.count),
+               static_cast<double>(window.target_chars)};
+  }
+  return totals;
 }
 
 LossTotals LmTask::validate() {
@@ -53,8 +75,9 @@ LossTotals LmTask::validate() {
 
 LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;
-  return evaluate_lm(model_, sequence, streams, bptt, stream_range(streams, rank_, world_size_),
-                     dtype_);
+  const StreamRange range = stream_range(streams, comm_.rank(), comm_.world_size(),
+                                         "validation.batch_size", "the number of ranks");
+  return evaluate_lm(model_, sequence, streams, bptt, range, dtype_);
 }
 
 LossTotals evaluate_lm(const LstmLm& model, const TokenSequence& sequence, int64_t streams,

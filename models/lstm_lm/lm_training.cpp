@@ -1,6 +1,8 @@
 #include "lstm_lm/lm_training.h"
 
 #include <filesystem>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "core/log.h"
@@ -45,26 +47,51 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, ParameterSto
 }
 
 TrainerOptions trainer_options(const ExperimentConfig& c) {
-  return {c.training.max_steps,   c.training.max_epochs,
-          c.training.max_minutes, c.training.clip_norm,
-          c.logging.every_steps,  c.validation.every_steps,
-          c.validation.patience,  c.data.tokenizer == TokenizerType::Char};
+  TrainerOptions o;
+  o.max_steps = c.training.max_steps;
+  o.max_epochs = c.training.max_epochs;
+  o.max_minutes = c.training.max_minutes;
+  o.clip_norm = c.training.clip_norm;
+  o.log_every = c.logging.every_steps;
+  o.validate_every = c.validation.every_steps;
+  o.patience = c.validation.patience;
+  o.show_bpc = c.data.tokenizer == TokenizerType::Char;
+  o.bucket_bytes = static_cast<int64_t>(c.distributed.bucket_mb * (1 << 20));
+  return o;
+}
+
+// Rank 0 builds the vocabulary and saves it in the run; the other ranks load that file, so every
+// rank uses the same one.
+LmData load_data(const ExperimentConfig& config, Communicator& comm, const fs::path& dir) {
+  const std::string vocab_file = (dir / "vocab.txt").string();
+  LmDataConfig data_config = config.data;
+  if (comm.is_root()) {
+    LmData data = LmData::load(data_config);
+    data.vocab.save(vocab_file);
+    comm.barrier();
+    return data;
+  }
+  comm.barrier();
+  data_config.vocab = vocab_file;
+  return LmData::load(data_config);
 }
 
 }  // namespace
 
 TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
   const ThreadSetup threads =
-      configure_threads(static_cast<int>(config.training.threads), comm.local_size());
-  prepare_run_directory(config, options);
+      configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
+  log::enable_console(comm.is_root());
+  if (comm.is_root()) prepare_run_directory(config, options);
+  comm.barrier();
   const fs::path dir = config.run_dir;
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
   log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ",
             dir.string());
+  log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ", comm.description());
   log::info("threads: ", threads.str());
 
-  const LmData data = LmData::load(config.data);
-  data.vocab.save((dir / "vocab.txt").string());
+  const LmData data = load_data(config, comm, dir);
   ParameterStore store;
   LstmLm model(config.lstm_lm, data.vocab.size(), store);
   store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed));
@@ -74,16 +101,21 @@ TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOpti
   std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, store);
   LrSchedule schedule(config.schedule.spec(config.optimizer.lr, config.training.max_steps));
   LmTask task(model, data, config.training, config.validation, comm, DType::F32);
-  MetricsFile metrics((dir / "metrics.jsonl").string());
+  MetricsFile metrics;
+  if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
+  MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
   auto save = [&](const std::string& which, int64_t step) {
-    if (!comm.is_root()) return;
     save_lm((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), config, data.vocab,
             store, step);
   };
-  Trainer trainer(task, store, *optimizer, schedule, comm, trainer_options(config), metrics, save);
+  Trainer trainer(task, store, *optimizer, schedule, comm, trainer_options(config),
+                  {metrics, rank_metrics, save});
   TrainResult result = trainer.run();
-  if (data.test.size() > 0) {
-    LossTotals test = task.evaluate(data.test, config.validation.batch_size);
+  if (data.test.size() > 0 && result.reason != StopReason::Signal) {
+    const LossTotals local = task.evaluate(data.test, config.validation.batch_size);
+    Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
+    comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
+    const LossTotals test{sums.item(0), sums.item(1), sums.item(2)};
     log::info("test (final model): loss ", test.loss(), " | ppl ", test.perplexity(), " | bpc ",
               test.bits_per_char());
   }

@@ -110,7 +110,7 @@ TEST(CachingAllocator, ReusesFreedBlocks) {
   EXPECT_LE(CachingHostAllocator::rounded_size(100001), 100001u * 9 / 8);
 }
 
-TEST(Threads, AutoDividesCoresAmongLocalRanks) {
+TEST(Threads, AutoDividesCoresAmongTheRanksSharingThem) {
   ThreadSetup one = configure_threads(0, 1);
   EXPECT_EQ(one.threads, available_cores());
   ThreadSetup many = configure_threads(0, 64);

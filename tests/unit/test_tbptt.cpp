@@ -106,10 +106,11 @@ std::vector<double> train_losses(uint64_t seed, int steps, std::vector<float>* f
   Adam adam(store, {});
   SingleProcessCommunicator comm;
   LmTask task(model, data, training, {}, comm, DType::F32);
+  NoGradientSync no_sync;
   std::vector<double> losses;
   for (int step = 1; step <= steps; ++step) {
     store.zero_grad();
-    losses.push_back(task.train_step(step).loss());
+    losses.push_back(task.train_step(step, no_sync).loss());
     clip_grad_norm(store, 1.0);
     adam.step(0.01 * task.lr_scale());
   }

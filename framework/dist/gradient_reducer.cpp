@@ -1,0 +1,77 @@
+#include "dist/gradient_reducer.h"
+
+#include <chrono>
+
+#include "core/rng.h"
+
+namespace recur {
+
+GradientReducer::GradientReducer(ParameterStore& store, Communicator& comm, int64_t bucket_bytes)
+    : store_(store), comm_(comm) {
+  RECUR_ASSERT(store.materialized(), "GradientReducer before materialize()");
+  const auto& params = store.parameters();
+  bucket_of_.assign(params.size(), -1);
+  const int64_t element = static_cast<int64_t>(dtype_size(store.grads().dtype()));
+  for (size_t k = params.size(); k-- > 0;) {
+    const Parameter& p = *params[k];
+    // Each parameter's range runs to the next one's offset (alignment gaps are zeros everywhere).
+    const int64_t end = k + 1 < params.size() ? params[k + 1]->offset() : store.size();
+    if (buckets_.empty() || (buckets_.back().end - buckets_.back().begin) * element >= bucket_bytes) {
+      buckets_.push_back({p.offset(), end, 0, 0, nullptr});
+    }
+    Bucket& b = buckets_.back();
+    b.begin = p.offset();
+    b.parameters += 1;
+    bucket_of_[k] = static_cast<int32_t>(buckets_.size() - 1);
+  }
+}
+
+void GradientReducer::attach(Tape& tape) {
+  if (comm_.world_size() == 1) return;
+  tape.on_gradient_ready([this](int32_t p) { on_gradient_ready(p); });
+}
+
+void GradientReducer::on_gradient_ready(int32_t parameter) {
+  if (observer_) observer_({ReducerEvent::Kind::GradientReady, parameter});
+  const auto b = static_cast<size_t>(bucket_of_[static_cast<size_t>(parameter)]);
+  if (++buckets_[b].ready == buckets_[b].parameters) start(b);
+}
+
+void GradientReducer::start(size_t b) {
+  Bucket& bucket = buckets_[b];
+  Tensor range = store_.grads().view(bucket.begin, {bucket.end - bucket.begin});
+  bucket.pending = comm_.all_reduce_async(range, ReduceOp::Sum, concat("all-reduce of gradient bucket ", b));
+  if (observer_) observer_({ReducerEvent::Kind::BucketStarted, static_cast<int32_t>(b)});
+}
+
+ReducerTimings GradientReducer::finish() {
+  ReducerTimings t;
+  if (comm_.world_size() == 1) return t;
+  for (size_t b = 0; b < buckets_.size(); ++b) {
+    if (!buckets_[b].pending) start(b);
+  }
+  const auto wait_start = std::chrono::steady_clock::now();
+  for (Bucket& bucket : buckets_) {
+    bucket.pending->wait();
+    t.comm_s += bucket.pending->seconds();
+    bucket.pending.reset();
+    bucket.ready = 0;
+  }
+  t.exposed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
+  return t;
+}
+
+bool GradientReducer::bucket_done(int bucket) const {
+  const auto& pending = buckets_[static_cast<size_t>(bucket)].pending;
+  return pending && pending->done();
+}
+
+uint64_t GradientReducer::layout_hash() const {
+  std::string text;
+  for (const auto& p : store_.parameters()) text += concat(p->path(), p->shape().str(), p->offset(), ";");
+  for (const Bucket& b : buckets_) text += concat("[", b.begin, ",", b.end, ")");
+  text += concat("size ", store_.size(), " ", dtype_name(store_.grads().dtype()));
+  return hash_name(text.data(), text.size());
+}
+
+}  // namespace recur
