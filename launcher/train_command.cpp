@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/log.h"
 #include "dist/communicator.h"
 #include "lstm_lm/lm_training.h"
 #include "train/stop_signal.h"
@@ -32,7 +33,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     } catch (const Error& e) {
       if (comm->world_size() == 1) throw;
       // The other ranks may be waiting in a collective: end the whole job now.
-      std::fprintf(stderr, "recur: error: rank %d: %s\n", comm->rank(), e.what());
+      log::error("rank ", comm->rank(), ": ", e.what());
       comm->abort(1);
     }
   });

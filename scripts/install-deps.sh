@@ -5,6 +5,7 @@
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --data     also the SWORD Bibles for datasets/bible/prepare.sh
 #   scripts/install-deps.sh --torch    also PyTorch + h5py (reference scripts under tests/reference)
+#   scripts/install-deps.sh --slurm    also SLURM and munge (tests/slurm runs a one-node cluster)
 set -euo pipefail
 
 packages=(
@@ -21,7 +22,8 @@ for arg in "$@"; do
   case "$arg" in
     --data) packages+=(diatheke sword-text-kjv sword-text-web sword-text-sparv) ;;
     --torch) packages+=(python3-torch python3-h5py python3-numpy python3-yaml) ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --slurm) packages+=(slurm-wlm munge) ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done

@@ -59,4 +59,10 @@ void write_warning(const std::string& message) {
   write_file_line("WARN", message);
 }
 
+void write_error(const std::string& message) {
+  std::lock_guard lock(g_mutex);
+  std::fprintf(stderr, "recur: error: %s\n", message.c_str());
+  write_file_line("ERROR", message);
+}
+
 }  // namespace recur::log

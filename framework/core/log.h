@@ -15,6 +15,8 @@ void close_file();
 
 void write_info(const std::string& message);
 void write_warning(const std::string& message);
+// Errors reach the console from every rank, console enabled or not.
+void write_error(const std::string& message);
 
 template <class... Parts>
 void info(const Parts&... parts) {
@@ -23,6 +25,10 @@ void info(const Parts&... parts) {
 template <class... Parts>
 void warn(const Parts&... parts) {
   write_warning(concat(parts...));
+}
+template <class... Parts>
+void error(const Parts&... parts) {
+  write_error(concat(parts...));
 }
 
 }  // namespace recur::log

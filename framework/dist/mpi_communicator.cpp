@@ -322,8 +322,7 @@ class MpiCommunicator final : public Communicator {
             : concat("rank ", rank_, ": ", op.what, " did not complete within ", options_.collective_timeout_s,
                      " s; rank", silent.size() > 1 ? "s " : " ", who,
                      silent.size() > 1 ? " do" : " does", " not respond (stopped, hung or dead); aborting the job");
-    std::fprintf(stderr, "recur: error: %s\n", message.c_str());
-    log::warn(message);
+    log::error(message);
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::_Exit(1);
   }
@@ -333,7 +332,7 @@ class MpiCommunicator final : public Communicator {
     char text[MPI_MAX_ERROR_STRING];
     int length = 0;
     MPI_Error_string(code, text, &length);
-    std::fprintf(stderr, "recur: error: rank %d: MPI error in %s: %s\n", rank_, op.what.c_str(), text);
+    log::error("rank ", rank_, ": MPI error in ", op.what, ": ", text);
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::_Exit(1);
   }

@@ -157,6 +157,7 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
                                .add("bpc", interval.totals.bits_per_char())
                                .add("lr", lr)
                                .add("grad_norm", grad_norm)
+                               .add("tokens", interval.totals.tokens)
                                .add("tokens_per_s", tokens_per_s)
                                .add("compute_ms", interval.compute_s * per_step_ms)
                                .add("comm_ms", interval.comm_s * per_step_ms)

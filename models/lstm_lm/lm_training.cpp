@@ -32,8 +32,13 @@ void prepare_run_directory(ExperimentConfig& config, const RunOptions& options) 
     }
   }
   fs::create_directories(dir);
-  for (const char* name : {"metrics.jsonl", "model.h5", "model.best.h5"})
-    fs::remove(dir / name);
+  // Results of an earlier run (collected first: removing while iterating skips entries).
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("metrics") || name.starts_with("model.")) stale.push_back(entry.path());
+  }
+  for (const fs::path& p : stale) fs::remove(p);
   write_text(dir / "config.yaml", "# " + recur_version_text() + "\n" + config.to_yaml());
   write_text(dir / "VERSION", recur_version_text() + "\n");
 }

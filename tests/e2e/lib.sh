@@ -2,7 +2,12 @@
 #   RECUR: the recur binary, SOURCE: the source tree
 set -euo pipefail
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+cleanup_steps=()
+cleanup() {
+  for step in "${cleanup_steps[@]}"; do eval "$step" || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 failures=0
 
 fail() {

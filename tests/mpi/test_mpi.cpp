@@ -1,0 +1,173 @@
+// The MPI communicator and the gradient reducer, on real ranks (run under mpirun).
+#include <thread>
+
+#include "autograd/ops/loss.h"
+#include "dist/gradient_reducer.h"
+#include "lstm_lm/lm_task.h"
+#include "lstm_lm/lstm_lm.h"
+#include "mpi_env.h"
+#include "test_util.h"
+
+namespace recur::test {
+namespace {
+
+TEST(MpiCommunicator, RanksAndDescription) {
+  ASSERT_GE(comm().world_size(), 2) << "run this binary with mpirun -n 2 or more";
+  EXPECT_GE(comm().rank(), 0);
+  EXPECT_LT(comm().rank(), comm().world_size());
+  EXPECT_EQ(comm().local_size(), comm().world_size());  // one node
+  EXPECT_NE(comm().description().find("MPI"), std::string::npos);
+}
+
+TEST(MpiCommunicator, AllReduceSumAndAverage) {
+  const int n = comm().world_size(), r = comm().rank();
+  Tensor f = Tensor::from_vector<float>({1.0f * static_cast<float>(r), 2.0f, -1.0f}, {3});
+  comm().all_reduce(f, ReduceOp::Sum);
+  EXPECT_EQ(f.to_vector<float>(), (std::vector<float>{static_cast<float>(n * (n - 1) / 2),
+                                                      2.0f * static_cast<float>(n), -static_cast<float>(n)}));
+  Tensor d = Tensor::from_vector<double>({static_cast<double>(r)}, {1});
+  comm().all_reduce(d, ReduceOp::Average);
+  EXPECT_DOUBLE_EQ(d.item(), (n - 1) / 2.0);
+  Tensor i = Tensor::from_vector<int32_t>({r + 1}, {1});
+  comm().all_reduce(i, ReduceOp::Sum);
+  EXPECT_EQ(i.data<int32_t>()[0], n * (n + 1) / 2);
+}
+
+TEST(MpiCommunicator, BroadcastGatherScatterBarrier) {
+  const int n = comm().world_size(), r = comm().rank();
+  Tensor b = Tensor::full({4}, DType::F32, r == 1 ? 7.0 : 0.0);
+  comm().broadcast(b, 1);
+  EXPECT_EQ(b.to_vector<float>(), std::vector<float>(4, 7.0f));
+
+  Tensor mine = Tensor::from_vector<int32_t>({r, 10 * r}, {2});
+  Tensor all = Tensor::empty({2 * n}, DType::I32);
+  comm().all_gather(mine, all);
+  for (int k = 0; k < n; ++k) {
+    EXPECT_EQ(all.data<int32_t>()[2 * k], k);
+    EXPECT_EQ(all.data<int32_t>()[2 * k + 1], 10 * k);
+  }
+
+  std::vector<double> values(static_cast<size_t>(2 * n));
+  for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<double>(k) + r;
+  Tensor block = Tensor::empty({2}, DType::F64);
+  comm().reduce_scatter(Tensor::from_vector(values, {2 * n}), block, ReduceOp::Sum);
+  const double rank_sum = n * (n - 1) / 2.0;
+  EXPECT_DOUBLE_EQ(block.item(0), n * (2.0 * r) + rank_sum);
+  EXPECT_DOUBLE_EQ(block.item(1), n * (2.0 * r + 1) + rank_sum);
+  comm().barrier();
+}
+
+TEST(MpiCommunicator, ManyCollectivesInFlightAtOnce) {
+  std::vector<Tensor> tensors;
+  std::vector<std::unique_ptr<PendingCollective>> pending;
+  for (int k = 0; k < 16; ++k) tensors.push_back(Tensor::full({1000 + k}, DType::F32, k));
+  for (auto& t : tensors) pending.push_back(comm().all_reduce_async(t, ReduceOp::Sum, "test"));
+  for (auto& p : pending) p->wait();
+  for (int k = 0; k < 16; ++k) {
+    EXPECT_EQ(tensors[static_cast<size_t>(k)].item(999), static_cast<double>(k * comm().world_size()));
+  }
+}
+
+// A small LM whose rank-dependent batch gives every rank different gradients.
+struct SmallLm {
+  ParameterStore store;
+  std::unique_ptr<LstmLm> model;
+  SmallLm() {
+    LstmLmConfig c;
+    c.embedding_size = 16;
+    c.hidden_size = 16;
+    c.layers = 2;
+    model = std::make_unique<LstmLm>(c, 50, store);
+    store.materialize(DType::F32, 3);
+  }
+  // Forward and backward of this rank's batch; `sync` sees the tape.
+  void backward(GradientSync& sync) {
+    const auto tag = static_cast<uint64_t>(comm().rank());
+    Tensor ids = random_ids({6, 4}, 100 + tag, 50), targets = random_ids({6, 4}, 200 + tag, 50);
+    store.zero_grad();
+    Tape tape;
+    LstmLm::Output out = model->forward({tape, true, 1, 1, 0}, ids, {}, Tensor());
+    Var loss = cross_entropy(tape, out.logits, targets, {}).loss;
+    sync.attach(tape);
+    tape.backward(loss);
+  }
+};
+
+TEST(GradientReducer, BucketsStartDuringBackwardAndProgressBeforeItEnds) {
+  SmallLm lm;
+  // Reference: this rank's gradients summed over ranks with one blocking all-reduce.
+  NoGradientSync none;
+  lm.backward(none);
+  Tensor expected = lm.store.grads().clone();
+  comm().all_reduce(expected);
+
+  GradientReducer reducer(lm.store, comm(), 4096);  // small buckets: several of them
+  ASSERT_GE(reducer.bucket_count(), 3);
+  std::vector<ReducerEvent> events;
+  bool first_bucket_done_before_backward_ended = false;
+  const int32_t last_parameter = 0;  // embedding/weight: the last gradient backward produces
+  reducer.set_observer([&](const ReducerEvent& e) {
+    events.push_back(e);
+    if (e.kind == ReducerEvent::Kind::GradientReady && e.index == last_parameter) {
+      // Still inside backward: the communication thread must complete bucket 0 on its own.
+      for (int i = 0; i < 20000 && !reducer.bucket_done(0); ++i) {
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+      first_bucket_done_before_backward_ended = reducer.bucket_done(0);
+    }
+  });
+  lm.backward(reducer);
+  const ReducerTimings timings = reducer.finish();
+
+  auto position = [&](ReducerEvent::Kind kind, int32_t index) {
+    for (size_t k = 0; k < events.size(); ++k) {
+      if (events[k].kind == kind && events[k].index == index) return static_cast<int64_t>(k);
+    }
+    return int64_t{-1};
+  };
+  const int64_t first_start = position(ReducerEvent::Kind::BucketStarted, 0);
+  const int64_t last_gradient = position(ReducerEvent::Kind::GradientReady, last_parameter);
+  ASSERT_GE(first_start, 0);
+  EXPECT_LT(first_start, last_gradient) << "bucket 0 must start before the last gradient exists";
+  EXPECT_TRUE(first_bucket_done_before_backward_ended) << "non-blocking all-reduce did not progress";
+  EXPECT_GT(timings.comm_s, 0.0);
+  EXPECT_EQ(lm.store.grads().to_vector<float>(), expected.to_vector<float>());
+}
+
+TEST(GradientReducer, LayoutHashesAgreeAcrossRanks) {
+  SmallLm lm;
+  GradientReducer reducer(lm.store, comm(), 4096);
+  const std::vector<uint64_t> hashes = gather_hashes(comm(), reducer.layout_hash());
+  for (uint64_t h : hashes) EXPECT_EQ(h, hashes[0]);
+  GradientReducer other(lm.store, comm(), 1 << 20);
+  EXPECT_NE(other.layout_hash(), reducer.layout_hash());
+}
+
+TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
+  LmDataConfig data_config;
+  data_config.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
+  const LmData data = LmData::load(data_config);
+  LstmLmConfig config;
+  config.embedding_size = 8;
+  config.hidden_size = 8;
+  ParameterStore store;
+  LstmLm model(config, data.vocab.size(), store);
+  store.materialize(DType::F32, 1);
+  TrainingConfig training;
+  training.batch_size = 4 * comm().world_size();
+  training.accumulate = 2;
+  training.bptt = 10;
+  LmTask task(model, data, training, {}, comm(), DType::F32);
+  GradientReducer reducer(store, comm(), 1024);
+  int started = 0;
+  reducer.set_observer([&](const ReducerEvent& e) { started += e.kind == ReducerEvent::Kind::BucketStarted; });
+  for (int64_t step = 1; step <= 3; ++step) {
+    store.zero_grad();
+    task.train_step(step, reducer);
+    reducer.finish();
+  }
+  EXPECT_EQ(started, 3 * reducer.bucket_count());  // once per bucket and step, not per micro-batch
+}
+
+}  // namespace
+}  // namespace recur::test
