@@ -147,6 +147,11 @@ class Reader final : public ConfigVisitor {
       check_bounds(key, v, bounds);
   }
   void path(const char* key, std::string& value, const char*, bool required) override {
+    if (!required && child(key) && child(key).IsNull()) {  // `valid:` or --set data.valid= : none
+      declared_.push_back(key);
+      value.clear();
+      return;
+    }
     const bool present = read(
         key, [&](const YAML::Node& n) { value = n.as<std::string>(); }, "a path");
     if (present && !value.empty()) {

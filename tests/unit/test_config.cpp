@@ -66,6 +66,8 @@ TEST(Config, SetOverridesAndResolvesPathsAgainstTheWorkingDirectory) {
   EXPECT_EQ(c.data.valid, fs::absolute("v.txt").string());
   EXPECT_EQ(c.training.threads, 3);
   EXPECT_EQ(c.schedule.type, ScheduleType::Cosine);
+  // An optional path set to nothing is cleared.
+  EXPECT_EQ(ExperimentConfig::load({file, "", {"data.valid=v.txt", "data.valid="}}).data.valid, "");
 }
 
 TEST(Config, ResolvedYamlReadsBackToTheSameConfig) {
