@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A rank that dies or hangs ends the whole job, naming the rank: SIGKILL of rank 1 makes
+# Failures end the whole job with a message naming the rank: SIGKILL of rank 1 makes
 # recur-mpirun exit non-zero within 30 s; SIGSTOP of rank 1 ends the job within
-# distributed.collective_timeout_s + 30 s.
+# distributed.collective_timeout_s + 30 s; ranks with different models, a batch that does not
+# divide by the ranks, and SLURM singletons are refused at start.
 RECUR=$1 SOURCE=$2
 source "$SOURCE/tests/e2e/lib.sh"
 config=$(tiny_config)
@@ -53,4 +54,20 @@ kill -KILL "$rank1_pid" 2>/dev/null || true
 [ "$rc" -ne 0 ] || fail "SIGSTOP: exit code 0"
 grep -q "rank 0: .* did not complete within $timeout_s s; rank 1 does not respond" "$WORK/stopped.out" ||
   { fail "SIGSTOP: rank 1 not named"; cat "$WORK/stopped.out" >&2; }
+# Ranks that build different models stop at the start-up check (MPMD: rank 1 gets another size).
+root=()
+[ "$(id -u)" -eq 0 ] && root=(--allow-run-as-root)
+out=$(mpirun "${root[@]}" --oversubscribe -n 1 "$RECUR" train --config "$config" --set "run_dir=$WORK/mixed" : \
+  -n 1 "$RECUR" train --config "$config" --set "run_dir=$WORK/mixed" --set model.hidden_size=40 2>&1) &&
+  fail "mixed models: exit code 0"
+echo "$out" | grep -q 'recur: error: rank [01]: rank(s) 1 build a different model or gradient buckets than rank 0' ||
+  { fail "mixed models: no message"; echo "$out" >&2; }
+
+out=$("$SOURCE/launcher/recur-mpirun" -n 3 --oversubscribe -- "$RECUR" train --config "$config" \
+  --set "run_dir=$WORK/indivisible" 2>&1) && fail "batch of 8 on 3 ranks: exit code 0"
+echo "$out" | grep -q 'recur: error: rank 0: training.batch_size (8) must divide by the number of ranks (3)' ||
+  { fail "batch of 8 on 3 ranks: no message"; echo "$out" >&2; }
+
+expect_error "recur: error: SLURM started 2 tasks but MPI connects none of them: each would train alone. Start recur with \`srun --mpi=pmix ...\`, or with mpirun (launcher/recur-mpirun) inside the allocation" \
+  env SLURM_STEP_NUM_TASKS=2 "$RECUR" train --config "$config"
 finish
