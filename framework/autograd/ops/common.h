@@ -23,4 +23,18 @@ inline void check_same_shape(const Var& a, const Var& b, const char* op) {
   RECUR_ASSERT(a.shape() == b.shape(), op, ": shapes ", a.shape().str(), " and ", b.shape().str());
 }
 
+// An op's output: `value` as a Var that requires a gradient when an input does; then `backward`
+// is recorded on the tape and called as backward.template operator()<T>(y), T the float type of
+// y, once y has a gradient.
+template <class Backward>
+Var output(Tape& tape, Tensor value, const std::vector<const Var*>& inputs, Backward backward) {
+  Var y(std::move(value), tape.needs_grad(inputs));
+  if (!y.requires_grad()) return y;
+  tape.record(inputs, [y, backward]() {
+    if (!y.has_grad()) return;
+    dispatch(y, [&]<class T>() { backward.template operator()<T>(y); });
+  });
+  return y;
+}
+
 }  // namespace recur::ops_detail

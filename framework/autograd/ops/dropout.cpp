@@ -23,16 +23,9 @@ Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
                          mask.data<T>());
     cpu::mul<T>(n, x.value().data<T>(), mask.data<T>(), out.data<T>());
   });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), x.grad_buffer().data<T>());
-    });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), x.grad_buffer().data<T>());
   });
-  return y;
 }
 
 }  // namespace recur

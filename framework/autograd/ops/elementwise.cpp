@@ -15,18 +15,11 @@ Var add(Tape& tape, const Var& a, const Var& b) {
   dispatch(a, [&]<class T>() {
     cpu::add<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
   });
-  const std::vector<const Var*> inputs = {&a, &b};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T* dy = y.grad().data<T>();
-      if (a.requires_grad()) cpu::axpy<T>(n, T(1), dy, a.grad_buffer().data<T>());
-      if (b.requires_grad()) cpu::axpy<T>(n, T(1), dy, b.grad_buffer().data<T>());
-    });
+  return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
+    const T* dy = y.grad().data<T>();
+    if (a.requires_grad()) cpu::axpy<T>(n, T(1), dy, a.grad_buffer().data<T>());
+    if (b.requires_grad()) cpu::axpy<T>(n, T(1), dy, b.grad_buffer().data<T>());
   });
-  return y;
 }
 
 Var mul(Tape& tape, const Var& a, const Var& b) {
@@ -37,22 +30,15 @@ Var mul(Tape& tape, const Var& a, const Var& b) {
   dispatch(a, [&]<class T>() {
     cpu::mul<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
   });
-  const std::vector<const Var*> inputs = {&a, &b};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T* dy = y.grad().data<T>();
-      if (a.requires_grad()) {
-        cpu::mul_accumulate<T>(n, dy, b.value().data<T>(), a.grad_buffer().data<T>());
-      }
-      if (b.requires_grad()) {
-        cpu::mul_accumulate<T>(n, dy, a.value().data<T>(), b.grad_buffer().data<T>());
-      }
-    });
+  return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
+    const T* dy = y.grad().data<T>();
+    if (a.requires_grad()) {
+      cpu::mul_accumulate<T>(n, dy, b.value().data<T>(), a.grad_buffer().data<T>());
+    }
+    if (b.requires_grad()) {
+      cpu::mul_accumulate<T>(n, dy, a.value().data<T>(), b.grad_buffer().data<T>());
+    }
   });
-  return y;
 }
 
 Var add_bias(Tape& tape, const Var& x, const Var& bias) {
@@ -63,36 +49,22 @@ Var add_bias(Tape& tape, const Var& x, const Var& bias) {
   Tensor out = x.value().clone();
   dispatch(x,
            [&]<class T>() { cpu::add_bias<T>(rows, cols, bias.value().data<T>(), out.data<T>()); });
-  const std::vector<const Var*> inputs = {&x, &bias};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T* dy = y.grad().data<T>();
-      if (x.requires_grad()) cpu::axpy<T>(rows * cols, T(1), dy, x.grad_buffer().data<T>());
-      if (bias.requires_grad()) {
-        cpu::sum_rows_accumulate<T>(rows, cols, dy, bias.grad_buffer().data<T>());
-      }
-    });
+  return ops_detail::output(tape, out, {&x, &bias}, [=]<class T>(const Var& y) {
+    const T* dy = y.grad().data<T>();
+    if (x.requires_grad()) cpu::axpy<T>(rows * cols, T(1), dy, x.grad_buffer().data<T>());
+    if (bias.requires_grad()) {
+      cpu::sum_rows_accumulate<T>(rows, cols, dy, bias.grad_buffer().data<T>());
+    }
   });
-  return y;
 }
 
 Var scale(Tape& tape, const Var& x, double factor) {
   Tensor out = x.value().clone();
   const int64_t n = out.numel();
   dispatch(x, [&]<class T>() { cpu::scale<T>(n, static_cast<T>(factor), out.data<T>()); });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      cpu::axpy<T>(n, static_cast<T>(factor), y.grad().data<T>(), x.grad_buffer().data<T>());
-    });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    cpu::axpy<T>(n, static_cast<T>(factor), y.grad().data<T>(), x.grad_buffer().data<T>());
   });
-  return y;
 }
 
 namespace {
@@ -102,17 +74,10 @@ Var activation(Tape& tape, const Var& x, cpu::Activation f) {
   const int64_t n = out.numel();
   dispatch(
       x, [&]<class T>() { cpu::activation_forward<T>(f, n, x.value().data<T>(), out.data<T>()); });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      cpu::activation_backward<T>(f, n, y.value().data<T>(), y.grad().data<T>(),
-                                  x.grad_buffer().data<T>());
-    });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    cpu::activation_backward<T>(f, n, y.value().data<T>(), y.grad().data<T>(),
+                                x.grad_buffer().data<T>());
   });
-  return y;
 }
 
 }  // namespace

@@ -21,17 +21,10 @@ Var embedding(Tape& tape, const Var& weight, const Tensor& ids) {
   dispatch(weight, [&]<class T>() {
     cpu::embedding_forward<T>(n, dim, id, weight.value().data<T>(), out.data<T>());
   });
-  const std::vector<const Var*> inputs = {&weight};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      cpu::embedding_backward<T>(n, dim, ids.data<int32_t>(), y.grad().data<T>(),
-                                 weight.grad_buffer().data<T>());
-    });
+  return ops_detail::output(tape, out, {&weight}, [=]<class T>(const Var& y) {
+    cpu::embedding_backward<T>(n, dim, ids.data<int32_t>(), y.grad().data<T>(),
+                               weight.grad_buffer().data<T>());
   });
-  return y;
 }
 
 }  // namespace recur

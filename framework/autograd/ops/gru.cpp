@@ -119,7 +119,8 @@ GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& 
   Tensor h = Tensor::empty({d.batch, d.hidden}, dt);
   dispatch(x, [&]<class T>() { gru_forward<T>(d, x, h0, weights, options, pad, saved, y, h); });
 
-  const std::vector<const Var*> inputs = {&x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const std::vector<const Var*> inputs = {
+      &x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
   const bool grad = tape.needs_grad(inputs);
   GruOutputs out{Var(y, grad), Var(h, grad)};
   if (!grad) return out;

@@ -21,32 +21,25 @@ Var matmul(Tape& tape, const Var& a, const Var& b, bool trans_a, bool trans_b) {
     cpu::gemm<T>(trans_a, trans_b, m, n, k, T(1), a.value().data<T>(), b.value().data<T>(), T(0),
                  out.data<T>());
   });
-  const std::vector<const Var*> inputs = {&a, &b};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T* dy = y.grad().data<T>();
-      if (a.requires_grad()) {
-        T* da = a.grad_buffer().data<T>();
-        if (!trans_a) {
-          cpu::gemm<T>(false, !trans_b, m, k, n, T(1), dy, b.value().data<T>(), T(1), da);
-        } else {
-          cpu::gemm<T>(trans_b, true, k, m, n, T(1), b.value().data<T>(), dy, T(1), da);
-        }
+  return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
+    const T* dy = y.grad().data<T>();
+    if (a.requires_grad()) {
+      T* da = a.grad_buffer().data<T>();
+      if (!trans_a) {
+        cpu::gemm<T>(false, !trans_b, m, k, n, T(1), dy, b.value().data<T>(), T(1), da);
+      } else {
+        cpu::gemm<T>(trans_b, true, k, m, n, T(1), b.value().data<T>(), dy, T(1), da);
       }
-      if (b.requires_grad()) {
-        T* db = b.grad_buffer().data<T>();
-        if (!trans_b) {
-          cpu::gemm<T>(!trans_a, false, k, n, m, T(1), a.value().data<T>(), dy, T(1), db);
-        } else {
-          cpu::gemm<T>(true, trans_a, n, k, m, T(1), dy, a.value().data<T>(), T(1), db);
-        }
+    }
+    if (b.requires_grad()) {
+      T* db = b.grad_buffer().data<T>();
+      if (!trans_b) {
+        cpu::gemm<T>(!trans_a, false, k, n, m, T(1), a.value().data<T>(), dy, T(1), db);
+      } else {
+        cpu::gemm<T>(true, trans_a, n, k, m, T(1), dy, a.value().data<T>(), T(1), db);
       }
-    });
+    }
   });
-  return y;
 }
 
 Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
@@ -70,27 +63,20 @@ Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
     cpu::gemm<T>(false, true, rows, out_features, in, T(1), x.value().data<T>(),
                  weight.value().data<T>(), beta, y);
   });
-  const std::vector<const Var*> inputs = {&x, &weight, &bias};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T* dy = y.grad().data<T>();
-      if (x.requires_grad()) {
-        cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(), T(1),
-                     x.grad_buffer().data<T>());
-      }
-      if (weight.requires_grad()) {
-        cpu::gemm<T>(true, false, out_features, in, rows, T(1), dy, x.value().data<T>(), T(1),
-                     weight.grad_buffer().data<T>());
-      }
-      if (bias.requires_grad()) {
-        cpu::sum_rows_accumulate<T>(rows, out_features, dy, bias.grad_buffer().data<T>());
-      }
-    });
+  return ops_detail::output(tape, out, {&x, &weight, &bias}, [=]<class T>(const Var& y) {
+    const T* dy = y.grad().data<T>();
+    if (x.requires_grad()) {
+      cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(), T(1),
+                   x.grad_buffer().data<T>());
+    }
+    if (weight.requires_grad()) {
+      cpu::gemm<T>(true, false, out_features, in, rows, T(1), dy, x.value().data<T>(), T(1),
+                   weight.grad_buffer().data<T>());
+    }
+    if (bias.requires_grad()) {
+      cpu::sum_rows_accumulate<T>(rows, out_features, dy, bias.grad_buffer().data<T>());
+    }
   });
-  return y;
 }
 
 }  // namespace recur

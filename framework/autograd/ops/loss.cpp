@@ -19,22 +19,15 @@ Var softmax_op(Tape& tape, const Var& x) {
       cpu::softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
     }
   });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      const T *yv = y.value().data<T>(), *dy = y.grad().data<T>();
-      T* dx = x.grad_buffer().data<T>();
-      if constexpr (kLog) {
-        cpu::log_softmax_backward<T>(rows, cols, yv, dy, dx);
-      } else {
-        cpu::softmax_backward<T>(rows, cols, yv, dy, dx);
-      }
-    });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    const T *yv = y.value().data<T>(), *dy = y.grad().data<T>();
+    T* dx = x.grad_buffer().data<T>();
+    if constexpr (kLog) {
+      cpu::log_softmax_backward<T>(rows, cols, yv, dy, dx);
+    } else {
+      cpu::softmax_backward<T>(rows, cols, yv, dy, dx);
+    }
   });
-  return y;
 }
 
 }  // namespace
@@ -67,18 +60,11 @@ CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& ta
                                 ? options.normalizer
                                 : std::max<double>(1.0, static_cast<double>(result.totals.count));
   Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer);
-  const std::vector<const Var*> inputs = {&logits};
-  Var loss(loss_value, tape.needs_grad(inputs));
-  result.loss = loss;
-  if (!loss.requires_grad()) return result;
-  tape.record(inputs, [=]() mutable {
-    if (!loss.has_grad()) return;
-    dispatch(logits, [&]<class T>() {
-      T scale = static_cast<T>(loss.grad().item() / normalizer);
-      cpu::cross_entropy_backward<T>(rows, cols, probs.data<T>(), targets.data<int32_t>(),
-                                     options.ignore_index, options.label_smoothing, scale,
-                                     logits.grad_buffer().data<T>());
-    });
+  result.loss = ops_detail::output(tape, loss_value, {&logits}, [=]<class T>(const Var& loss) {
+    const T scale = static_cast<T>(loss.grad().item() / normalizer);
+    cpu::cross_entropy_backward<T>(rows, cols, probs.data<T>(), targets.data<int32_t>(),
+                                   options.ignore_index, options.label_smoothing, scale,
+                                   logits.grad_buffer().data<T>());
   });
   return result;
 }

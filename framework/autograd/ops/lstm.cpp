@@ -140,7 +140,8 @@ LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
   dispatch(
       x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
 
-  const std::vector<const Var*> inputs = {&x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const std::vector<const Var*> inputs = {
+      &x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
   const bool grad = tape.needs_grad(inputs);
   LstmOutputs out{Var(y, grad), Var(h, grad), Var(c, grad)};
   if (!grad) return out;

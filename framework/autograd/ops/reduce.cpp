@@ -13,19 +13,13 @@ namespace {
 Var scaled_sum(Tape& tape, const Var& x, double factor) {
   const int64_t n = x.value().numel();
   double total = dispatch(x, [&]<class T>() { return cpu::sum<T>(n, x.value().data<T>()); });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(Tensor::full({1}, x.dtype(), total * factor), tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      T g = static_cast<T>(y.grad().item() * factor);
-      T* dx = x.grad_buffer().data<T>();
-      for (int64_t i = 0; i < n; ++i)
-        dx[i] += g;
-    });
-  });
-  return y;
+  return ops_detail::output(tape, Tensor::full({1}, x.dtype(), total * factor), {&x},
+                            [=]<class T>(const Var& y) {
+                              T g = static_cast<T>(y.grad().item() * factor);
+                              T* dx = x.grad_buffer().data<T>();
+                              for (int64_t i = 0; i < n; ++i)
+                                dx[i] += g;
+                            });
 }
 
 }  // namespace

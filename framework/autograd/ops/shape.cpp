@@ -64,16 +64,9 @@ void whole_to_part(const AxisView& whole, const AxisView& part, int64_t offset, 
 }  // namespace
 
 Var reshape(Tape& tape, const Var& x, const Shape& shape) {
-  const std::vector<const Var*> inputs = {&x};
-  Var y(x.value().reshape(shape), tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    Tensor dx = x.grad_buffer().reshape(shape);
-    dispatch(y,
-             [&]<class T>() { cpu::axpy<T>(dx.numel(), T(1), y.grad().data<T>(), dx.data<T>()); });
+  return ops_detail::output(tape, x.value().reshape(shape), {&x}, [=]<class T>(const Var& y) {
+    cpu::axpy<T>(y.value().numel(), T(1), y.grad().data<T>(), x.grad_buffer().data<T>());
   });
-  return y;
 }
 
 Var concat(Tape& tape, const std::vector<Var>& parts, int axis) {
@@ -102,23 +95,18 @@ Var concat(Tape& tape, const std::vector<Var>& parts, int axis) {
     }
   });
   std::vector<const Var*> inputs;
-  for (const Var& p : parts) inputs.push_back(&p);
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=, parts = parts]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      int64_t offset = 0;
-      for (Var& p : parts) {
-        AxisView pv = axis_view(p.shape(), a);
-        if (p.requires_grad()) {
-          whole_to_part<T>(whole, pv, offset, y.grad().data<T>(), p.grad_buffer().data<T>(), true);
-        }
-        offset += pv.size;
+  for (const Var& p : parts)
+    inputs.push_back(&p);
+  return ops_detail::output(tape, out, inputs, [=, parts = parts]<class T>(const Var& y) {
+    int64_t offset = 0;
+    for (const Var& p : parts) {
+      AxisView pv = axis_view(p.shape(), a);
+      if (p.requires_grad()) {
+        whole_to_part<T>(whole, pv, offset, y.grad().data<T>(), p.grad_buffer().data<T>(), true);
       }
-    });
+      offset += pv.size;
+    }
   });
-  return y;
 }
 
 Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
@@ -133,16 +121,9 @@ Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
   dispatch(x, [&]<class T>() {
     whole_to_part<T>(whole, part, begin, x.value().data<T>(), out.data<T>(), false);
   });
-  const std::vector<const Var*> inputs = {&x};
-  Var y(out, tape.needs_grad(inputs));
-  if (!y.requires_grad()) return y;
-  tape.record(inputs, [=]() mutable {
-    if (!y.has_grad()) return;
-    dispatch(y, [&]<class T>() {
-      part_to_whole<T>(whole, part, begin, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
-    });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    part_to_whole<T>(whole, part, begin, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
   });
-  return y;
 }
 
 }  // namespace recur
