@@ -64,7 +64,7 @@ struct LmWorkload::State {
   int64_t step = 0;
 };
 
-LmWorkload::LmWorkload() : state_(new State) {
+LmWorkload::LmWorkload() : state_(std::make_unique<State>()) {
   LstmLmConfig config;
   config.embedding_size = kSize;
   config.hidden_size = kSize;
@@ -84,9 +84,7 @@ LmWorkload::LmWorkload() : state_(new State) {
   state_->state = state_->model->zero_state(kBatch, DType::F32);
 }
 
-LmWorkload::~LmWorkload() {
-  delete state_;
-}
+LmWorkload::~LmWorkload() = default;
 
 int64_t LmWorkload::tokens_per_step() const {
   return kBatch * kBptt;

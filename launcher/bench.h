@@ -3,6 +3,7 @@
 // work, run side by side in alternating rounds and compared by medians.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,7 @@ class LmWorkload {
 
  private:
   struct State;
-  State* state_;
+  std::unique_ptr<State> state_;
 };
 
 struct TorchResult {
