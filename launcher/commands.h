@@ -12,5 +12,6 @@ void add_eval_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_config_command(CLI::App& app);
+void add_ckpt_command(CLI::App& app);
 
 }  // namespace recur::cli

@@ -14,6 +14,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     std::string config;
     std::vector<std::string> overrides;
     bool overwrite = false;
+    std::string resume, init_from;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("train", "train a model from a YAML config");
@@ -22,11 +23,17 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   cmd->add_flag("--overwrite", args->overwrite,
                 "reuse a run directory that already holds a trained model");
+  cmd->add_option("--resume", args->resume,
+                  "continue from a checkpoint: auto (the newest good one in run_dir/checkpoints, "
+                  "or a new run when there is none) or a checkpoint directory");
+  cmd->add_option("--init-from", args->init_from,
+                  "start a new run from the weights of a model file, run or checkpoint");
   cmd->callback([args, &exit_code] {
     ExperimentConfig config = ExperimentConfig::load({args->config, "", args->overrides});
     std::unique_ptr<Communicator> comm = make_communicator({config.distributed.collective_timeout_s});
     try {
-      const TrainResult result = train_lm(config, *comm, {args->overwrite});
+      const TrainResult result =
+          train_lm(config, *comm, {args->overwrite, args->resume, args->init_from});
       if (result.reason == StopReason::Signal) {
         exit_code = result.stop_signal == SIGINT ? kExitSigint : kExitInterrupted;
       }

@@ -1,6 +1,9 @@
 #include "experiment.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
+#include <map>
 
 #include "config/writer.h"
 
@@ -32,6 +35,9 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
             [&](ConfigVisitor& s) { validation.describe(s); });
   v.section("distributed", "Data-parallel training (several ranks under mpirun or srun).",
             [&](ConfigVisitor& s) { distributed.describe(s); });
+  v.section("checkpoint",
+            "Sharded training checkpoints in run_dir/checkpoints, for `recur train --resume`.",
+            [&](ConfigVisitor& s) { checkpoint.describe(s); });
   v.section("logging", "Progress output.", [&](ConfigVisitor& s) { logging.describe(s); });
   v.path("run_dir", run_dir,
          "where the run writes its files (default: runs/<config file name> in the working "
@@ -73,6 +79,52 @@ std::string ExperimentConfig::to_yaml() {
 std::string ExperimentConfig::reference_markdown() {
   ExperimentConfig defaults;
   return config_reference_markdown([&](ConfigVisitor& v) { defaults.describe(v); });
+}
+
+namespace {
+
+// "section.key" -> value text, for every scalar or list in a resolved config.
+void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (node.IsMap()) {
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      flatten(item.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+    return;
+  }
+  YAML::Emitter text;
+  text << YAML::Flow << node;
+  out[prefix] = text.c_str();
+}
+
+}  // namespace
+
+const std::vector<std::string>& keys_changeable_on_resume() {
+  static const std::vector<std::string> keys = {
+      "training.max_steps", "training.max_epochs", "training.max_minutes", "training.threads",
+      "training.clip_norm",  "training.accumulate", "optimizer.lr",        "optimizer.weight_decay",
+      "schedule.",           "validation.",         "logging.",            "checkpoint.",
+      "distributed.",        "run_dir",             "data.train",          "data.valid",
+      "data.test"};
+  return keys;
+}
+
+void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& now) {
+  std::map<std::string, std::string> before, after;
+  flatten(YAML::Load(trained_yaml), "", before);
+  flatten(YAML::Load(now.to_yaml()), "", after);
+  for (const auto& [key, value] : after) {
+    const auto it = before.find(key);
+    const std::string old = it == before.end() ? "(not set)" : it->second;
+    if (old == value) continue;
+    bool allowed = false;
+    for (const std::string& k : keys_changeable_on_resume()) allowed = allowed || key.starts_with(k);
+    RECUR_CHECK(allowed, "cannot resume: the config sets ", key, " to ", value,
+                ", the checkpoint was trained with ", old,
+                " (a resumed run may change only steps, time, learning rate and schedule, "
+                "validation, logging, checkpointing, distribution and data paths; see "
+                "docs/checkpoint-format.md; --init-from starts a new run from its weights)");
+  }
 }
 
 }  // namespace recur

@@ -21,6 +21,7 @@ struct ExperimentConfig {
   ScheduleConfig schedule;
   ValidationConfig validation;
   DistributedConfig distributed;
+  CheckpointConfig checkpoint;
   LoggingConfig logging;
   std::string run_dir;  // default: runs/<name of the config file>
 
@@ -36,5 +37,11 @@ struct ExperimentConfig {
 };
 
 const char* model_type_name(ModelType type);
+
+// Keys a resumed run may change (prefixes of dotted keys); every other change is an error.
+const std::vector<std::string>& keys_changeable_on_resume();
+// Throws Error naming the first key whose value differs between the config a checkpoint was
+// trained with (its resolved YAML) and `now`, unless that key may change on resume.
+void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& now);
 
 }  // namespace recur

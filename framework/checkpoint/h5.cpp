@@ -55,6 +55,12 @@ Handle string_type() {
   return type;
 }
 
+Handle untimed_dataset() {
+  Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(props.get(), 0);
+  return props;
+}
+
 Handle link_creation_with_parents() {
   Handle props(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(props.get(), 1);
@@ -105,6 +111,7 @@ void H5File::write_tensor(const std::string& name, const Tensor& tensor) {
   chunk[0] = std::clamp<hsize_t>((1u << 20) / std::max<hsize_t>(row_bytes, 1), 1,
                                  std::max<hsize_t>(dims[0], 1));
   Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(props.get(), 0);  // no timestamps: the same content gives the same bytes
   if (tensor.numel() > 0) {
     H5Pset_chunk(props.get(), static_cast<int>(chunk.size()), chunk.data());
     H5Pset_fletcher32(props.get());
@@ -136,7 +143,7 @@ void H5File::write_string(const std::string& name, const std::string& text) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle links = link_creation_with_parents();
   Handle set(
-      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), untimed_dataset().get(), H5P_DEFAULT),
       H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   const char* p = text.c_str();
@@ -150,7 +157,7 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle links = link_creation_with_parents();
   Handle set(
-      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), untimed_dataset().get(), H5P_DEFAULT),
       H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   std::vector<const char*> pointers;
@@ -240,6 +247,51 @@ void H5File::set_attribute(const std::string& object, const std::string& name, i
   RECUR_CHECK(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value) >= 0, "cannot write attribute ", name);
 }
 
+void H5File::set_attribute(const std::string& object, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(H5Acreate_by_name(id_, object.c_str(), name.c_str(), H5T_NATIVE_DOUBLE, space.get(),
+                                H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  RECUR_CHECK(attr.ok(), "cannot create attribute ", object, "@", name, " in ", path_);
+  RECUR_CHECK(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value) >= 0, "cannot write attribute ", name);
+}
+
+void H5File::set_attribute(const std::string& object, const std::string& name,
+                           const std::vector<int64_t>& values) {
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle attr(H5Acreate_by_name(id_, object.c_str(), name.c_str(), H5T_NATIVE_INT64, space.get(),
+                                H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  RECUR_CHECK(attr.ok(), "cannot create attribute ", object, "@", name, " in ", path_);
+  RECUR_CHECK(n == 0 || H5Awrite(attr.get(), H5T_NATIVE_INT64, values.data()) >= 0,
+              "cannot write attribute ", name);
+}
+
+double H5File::double_attribute(const std::string& object, const std::string& name) const {
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
+  double value = 0;
+  RECUR_CHECK(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value) >= 0, path_, ": attribute ", name,
+              " on ", object, " is not a number");
+  return value;
+}
+
+std::vector<int64_t> H5File::int_array_attribute(const std::string& object,
+                                                 const std::string& name) const {
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  std::vector<int64_t> values(static_cast<size_t>(H5Sget_simple_extent_npoints(space.get())));
+  RECUR_CHECK(values.empty() || H5Aread(attr.get(), H5T_NATIVE_INT64, values.data()) >= 0, path_,
+              ": attribute ", name, " on ", object, " is not a list of integers");
+  return values;
+}
+
+bool H5File::has_attribute(const std::string& object, const std::string& name) const {
+  return H5Aexists_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
 std::string H5File::string_attribute(const std::string& object, const std::string& name) const {
   Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose);
@@ -272,6 +324,13 @@ bool H5File::exists(const std::string& name) const {
   }
 }
 
+bool H5File::holds_strings(const std::string& dataset) const {
+  Handle set(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  RECUR_CHECK(set.ok(), path_, ": no dataset ", dataset);
+  Handle type(H5Dget_type(set.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
 std::vector<std::string> H5File::datasets(const std::string& group) const {
   std::vector<std::string> names;
   auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
@@ -288,7 +347,14 @@ std::vector<std::string> H5File::datasets(const std::string& group) const {
 }
 
 void H5File::flush() {
-  RECUR_CHECK(H5Fflush(id_, H5F_SCOPE_GLOBAL) >= 0, "cannot flush ", path_);
+  RECUR_CHECK(H5Fflush(id_, H5F_SCOPE_GLOBAL) >= 0, "cannot write ", path_, " (disk full?)");
+}
+
+void H5File::close() {
+  if (id_ < 0) return;
+  const herr_t rc = H5Fclose(id_);
+  id_ = -1;
+  RECUR_CHECK(rc >= 0, "cannot write ", path_, " (disk full?)");
 }
 
 }  // namespace recur

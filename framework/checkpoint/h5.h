@@ -37,14 +37,24 @@ class H5File {
   // Attributes on an object ("/" for the file itself).
   void set_attribute(const std::string& object, const std::string& name, const std::string& value);
   void set_attribute(const std::string& object, const std::string& name, int64_t value);
+  void set_attribute(const std::string& object, const std::string& name, double value);
+  void set_attribute(const std::string& object, const std::string& name,
+                     const std::vector<int64_t>& values);
   std::string string_attribute(const std::string& object, const std::string& name) const;
   int64_t int_attribute(const std::string& object, const std::string& name) const;
+  double double_attribute(const std::string& object, const std::string& name) const;
+  std::vector<int64_t> int_array_attribute(const std::string& object, const std::string& name) const;
+  bool has_attribute(const std::string& object, const std::string& name) const;
 
   bool exists(const std::string& name) const;
+  bool holds_strings(const std::string& dataset) const;
   // Paths of every dataset under `group`, recursively, sorted.
   std::vector<std::string> datasets(const std::string& group) const;
   // Writes everything to disk (H5Fflush).
   void flush();
+  // Closes the file, reporting what could not be written (a full disk shows up here). The
+  // destructor closes too, but cannot report.
+  void close();
 
  private:
   H5File(hid_t id, std::string path) : id_(id), path_(std::move(path)) {}

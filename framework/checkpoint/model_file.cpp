@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <set>
 
 #include "checkpoint/h5.h"
 
@@ -24,6 +23,13 @@ void sync_path(const std::string& path) {
 }
 
 void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info) {
+  std::map<std::string, Tensor> by_path;
+  for (const auto& p : params.parameters()) by_path[p->path()] = p->var().value();
+  save_model_file(path, by_path, info);
+}
+
+void save_model_file(const std::string& path, const std::map<std::string, Tensor>& params,
+                     const ModelFileInfo& info) {
   namespace fs = std::filesystem;
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   {
@@ -33,14 +39,13 @@ void save_model_file(const std::string& path, ParameterStore& params, const Mode
     file.set_attribute("/", "model_type", info.model_type);
     file.set_attribute("/", "recur_version", info.recur_version);
     file.set_attribute("/", "step", info.step);
-    for (const auto& p : params.parameters()) {
-      file.write_tensor("/params/" + p->path(), p->var().value().to(DType::F32));
-    }
+    for (const auto& [name, value] : params) file.write_tensor("/params/" + name, value.to(DType::F32));
     file.write_string("/meta/config", info.config_yaml);
     file.write_strings("/meta/vocab", info.vocab);
     file.set_attribute("/meta/vocab", "tokenizer", info.tokenizer);
     file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(info.lowercase));
     file.flush();
+    file.close();
   }
   sync_path(temporary);
   fs::rename(temporary, path);
@@ -66,24 +71,32 @@ ModelFileInfo read_model_file_info(const std::string& path) {
   return info;
 }
 
-void load_model_parameters(const std::string& path, ParameterStore& params) {
+std::map<std::string, Tensor> read_model_parameters(const std::string& path) {
   H5File file = H5File::open(path);
-  std::set<std::string> expected;
+  std::map<std::string, Tensor> params;
+  for (const std::string& name : file.datasets("/params")) params[name] = file.read_tensor("/params/" + name);
+  return params;
+}
+
+void assign_parameters(const std::map<std::string, Tensor>& source, ParameterStore& params,
+                       const std::string& origin) {
   for (const auto& p : params.parameters()) {
-    expected.insert(p->path());
-    const std::string name = "/params/" + p->path();
-    RECUR_CHECK(file.exists(name), path, ": parameter ", p->path(),
+    const auto it = source.find(p->path());
+    RECUR_CHECK(it != source.end(), origin, ": parameter ", p->path(),
                 " is missing (a different model configuration?)");
-    Tensor stored = file.read_tensor(name);
-    RECUR_CHECK(stored.shape() == p->shape(), path, ": parameter ", p->path(), " has shape ",
-                stored.shape().str(), ", the model expects ", p->shape().str());
+    RECUR_CHECK(it->second.shape() == p->shape(), origin, ": parameter ", p->path(), " has shape ",
+                it->second.shape().str(), ", the model expects ", p->shape().str());
     Tensor target = p->var().value();
-    target.copy_from(stored);
+    target.copy_from(it->second);
   }
-  for (const std::string& name : file.datasets("/params")) {
-    RECUR_CHECK(expected.count(name), path, ": unexpected parameter ", name,
+  for (const auto& [name, tensor] : source) {
+    RECUR_CHECK(params.find(name) != nullptr, origin, ": unexpected parameter ", name,
                 " (a different model configuration?)");
   }
+}
+
+void load_model_parameters(const std::string& path, ParameterStore& params) {
+  assign_parameters(read_model_parameters(path), params, path);
 }
 
 }  // namespace recur

@@ -3,6 +3,7 @@
 // resolved config, the vocabulary, the step and recur's version.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,17 @@ struct ModelFileInfo {
 // Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see
 // the old file or the new one, never a partial one.
 void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info);
+// The same from parameters by path (exporting a checkpoint).
+void save_model_file(const std::string& path, const std::map<std::string, Tensor>& params,
+                     const ModelFileInfo& info);
 ModelFileInfo read_model_file_info(const std::string& path);
-// Loads every parameter of `params` from the file; the file must hold exactly these parameters
-// with these shapes (an Error names the first mismatch).
+// Every parameter of a model file as a whole tensor, by path.
+std::map<std::string, Tensor> read_model_parameters(const std::string& path);
+// Copies `source` (parameters by path, read from `origin`) into the store: it must hold exactly
+// the store's parameters with their shapes (an Error names the first mismatch).
+void assign_parameters(const std::map<std::string, Tensor>& source, ParameterStore& params,
+                       const std::string& origin);
+// Loads every parameter of `params` from a model file (read_model_parameters + assign_parameters).
 void load_model_parameters(const std::string& path, ParameterStore& params);
 
 // fsync of a file or directory, so a rename after it is durable.

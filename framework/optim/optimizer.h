@@ -20,6 +20,8 @@ class Optimizer {
   // Flat state buffers (same layout as the parameters), by name, for checkpoints.
   virtual std::vector<std::pair<std::string, Tensor>> state() const = 0;
   int64_t steps() const { return steps_; }
+  // After loading the state buffers from a checkpoint: the number of updates already made.
+  void restore_steps(int64_t steps) { steps_ = steps; }
 
  protected:
   ParameterStore& store_;

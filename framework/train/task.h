@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <numbers>
 
+#include "checkpoint/checkpoint.h"
 #include "dist/gradient_sync.h"
 
 namespace recur {
@@ -48,6 +49,11 @@ class TrainingTask {
   virtual bool has_validation() const = 0;
   // This rank's totals over its part of the validation data.
   virtual LossTotals validate() = 0;
+
+  // What exact resumption needs besides parameters and optimiser state (data position, carried
+  // state), complete for all ranks: every rank calls both at the same step (they may communicate).
+  virtual void save_state(TrainingState& state) const = 0;
+  virtual void restore_state(const TrainingState& state) = 0;
 };
 
 }  // namespace recur

@@ -99,6 +99,20 @@ void DistributedConfig::describe(ConfigVisitor& v) {
           Bounds::positive());
 }
 
+void CheckpointConfig::describe(ConfigVisitor& v) {
+  v.field("every_steps", every_steps, "write a checkpoint every this many steps (0: not by steps)",
+          Bounds::non_negative());
+  v.field("every_minutes", every_minutes,
+          "write a checkpoint every this many minutes (0: not by time)", Bounds::non_negative());
+  v.field("keep_last", keep_last, "keep this many newest checkpoints (0: all)",
+          Bounds::non_negative());
+  v.choice("keep_best_by", keep_best_by,
+           {{"none", KeepBest::None}, {"valid_loss", KeepBest::ValidLoss}},
+           "also keep the checkpoint with the lowest validation loss (checkpoints at validation steps)");
+  v.field("async", async,
+          "copy the state to host memory and write it in the background while training goes on");
+}
+
 void LoggingConfig::describe(ConfigVisitor& v) {
   v.field("every_steps", every_steps, "print a progress line every this many steps",
           Bounds::at_least(1));

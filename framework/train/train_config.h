@@ -69,6 +69,18 @@ struct DistributedConfig {
   void describe(ConfigVisitor& v);
 };
 
+enum class KeepBest { None, ValidLoss };
+
+struct CheckpointConfig {
+  int64_t every_steps = 0;   // 0: not by steps
+  double every_minutes = 0;  // 0: not by time
+  int64_t keep_last = 3;
+  KeepBest keep_best_by = KeepBest::None;
+  bool async = false;
+
+  void describe(ConfigVisitor& v);
+};
+
 struct LoggingConfig {
   int64_t every_steps = 50;
 

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <unistd.h>
 
 #include "core/log.h"
+#include "checkpoint/file_hash.h"
 #include "core/rng.h"
 #include "train/stop_signal.h"
 
@@ -82,6 +84,78 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
               "no stopping point: set training.max_steps, training.max_epochs or "
               "training.max_minutes");
   synchronise_start();
+  const CheckpointPolicy& policy = options.checkpoint;
+  if (!policy.directory.empty()) {
+    // A token of this job, the same on every rank, names its temporary checkpoint directories.
+    const auto mine = static_cast<uint64_t>(Clock::now().time_since_epoch().count()) ^
+                      static_cast<uint64_t>(::getpid());
+    const uint64_t attempt = gather_hashes(comm_, mine)[0];
+    if (comm_.is_root()) remove_uncommitted(policy.directory);
+    writer_ = std::make_unique<CheckpointWriter>(CheckpointOptions{
+        policy.directory, comm_.rank(), comm_.world_size(), hex64(attempt), policy.wait_timeout_s});
+  }
+}
+
+std::vector<FlatBuffer> Trainer::flat_buffers() const {
+  std::vector<FlatBuffer> buffers = {{"params", params_.values()}};
+  for (const auto& [name, tensor] : optimizer_.state()) buffers.push_back({"optim/" + name, tensor});
+  return buffers;
+}
+
+void Trainer::write_checkpoint(int64_t step, bool async, std::optional<double> valid_loss) {
+  TrainingState state = outputs_.identity;
+  state.step = step;
+  const LrSchedule::State& schedule = schedule_.state();
+  state.scalars = {{"optimizer/steps", static_cast<double>(optimizer_.steps())},
+                   {"schedule/plateau_scale", schedule.plateau_scale},
+                   {"schedule/best_loss", schedule.best_loss},
+                   {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
+                   {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
+                   {"trainer/best_nll", best_validation_.nll},
+                   {"trainer/best_tokens", best_validation_.tokens},
+                   {"trainer/best_chars", best_validation_.chars},
+                   {"trainer/best_step", static_cast<double>(best_validation_step_)},
+                   {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)}};
+  task_.save_state(state);
+  const CheckpointPolicy& policy = options_.checkpoint;
+  if (valid_loss && (best_checkpoint_step_ == 0 || *valid_loss < best_checkpoint_loss_)) {
+    best_checkpoint_step_ = step;
+    best_checkpoint_loss_ = *valid_loss;
+  }
+  state.scalars["trainer/best_checkpoint_step"] = static_cast<double>(best_checkpoint_step_);
+  state.scalars["trainer/best_checkpoint_loss"] = best_checkpoint_loss_;
+  const auto start = Clock::now();
+  writer_->write(params_, flat_buffers(), std::move(state), async, valid_loss, policy.keep_last,
+                 policy.keep_best ? best_checkpoint_step_ : 0);
+  if (async) {
+    log::info("checkpoint ", checkpoint_name(step), ": writing in the background");
+  } else {
+    log::info("checkpoint ", checkpoint_name(step), " written in ",
+              seconds_since(start), " s (", policy.directory, ")");
+  }
+}
+
+void Trainer::restore(const std::string& checkpoint) {
+  const TrainingState state = read_training_state(checkpoint);
+  std::vector<FlatBuffer> buffers = flat_buffers();
+  read_flat_buffers(checkpoint, params_, buffers);
+  const auto& s = state.scalars;
+  optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
+  schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
+                     s.at("schedule/has_best") != 0, static_cast<int64_t>(s.at("schedule/bad_validations"))});
+  best_validation_ = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"), s.at("trainer/best_chars")};
+  best_validation_step_ = static_cast<int64_t>(s.at("trainer/best_step"));
+  validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
+  best_checkpoint_step_ = static_cast<int64_t>(s.at("trainer/best_checkpoint_step"));
+  best_checkpoint_loss_ = s.at("trainer/best_checkpoint_loss");
+  task_.restore_state(state);
+  first_step_ = state.step + 1;
+  if (comm_.world_size() > 1) {
+    const std::string differing = ranks_differing(comm_, hash_values(params_.values()));
+    RECUR_CHECK(differing.empty(), "rank(s) ", differing, " read different parameters from ", checkpoint);
+  }
+  log::info("resumed from ", checkpoint, " (step ", state.step, ", written by ",
+            read_manifest(checkpoint).world_size, " ranks); continuing at step ", first_step_);
 }
 
 void Trainer::synchronise_start() {
@@ -129,6 +203,11 @@ Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
   RECUR_CHECK(std::isfinite(r.totals.nll) && std::isfinite(r.grad_norm), "training diverged at step ",
               step, ": loss ", r.totals.loss(), ", gradient norm ", r.grad_norm,
               " (try a lower optimizer.lr or set training.clip_norm)");
+  if (writer_) {
+    // An asynchronous checkpoint must have copied the parameters before they change.
+    checkpoint_stall_s_ += writer_->snapshot_taken();
+    writer_->check();
+  }
   optimizer_.step(schedule_.lr(step) * task_.lr_scale());
   return r;
 }
@@ -186,8 +265,7 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
   const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
   result.last_validation = totals;
   schedule_.on_validation(totals.loss());
-  const bool improved = result.best_validation.tokens == 0 ||
-                        totals.loss() < result.best_validation.loss();
+  const bool improved = best_validation_.tokens == 0 || totals.loss() < best_validation_.loss();
   log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc),
             improved ? " | best so far" : "");
   if (comm_.is_root()) {
@@ -202,8 +280,8 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
   }
   RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
   if (improved) {
-    result.best_validation = totals;
-    result.best_step = step;
+    best_validation_ = totals;
+    best_validation_step_ = step;
     validations_without_improvement_ = 0;
     if (comm_.is_root()) outputs_.save("best", step);
     return false;
@@ -215,9 +293,11 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
 TrainResult Trainer::run() {
   StopSignals signals;
   const auto start = Clock::now();
+  auto last_checkpoint = start;
+  const CheckpointPolicy& policy = options_.checkpoint;
   TrainResult result;
   Interval interval;
-  int64_t step = 0;
+  int64_t step = first_step_ - 1;
   bool validated_last_step = false;
   for (;;) {
     ++step;
@@ -231,14 +311,30 @@ TrainResult Trainer::run() {
     if (r.stop) {
       result.reason = StopReason::Signal;
       result.stop_signal = StopSignals::received();
+      if (writer_) write_checkpoint(step, false, std::nullopt);
       break;
     }
+    std::optional<double> valid_loss;
     if (options_.validate_every > 0 && step % options_.validate_every == 0 && task_.has_validation()) {
       validated_last_step = true;
-      if (validate(step, result)) {
+      const bool stop_early = validate(step, result);
+      valid_loss = result.last_validation.loss();
+      if (stop_early) {
         result.reason = StopReason::EarlyStopping;
         break;
       }
+    }
+    // Rank 0's clock decides the time budget and timed checkpoints, so every rank agrees.
+    Tensor clock = Tensor::from_vector<double>(
+        {options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0,
+         policy.every_minutes > 0 && seconds_since(last_checkpoint) >= 60.0 * policy.every_minutes ? 1.0 : 0.0},
+        {2});
+    if ((options_.max_minutes > 0 || policy.every_minutes > 0) && comm_.world_size() > 1) {
+      comm_.broadcast(clock, 0);
+    }
+    if (writer_ && ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.item(1) > 0)) {
+      write_checkpoint(step, policy.async, valid_loss);
+      last_checkpoint = Clock::now();
     }
     if (options_.max_steps > 0 && step >= options_.max_steps) {
       result.reason = StopReason::MaxSteps;
@@ -248,14 +344,7 @@ TrainResult Trainer::run() {
       result.reason = StopReason::MaxEpochs;
       break;
     }
-    // Rank 0's clock decides, so every rank stops at the same step.
-    double over_time = options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0;
-    if (options_.max_minutes > 0 && comm_.world_size() > 1) {
-      Tensor flag = Tensor::full({1}, DType::F64, comm_.is_root() ? over_time : 0.0);
-      comm_.broadcast(flag, 0);
-      over_time = flag.item();
-    }
-    if (over_time > 0) {
+    if (clock.item(0) > 0) {
       result.reason = StopReason::TimeBudget;
       break;
     }
@@ -264,8 +353,14 @@ TrainResult Trainer::run() {
   if (task_.has_validation() && !validated_last_step && result.reason != StopReason::Signal) {
     validate(step, result);
   }
+  if (writer_) {
+    writer_->wait();
+    if (policy.async) log::info("asynchronous checkpoints: training waited ", checkpoint_stall_s_, " s in total");
+  }
   result.steps = step;
   result.seconds = seconds_since(start);
+  result.best_validation = best_validation_;
+  result.best_step = best_validation_step_;
   if (comm_.is_root()) outputs_.save("final", step);
   log::info("stopped after ", step, " steps (", stop_reason_text(result.reason), ") in ",
             format_duration(result.seconds));

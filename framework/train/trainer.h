@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "checkpoint/checkpoint.h"
 #include "dist/communicator.h"
 #include "dist/gradient_reducer.h"
 #include "optim/optimizer.h"
@@ -15,6 +16,16 @@
 #include "train/task.h"
 
 namespace recur {
+
+struct CheckpointPolicy {
+  std::string directory;       // run/checkpoints; empty: no checkpoints
+  int64_t every_steps = 0;     // 0: not by steps
+  double every_minutes = 0;    // 0: not by time
+  int64_t keep_last = 3;
+  bool keep_best = false;      // also keep the checkpoint with the best validation loss
+  bool async = false;          // write in the background while training goes on
+  double wait_timeout_s = 300;
+};
 
 struct TrainerOptions {
   int64_t max_steps = 0;     // 0: no limit (another limit must be set)
@@ -26,6 +37,7 @@ struct TrainerOptions {
   int64_t patience = 0;        // early stopping (validations); 0: off
   bool show_bpc = true;        // show bits per character in progress lines
   int64_t bucket_bytes = 4 << 20;
+  CheckpointPolicy checkpoint;
 };
 
 enum class StopReason { MaxSteps, MaxEpochs, TimeBudget, EarlyStopping, Signal };
@@ -49,6 +61,8 @@ struct TrainerOutputs {
   MetricsFile& rank_metrics;
   // Called on rank 0 with "best" when validation improves and "final" at the end, with the step.
   std::function<void(const std::string& which, int64_t step)> save;
+  // What every checkpoint carries about the run: config, vocabulary, version (texts, vocab).
+  TrainingState identity;
 };
 
 class Trainer {
@@ -57,6 +71,9 @@ class Trainer {
   Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimizer, LrSchedule& schedule,
           Communicator& comm, const TrainerOptions& options, TrainerOutputs outputs);
 
+  // Continues from a checkpoint: parameters, optimiser and schedule state, data position and
+  // carried state; run() then starts at the step after it. Every rank calls it.
+  void restore(const std::string& checkpoint);
   TrainResult run();
 
  private:
@@ -73,6 +90,8 @@ class Trainer {
   bool validate(int64_t step, TrainResult& result);
   double progress(int64_t step, double elapsed) const;
   void synchronise_start();
+  std::vector<FlatBuffer> flat_buffers() const;
+  void write_checkpoint(int64_t step, bool async, std::optional<double> valid_loss);
 
   TrainingTask& task_;
   ParameterStore& params_;
@@ -82,7 +101,14 @@ class Trainer {
   TrainerOptions options_;
   TrainerOutputs outputs_;
   GradientReducer reducer_;
+  std::unique_ptr<CheckpointWriter> writer_;
+  int64_t first_step_ = 1;
   int64_t validations_without_improvement_ = 0;
+  LossTotals best_validation_;
+  int64_t best_validation_step_ = 0;
+  double best_checkpoint_loss_ = 0;  // validation loss of best_checkpoint_step_
+  int64_t best_checkpoint_step_ = 0;
+  double checkpoint_stall_s_ = 0;   // waiting for the snapshot of an asynchronous checkpoint
 };
 
 }  // namespace recur

@@ -1,5 +1,6 @@
 #include "lstm_lm/lm_data.h"
 
+#include "checkpoint/file_hash.h"
 #include "core/log.h"
 
 namespace recur {
@@ -13,10 +14,16 @@ TokenSequence encode_file(const std::string& path, const Vocab& vocab) {
   return seq;
 }
 
-LmData LmData::load(const LmDataConfig& config) {
+std::string LmData::train_hash() const {
+  return hex64(hash_bytes(train.ids.data(), train.ids.size() * sizeof(int32_t)));
+}
+
+LmData LmData::load(const LmDataConfig& config, const Vocab* vocab) {
   LmData data;
   TextCorpus train = TextCorpus::read(config.train);
-  if (config.vocab.empty()) {
+  if (vocab != nullptr) {
+    data.vocab = *vocab;
+  } else if (config.vocab.empty()) {
     data.vocab =
         Vocab::build(count_tokens(train, config.tokenizer, config.lowercase),
                      {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);

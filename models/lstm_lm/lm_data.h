@@ -12,8 +12,11 @@ struct LmData {
   Vocab vocab;
   TokenSequence train, valid, test;  // valid and test are empty when not configured
 
-  // Reads the texts; builds the vocabulary from data.train (or loads data.vocab).
-  static LmData load(const LmDataConfig& config);
+  // Reads the texts; builds the vocabulary from data.train (or loads data.vocab), unless a
+  // vocabulary is given (a resumed run reuses its checkpoint's).
+  static LmData load(const LmDataConfig& config, const Vocab* vocab = nullptr);
+  // A hash of the training tokens: a resumed run checks that it trains on the same data.
+  std::string train_hash() const;
 };
 
 // Encodes a text file. Throws Error if the vocabulary does not fit the text: more than half of

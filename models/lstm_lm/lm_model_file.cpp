@@ -37,19 +37,49 @@ void save_lm(const std::string& path, ExperimentConfig& config, const Vocab& voc
   save_model_file(path, store, info);
 }
 
-std::unique_ptr<LoadedLm> load_lm(const std::string& path) {
+TrainingState lm_identity(ExperimentConfig& config, const Vocab& vocab) {
+  TrainingState identity;
+  identity.texts = {{"model_type", model_type_name(config.model_type)},
+                    {"config", config.to_yaml()},
+                    {"tokenizer", tokenizer_name(vocab.tokenizer())},
+                    {"lowercase", vocab.lowercase() ? "1" : "0"},
+                    {"recur_version", recur_version_text()}};
+  identity.vocab = vocab.tokens();
+  return identity;
+}
+
+ModelSource read_model_source(const std::string& path) {
+  ModelSource source;
+  if (is_checkpoint(path)) {
+    const TrainingState state = read_training_state(path);
+    const auto& t = state.texts;
+    source.info = {t.at("model_type"), t.at("config"), state.vocab, t.at("tokenizer"),
+                   t.at("lowercase") == "1", state.step, t.at("recur_version")};
+    source.params = read_parameters(path);
+    return source;
+  }
   const std::string file = resolve_model_path(path);
+  source.info = read_model_file_info(file);
+  source.params = read_model_parameters(file);
+  return source;
+}
+
+Vocab vocab_of(const ModelFileInfo& info) {
+  const TokenizerType type = info.tokenizer == "word" ? TokenizerType::Word : TokenizerType::Char;
+  return Vocab::from_tokens(info.vocab, type, info.lowercase);
+}
+
+std::unique_ptr<LoadedLm> load_lm(const std::string& path) {
+  ModelSource source = read_model_source(path);
   auto lm = std::make_unique<LoadedLm>();
-  lm->info = read_model_file_info(file);
-  RECUR_CHECK(lm->info.model_type == "lstm_lm", file, " holds a ", lm->info.model_type,
+  lm->info = source.info;
+  RECUR_CHECK(lm->info.model_type == "lstm_lm", path, " holds a ", lm->info.model_type,
               " model, not a language model");
-  lm->config = ExperimentConfig::load({file + " (stored config)", lm->info.config_yaml, {}});
-  const TokenizerType type =
-      lm->info.tokenizer == "word" ? TokenizerType::Word : TokenizerType::Char;
-  lm->vocab = Vocab::from_tokens(lm->info.vocab, type, lm->info.lowercase);
+  lm->config = ExperimentConfig::load({path + " (stored config)", lm->info.config_yaml, {}});
+  lm->vocab = vocab_of(lm->info);
   lm->model = std::make_unique<LstmLm>(lm->config.lstm_lm, lm->vocab.size(), lm->store);
   lm->store.materialize(DType::F32, 0);
-  load_model_parameters(file, lm->store);
+  assign_parameters(source.params, lm->store, path);
   return lm;
 }
 

@@ -69,6 +69,60 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
   return totals;
 }
 
+Tensor LmTask::local_state(size_t layer, bool cell) const {
+  const int64_t hidden = model_.config().hidden_size;
+  Tensor rows = Tensor::zeros({mine_.count, hidden}, dtype_);
+  const int64_t per = mine_.count / training_.accumulate;
+  for (size_t m = 0; m < states_.size(); ++m) {
+    const std::vector<Var>& part = cell ? states_[m].c : states_[m].h;
+    if (part.empty()) continue;  // before the first step: zeros
+    Tensor slot = rows.slice_rows(static_cast<int64_t>(m) * per, static_cast<int64_t>(m + 1) * per);
+    slot.copy_from(part[layer].value());
+  }
+  return rows;
+}
+
+void LmTask::save_state(TrainingState& state) const {
+  state.scalars["data/epoch"] = static_cast<double>(schedule_.epoch());
+  state.scalars["data/position"] = static_cast<double>(schedule_.position());
+  state.texts["data/train_hash"] = data_.train_hash();
+  // The carried state of every global stream: ranks hold contiguous ranges in rank order.
+  const int64_t hidden = model_.config().hidden_size;
+  const bool lstm = model_.config().cell == CellType::Lstm;
+  for (size_t layer = 0; layer < static_cast<size_t>(model_.config().layers); ++layer) {
+    for (bool cell : {false, true}) {
+      if (cell && !lstm) continue;
+      Tensor all = Tensor::empty({training_.batch_size, hidden}, dtype_);
+      comm_.all_gather(local_state(layer, cell), all);
+      state.tensors[concat("tbptt/", cell ? "c" : "h", "/layer", layer)] = all;
+    }
+  }
+}
+
+void LmTask::restore_state(const TrainingState& state) {
+  RECUR_CHECK(state.texts.at("data/train_hash") == data_.train_hash(), "data.train: the training text ",
+              "differs from the one the checkpoint was trained on; resume needs the same data");
+  schedule_.restore(static_cast<int64_t>(state.scalars.at("data/epoch")),
+                    static_cast<int64_t>(state.scalars.at("data/position")));
+  const int64_t per = mine_.count / training_.accumulate;
+  const bool lstm = model_.config().cell == CellType::Lstm;
+  for (size_t m = 0; m < states_.size(); ++m) {
+    RnnState& s = states_[m];
+    s = RnnState{};
+    const int64_t first = mine_.first + static_cast<int64_t>(m) * per;
+    for (int64_t layer = 0; layer < model_.config().layers; ++layer) {
+      auto rows = [&](const char* kind) {
+        const Tensor& all = state.tensors.at(concat("tbptt/", kind, "/layer", layer));
+        RECUR_CHECK(all.dim(0) == training_.batch_size, "the checkpoint carries ", all.dim(0),
+                    " streams, training.batch_size is ", training_.batch_size);
+        return Var(all.slice_rows(first, first + per).clone());
+      };
+      s.h.push_back(rows("h"));
+      if (lstm) s.c.push_back(rows("c"));
+    }
+  }
+}
+
 LossTotals LmTask::validate() {
   return evaluate(data_.valid, validation_.batch_size);
 }

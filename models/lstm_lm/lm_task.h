@@ -34,14 +34,18 @@ class LmTask final : public TrainingTask {
   Shard shard() const override { return {mine_.first, mine_.count}; }
   bool has_validation() const override { return data_.valid.size() > 0; }
   LossTotals validate() override;
+  void save_state(TrainingState& state) const override;
+  void restore_state(const TrainingState& state) override;
 
   // Stateful evaluation of this rank's share of `streams` streams over a whole sequence.
   LossTotals evaluate(const TokenSequence& sequence, int64_t streams) const;
 
-  // The data position: what exact resumption needs, with the carried states.
   const TbpttSchedule& schedule() const { return schedule_; }
 
  private:
+  // This rank's carried state of layer `layer` (h or c), all micro-batches in stream order.
+  Tensor local_state(size_t layer, bool cell) const;
+
   const LstmLm& model_;
   const LmData& data_;
   TrainingConfig training_;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 
 #include "core/log.h"
 #include "core/threads.h"
@@ -22,25 +23,57 @@ void write_text(const fs::path& path, const std::string& text) {
   RECUR_CHECK(out.good(), "cannot write ", path.string());
 }
 
-// Creates the run directory; refuses one that already holds a trained model unless overwriting.
-void prepare_run_directory(ExperimentConfig& config, const RunOptions& options) {
+// Creates the run directory; refuses one that already holds a trained model unless it may be
+// reused; removes an earlier run's results unless they continue.
+void prepare_run_directory(ExperimentConfig& config, bool reuse, bool continuing) {
   const fs::path dir = config.run_dir;
-  if (!options.overwrite) {
+  if (!reuse) {
     for (const char* name : {"model.h5", "model.best.h5"}) {
       RECUR_CHECK(!fs::exists(dir / name), "run directory ", dir.string(), " already holds a ",
-                  "trained model (", name, "); set another run_dir or pass --overwrite");
+                  "trained model (", name, "); set another run_dir, pass --overwrite, or --resume");
     }
   }
   fs::create_directories(dir);
-  // Results of an earlier run (collected first: removing while iterating skips entries).
-  std::vector<fs::path> stale;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with("metrics") || name.starts_with("model.")) stale.push_back(entry.path());
+  if (!continuing) {
+    // Collected first: removing while iterating skips entries.
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with("metrics") || name.starts_with("model.") || name == "checkpoints") {
+        stale.push_back(entry.path());
+      }
+    }
+    for (const fs::path& p : stale) fs::remove_all(p);
   }
-  for (const fs::path& p : stale) fs::remove(p);
   write_text(dir / "config.yaml", "# " + recur_version_text() + "\n" + config.to_yaml());
   write_text(dir / "VERSION", recur_version_text() + "\n");
+}
+
+// The checkpoint to resume from ("" for a new run): rank 0 chooses and verifies it, every rank
+// gets its step.
+std::string choose_checkpoint(const std::string& resume, const fs::path& directory, Communicator& comm) {
+  if (resume.empty()) return "";
+  Tensor chosen = Tensor::full({1}, DType::F64, -1.0);
+  if (comm.is_root()) {
+    if (resume == "auto") {
+      for (const CheckpointRef& c : list_checkpoints(directory.string())) {
+        const CheckpointCheck check = verify_checkpoint(c.path, false);
+        if (check.ok) {
+          chosen.fill(static_cast<double>(c.step));
+          break;
+        }
+        log::warn("checkpoint ", c.path, " is damaged (", check.problem, "); falling back to the previous one");
+      }
+      if (chosen.item() < 0) log::info("--resume auto: no checkpoint in ", directory.string(), "; starting a new run");
+    } else {
+      const CheckpointCheck check = verify_checkpoint(resume, false);
+      RECUR_CHECK(check.ok, "cannot resume from ", resume, ": ", check.problem);
+      chosen.fill(static_cast<double>(read_manifest(resume).step));
+    }
+  }
+  comm.broadcast(chosen, 0);
+  if (chosen.item() < 0) return "";
+  return resume == "auto" ? (directory / checkpoint_name(static_cast<int64_t>(chosen.item()))).string() : resume;
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, ParameterStore& store) {
@@ -62,14 +95,26 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.patience = c.validation.patience;
   o.show_bpc = c.data.tokenizer == TokenizerType::Char;
   o.bucket_bytes = static_cast<int64_t>(c.distributed.bucket_mb * (1 << 20));
+  o.checkpoint.every_steps = c.checkpoint.every_steps;
+  o.checkpoint.every_minutes = c.checkpoint.every_minutes;
+  o.checkpoint.keep_last = c.checkpoint.keep_last;
+  o.checkpoint.keep_best = c.checkpoint.keep_best_by == KeepBest::ValidLoss;
+  o.checkpoint.async = c.checkpoint.async;
+  o.checkpoint.wait_timeout_s = c.distributed.collective_timeout_s;
   return o;
 }
 
-// Rank 0 builds the vocabulary and saves it in the run; the other ranks load that file, so every
-// rank uses the same one.
-LmData load_data(const ExperimentConfig& config, Communicator& comm, const fs::path& dir) {
+// The vocabulary: `fixed` when given (a resumed or initialised run), else built by rank 0 and
+// saved in the run, the other ranks loading that file, so every rank uses the same one.
+LmData load_data(const ExperimentConfig& config, Communicator& comm, const fs::path& dir,
+                 const Vocab* fixed) {
   const std::string vocab_file = (dir / "vocab.txt").string();
   LmDataConfig data_config = config.data;
+  if (fixed != nullptr) {
+    LmData data = LmData::load(data_config, fixed);
+    if (comm.is_root()) data.vocab.save(vocab_file);
+    return data;
+  }
   if (comm.is_root()) {
     LmData data = LmData::load(data_config);
     data.vocab.save(vocab_file);
@@ -84,24 +129,46 @@ LmData load_data(const ExperimentConfig& config, Communicator& comm, const fs::p
 }  // namespace
 
 TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
+  RECUR_CHECK(options.resume.empty() || options.init_from.empty(),
+              "--resume and --init-from exclude each other");
   const ThreadSetup threads =
       configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
   log::enable_console(comm.is_root());
-  if (comm.is_root()) prepare_run_directory(config, options);
-  comm.barrier();
   const fs::path dir = config.run_dir;
+  const fs::path checkpoints = dir / "checkpoints";
+  const std::string resume_from = choose_checkpoint(options.resume, checkpoints, comm);
+  std::optional<Vocab> fixed_vocab;
+  if (!resume_from.empty()) {
+    const TrainingState trained = read_training_state(resume_from);
+    check_resume_compatible(trained.texts.at("config"), config);
+    fixed_vocab = vocab_of({"", "", trained.vocab, trained.texts.at("tokenizer"),
+                            trained.texts.at("lowercase") == "1", 0, ""});
+  }
+  std::optional<ModelSource> initial;
+  if (!options.init_from.empty()) {
+    initial = read_model_source(options.init_from);
+    fixed_vocab = vocab_of(initial->info);
+  }
+  if (comm.is_root()) {
+    prepare_run_directory(config, options.overwrite || !options.resume.empty(), !resume_from.empty());
+  }
+  comm.barrier();
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
   log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ",
             dir.string());
   log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ", comm.description());
   log::info("threads: ", threads.str());
 
-  const LmData data = load_data(config, comm, dir);
+  const LmData data = load_data(config, comm, dir, fixed_vocab ? &*fixed_vocab : nullptr);
   ParameterStore store;
   LstmLm model(config.lstm_lm, data.vocab.size(), store);
   store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed));
   log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
             " tensors");
+  if (initial) {
+    assign_parameters(initial->params, store, options.init_from);
+    log::info("initialised the parameters from ", options.init_from, " (step ", initial->info.step, ")");
+  }
 
   std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, store);
   LrSchedule schedule(config.schedule.spec(config.optimizer.lr, config.training.max_steps));
@@ -113,8 +180,11 @@ TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOpti
     save_lm((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), config, data.vocab,
             store, step);
   };
-  Trainer trainer(task, store, *optimizer, schedule, comm, trainer_options(config),
-                  {metrics, rank_metrics, save});
+  TrainerOptions trainer_config = trainer_options(config);
+  trainer_config.checkpoint.directory = checkpoints.string();
+  Trainer trainer(task, store, *optimizer, schedule, comm, trainer_config,
+                  {metrics, rank_metrics, save, lm_identity(config, data.vocab)});
+  if (!resume_from.empty()) trainer.restore(resume_from);
   TrainResult result = trainer.run();
   if (data.test.size() > 0 && result.reason != StopReason::Signal) {
     const LossTotals local = task.evaluate(data.test, config.validation.batch_size);

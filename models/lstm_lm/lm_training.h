@@ -1,5 +1,5 @@
 // Training a language model from an experiment config: the run directory, data, model, optimiser,
-// schedule and the training loop, wired together.
+// schedule, checkpoints and the training loop, wired together.
 #pragma once
 
 #include "dist/communicator.h"
@@ -10,6 +10,8 @@ namespace recur {
 
 struct RunOptions {
   bool overwrite = false;  // reuse a run directory that already holds a trained model
+  std::string resume;      // "auto" (the newest good checkpoint, if any) or a checkpoint directory
+  std::string init_from;   // a model file, run or checkpoint whose weights start a new run
 };
 
 TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOptions& options);

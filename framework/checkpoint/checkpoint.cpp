@@ -1,0 +1,446 @@
+#include "checkpoint/checkpoint.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "checkpoint/file_hash.h"
+#include "checkpoint/h5.h"
+#include "checkpoint/model_file.h"
+#include "core/log.h"
+
+namespace recur {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kManifest = "manifest.json";
+constexpr const char* kStateFile = "state.h5";
+constexpr int64_t kFormatVersion = 1;
+
+struct Range {
+  int64_t begin = 0, end = 0;
+};
+
+// Rank r's part of the flat buffers: contiguous, aligned like the parameters.
+Range rank_range(int64_t size, int rank, int world) {
+  auto bound = [&](int r) {
+    const int64_t raw = size * r / world;
+    return std::min(size, (raw + ParameterStore::kAlignment - 1) / ParameterStore::kAlignment *
+                              ParameterStore::kAlignment);
+  };
+  return {bound(rank), bound(rank + 1)};
+}
+
+std::string shard_name(int rank, int world) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "shard-%05d-of-%05d.h5", rank, world);
+  return name;
+}
+
+std::string done_name(int rank) { return concat("shard-", rank, ".done"); }
+
+// Fault injection for the crash-safety tests: RECUR_CHECKPOINT_CRASH=point or point@rank kills
+// this process with SIGKILL when the writer reaches that point.
+void crash_point(const char* point, int rank) {
+  const char* wanted = std::getenv("RECUR_CHECKPOINT_CRASH");
+  if (wanted == nullptr) return;
+  const std::string w = wanted;
+  if (w == point || w == concat(point, "@", rank)) std::raise(SIGKILL);
+}
+
+void write_synced(const fs::path& path, const std::string& text) {
+  {
+    std::ofstream out(path);
+    out << text;
+    out.flush();
+    RECUR_CHECK(out.good(), "cannot write ", path.string(), " (disk full?)");
+  }
+  sync_path(path.string());
+}
+
+// Size and hash of a finished file, as the manifest records them.
+std::string file_record(const fs::path& path) {
+  return concat(fs::file_size(path), " ", hex64(hash_file(path.string())));
+}
+
+struct ParameterSlice {
+  const Parameter* parameter;
+  int64_t begin, end;  // elements of the parameter, flattened
+};
+
+std::vector<ParameterSlice> slices_in(const ParameterStore& params, const Range& r) {
+  std::vector<ParameterSlice> out;
+  for (const auto& p : params.parameters()) {
+    const int64_t lo = std::max(r.begin, p->offset()), hi = std::min(r.end, p->offset() + p->numel());
+    if (lo < hi) out.push_back({p.get(), lo - p->offset(), hi - p->offset()});
+  }
+  return out;
+}
+
+void write_named(H5File& file, const std::string& group, const std::vector<std::string>& names,
+                 const std::vector<std::string>& values) {
+  file.write_strings(group + "/names", names);
+  file.write_strings(group + "/values", values);
+}
+
+void write_state_file(const fs::path& path, const TrainingState& state) {
+  H5File file = H5File::create(path.string());
+  file.set_attribute("/", "format", std::string("recur-checkpoint-state"));
+  file.set_attribute("/", "step", state.step);
+  std::vector<std::string> names, values;
+  for (const auto& [name, value] : state.scalars) {
+    names.push_back(name);
+    values.push_back(concat(std::hexfloat, value));  // exact
+  }
+  write_named(file, "/scalars", names, values);
+  names.clear();
+  values.clear();
+  for (const auto& [name, value] : state.texts) {
+    names.push_back(name);
+    values.push_back(value);
+  }
+  write_named(file, "/texts", names, values);
+  for (const auto& [name, tensor] : state.tensors) file.write_tensor("/tensors/" + name, tensor);
+  file.write_strings("/vocab", state.vocab);
+  file.flush();
+  file.close();
+  sync_path(path.string());
+}
+
+std::string manifest_text(int64_t step, int world, const std::optional<double>& valid_loss,
+                          const std::vector<std::pair<std::string, std::string>>& files,
+                          const std::string& version) {
+  std::string text = concat("{\n  \"format\": \"recur-checkpoint\",\n  \"format_version\": ",
+                            kFormatVersion, ",\n  \"step\": ", step, ",\n  \"world_size\": ", world,
+                            ",\n  \"recur_version\": \"", version, "\",\n");
+  if (valid_loss) text += concat("  \"valid_loss\": ", *valid_loss, ",\n");
+  text += "  \"files\": [\n";
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& record = files[i].second;
+    const size_t space = record.find(' ');
+    text += concat("    {\"name\": \"", files[i].first, "\", \"bytes\": ", record.substr(0, space),
+                   ", \"hash\": \"", record.substr(space + 1), "\"}", i + 1 < files.size() ? "," : "", "\n");
+  }
+  return text + "  ]\n}\n";
+}
+
+}  // namespace
+
+std::string checkpoint_name(int64_t step) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "step-%08lld", static_cast<long long>(step));
+  return name;
+}
+
+struct CheckpointWriter::Job {
+  const ParameterStore* params = nullptr;
+  Range range;
+  std::vector<FlatBuffer> buffers;  // this rank's range of each buffer
+  TrainingState state;
+  std::optional<double> valid_loss;
+  int64_t keep_last = 0, keep_step = 0;
+  fs::path temporary, final;
+};
+
+CheckpointWriter::CheckpointWriter(CheckpointOptions options) : options_(std::move(options)) {}
+
+CheckpointWriter::~CheckpointWriter() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void CheckpointWriter::write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
+                             TrainingState state, bool async, std::optional<double> valid_loss,
+                             int64_t keep_last, int64_t keep_step) {
+  wait();
+  auto job = std::make_shared<Job>();
+  job->params = &params;
+  job->range = rank_range(params.size(), options_.rank, options_.world_size);
+  job->state = std::move(state);
+  job->valid_loss = valid_loss;
+  job->keep_last = keep_last;
+  job->keep_step = keep_step;
+  const std::string name = checkpoint_name(job->state.step);
+  job->final = fs::path(options_.directory) / name;
+  job->temporary = fs::path(options_.directory) / concat(".tmp-", name, "-", options_.attempt);
+  fs::create_directories(job->temporary);
+  for (const FlatBuffer& b : buffers) {
+    job->buffers.push_back({b.name, b.tensor.view(job->range.begin, {job->range.end - job->range.begin})});
+  }
+  if (!async) {
+    run(*job);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_ready_ = false;
+  }
+  thread_ = std::thread([this, job] {
+    try {
+      for (FlatBuffer& b : job->buffers) b.tensor = b.tensor.clone();  // the snapshot
+      {
+        std::lock_guard lock(mutex_);
+        snapshot_ready_ = true;
+      }
+      copied_.notify_all();
+      run(*job);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+      snapshot_ready_ = true;
+      copied_.notify_all();
+    }
+  });
+}
+
+double CheckpointWriter::snapshot_taken() {
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_lock lock(mutex_);
+  copied_.wait(lock, [&] { return snapshot_ready_; });
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void CheckpointWriter::wait() {
+  if (thread_.joinable()) thread_.join();
+  check();
+}
+
+void CheckpointWriter::check() {
+  std::lock_guard lock(mutex_);
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void CheckpointWriter::run(Job& job) {
+  write_shard(job);
+  if (options_.rank == 0) commit(job);
+}
+
+void CheckpointWriter::write_shard(const Job& job) {
+  const std::string name = shard_name(options_.rank, options_.world_size);
+  const fs::path path = job.temporary / name;
+  {
+    H5File file = H5File::create(path.string());
+    file.set_attribute("/", "format", std::string("recur-checkpoint-shard"));
+    file.set_attribute("/", "step", job.state.step);
+    file.set_attribute("/", "rank", static_cast<int64_t>(options_.rank));
+    file.set_attribute("/", "world_size", static_cast<int64_t>(options_.world_size));
+    file.set_attribute("/", "range", std::vector<int64_t>{job.range.begin, job.range.end});
+    const std::vector<ParameterSlice> slices = slices_in(*job.params, job.range);
+    size_t written = 0;
+    const size_t total = slices.size() * job.buffers.size();
+    for (const FlatBuffer& buffer : job.buffers) {
+      for (const ParameterSlice& s : slices) {
+        const std::string dataset = "/" + buffer.name + "/" + s.parameter->path();
+        const int64_t local = s.parameter->offset() + s.begin - job.range.begin;
+        file.write_tensor(dataset, buffer.tensor.view(local, {s.end - s.begin}));
+        file.set_attribute(dataset, "global_shape", s.parameter->shape().dims());
+        file.set_attribute(dataset, "range", std::vector<int64_t>{s.begin, s.end});
+        if (++written == total / 2) crash_point("mid_shard", options_.rank);
+      }
+    }
+    file.flush();
+    file.close();
+  }
+  sync_path(path.string());
+  bytes_written_ += static_cast<int64_t>(fs::file_size(path));
+  // Renamed into place: rank 0 waits for this name and must never see it half-written.
+  const fs::path done = job.temporary / done_name(options_.rank);
+  write_synced(done.string() + ".part", file_record(path));
+  fs::rename(done.string() + ".part", done);
+}
+
+void CheckpointWriter::commit(const Job& job) {
+  write_state_file(job.temporary / kStateFile, job.state);
+  std::vector<std::pair<std::string, std::string>> files = {
+      {kStateFile, file_record(job.temporary / kStateFile)}};
+  // The other ranks' shards: each announces its size and hash in a .done file when it is synced.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.wait_timeout_s);
+  for (int r = 0; r < options_.world_size; ++r) {
+    const fs::path done = job.temporary / done_name(r);
+    while (!fs::exists(done)) {
+      RECUR_CHECK(std::chrono::steady_clock::now() < deadline, "checkpoint ", job.final.filename().string(),
+                  ": rank ", r, " did not write its shard within ", options_.wait_timeout_s, " s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::ifstream in(done);
+    std::string record;
+    std::getline(in, record);
+    RECUR_CHECK(record.find(' ') != std::string::npos, "checkpoint ", job.final.filename().string(),
+                ": unreadable record of rank ", r, "'s shard in ", done.string());
+    files.emplace_back(shard_name(r, options_.world_size), record);
+  }
+  crash_point("before_manifest", 0);
+  const auto version = job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
+  write_synced(job.temporary / kManifest,
+               manifest_text(job.state.step, options_.world_size, job.valid_loss, files, version));
+  for (int r = 0; r < options_.world_size; ++r) fs::remove(job.temporary / done_name(r));
+  sync_path(job.temporary.string());
+  crash_point("before_rename", 0);
+  if (fs::exists(job.final)) fs::remove_all(job.final);  // the same step written again after a resume
+  fs::rename(job.temporary, job.final);
+  sync_path(options_.directory);
+  crash_point("after_rename", 0);
+  if (job.keep_last > 0) remove_old_checkpoints(options_.directory, job.keep_last, job.keep_step);
+}
+
+std::vector<CheckpointRef> list_checkpoints(const std::string& directory) {
+  std::vector<CheckpointRef> found;
+  if (!fs::is_directory(directory)) return found;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || !name.starts_with("step-") || !fs::exists(entry.path() / kManifest)) continue;
+    found.push_back({entry.path().string(), std::strtoll(name.c_str() + 5, nullptr, 10)});
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.step > b.step; });
+  return found;
+}
+
+CheckpointManifest read_manifest(const std::string& path) {
+  const fs::path file = fs::path(path) / kManifest;
+  RECUR_CHECK(fs::exists(file), path, " is not a checkpoint: it has no ", kManifest);
+  CheckpointManifest m;
+  try {
+    const YAML::Node root = YAML::LoadFile(file.string());
+    RECUR_CHECK(root["format"].as<std::string>() == "recur-checkpoint", file.string(), ": not a recur checkpoint manifest");
+    const int64_t version = root["format_version"].as<int64_t>();
+    RECUR_CHECK(version == kFormatVersion, path, " has checkpoint format version ", version,
+                "; this recur reads version ", kFormatVersion);
+    m.step = root["step"].as<int64_t>();
+    m.world_size = root["world_size"].as<int>();
+    m.recur_version = root["recur_version"].as<std::string>();
+    if (root["valid_loss"]) m.valid_loss = root["valid_loss"].as<double>();
+    for (const auto& f : root["files"]) {
+      m.files.push_back({f["name"].as<std::string>(), f["bytes"].as<int64_t>(), f["hash"].as<std::string>()});
+    }
+  } catch (const YAML::Exception& e) {
+    fail(file.string(), ": damaged manifest (", e.what(), ")");
+  }
+  return m;
+}
+
+CheckpointCheck verify_checkpoint(const std::string& path, bool deep) {
+  try {
+    const CheckpointManifest m = read_manifest(path);
+    for (const auto& f : m.files) {
+      const fs::path file = fs::path(path) / f.name;
+      if (!fs::exists(file)) return {false, concat(f.name, " is missing")};
+      const auto size = static_cast<int64_t>(fs::file_size(file));
+      if (size != f.bytes) return {false, concat(f.name, " has ", size, " bytes, the manifest says ", f.bytes, " (truncated?)")};
+      if (hex64(hash_file(file.string())) != f.hash) return {false, concat(f.name, " does not match its hash (damaged)")};
+      if (!deep) continue;
+      H5File h5 = H5File::open(file.string());
+      for (const std::string& dataset : h5.datasets("/")) {
+        if (h5.holds_strings("/" + dataset)) {
+          h5.read_strings("/" + dataset);
+        } else {
+          h5.read_tensor("/" + dataset);
+        }
+      }
+    }
+  } catch (const Error& e) {
+    return {false, e.what()};
+  }
+  return {};
+}
+
+TrainingState read_training_state(const std::string& path) {
+  H5File file = H5File::open((fs::path(path) / kStateFile).string());
+  TrainingState state;
+  state.step = file.int_attribute("/", "step");
+  const std::vector<std::string> scalar_names = file.read_strings("/scalars/names");
+  const std::vector<std::string> scalar_values = file.read_strings("/scalars/values");
+  for (size_t i = 0; i < scalar_names.size(); ++i) {
+    state.scalars[scalar_names[i]] = std::strtod(scalar_values[i].c_str(), nullptr);
+  }
+  const std::vector<std::string> text_names = file.read_strings("/texts/names");
+  const std::vector<std::string> text_values = file.read_strings("/texts/values");
+  for (size_t i = 0; i < text_names.size(); ++i) state.texts[text_names[i]] = text_values[i];
+  if (file.exists("/tensors")) {
+    for (const std::string& name : file.datasets("/tensors")) state.tensors[name] = file.read_tensor("/tensors/" + name);
+  }
+  state.vocab = file.read_strings("/vocab");
+  return state;
+}
+
+namespace {
+
+// Calls visit(dataset path under `group`, global shape, [begin, end), data) for every slice of
+// every shard of a checkpoint.
+template <class Visit>
+void for_each_slice(const std::string& path, const std::string& group, Visit visit) {
+  const CheckpointManifest m = read_manifest(path);
+  for (const auto& f : m.files) {
+    if (!f.name.starts_with("shard-")) continue;
+    H5File shard = H5File::open((fs::path(path) / f.name).string());
+    if (!shard.exists(group)) continue;
+    for (const std::string& name : shard.datasets(group)) {
+      const std::string dataset = group + "/" + name;
+      const std::vector<int64_t> range = shard.int_array_attribute(dataset, "range");
+      visit(name, Shape(shard.int_array_attribute(dataset, "global_shape")), range[0], range[1],
+            shard.read_tensor(dataset));
+    }
+  }
+}
+
+}  // namespace
+
+void read_flat_buffers(const std::string& path, const ParameterStore& params, std::vector<FlatBuffer>& buffers) {
+  for (FlatBuffer& buffer : buffers) {
+    std::map<std::string, int64_t> covered;
+    for_each_slice(path, "/" + buffer.name, [&](const std::string& name, const Shape& shape, int64_t begin,
+                                                int64_t end, const Tensor& data) {
+      const Parameter* p = params.find(name);
+      RECUR_CHECK(p != nullptr, path, ": the checkpoint has a parameter ", name, " that this model lacks");
+      RECUR_CHECK(shape == p->shape(), path, ": parameter ", name, " has shape ", shape.str(),
+                  " in the checkpoint, the model expects ", p->shape().str());
+      Tensor target = buffer.tensor.view(p->offset() + begin, {end - begin});
+      target.copy_from(data);
+      covered[name] += end - begin;
+    });
+    for (const auto& p : params.parameters()) {
+      RECUR_CHECK(covered[p->path()] == p->numel(), path, ": ", buffer.name, " of parameter ", p->path(),
+                  " is ", covered[p->path()] == 0 ? "missing" : "incomplete", " in the checkpoint");
+    }
+  }
+}
+
+std::map<std::string, Tensor> read_parameters(const std::string& path) {
+  std::map<std::string, Tensor> params;
+  for_each_slice(path, "/params", [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
+                                      const Tensor& data) {
+    auto [it, fresh] = params.try_emplace(name, Tensor());
+    if (fresh) it->second = Tensor::zeros(shape, data.dtype());
+    Tensor target = it->second.view(begin, {end - begin});
+    target.copy_from(data);
+  });
+  return params;
+}
+
+bool is_checkpoint(const std::string& path) {
+  return fs::is_directory(path) && fs::exists(fs::path(path) / kManifest);
+}
+
+void remove_old_checkpoints(const std::string& directory, int64_t keep_last, int64_t keep_step) {
+  const std::vector<CheckpointRef> all = list_checkpoints(directory);
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(keep_last, 0)); i < all.size(); ++i) {
+    if (all[i].step != keep_step) fs::remove_all(all[i].path);
+  }
+}
+
+void remove_uncommitted(const std::string& directory) {
+  if (!fs::is_directory(directory)) return;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (entry.path().filename().string().starts_with(".tmp-")) stale.push_back(entry.path());
+  }
+  for (const fs::path& p : stale) fs::remove_all(p);
+}
+
+}  // namespace recur
