@@ -48,12 +48,23 @@ std::string shard_name(int rank, int world) {
 std::string done_name(int rank) { return concat("shard-", rank, ".done"); }
 
 // Fault injection for the crash-safety tests: RECUR_CHECKPOINT_CRASH=point or point@rank kills
-// this process with SIGKILL when the writer reaches that point.
-void crash_point(const char* point, int rank) {
+// this process with SIGKILL when the writer reaches that point (of the checkpoint of step
+// RECUR_CHECKPOINT_CRASH_STEP, if set). Points: mid_shard, before_manifest, before_rename,
+// after_rename.
+void crash_point(const char* point, int rank, int64_t step) {
   const char* wanted = std::getenv("RECUR_CHECKPOINT_CRASH");
   if (wanted == nullptr) return;
+  const char* at_step = std::getenv("RECUR_CHECKPOINT_CRASH_STEP");
+  if (at_step != nullptr && std::strtoll(at_step, nullptr, 10) != step) return;
   const std::string w = wanted;
   if (w == point || w == concat(point, "@", rank)) std::raise(SIGKILL);
+}
+
+// Bytes of free space where `directory` lives.
+int64_t free_bytes(const fs::path& directory) {
+  std::error_code error;
+  const fs::space_info space = fs::space(directory, error);
+  return error ? INT64_MAX : static_cast<int64_t>(space.available);
 }
 
 void write_synced(const fs::path& path, const std::string& text) {
@@ -171,6 +182,14 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
   job->final = fs::path(options_.directory) / name;
   job->temporary = fs::path(options_.directory) / concat(".tmp-", name, "-", options_.attempt);
   fs::create_directories(job->temporary);
+  const int64_t needed = (job->range.end - job->range.begin) * static_cast<int64_t>(buffers.size()) *
+                         static_cast<int64_t>(dtype_size(params.values().dtype()));
+  const int64_t available = free_bytes(job->temporary);
+  if (needed > available) {
+    fs::remove_all(job->temporary);
+    fail("checkpoint ", name, ": not enough disk space in ", options_.directory, ": this rank's shard needs ",
+         needed >> 20, " MB, ", available >> 20, " MB are free");
+  }
   for (const FlatBuffer& b : buffers) {
     job->buffers.push_back({b.name, b.tensor.view(job->range.begin, {job->range.end - job->range.begin})});
   }
@@ -218,8 +237,14 @@ void CheckpointWriter::check() {
 }
 
 void CheckpointWriter::run(Job& job) {
-  write_shard(job);
-  if (options_.rank == 0) commit(job);
+  try {
+    write_shard(job);
+    if (options_.rank == 0) commit(job);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(job.temporary, ignored);  // give the space back; the last checkpoint stays
+    throw;
+  }
 }
 
 void CheckpointWriter::write_shard(const Job& job) {
@@ -242,7 +267,7 @@ void CheckpointWriter::write_shard(const Job& job) {
         file.write_tensor(dataset, buffer.tensor.view(local, {s.end - s.begin}));
         file.set_attribute(dataset, "global_shape", s.parameter->shape().dims());
         file.set_attribute(dataset, "range", std::vector<int64_t>{s.begin, s.end});
-        if (++written == total / 2) crash_point("mid_shard", options_.rank);
+        if (++written == total / 2) crash_point("mid_shard", options_.rank, job.state.step);
       }
     }
     file.flush();
@@ -276,17 +301,17 @@ void CheckpointWriter::commit(const Job& job) {
                 ": unreadable record of rank ", r, "'s shard in ", done.string());
     files.emplace_back(shard_name(r, options_.world_size), record);
   }
-  crash_point("before_manifest", 0);
+  crash_point("before_manifest", 0, job.state.step);
   const auto version = job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
   write_synced(job.temporary / kManifest,
                manifest_text(job.state.step, options_.world_size, job.valid_loss, files, version));
   for (int r = 0; r < options_.world_size; ++r) fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
-  crash_point("before_rename", 0);
+  crash_point("before_rename", 0, job.state.step);
   if (fs::exists(job.final)) fs::remove_all(job.final);  // the same step written again after a resume
   fs::rename(job.temporary, job.final);
   sync_path(options_.directory);
-  crash_point("after_rename", 0);
+  crash_point("after_rename", 0, job.state.step);
   if (job.keep_last > 0) remove_old_checkpoints(options_.directory, job.keep_last, job.keep_step);
 }
 

@@ -62,6 +62,7 @@ class ParameterStore {
 
   // Flat (N) buffers. Each parameter starts at a multiple of kAlignment elements; the gaps are 0.
   Tensor& values() { return values_; }
+  const Tensor& values() const { return values_; }
   Tensor& grads() { return grads_; }
   int64_t size() const { return size_; }
   int64_t parameter_count() const;  // elements that belong to parameters (no gaps)

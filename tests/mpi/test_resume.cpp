@@ -1,0 +1,81 @@
+// Resuming from checkpoints with real mpirun: exact (bit-identical) continuation on the same
+// number of ranks, elastic continuation on another number of ranks, and refused config changes.
+#include <fstream>
+#include <map>
+
+#include "runs.h"
+#include "test_util.h"
+
+namespace recur::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCheckpointAt20 = "--set checkpoint.every_steps=20";
+
+// Losses of steps first..last from a run's metrics.
+std::vector<double> losses(const fs::path& run, int first, int last) {
+  const std::vector<double> steps = column(run / "metrics.jsonl", "train", "step");
+  const std::vector<double> loss = column(run / "metrics.jsonl", "train", "loss");
+  std::vector<double> out;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i] >= first && steps[i] <= last) out.push_back(loss[i]);
+  }
+  return out;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
+  const fs::path dir = work_dir("resume");
+  const std::string config = lm24_config(dir);
+  ASSERT_EQ(train(2, config, dir / "straight", "--set training.max_steps=40 " + kCheckpointAt20), 0);
+  ASSERT_EQ(train(2, config, dir / "stopped", kCheckpointAt20), 0);  // 20 steps, checkpoint at 20
+  ASSERT_EQ(train(2, config, dir / "stopped", "--set training.max_steps=40 --resume auto " + kCheckpointAt20), 0);
+
+  const std::vector<double> straight = losses(dir / "straight", 21, 40);
+  ASSERT_EQ(straight.size(), 20u);
+  EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
+  EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
+            final_parameters(dir / "straight").to_vector<float>());
+  // The resumed process computed steps 21..40 once each: nothing replayed.
+  std::map<double, int> computed;
+  for (double step : column(dir / "stopped" / "metrics.jsonl", "train", "step")) computed[step] += 1;
+  EXPECT_EQ(computed.size(), 40u);
+  for (const auto& [step, times] : computed) EXPECT_EQ(times, 1) << "step " << step;
+  EXPECT_NE(read_text(dir / "stopped" / "train.rank0.log").find("continuing at step 21"), std::string::npos);
+}
+
+TEST(Resume, ElasticAcrossWorldSizes) {
+  const fs::path dir = work_dir("resume-elastic");
+  const std::string config = lm24_config(dir);
+  ASSERT_EQ(train(4, config, dir / "straight", "--set training.max_steps=40"), 0);
+  ASSERT_EQ(train(4, config, dir / "written-by-4", kCheckpointAt20), 0);
+  const std::vector<double> straight = losses(dir / "straight", 21, 40);
+  for (int ranks : {2, 3}) {
+    SCOPED_TRACE(concat("resumed on ", ranks, " ranks"));
+    const fs::path run = dir / concat("on", ranks);
+    fs::copy(dir / "written-by-4", run, fs::copy_options::recursive);
+    ASSERT_EQ(train(ranks, config, run, "--set training.max_steps=40 --resume auto"), 0);
+    const std::vector<double> resumed = losses(run, 21, 40);
+    ASSERT_EQ(resumed.size(), straight.size());
+    for (size_t s = 0; s < resumed.size(); ++s) EXPECT_NEAR(resumed[s], straight[s], 1e-5 * straight[s]) << s + 21;
+    EXPECT_LT(norm_relative_difference(final_parameters(run), final_parameters(dir / "straight")), 1e-5);
+  }
+}
+
+TEST(Resume, RefusesAConfigThatChangesTheModel) {
+  const fs::path dir = work_dir("resume-refused");
+  const std::string config = lm24_config(dir);
+  ASSERT_EQ(train(1, config, dir / "run", kCheckpointAt20), 0);
+  EXPECT_EQ(train(1, config, dir / "run", "--resume auto --set model.hidden_size=40"), 1);
+  EXPECT_NE(read_text(dir / "run.out").find("recur: error: cannot resume: the config sets model.hidden_size to 40, "
+                                            "the checkpoint was trained with 32"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace recur::test

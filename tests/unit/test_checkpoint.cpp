@@ -1,0 +1,167 @@
+// Checkpoints through the API: round trip, re-sharding across writer counts, asynchronous
+// snapshots, damage detection, retention.
+#include <filesystem>
+#include <fstream>
+
+#include "checkpoint/checkpoint.h"
+#include "nn/layers.h"
+#include "test_util.h"
+
+namespace recur::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Model {
+  ParameterStore store;
+  Tensor moment;  // an optimiser buffer with the store's layout
+  Model() {
+    Linear a(store, "a", 7, 5);
+    Linear b(store, "b", 5, 3, false);
+    store.materialize(DType::F32, 3);
+    // Zero in the alignment gaps between parameters, as every buffer of that layout is.
+    moment = store.values().clone();
+    float* p = moment.data<float>();
+    for (int64_t i = 0; i < moment.numel(); ++i) p[i] = 2.0f * p[i] + (p[i] != 0.0f ? 1.0f : 0.0f);
+  }
+  std::vector<FlatBuffer> buffers() { return {{"params", store.values()}, {"optim/m", moment}}; }
+};
+
+TrainingState sample_state(int64_t step) {
+  TrainingState s;
+  s.step = step;
+  s.scalars = {{"data/position", 1234}, {"schedule/plateau_scale", 0.1}};
+  s.tensors = {{"tbptt/h/layer0", random_tensor({4, 3}, 61, 1.0, 0.0, DType::F32)}};
+  s.texts = {{"config", "model: {}\n"}, {"recur_version", "test"}};
+  s.vocab = {"<pad>", "<unk>", "<bos>", "<eos>", "ä"};
+  return s;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / "recur-test-checkpoint" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Writes one checkpoint as `world` ranks would (ranks 1.. first, then rank 0 commits).
+void write_as(int world, const fs::path& dir, Model& m, int64_t step) {
+  for (int rank = world - 1; rank >= 0; --rank) {
+    CheckpointWriter w({dir.string(), rank, world, "t", 10.0});
+    w.write(m.store, m.buffers(), sample_state(step), false, rank == 0 ? std::optional<double>(1.5) : std::nullopt, 0, 0);
+  }
+}
+
+TEST(Checkpoint, RoundTripAcrossWriterCounts) {
+  for (int world : {1, 3}) {
+    Model m;
+    const fs::path dir = fresh_dir(concat("world", world));
+    write_as(world, dir, m, 42);
+    const std::vector<CheckpointRef> all = list_checkpoints(dir.string());
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].step, 42);
+    EXPECT_TRUE(verify_checkpoint(all[0].path, true).ok) << verify_checkpoint(all[0].path, true).problem;
+    const CheckpointManifest manifest = read_manifest(all[0].path);
+    EXPECT_EQ(manifest.world_size, world);
+    EXPECT_EQ(manifest.files.size(), static_cast<size_t>(world + 1));
+    EXPECT_EQ(manifest.valid_loss.value_or(0), 1.5);
+
+    const TrainingState s = read_training_state(all[0].path);
+    EXPECT_EQ(s.step, 42);
+    EXPECT_EQ(s.scalars.at("schedule/plateau_scale"), 0.1);  // exact
+    EXPECT_EQ(s.texts.at("config"), "model: {}\n");
+    EXPECT_EQ(s.vocab, sample_state(0).vocab);
+    EXPECT_EQ(s.tensors.at("tbptt/h/layer0").to_vector<float>(),
+              sample_state(0).tensors.at("tbptt/h/layer0").to_vector<float>());
+
+    Model other;  // other initial values: everything must come from the checkpoint
+    other.store.values().zero();
+    other.moment.zero();
+    std::vector<FlatBuffer> targets = other.buffers();
+    read_flat_buffers(all[0].path, other.store, targets);
+    EXPECT_EQ(other.store.values().to_vector<float>(), m.store.values().to_vector<float>());
+    EXPECT_EQ(other.moment.to_vector<float>(), m.moment.to_vector<float>());
+    EXPECT_EQ(read_parameters(all[0].path).at("a/weight").to_vector<float>(),
+              m.store.find("a/weight")->var().value().to_vector<float>());
+    EXPECT_TRUE(fs::is_empty(dir) == false);
+  }
+}
+
+TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
+  Model m;
+  const fs::path dir = fresh_dir("async");
+  const std::vector<float> before = m.store.values().to_vector<float>();
+  CheckpointWriter w({dir.string(), 0, 1, "t", 10.0});
+  w.write(m.store, m.buffers(), sample_state(7), true, std::nullopt, 0, 0);
+  w.snapshot_taken();
+  m.store.values().fill(9.0);  // training goes on after the snapshot
+  w.wait();
+  Model read;
+  std::vector<FlatBuffer> targets = read.buffers();
+  read_flat_buffers(list_checkpoints(dir.string()).at(0).path, read.store, targets);
+  EXPECT_EQ(read.store.values().to_vector<float>(), before);
+  EXPECT_GT(w.bytes_written(), 0);
+}
+
+TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {
+  Model m;
+  const fs::path dir = fresh_dir("damage");
+  write_as(2, dir, m, 5);
+  const fs::path checkpoint = list_checkpoints(dir.string()).at(0).path;
+  const fs::path shard = checkpoint / "shard-00001-of-00002.h5";
+  const auto size = fs::file_size(shard);
+
+  std::string bytes;
+  {
+    std::ifstream in(shard, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+  std::ofstream(shard, std::ios::binary | std::ios::trunc) << bytes;
+  CheckpointCheck flipped = verify_checkpoint(checkpoint.string(), false);
+  EXPECT_FALSE(flipped.ok);
+  EXPECT_EQ(flipped.problem, "shard-00001-of-00002.h5 does not match its hash (damaged)");
+
+  fs::resize_file(shard, size / 2);
+  CheckpointCheck truncated = verify_checkpoint(checkpoint.string(), false);
+  EXPECT_FALSE(truncated.ok);
+  EXPECT_EQ(truncated.problem, concat("shard-00001-of-00002.h5 has ", size / 2, " bytes, the manifest says ", size,
+                                      " (truncated?)"));
+  fs::remove(shard);
+  EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem, "shard-00001-of-00002.h5 is missing");
+}
+
+TEST(Checkpoint, RetentionAndUncommittedWrites) {
+  Model m;
+  const fs::path dir = fresh_dir("retention");
+  for (int64_t step : {10, 20, 30, 40, 50}) write_as(1, dir, m, step);
+  fs::create_directories(dir / ".tmp-step-00000060-x");  // a write that never committed
+  EXPECT_EQ(list_checkpoints(dir.string()).size(), 5u);
+  remove_old_checkpoints(dir.string(), 2, 20);
+  std::vector<int64_t> steps;
+  for (const auto& c : list_checkpoints(dir.string())) steps.push_back(c.step);
+  EXPECT_EQ(steps, (std::vector<int64_t>{50, 40, 20}));
+  remove_uncommitted(dir.string());
+  EXPECT_FALSE(fs::exists(dir / ".tmp-step-00000060-x"));
+}
+
+TEST(Checkpoint, MissingParametersAreNamed) {
+  Model m;
+  const fs::path dir = fresh_dir("missing");
+  write_as(1, dir, m, 1);
+  ParameterStore bigger;
+  Linear a(bigger, "a", 7, 5);
+  Linear c(bigger, "c", 5, 3);
+  bigger.materialize(DType::F32, 1);
+  std::vector<FlatBuffer> targets = {{"params", bigger.values()}};
+  const std::string path = list_checkpoints(dir.string()).at(0).path;
+  try {
+    read_flat_buffers(path, bigger, targets);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": the checkpoint has a parameter b/weight that this model lacks");
+  }
+}
+
+}  // namespace
+}  // namespace recur::test
