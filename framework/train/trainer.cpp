@@ -299,7 +299,10 @@ TrainResult Trainer::run() {
   Interval interval;
   int64_t step = first_step_ - 1;
   bool validated_last_step = false;
-  for (;;) {
+  // A run resumed after its last step (a requeued job that had finished) trains no further.
+  const bool finished = options_.max_steps > 0 && step >= options_.max_steps;
+  if (finished) log::info("the run already reached training.max_steps (", options_.max_steps, ")");
+  for (; !finished;) {
     ++step;
     const StepResult r = run_step(step, interval);
     const double elapsed = seconds_since(start);
