@@ -32,7 +32,7 @@ void save_model_file(const std::string& path, const std::map<std::string, Tensor
                      const ModelFileInfo& info) {
   namespace fs = std::filesystem;
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  {
+  try {
     H5File file = H5File::create(temporary);
     file.set_attribute("/", "format", kFormat);
     file.set_attribute("/", "format_version", kFormatVersion);
@@ -46,8 +46,12 @@ void save_model_file(const std::string& path, const std::map<std::string, Tensor
     file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(info.lowercase));
     file.flush();
     file.close();
+    sync_path(temporary);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);  // the previous file, if any, stays as it was
+    throw;
   }
-  sync_path(temporary);
   fs::rename(temporary, path);
   sync_path(fs::absolute(path).parent_path().string());
 }
