@@ -16,6 +16,7 @@ struct BenchArgs {
   int64_t size = 2048;
   std::string torch_ref;
   std::string python = "/usr/bin/python3";
+  std::string directory = "runs/bench-ckpt";
 };
 
 void print_gemm(const BenchArgs& a, const ThreadSetup& setup) {
@@ -81,6 +82,25 @@ void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
       best_torch, best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
 }
 
+void run_ckpt(const BenchArgs& a) {
+  const bench::CheckpointBench r = bench::run_checkpoint_bench(a.directory, a.rounds);
+  const double mb = static_cast<double>(r.checkpoint_bytes) / (1 << 20);
+  std::printf("ckpt: model of %.0f MB (LSTM LM, vocabulary 20k, 2 x 1280), checkpoint of %.0f MB "
+              "(parameters + 2 Adam moments) in %s; medians of %d rounds\n",
+              static_cast<double>(r.model_bytes) / (1 << 20), mb, a.directory.c_str(), a.rounds);
+  std::printf("  disk (dd conv=fsync, %.0f MB)       %8.0f MB/s\n", mb, r.dd_mb_s);
+  std::printf("  synchronous checkpoint write      %8.0f MB/s  (%.2f s)  %.0f%% of the disk\n", r.write_mb_s,
+              r.sync_s, 100.0 * r.write_mb_s / r.dd_mb_s);
+  std::printf("  asynchronous: training waited     %8.3f s     %.1f%% of the synchronous write\n", r.stall_s,
+              100.0 * r.stall_s / r.sync_s);
+  std::printf("  training step alone / while writing: %.2f s / %.2f s\n", r.step_s, r.step_async_s);
+  std::printf("{\"workload\": \"ckpt\", \"checkpoint_mb\": %.1f, \"dd_mb_s\": %.1f, \"write_mb_s\": %.1f, "
+              "\"fraction_of_disk\": %.4f, \"sync_s\": %.4f, \"async_stall_s\": %.4f, \"stall_fraction\": %.4f, "
+              "\"step_s\": %.3f, \"step_async_s\": %.3f}\n",
+              mb, r.dd_mb_s, r.write_mb_s, r.write_mb_s / r.dd_mb_s, r.sync_s, r.stall_s, r.stall_s / r.sync_s,
+              r.step_s, r.step_async_s);
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -88,9 +108,9 @@ void add_bench_command(CLI::App& app) {
   auto workload = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
-  cmd->add_option("workload", *workload, "gemm or lm")
+  cmd->add_option("workload", *workload, "gemm, lm or ckpt")
       ->required()
-      ->check(CLI::IsMember({"gemm", "lm"}));
+      ->check(CLI::IsMember({"gemm", "lm", "ckpt"}));
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
@@ -100,11 +120,15 @@ void add_bench_command(CLI::App& app) {
       "torch_ref.py: also run PyTorch's workload (1 and 2 threads) in alternating rounds");
   cmd->add_option("--python", args->python, "Python with torch, for --torch-ref")
       ->capture_default_str();
+  cmd->add_option("--dir", args->directory, "ckpt: where to write (the disk to measure)")
+      ->capture_default_str();
   cmd->callback([args, workload] {
     const ThreadSetup setup = configure_threads(args->threads, 1);
     std::fprintf(stderr, "threads: %s\n", setup.str().c_str());
     if (*workload == "gemm") {
       print_gemm(*args, setup);
+    } else if (*workload == "ckpt") {
+      run_ckpt(*args);
     } else {
       run_lm(*args, setup);
     }
