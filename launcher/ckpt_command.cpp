@@ -43,6 +43,7 @@ void list(const std::string& path) {
 }
 
 void inspect(const std::string& path) {
+  RECUR_CHECK(is_checkpoint(path), path, " is not a checkpoint directory (it has no manifest.json)");
   const CheckpointManifest m = read_manifest(path);
   const TrainingState state = read_training_state(path);
   std::printf("checkpoint %s\n  step %lld, written by %d rank%s, %s\n", path.c_str(),
@@ -66,6 +67,7 @@ void inspect(const std::string& path) {
 }
 
 void verify(const std::string& path) {
+  RECUR_CHECK(is_checkpoint(path), path, " is not a checkpoint directory (it has no manifest.json)");
   const CheckpointCheck check = verify_checkpoint(path, true);
   RECUR_CHECK(check.ok, "checkpoint ", path, " is damaged: ", check.problem);
   const CheckpointManifest m = read_manifest(path);
@@ -74,7 +76,7 @@ void verify(const std::string& path) {
 }
 
 void export_model(const std::string& path, const std::string& out) {
-  RECUR_CHECK(is_checkpoint(path), path, " is not a checkpoint directory");
+  RECUR_CHECK(is_checkpoint(path), path, " is not a checkpoint directory (it has no manifest.json)");
   const CheckpointCheck check = verify_checkpoint(path, false);
   RECUR_CHECK(check.ok, "checkpoint ", path, " is damaged: ", check.problem);
   const ModelSource source = read_model_source(path);

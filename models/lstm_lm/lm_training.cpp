@@ -66,6 +66,8 @@ std::string choose_checkpoint(const std::string& resume, const fs::path& directo
       }
       if (chosen.item() < 0) log::info("--resume auto: no checkpoint in ", directory.string(), "; starting a new run");
     } else {
+      RECUR_CHECK(is_checkpoint(resume), "cannot resume from ", resume,
+                  ": not a checkpoint directory (it has no manifest.json)");
       const CheckpointCheck check = verify_checkpoint(resume, false);
       RECUR_CHECK(check.ok, "cannot resume from ", resume, ": ", check.problem);
       chosen.fill(static_cast<double>(read_manifest(resume).step));

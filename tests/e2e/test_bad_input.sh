@@ -39,7 +39,7 @@ expect_error "recur: error: the vocabulary does not match $WORK/greek.txt: 26 of
 
 # A trained run is not overwritten by accident, and a failed run leaves it as it was.
 before=$(sha256sum "$WORK/run/model.h5")
-expect_error "recur: error: run directory $WORK/run already holds a trained model (model.h5); set another run_dir or pass --overwrite" \
+expect_error "recur: error: run directory $WORK/run already holds a trained model (model.h5); set another run_dir, pass --overwrite, or --resume" \
   "$RECUR" train --config "$config"
 [ "$(sha256sum "$WORK/run/model.h5")" = "$before" ] || fail "model.h5 changed"
 
@@ -47,6 +47,18 @@ expect_error "recur: error: no model at $WORK/nothing.h5: no such file or direct
   "$RECUR" sample --checkpoint "$WORK/nothing.h5"
 printf 'not hdf5' >"$WORK/fake.h5"
 expect_error "recur: error: $WORK/fake.h5 is not an HDF5 file" "$RECUR" eval --checkpoint "$WORK/fake.h5"
+
+# Checkpoints that are not there or not whole.
+expect_error "recur: error: cannot resume from $WORK/nothing: not a checkpoint directory (it has no manifest.json)" \
+  "$RECUR" train --config "$config" --resume "$WORK/nothing"
+expect_error "recur: error: $WORK is not a checkpoint directory (it has no manifest.json)" "$RECUR" ckpt verify "$WORK"
+"$RECUR" train --config "$config" --set "run_dir=$WORK/ckpt" --set training.max_steps=4 \
+  --set checkpoint.every_steps=2 >/dev/null
+truncate -s 100 "$WORK/ckpt/checkpoints/step-00000004/state.h5"
+expect_error "recur: error: cannot resume from $WORK/ckpt/checkpoints/step-00000004: state.h5 has 100 bytes, the manifest says $(sed -n 's/.*"state.h5", "bytes": \([0-9]*\).*/\1/p' "$WORK/ckpt/checkpoints/step-00000004/manifest.json") (truncated?)" \
+  "$RECUR" train --config "$config" --set "run_dir=$WORK/ckpt" --resume "$WORK/ckpt/checkpoints/step-00000004"
+expect_error "recur: error: --resume and --init-from exclude each other" \
+  "$RECUR" train --config "$config" --resume auto --init-from "$WORK/run"
 
 # Divergence stops training with the step named.
 out=$("$RECUR" train --config "$config" --set optimizer.type=sgd --set optimizer.lr=1e30 \
