@@ -1,6 +1,7 @@
 // Every autodiff op. Each takes the tape first, runs forward at once, and records its backward.
 #pragma once
 
+#include "autograd/ops/attention.h"
 #include "autograd/ops/dropout.h"
 #include "autograd/ops/elementwise.h"
 #include "autograd/ops/embedding.h"

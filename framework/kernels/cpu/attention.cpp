@@ -1,0 +1,145 @@
+#include "kernels/cpu/attention.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/threads.h"
+#include "kernels/cpu/math.h"
+
+namespace recur::cpu {
+
+namespace {
+
+template <class T>
+T dot(int64_t n, const T* a, const T* b) {
+  T s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+template <class T>
+T additive_score(int64_t n, const T* q, const T* k, const T* v) {
+  T s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; ++i) s += v[i] * tanh_of(q[i] + k[i]);
+  return s;
+}
+
+// Rows per thread: a row of the batch is S x (D + E) multiply-adds.
+int64_t grain(const AttentionDims& d) {
+  return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, d.source * (d.key + d.value)));
+}
+
+}  // namespace
+
+template <class T>
+void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                       const T* values, const int32_t* lengths, const T* v, T* weights, T* context) {
+  const int64_t S = d.source, D = d.key, E = d.value;
+  parallel_for(d.batch, grain(d), [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const int64_t len = std::clamp<int64_t>(lengths[b], 1, S);
+      const T* q = query + b * D;
+      T* w = weights + b * S;
+      T max = -1e30f;
+      for (int64_t s = 0; s < len; ++s) {
+        const T* k = keys + (b * S + s) * D;
+        w[s] = score == AttentionScore::Dot ? dot(D, q, k) : additive_score(D, q, k, v);
+        max = std::max(max, w[s]);
+      }
+      T total = 0;
+      for (int64_t s = 0; s < len; ++s) {
+        w[s] = exp_of(w[s] - max);
+        total += w[s];
+      }
+      for (int64_t s = 0; s < len; ++s) w[s] /= total;
+      std::fill(w + len, w + S, T(0));
+      T* c = context + b * E;
+      std::fill(c, c + E, T(0));
+      for (int64_t s = 0; s < len; ++s) {
+        const T* val = values + (b * S + s) * E;
+        const T a = w[s];
+#pragma omp simd
+        for (int64_t e = 0; e < E; ++e) c[e] += a * val[e];
+      }
+    }
+  });
+}
+
+template <class T>
+void attention_backward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                        const T* values, const int32_t* lengths, const T* v, const T* weights,
+                        const T* dcontext, T* dquery, T* dkeys, T* dvalues, T* dv) {
+  const int64_t S = d.source, D = d.key, E = d.value;
+  // dv sums over the whole batch: each thread keeps its own and they are added in order.
+  const int threads = num_threads();
+  std::vector<std::vector<T>> dv_parts(static_cast<size_t>(threads));
+  const int64_t chunk = (d.batch + threads - 1) / threads;
+  parallel_for(static_cast<int64_t>(threads), 1, [&](int64_t t_begin, int64_t t_end) {
+    for (int64_t t = t_begin; t < t_end; ++t) {
+      std::vector<T>& my_dv = dv_parts[static_cast<size_t>(t)];
+      if (dv && score == AttentionScore::Additive) my_dv.assign(static_cast<size_t>(D), T(0));
+      std::vector<T> dscore(static_cast<size_t>(S));
+      for (int64_t b = t * chunk; b < std::min(d.batch, (t + 1) * chunk); ++b) {
+        const int64_t len = std::clamp<int64_t>(lengths[b], 1, S);
+        const T* w = weights + b * S;
+        const T* dc = dcontext + b * E;
+        // d weights, then through the softmax.
+        T weighted = 0;
+        for (int64_t s = 0; s < len; ++s) {
+          const T* val = values + (b * S + s) * E;
+          dscore[static_cast<size_t>(s)] = dot(E, dc, val);
+          weighted += w[s] * dscore[static_cast<size_t>(s)];
+          if (dvalues) {
+            T* dval = dvalues + (b * S + s) * E;
+            const T a = w[s];
+#pragma omp simd
+            for (int64_t e = 0; e < E; ++e) dval[e] += a * dc[e];
+          }
+        }
+        for (int64_t s = 0; s < len; ++s) {
+          dscore[static_cast<size_t>(s)] = w[s] * (dscore[static_cast<size_t>(s)] - weighted);
+        }
+        const T* q = query + b * D;
+        for (int64_t s = 0; s < len; ++s) {
+          const T g = dscore[static_cast<size_t>(s)];
+          const T* k = keys + (b * S + s) * D;
+          T* dk = dkeys ? dkeys + (b * S + s) * D : nullptr;
+          T* dq = dquery ? dquery + b * D : nullptr;
+          if (score == AttentionScore::Dot) {
+            for (int64_t i = 0; i < D; ++i) {
+              if (dq) dq[i] += g * k[i];
+              if (dk) dk[i] += g * q[i];
+            }
+            continue;
+          }
+          for (int64_t i = 0; i < D; ++i) {
+            const T th = tanh_of(q[i] + k[i]);
+            const T gi = g * v[i] * (T(1) - th * th);
+            if (dq) dq[i] += gi;
+            if (dk) dk[i] += gi;
+            if (dv) my_dv[static_cast<size_t>(i)] += g * th;
+          }
+        }
+      }
+    }
+  });
+  if (dv && score == AttentionScore::Additive) {
+    for (const std::vector<T>& part : dv_parts) {
+      for (size_t i = 0; i < part.size(); ++i) dv[i] += part[i];
+    }
+  }
+}
+
+#define RECUR_INSTANTIATE(T)                                                                      \
+  template void attention_forward<T>(AttentionScore, const AttentionDims&, const T*, const T*,   \
+                                     const T*, const int32_t*, const T*, T*, T*);                 \
+  template void attention_backward<T>(AttentionScore, const AttentionDims&, const T*, const T*,  \
+                                      const T*, const int32_t*, const T*, const T*, const T*, T*, \
+                                      T*, T*, T*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur::cpu

@@ -1,0 +1,32 @@
+// One attention step over a batch: scores of every source position, a softmax over the positions
+// that are not padding, and the context vector.
+//
+//   dot:       score[b,s] = <query[b], keys[b,s]>                    (Luong dot and general)
+//   additive:  score[b,s] = <v, tanh(query[b] + keys[b,s])>          (Bahdanau and Luong concat;
+//                                                                     query and keys projected)
+//   weights[b,s] = softmax over s < lengths[b];   context[b] = sum_s weights[b,s] values[b,s]
+//
+// query (B, D), keys (B, S, D), values (B, S, E), v (D), weights (B, S), context (B, E).
+#pragma once
+
+#include <cstdint>
+
+namespace recur::cpu {
+
+enum class AttentionScore { Dot, Additive };
+
+struct AttentionDims {
+  int64_t batch = 0, source = 0, key = 0, value = 0;
+};
+
+template <class T>
+void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                       const T* values, const int32_t* lengths, const T* v, T* weights, T* context);
+
+// Adds the gradients for dcontext to dquery, dkeys, dvalues and dv (any may be null).
+template <class T>
+void attention_backward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                        const T* values, const int32_t* lengths, const T* v, const T* weights,
+                        const T* dcontext, T* dquery, T* dkeys, T* dvalues, T* dv);
+
+}  // namespace recur::cpu
