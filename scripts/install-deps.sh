@@ -16,6 +16,7 @@ packages=(
   libopenblas-openmp-dev
   libgtest-dev
   libcli11-dev
+  libsentencepiece-dev
   python3
 )
 for arg in "$@"; do

@@ -1,15 +1,18 @@
-// Tokenisers: character level (UTF-8 code points) and word level (runs of letters and digits;
-// every other non-space character is a token of its own).
+// Tokenisers: character level (UTF-8 code points), word level (runs of letters and digits; every
+// other non-space character is a token of its own) and subword units (SentencePiece).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "data/subword.h"
+
 namespace recur {
 
-enum class TokenizerType { Char, Word };
+enum class TokenizerType { Char, Word, Subword };
 
 struct Token {
   std::string text;
@@ -26,5 +29,22 @@ std::string detokenize(TokenizerType type, const std::vector<std::string>& token
 
 // Number of code points in valid UTF-8 text.
 int64_t utf8_length(std::string_view text);
+
+// A tokeniser of any type; subword tokenisers carry their SentencePiece model.
+class TextTokenizer {
+ public:
+  TextTokenizer(TokenizerType type, bool lowercase, std::shared_ptr<const SubwordModel> subword = nullptr);
+
+  std::vector<Token> tokenize(std::string_view line) const;
+  std::string detokenize(const std::vector<std::string>& tokens) const;
+  TokenizerType type() const { return type_; }
+  bool lowercase() const { return lowercase_; }
+  const SubwordModel* subword() const { return subword_.get(); }
+
+ private:
+  TokenizerType type_;
+  bool lowercase_;
+  std::shared_ptr<const SubwordModel> subword_;
+};
 
 }  // namespace recur

@@ -73,7 +73,19 @@ const char* kHeader = "# recur vocabulary v1 tokenizer=";
 }  // namespace
 
 std::string tokenizer_name(TokenizerType type) {
-  return type == TokenizerType::Char ? "char" : "word";
+  switch (type) {
+    case TokenizerType::Char: return "char";
+    case TokenizerType::Word: return "word";
+    case TokenizerType::Subword: return "subword";
+  }
+  return "?";
+}
+
+TokenizerType tokenizer_type(const std::string& name) {
+  for (TokenizerType t : {TokenizerType::Char, TokenizerType::Word, TokenizerType::Subword}) {
+    if (tokenizer_name(t) == name) return t;
+  }
+  fail("unknown tokenizer '", name, "'");
 }
 
 Vocab Vocab::from_tokens(std::vector<std::string> tokens, TokenizerType type, bool lowercase) {
@@ -135,11 +147,9 @@ Vocab Vocab::load(const std::string& path) {
               kHeader, "...')");
   const std::string rest = header.substr(std::string(kHeader).size());
   TokenizerType type;
-  if (rest.starts_with("char ")) {
-    type = TokenizerType::Char;
-  } else if (rest.starts_with("word ")) {
-    type = TokenizerType::Word;
-  } else {
+  try {
+    type = tokenizer_type(rest.substr(0, rest.find(' ')));
+  } catch (const Error&) {
     fail(path, ":1: unknown tokenizer in '", header, "'");
   }
   const bool lowercase = rest.find("lowercase=true") != std::string::npos;

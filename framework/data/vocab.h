@@ -44,5 +44,7 @@ class Vocab {
 };
 
 std::string tokenizer_name(TokenizerType type);
+// The inverse of tokenizer_name; throws Error for an unknown name.
+TokenizerType tokenizer_type(const std::string& name);
 
 }  // namespace recur

@@ -65,7 +65,7 @@ ModelSource read_model_source(const std::string& path) {
 }
 
 Vocab vocab_of(const ModelFileInfo& info) {
-  const TokenizerType type = info.tokenizer == "word" ? TokenizerType::Word : TokenizerType::Char;
+  const TokenizerType type = tokenizer_type(info.tokenizer);
   return Vocab::from_tokens(info.vocab, type, info.lowercase);
 }
 
