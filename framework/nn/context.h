@@ -2,6 +2,7 @@
 // make its random draws independent of the rank it runs on.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "autograd/ops/dropout.h"
@@ -15,13 +16,14 @@ struct ForwardContext {
   uint64_t seed = 0;
   int64_t step = 0;          // global optimiser step: dropout differs from step to step
   int64_t batch_offset = 0;  // global index of this rank's first batch row (stream or example)
+  int64_t time_offset = 0;   // position in the sequence of the first step this pass computes
 
   // Dropout of probability p at the named site (p is 0 outside training).
   DropoutSpec dropout(double p, std::string_view site) const {
     return {training ? p : 0.0,
             RandomStream(seed, RngPurpose::Dropout, static_cast<uint64_t>(step),
                          hash_name(site.data(), site.size())),
-            batch_offset};
+            batch_offset, time_offset};
   }
 };
 

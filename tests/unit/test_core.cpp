@@ -55,11 +55,11 @@ TEST(Dropout, MaskOfARowDoesNotDependOnHowTheBatchIsSplit) {
   RandomStream s(11, RngPurpose::Dropout, 5, 9);
   const int64_t steps = 3, batch = 4, width = 7;
   std::vector<float> whole(static_cast<size_t>(steps * batch * width));
-  cpu::dropout_mask<float>(s, steps, batch, width, 0, 0.4, whole.data());
+  cpu::dropout_mask<float>(s, steps, batch, width, 0, 0, 0.4, whole.data());
   // Two "ranks" of two rows each.
   for (int64_t rank = 0; rank < 2; ++rank) {
     std::vector<float> part(static_cast<size_t>(steps * 2 * width));
-    cpu::dropout_mask<float>(s, steps, 2, width, rank * 2, 0.4, part.data());
+    cpu::dropout_mask<float>(s, steps, 2, width, rank * 2, 0, 0.4, part.data());
     for (int64_t t = 0; t < steps; ++t) {
       for (int64_t b = 0; b < 2; ++b) {
         for (int64_t j = 0; j < width; ++j) {
@@ -68,6 +68,12 @@ TEST(Dropout, MaskOfARowDoesNotDependOnHowTheBatchIsSplit) {
         }
       }
     }
+  }
+  // Step by step (time_offset) draws what the whole sequence draws.
+  for (int64_t t = 0; t < steps; ++t) {
+    std::vector<float> one(static_cast<size_t>(batch * width));
+    cpu::dropout_mask<float>(s, 1, batch, width, 0, t, 0.4, one.data());
+    for (size_t k = 0; k < one.size(); ++k) EXPECT_EQ(one[k], whole[static_cast<size_t>(t * batch * width) + k]);
   }
   int dropped = 0;
   for (float m : whole) {

@@ -126,4 +126,28 @@ Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
   });
 }
 
+namespace {
+
+// dst (B, A, inner) = src (A, B, inner) with rows moved; accumulates when asked.
+template <class T>
+void swap_blocks(int64_t a, int64_t b, int64_t inner, const T* src, T* dst, bool accumulate) {
+  for (int64_t i = 0; i < a; ++i) {
+    for (int64_t j = 0; j < b; ++j) move_block(src + (i * b + j) * inner, dst + (j * a + i) * inner, inner, accumulate);
+  }
+}
+
+}  // namespace
+
+Var swap_leading(Tape& tape, const Var& x) {
+  RECUR_ASSERT(x.shape().rank() >= 2, "swap_leading of ", x.shape().str());
+  std::vector<int64_t> dims = x.shape().dims();
+  const int64_t a = dims[0], b = dims[1], inner = x.value().numel() / std::max<int64_t>(1, a * b);
+  std::swap(dims[0], dims[1]);
+  Tensor out = Tensor::empty(Shape(dims), x.dtype());
+  dispatch(x, [&]<class T>() { swap_blocks<T>(a, b, inner, x.value().data<T>(), out.data<T>(), false); });
+  return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
+    swap_blocks<T>(b, a, inner, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
+  });
+}
+
 }  // namespace recur

@@ -13,5 +13,7 @@ Var reshape(Tape& tape, const Var& x, const Shape& shape);
 Var concat(Tape& tape, const std::vector<Var>& parts, int axis);
 // Elements [begin, end) along `axis`.
 Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end);
+// (A, B, ...) -> (B, A, ...): time-major to batch-major and back.
+Var swap_leading(Tape& tape, const Var& x);
 
 }  // namespace recur

@@ -8,29 +8,33 @@ namespace recur::cpu {
 
 template <class T>
 void dropout_mask(const RandomStream& stream, int64_t steps, int64_t batch, int64_t width,
-                  int64_t batch_offset, double p, T* mask) {
+                  int64_t batch_offset, int64_t time_offset, double p, T* mask) {
   // Keep when the 24 random bits are >= p * 2^24, as RandomStream::uniform() >= p would.
   const uint32_t threshold = static_cast<uint32_t>(std::ceil(p * 0x1p24));
   const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
   const int64_t per_row = steps * width;
   parallel_for(batch, 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      uint64_t sub = static_cast<uint64_t>(batch_offset + b);
-      for (int64_t k = 0; k < per_row; k += 4) {
-        auto bits = stream.block(sub, static_cast<uint64_t>(k / 4));
-        for (int64_t lane = 0; lane < 4 && k + lane < per_row; ++lane) {
-          int64_t t = (k + lane) / width, j = (k + lane) % width;
-          bool keep = (bits[static_cast<size_t>(lane)] >> 8) >= threshold;
+      const auto sub = static_cast<uint64_t>(batch_offset + b);
+      const auto first = static_cast<uint64_t>(time_offset * width);
+      const uint64_t last = first + static_cast<uint64_t>(per_row);
+      for (uint64_t e = first; e < last;) {
+        const auto bits = stream.block(sub, e / 4);  // draws e / 4 * 4 .. + 3
+        do {
+          const auto local = static_cast<int64_t>(e - first);
+          const int64_t t = local / width, j = local % width;
+          const bool keep = (bits[e % 4] >> 8) >= threshold;
           mask[(t * batch + b) * width + j] = keep ? keep_scale : T(0);
-        }
+          ++e;
+        } while (e < last && e % 4 != 0);
       }
     }
   });
 }
 
-template void dropout_mask<float>(const RandomStream&, int64_t, int64_t, int64_t, int64_t, double,
-                                  float*);
-template void dropout_mask<double>(const RandomStream&, int64_t, int64_t, int64_t, int64_t, double,
-                                   double*);
+template void dropout_mask<float>(const RandomStream&, int64_t, int64_t, int64_t, int64_t, int64_t,
+                                  double, float*);
+template void dropout_mask<double>(const RandomStream&, int64_t, int64_t, int64_t, int64_t, int64_t,
+                                   double, double*);
 
 }  // namespace recur::cpu
