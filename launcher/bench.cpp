@@ -154,7 +154,7 @@ CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds) {
   for (int r = 0; r < rounds; ++r) {
     state.step = 2 * r + 1;
     double start = now_s();
-    writer.write(store, buffers, state, false, std::nullopt, 0, 0);
+    writer.write(store, buffers, state, false, {}, 0, 0);
     sync.push_back(now_s() - start);
     const std::string written = (fs::path(directory) / checkpoint_name(state.step)).string();
     result.checkpoint_bytes = 0;
@@ -164,7 +164,7 @@ CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds) {
 
     state.step = 2 * r + 2;
     start = now_s();
-    writer.write(store, buffers, state, true, std::nullopt, 0, 0);
+    writer.write(store, buffers, state, true, {}, 0, 0);
     double waited = now_s() - start;
     const double step_start = now_s();
     model.round(1);  // training goes on while the checkpoint is written

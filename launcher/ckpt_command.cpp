@@ -3,7 +3,8 @@
 
 #include "checkpoint/checkpoint.h"
 #include "commands.h"
-#include "lstm_lm/lm_model_file.h"
+#include "checkpoint/model_file.h"
+#include "model_io.h"
 
 namespace recur::cli {
 
@@ -31,14 +32,15 @@ void list(const std::string& path) {
   const std::string folder = checkpoints_folder(path);
   const std::vector<CheckpointRef> all = list_checkpoints(folder);
   RECUR_CHECK(!all.empty(), "no committed checkpoint in ", folder);
-  std::printf("%-16s %8s %6s %10s %11s  %s\n", "checkpoint", "step", "ranks", "MB", "valid loss", "status");
+  std::printf("%-16s %8s %6s %10s %-28s  %s\n", "checkpoint", "step", "ranks", "MB", "validation", "status");
   for (const CheckpointRef& c : all) {
     const CheckpointCheck check = verify_checkpoint(c.path, false);
     const CheckpointManifest m = read_manifest(c.path);
-    std::printf("%-16s %8lld %6d %10.1f %11s  %s\n", fs::path(c.path).filename().c_str(),
+    std::string validation;
+    for (const auto& [name, value] : m.validation) validation += concat(validation.empty() ? "" : " ", name, " ", value);
+    std::printf("%-16s %8lld %6d %10.1f %-28s  %s\n", fs::path(c.path).filename().c_str(),
                 static_cast<long long>(c.step), m.world_size, megabytes(directory_bytes(c.path)),
-                m.valid_loss ? concat(*m.valid_loss).c_str() : "-",
-                check.ok ? "ok" : ("damaged: " + check.problem).c_str());
+                validation.empty() ? "-" : validation.c_str(), check.ok ? "ok" : ("damaged: " + check.problem).c_str());
   }
 }
 
@@ -49,7 +51,7 @@ void inspect(const std::string& path) {
   std::printf("checkpoint %s\n  step %lld, written by %d rank%s, %s\n", path.c_str(),
               static_cast<long long>(m.step), m.world_size, m.world_size == 1 ? "" : "s",
               m.recur_version.c_str());
-  if (m.valid_loss) std::printf("  validation loss %.6f\n", *m.valid_loss);
+  for (const auto& [name, value] : m.validation) std::printf("  %s %.6f\n", name.c_str(), value);
   std::printf("files:\n");
   for (const auto& f : m.files) {
     std::printf("  %-28s %12lld bytes  hash %s\n", f.name.c_str(), static_cast<long long>(f.bytes), f.hash.c_str());
@@ -80,9 +82,13 @@ void export_model(const std::string& path, const std::string& out) {
   const CheckpointCheck check = verify_checkpoint(path, false);
   RECUR_CHECK(check.ok, "checkpoint ", path, " is damaged: ", check.problem);
   const ModelSource source = read_model_source(path);
-  save_model_file(out, source.params, source.info);
+  ParameterStore store;
+  for (const auto& [name, tensor] : source.params) store.declare(name, tensor.shape(), Init::zeros());
+  store.materialize(DType::F32, 0);
+  assign_parameters(source.params, store, path);
+  save_model(out, source.identity, store, source.step);
   std::printf("wrote %s: %zu parameters of step %lld\n", out.c_str(), source.params.size(),
-              static_cast<long long>(source.info.step));
+              static_cast<long long>(source.step));
 }
 
 }  // namespace

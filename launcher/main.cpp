@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "core/error.h"
-#include "lstm_lm/lm_model_file.h"
+#include "model_io.h"
 
 int main(int argc, char** argv) {
   CLI::App app("recur: data-parallel training of recurrent and attention sequence models");

@@ -4,7 +4,7 @@
 #include "commands.h"
 #include "core/log.h"
 #include "dist/communicator.h"
-#include "lstm_lm/lm_training.h"
+#include "training_run.h"
 #include "train/stop_signal.h"
 
 namespace recur::cli {
@@ -33,7 +33,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     std::unique_ptr<Communicator> comm = make_communicator({config.distributed.collective_timeout_s});
     try {
       const TrainResult result =
-          train_lm(config, *comm, {args->overwrite, args->resume, args->init_from});
+          run_training(config, *comm, {args->overwrite, args->resume, args->init_from});
       if (result.reason == StopReason::Signal) {
         exit_code = result.stop_signal == SIGINT ? kExitSigint : kExitInterrupted;
       }

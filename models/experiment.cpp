@@ -11,28 +11,44 @@ namespace recur {
 
 const char* model_type_name(ModelType type) {
   switch (type) {
-    case ModelType::LstmLm:
-      return "lstm_lm";
+    case ModelType::LstmLm: return "lstm_lm";
+    case ModelType::Seq2Seq: return "seq2seq";
   }
   return "?";
 }
 
 void ExperimentConfig::describe(ConfigVisitor& v) {
+  const bool lm = model_type == ModelType::LstmLm;
   v.section("model", "The model. `type` selects it; the other keys belong to that type.",
             [&](ConfigVisitor& m) {
-              m.choice("type", model_type, {{"lstm_lm", ModelType::LstmLm}},
-                       "lstm_lm: recurrent language model trained with truncated BPTT");
-              lstm_lm.describe(m);
+              m.choice("type", model_type, {{"lstm_lm", ModelType::LstmLm}, {"seq2seq", ModelType::Seq2Seq}},
+                       "lstm_lm: recurrent language model trained with truncated BPTT; seq2seq: "
+                       "encoder-decoder with attention");
+              if (model_type == ModelType::LstmLm) {
+                lstm_lm.describe(m);
+              } else {
+                seq2seq.describe(m);
+              }
             });
   v.section("data", "Text data. Relative paths are relative to the config file's folder.",
-            [&](ConfigVisitor& s) { data.describe(s); });
+            [&](ConfigVisitor& s) {
+              if (lm) {
+                data.describe(s);
+              } else {
+                parallel.describe(s);
+              }
+            });
   v.section("training", "The training loop. Batch sizes are global: summed over all ranks.",
             [&](ConfigVisitor& s) { training.describe(s); });
   v.section("optimizer", "The optimiser.", [&](ConfigVisitor& s) { optimizer.describe(s); });
   v.section("schedule", "The learning-rate schedule; optimizer.lr is its peak.",
             [&](ConfigVisitor& s) { schedule.describe(s); });
-  v.section("validation", "Validation on data.valid, with best-model saving and early stopping.",
+  v.section("validation", "Validation on the validation data, with best-model saving and early stopping.",
             [&](ConfigVisitor& s) { validation.describe(s); });
+  if (!lm) {
+    v.section("decoding", "Translation: recur translate and the test evaluation at the end of training.",
+              [&](ConfigVisitor& s) { decoding.describe(s); });
+  }
   v.section("distributed", "Data-parallel training (several ranks under mpirun or srun).",
             [&](ConfigVisitor& s) { distributed.describe(s); });
   v.section("checkpoint",
@@ -46,18 +62,27 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
 }
 
 void ExperimentConfig::check(ConfigChecker& c) const {
-  lstm_lm.check(c);
+  const bool lm = model_type == ModelType::LstmLm;
+  if (lm) {
+    lstm_lm.check(c);
+  } else {
+    seq2seq.check(c);
+  }
   optimizer.check(c);
+  const bool has_valid = lm ? !data.valid.empty() : !parallel.source_valid.empty();
   c.require(training.max_steps > 0 || training.max_epochs > 0 || training.max_minutes > 0,
-            "training.max_steps",
-            "no stopping point: set training.max_steps, "
+            "training.max_steps", "no stopping point: set training.max_steps, "
             "training.max_epochs or training.max_minutes");
   c.require(schedule.type != ScheduleType::Cosine || training.max_steps > 0, "schedule.type",
             "cosine needs training.max_steps");
-  c.require(validation.patience == 0 || !data.valid.empty(), "validation.patience",
-            "early stopping needs data.valid");
-  c.require(schedule.type != ScheduleType::Plateau || !data.valid.empty(), "schedule.type",
-            "plateau needs data.valid");
+  c.require(validation.patience == 0 || has_valid, "validation.patience", "early stopping needs validation data");
+  c.require(schedule.type != ScheduleType::Plateau || has_valid, "schedule.type", "plateau needs validation data");
+  if (!lm) {
+    c.require(parallel.source_valid.empty() == parallel.target_valid.empty(), "data.target_valid",
+              "give both data.source_valid and data.target_valid, or neither");
+    c.require(parallel.source_test.empty() == parallel.target_test.empty(), "data.target_test",
+              "give both data.source_test and data.target_test, or neither");
+  }
 }
 
 ExperimentConfig ExperimentConfig::load(const ConfigInput& input) {
@@ -77,8 +102,11 @@ std::string ExperimentConfig::to_yaml() {
 }
 
 std::string ExperimentConfig::reference_markdown() {
-  ExperimentConfig defaults;
-  return config_reference_markdown([&](ConfigVisitor& v) { defaults.describe(v); });
+  ExperimentConfig lm;
+  ExperimentConfig seq2seq;
+  seq2seq.model_type = ModelType::Seq2Seq;
+  return "\n# model.type: lstm_lm\n" + config_reference_markdown([&](ConfigVisitor& v) { lm.describe(v); }) +
+         "\n# model.type: seq2seq\n" + config_reference_markdown([&](ConfigVisitor& v) { seq2seq.describe(v); });
 }
 
 namespace {

@@ -6,16 +6,20 @@
 
 #include "config/reader.h"
 #include "lstm_lm/lstm_lm_config.h"
+#include "seq2seq/seq2seq_config.h"
 #include "train/train_config.h"
 
 namespace recur {
 
-enum class ModelType { LstmLm };
+enum class ModelType { LstmLm, Seq2Seq };
 
 struct ExperimentConfig {
   ModelType model_type = ModelType::LstmLm;
-  LstmLmConfig lstm_lm;
-  LmDataConfig data;
+  LstmLmConfig lstm_lm;       // model.type lstm_lm
+  Seq2SeqConfig seq2seq;       // model.type seq2seq
+  LmDataConfig data;           // the data section of lstm_lm
+  Seq2SeqDataConfig parallel;  // the data section of seq2seq
+  DecodingConfig decoding;     // seq2seq
   TrainingConfig training;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
@@ -32,7 +36,7 @@ struct ExperimentConfig {
   static ExperimentConfig load(const ConfigInput& input);
   // The resolved config as YAML, every key included.
   std::string to_yaml();
-  // docs/config.md
+  // docs/config.md: every key, for each model type
   static std::string reference_markdown();
 };
 

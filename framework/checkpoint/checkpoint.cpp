@@ -126,13 +126,13 @@ void write_state_file(const fs::path& path, const TrainingState& state) {
   sync_path(path.string());
 }
 
-std::string manifest_text(int64_t step, int world, const std::optional<double>& valid_loss,
+std::string manifest_text(int64_t step, int world, const std::map<std::string, double>& validation,
                           const std::vector<std::pair<std::string, std::string>>& files,
                           const std::string& version) {
   std::string text = concat("{\n  \"format\": \"recur-checkpoint\",\n  \"format_version\": ",
                             kFormatVersion, ",\n  \"step\": ", step, ",\n  \"world_size\": ", world,
                             ",\n  \"recur_version\": \"", version, "\",\n");
-  if (valid_loss) text += concat("  \"valid_loss\": ", *valid_loss, ",\n");
+  for (const auto& [name, value] : validation) text += concat("  \"", name, "\": ", value, ",\n");
   text += "  \"files\": [\n";
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& record = files[i].second;
@@ -156,7 +156,7 @@ struct CheckpointWriter::Job {
   Range range;
   std::vector<FlatBuffer> buffers;  // this rank's range of each buffer
   TrainingState state;
-  std::optional<double> valid_loss;
+  std::map<std::string, double> validation;
   int64_t keep_last = 0, keep_step = 0;
   fs::path temporary, final;
 };
@@ -168,14 +168,14 @@ CheckpointWriter::~CheckpointWriter() {
 }
 
 void CheckpointWriter::write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
-                             TrainingState state, bool async, std::optional<double> valid_loss,
+                             TrainingState state, bool async, const std::map<std::string, double>& validation,
                              int64_t keep_last, int64_t keep_step) {
   wait();
   auto job = std::make_shared<Job>();
   job->params = &params;
   job->range = rank_range(params.size(), options_.rank, options_.world_size);
   job->state = std::move(state);
-  job->valid_loss = valid_loss;
+  job->validation = validation;
   job->keep_last = keep_last;
   job->keep_step = keep_step;
   const std::string name = checkpoint_name(job->state.step);
@@ -304,7 +304,7 @@ void CheckpointWriter::commit(const Job& job) {
   crash_point("before_manifest", 0, job.state.step);
   const auto version = job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
   write_synced(job.temporary / kManifest,
-               manifest_text(job.state.step, options_.world_size, job.valid_loss, files, version));
+               manifest_text(job.state.step, options_.world_size, job.validation, files, version));
   for (int r = 0; r < options_.world_size; ++r) fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
   crash_point("before_rename", 0, job.state.step);
@@ -340,7 +340,9 @@ CheckpointManifest read_manifest(const std::string& path) {
     m.step = root["step"].as<int64_t>();
     m.world_size = root["world_size"].as<int>();
     m.recur_version = root["recur_version"].as<std::string>();
-    if (root["valid_loss"]) m.valid_loss = root["valid_loss"].as<double>();
+    for (const char* name : {"valid_loss", "valid_score"}) {
+      if (root[name]) m.validation[name] = root[name].as<double>();
+    }
     for (const auto& f : root["files"]) {
       m.files.push_back({f["name"].as<std::string>(), f["bytes"].as<int64_t>(), f["hash"].as<std::string>()});
     }

@@ -56,9 +56,10 @@ class CheckpointWriter {
   // Every rank calls this at the same step. Synchronous: returns when this rank's part is written
   // (on rank 0: when the checkpoint is committed). Asynchronous: copies the buffers in a background
   // thread that then writes; call snapshot_taken() before the buffers change.
-  // Once committed, rank 0 removes checkpoints beyond the newest `keep_last`, sparing `keep_step`.
+  // `validation`: figures measured at this step, recorded in the manifest. Once committed, rank 0
+  // removes checkpoints beyond the newest `keep_last`, sparing `keep_step`.
   void write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
-             TrainingState state, bool async, std::optional<double> valid_loss,
+             TrainingState state, bool async, const std::map<std::string, double>& validation,
              int64_t keep_last, int64_t keep_step);
   // Returns once an asynchronous write has copied the buffers (seconds waited).
   double snapshot_taken();
@@ -103,7 +104,7 @@ struct CheckpointManifest {
   int64_t step = 0;
   int world_size = 1;
   std::string recur_version;
-  std::optional<double> valid_loss;
+  std::map<std::string, double> validation;  // valid_loss, valid_score (BLEU): measured at its step
   struct File {
     std::string name;
     int64_t bytes = 0;

@@ -23,13 +23,6 @@ void sync_path(const std::string& path) {
 }
 
 void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info) {
-  std::map<std::string, Tensor> by_path;
-  for (const auto& p : params.parameters()) by_path[p->path()] = p->var().value();
-  save_model_file(path, by_path, info);
-}
-
-void save_model_file(const std::string& path, const std::map<std::string, Tensor>& params,
-                     const ModelFileInfo& info) {
   namespace fs = std::filesystem;
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   try {
@@ -39,11 +32,20 @@ void save_model_file(const std::string& path, const std::map<std::string, Tensor
     file.set_attribute("/", "model_type", info.model_type);
     file.set_attribute("/", "recur_version", info.recur_version);
     file.set_attribute("/", "step", info.step);
-    for (const auto& [name, value] : params) file.write_tensor("/params/" + name, value.to(DType::F32));
+    for (const auto& p : params.parameters()) {
+      file.write_tensor("/params/" + p->path(), p->var().value().to(DType::F32));
+    }
     file.write_string("/meta/config", info.config_yaml);
     file.write_strings("/meta/vocab", info.vocab);
     file.set_attribute("/meta/vocab", "tokenizer", info.tokenizer);
     file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(info.lowercase));
+    std::vector<std::string> names, values;
+    for (const auto& [name, value] : info.texts) {
+      names.push_back(name);
+      values.push_back(value);
+    }
+    file.write_strings("/meta/texts/names", names);
+    file.write_strings("/meta/texts/values", values);
     file.flush();
     file.close();
     sync_path(temporary);
@@ -72,6 +74,9 @@ ModelFileInfo read_model_file_info(const std::string& path) {
   info.vocab = file.read_strings("/meta/vocab");
   info.tokenizer = file.string_attribute("/meta/vocab", "tokenizer");
   info.lowercase = file.int_attribute("/meta/vocab", "lowercase") != 0;
+  const std::vector<std::string> names = file.read_strings("/meta/texts/names");
+  const std::vector<std::string> values = file.read_strings("/meta/texts/values");
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i) info.texts[names[i]] = values[i];
   return info;
 }
 

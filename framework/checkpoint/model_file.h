@@ -19,14 +19,12 @@ struct ModelFileInfo {
   bool lowercase = false;
   int64_t step = 0;
   std::string recur_version;  // version and git hash
+  std::map<std::string, std::string> texts;  // further identity (e.g. a seq2seq's source vocabulary)
 };
 
 // Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see
 // the old file or the new one, never a partial one.
 void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info);
-// The same from parameters by path (exporting a checkpoint).
-void save_model_file(const std::string& path, const std::map<std::string, Tensor>& params,
-                     const ModelFileInfo& info);
 ModelFileInfo read_model_file_info(const std::string& path);
 // Every parameter of a model file as a whole tensor, by path.
 std::map<std::string, Tensor> read_model_parameters(const std::string& path);

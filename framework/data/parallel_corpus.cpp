@@ -67,7 +67,8 @@ ParallelText ParallelText::read(const std::string& source_path, const std::strin
 
 ParallelData ParallelData::encode(const ParallelText& text, const TextTokenizer& source_tokenizer,
                                   const Vocab& source_vocab, const TextTokenizer& target_tokenizer,
-                                  const Vocab& target_vocab, int64_t max_length) {
+                                  const Vocab& target_vocab, int64_t max_length,
+                                  std::vector<std::string>* references) {
   ParallelData data;
   for (size_t i = 0; i < text.source.size(); ++i) {
     int64_t source_unknown = 0, target_unknown = 0;
@@ -83,6 +84,7 @@ ParallelData ParallelData::encode(const ParallelText& text, const TextTokenizer&
     data.target_unknown += target_unknown;
     data.source.push_back(std::move(s));
     data.target.push_back(std::move(t));
+    if (references) references->push_back(text.target[i]);
   }
   RECUR_CHECK(data.size() > 0, "every sentence pair is longer than the maximum length (", max_length, " tokens)");
   return data;

@@ -28,10 +28,11 @@ struct ParallelData {
   int64_t source_tokens = 0, target_tokens = 0;
   int64_t source_unknown = 0, target_unknown = 0;  // tokens that became <unk>
 
-  // max_length 0: no limit.
+  // max_length 0: no limit. `references`, if given, receives the target line of every kept pair.
   static ParallelData encode(const ParallelText& text, const TextTokenizer& source_tokenizer,
                              const Vocab& source_vocab, const TextTokenizer& target_tokenizer,
-                             const Vocab& target_vocab, int64_t max_length);
+                             const Vocab& target_vocab, int64_t max_length,
+                             std::vector<std::string>* references = nullptr);
   int64_t size() const { return static_cast<int64_t>(source.size()); }
 };
 

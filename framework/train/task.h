@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <optional>
+#include <string>
 
 #include "checkpoint/checkpoint.h"
 #include "dist/gradient_sync.h"
@@ -47,8 +49,15 @@ class TrainingTask {
   };
   virtual Shard shard() const = 0;
   virtual bool has_validation() const = 0;
-  // This rank's totals over its part of the validation data.
-  virtual LossTotals validate() = 0;
+  // This rank's loss totals over its part of the validation data, and, for tasks that have one, a
+  // score of the whole validation set (all ranks; higher is better, e.g. BLEU) that then decides
+  // which model is best.
+  struct Validation {
+    LossTotals loss;
+    std::optional<double> score;
+    std::string score_name;
+  };
+  virtual Validation validate() = 0;
 
   // What exact resumption needs besides parameters and optimiser state (data position, carried
   // state), complete for all ranks: every rank calls both at the same step (they may communicate).

@@ -8,7 +8,10 @@ void TrainingConfig::describe(ConfigVisitor& v) {
   v.count_or_auto("threads", threads,
                   "threads per process; auto = cores of the node / processes on the node");
   v.field("batch_size", batch_size,
-          "global batch: parallel streams for a language model, summed over all ranks",
+          "lstm_lm: global batch in parallel streams, summed over all ranks", Bounds::at_least(1));
+  v.field("batch_tokens", batch_tokens,
+          "seq2seq: global batch in padded tokens (sentence pairs of similar length are batched "
+          "together), summed over all ranks",
           Bounds::at_least(1));
   v.field("accumulate", accumulate,
           "micro-batches per step: each rank runs its part of the batch in this many pieces, "
@@ -86,6 +89,12 @@ void ValidationConfig::describe(ConfigVisitor& v) {
   v.field("patience", patience,
           "stop early after this many validations without improvement (0: never)",
           Bounds::non_negative());
+  v.field("bleu", bleu,
+          "seq2seq: also translate the validation set (greedy) and score BLEU, which then decides the "
+          "best model, early stopping and checkpoint.keep_best_by");
+  v.field("bleu_sentences", bleu_sentences,
+          "seq2seq: translate at most this many validation sentences for BLEU (0: all)",
+          Bounds::non_negative());
 }
 
 void DistributedConfig::describe(ConfigVisitor& v) {
@@ -107,8 +116,9 @@ void CheckpointConfig::describe(ConfigVisitor& v) {
   v.field("keep_last", keep_last, "keep this many newest checkpoints (0: all)",
           Bounds::non_negative());
   v.choice("keep_best_by", keep_best_by,
-           {{"none", KeepBest::None}, {"valid_loss", KeepBest::ValidLoss}},
-           "also keep the checkpoint with the lowest validation loss (checkpoints at validation steps)");
+           {{"none", KeepBest::None}, {"valid_loss", KeepBest::ValidLoss}, {"valid_score", KeepBest::ValidScore}},
+           "also keep the checkpoint with the lowest validation loss or the highest validation score "
+           "(seq2seq: BLEU); counts checkpoints written at validation steps");
   v.field("async", async,
           "copy the state to host memory and write it in the background while training goes on");
 }

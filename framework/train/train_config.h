@@ -14,6 +14,7 @@ struct TrainingConfig {
   int64_t seed = 1;
   int64_t threads = 0;      // 0: auto (cores / ranks on the node)
   int64_t batch_size = 32;  // global: streams (LM) summed over all ranks
+  int64_t batch_tokens = 4096;  // global: padded target tokens per batch (seq2seq)
   int64_t accumulate = 1;   // micro-batches per step (gradient accumulation)
   int64_t bptt = 35;
   bool variable_bptt = false;
@@ -58,6 +59,8 @@ struct ValidationConfig {
   int64_t batch_size = 10;  // streams for stateful evaluation
   int64_t bptt = 0;         // 0: training.bptt
   int64_t patience = 0;  // early stopping after this many validations without improvement; 0: off
+  bool bleu = true;             // seq2seq: also decode (greedy) and score BLEU; the best model by it
+  int64_t bleu_sentences = 0;   // seq2seq: decode at most this many validation sentences (0: all)
 
   void describe(ConfigVisitor& v);
 };
@@ -69,7 +72,7 @@ struct DistributedConfig {
   void describe(ConfigVisitor& v);
 };
 
-enum class KeepBest { None, ValidLoss };
+enum class KeepBest { None, ValidLoss, ValidScore };
 
 struct CheckpointConfig {
   int64_t every_steps = 0;   // 0: not by steps

@@ -102,7 +102,7 @@ std::vector<FlatBuffer> Trainer::flat_buffers() const {
   return buffers;
 }
 
-void Trainer::write_checkpoint(int64_t step, bool async, std::optional<double> valid_loss) {
+void Trainer::write_checkpoint(int64_t step, bool async, const std::map<std::string, double>& validation) {
   TrainingState state = outputs_.identity;
   state.step = step;
   const LrSchedule::State& schedule = schedule_.state();
@@ -111,22 +111,31 @@ void Trainer::write_checkpoint(int64_t step, bool async, std::optional<double> v
                    {"schedule/best_loss", schedule.best_loss},
                    {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
                    {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
+                   {"trainer/has_best", has_best_ ? 1.0 : 0.0},
+                   {"trainer/best_metric", best_metric_},
                    {"trainer/best_nll", best_validation_.nll},
                    {"trainer/best_tokens", best_validation_.tokens},
                    {"trainer/best_chars", best_validation_.chars},
                    {"trainer/best_step", static_cast<double>(best_validation_step_)},
                    {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)}};
+  if (best_score_) state.scalars["trainer/best_score"] = *best_score_;
   task_.save_state(state);
   const CheckpointPolicy& policy = options_.checkpoint;
-  if (valid_loss && (best_checkpoint_step_ == 0 || *valid_loss < best_checkpoint_loss_)) {
+  // The keep-best metric of this checkpoint (higher is better), when it was validated.
+  std::optional<double> metric;
+  for (const auto& [name, value] : validation) {
+    if (policy.keep_best == CheckpointPolicy::KeepBest::Loss && name == "valid_loss") metric = -value;
+    if (policy.keep_best == CheckpointPolicy::KeepBest::Score && name != "valid_loss") metric = value;
+  }
+  if (metric && (best_checkpoint_step_ == 0 || *metric > best_checkpoint_metric_)) {
     best_checkpoint_step_ = step;
-    best_checkpoint_loss_ = *valid_loss;
+    best_checkpoint_metric_ = *metric;
   }
   state.scalars["trainer/best_checkpoint_step"] = static_cast<double>(best_checkpoint_step_);
-  state.scalars["trainer/best_checkpoint_loss"] = best_checkpoint_loss_;
+  state.scalars["trainer/best_checkpoint_metric"] = best_checkpoint_metric_;
   const auto start = Clock::now();
-  writer_->write(params_, flat_buffers(), std::move(state), async, valid_loss, policy.keep_last,
-                 policy.keep_best ? best_checkpoint_step_ : 0);
+  writer_->write(params_, flat_buffers(), std::move(state), async, validation, policy.keep_last,
+                 policy.keep_best != CheckpointPolicy::KeepBest::None ? best_checkpoint_step_ : 0);
   if (async) {
     log::info("checkpoint ", checkpoint_name(step), ": writing in the background");
   } else {
@@ -143,11 +152,14 @@ void Trainer::restore(const std::string& checkpoint) {
   optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
   schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
                      s.at("schedule/has_best") != 0, static_cast<int64_t>(s.at("schedule/bad_validations"))});
+  has_best_ = s.at("trainer/has_best") != 0;
+  best_metric_ = s.at("trainer/best_metric");
   best_validation_ = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"), s.at("trainer/best_chars")};
+  if (s.count("trainer/best_score")) best_score_ = s.at("trainer/best_score");
   best_validation_step_ = static_cast<int64_t>(s.at("trainer/best_step"));
   validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
   best_checkpoint_step_ = static_cast<int64_t>(s.at("trainer/best_checkpoint_step"));
-  best_checkpoint_loss_ = s.at("trainer/best_checkpoint_loss");
+  best_checkpoint_metric_ = s.at("trainer/best_checkpoint_metric");
   task_.restore_state(state);
   first_step_ = state.step + 1;
   if (comm_.world_size() > 1) {
@@ -259,28 +271,36 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
 }
 
 bool Trainer::validate(int64_t step, TrainResult& result) {
-  const LossTotals local = task_.validate();
-  Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
+  const TrainingTask::Validation local = task_.validate();
+  Tensor sums = Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
   comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the validation loss");
   const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
   result.last_validation = totals;
+  result.last_score = local.score;
   schedule_.on_validation(totals.loss());
-  const bool improved = best_validation_.tokens == 0 || totals.loss() < best_validation_.loss();
-  log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc),
-            improved ? " | best so far" : "");
+  // The task's score decides the best model when it has one, else the loss.
+  const double metric = local.score ? *local.score : -totals.loss();
+  const bool improved = !has_best_ || metric > best_metric_;
+  const std::string score = local.score ? concat(" | ", local.score_name, " ", *local.score) : "";
+  log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc), score, improved ? " | best so far" : "");
   if (comm_.is_root()) {
-    outputs_.metrics.write(JsonLine()
-                               .add("type", std::string("valid"))
-                               .add("step", step)
-                               .add("epoch", task_.epochs_done())
-                               .add("loss", totals.loss())
-                               .add("ppl", totals.perplexity())
-                               .add("bpc", totals.bits_per_char())
-                               .add("tokens", totals.tokens));
+    JsonLine line;
+    line.add("type", std::string("valid"))
+        .add("step", step)
+        .add("epoch", task_.epochs_done())
+        .add("loss", totals.loss())
+        .add("ppl", totals.perplexity())
+        .add("bpc", totals.bits_per_char())
+        .add("tokens", totals.tokens);
+    if (local.score) line.add(local.score_name, *local.score);
+    outputs_.metrics.write(line);
   }
   RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
   if (improved) {
+    has_best_ = true;
+    best_metric_ = metric;
     best_validation_ = totals;
+    best_score_ = local.score;
     best_validation_step_ = step;
     validations_without_improvement_ = 0;
     if (comm_.is_root()) outputs_.save("best", step);
@@ -314,14 +334,15 @@ TrainResult Trainer::run() {
     if (r.stop) {
       result.reason = StopReason::Signal;
       result.stop_signal = StopSignals::received();
-      if (writer_) write_checkpoint(step, false, std::nullopt);
+      if (writer_) write_checkpoint(step, false, {});
       break;
     }
-    std::optional<double> valid_loss;
+    std::map<std::string, double> validation;
     if (options_.validate_every > 0 && step % options_.validate_every == 0 && task_.has_validation()) {
       validated_last_step = true;
       const bool stop_early = validate(step, result);
-      valid_loss = result.last_validation.loss();
+      validation["valid_loss"] = result.last_validation.loss();
+      if (result.last_score) validation["valid_score"] = *result.last_score;
       if (stop_early) {
         result.reason = StopReason::EarlyStopping;
         break;
@@ -336,7 +357,7 @@ TrainResult Trainer::run() {
       comm_.broadcast(clock, 0);
     }
     if (writer_ && ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.item(1) > 0)) {
-      write_checkpoint(step, policy.async, valid_loss);
+      write_checkpoint(step, policy.async, validation);
       last_checkpoint = Clock::now();
     }
     if (options_.max_steps > 0 && step >= options_.max_steps) {
@@ -363,6 +384,7 @@ TrainResult Trainer::run() {
   result.steps = step;
   result.seconds = seconds_since(start);
   result.best_validation = best_validation_;
+  result.best_score = best_score_;
   result.best_step = best_validation_step_;
   if (comm_.is_root()) outputs_.save("final", step);
   log::info("stopped after ", step, " steps (", stop_reason_text(result.reason), ") in ",

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "checkpoint/checkpoint.h"
@@ -22,7 +24,8 @@ struct CheckpointPolicy {
   int64_t every_steps = 0;     // 0: not by steps
   double every_minutes = 0;    // 0: not by time
   int64_t keep_last = 3;
-  bool keep_best = false;      // also keep the checkpoint with the best validation loss
+  enum class KeepBest { None, Loss, Score };
+  KeepBest keep_best = KeepBest::None;  // also keep the best validated checkpoint (by loss or score)
   bool async = false;          // write in the background while training goes on
   double wait_timeout_s = 300;
 };
@@ -50,7 +53,9 @@ struct TrainResult {
   double seconds = 0;
   LossTotals last_train;        // totals of the last logging interval
   LossTotals last_validation;   // tokens == 0 when there was none
+  std::optional<double> last_score;  // the task's validation score (e.g. BLEU), if it has one
   LossTotals best_validation;
+  std::optional<double> best_score;
   int64_t best_step = 0;
 };
 
@@ -91,7 +96,8 @@ class Trainer {
   double progress(int64_t step, double elapsed) const;
   void synchronise_start();
   std::vector<FlatBuffer> flat_buffers() const;
-  void write_checkpoint(int64_t step, bool async, std::optional<double> valid_loss);
+  // `validation`: figures measured at this step (valid_loss, valid_<score>), none if not validated.
+  void write_checkpoint(int64_t step, bool async, const std::map<std::string, double>& validation);
 
   TrainingTask& task_;
   ParameterStore& params_;
@@ -104,9 +110,13 @@ class Trainer {
   std::unique_ptr<CheckpointWriter> writer_;
   int64_t first_step_ = 1;
   int64_t validations_without_improvement_ = 0;
+  // The best validation: its metric (the task's score, or minus the loss), loss and score.
+  bool has_best_ = false;
+  double best_metric_ = 0;
   LossTotals best_validation_;
+  std::optional<double> best_score_;
   int64_t best_validation_step_ = 0;
-  double best_checkpoint_loss_ = 0;  // validation loss of best_checkpoint_step_
+  double best_checkpoint_metric_ = 0;  // the keep-best metric of best_checkpoint_step_
   int64_t best_checkpoint_step_ = 0;
   double checkpoint_stall_s_ = 0;   // waiting for the snapshot of an asynchronous checkpoint
 };

@@ -123,9 +123,7 @@ void LmTask::restore_state(const TrainingState& state) {
   }
 }
 
-LossTotals LmTask::validate() {
-  return evaluate(data_.valid, validation_.batch_size);
-}
+LmTask::Validation LmTask::validate() { return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""}; }
 
 LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;

@@ -33,7 +33,7 @@ class LmTask final : public TrainingTask {
   double lr_scale() const override { return lr_scale_; }
   Shard shard() const override { return {mine_.first, mine_.count}; }
   bool has_validation() const override { return data_.valid.size() > 0; }
-  LossTotals validate() override;
+  Validation validate() override;
   void save_state(TrainingState& state) const override;
   void restore_state(const TrainingState& state) override;
 

@@ -48,7 +48,7 @@ fs::path fresh_dir(const std::string& name) {
 void write_as(int world, const fs::path& dir, Model& m, int64_t step) {
   for (int rank = world - 1; rank >= 0; --rank) {
     CheckpointWriter w({dir.string(), rank, world, "t", 10.0});
-    w.write(m.store, m.buffers(), sample_state(step), false, rank == 0 ? std::optional<double>(1.5) : std::nullopt, 0, 0);
+    w.write(m.store, m.buffers(), sample_state(step), false, {{"valid_loss", 1.5}}, 0, 0);
   }
 }
 
@@ -64,7 +64,7 @@ TEST(Checkpoint, RoundTripAcrossWriterCounts) {
     const CheckpointManifest manifest = read_manifest(all[0].path);
     EXPECT_EQ(manifest.world_size, world);
     EXPECT_EQ(manifest.files.size(), static_cast<size_t>(world + 1));
-    EXPECT_EQ(manifest.valid_loss.value_or(0), 1.5);
+    EXPECT_EQ(manifest.validation.at("valid_loss"), 1.5);
 
     const TrainingState s = read_training_state(all[0].path);
     EXPECT_EQ(s.step, 42);
@@ -92,7 +92,7 @@ TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
   const fs::path dir = fresh_dir("async");
   const std::vector<float> before = m.store.values().to_vector<float>();
   CheckpointWriter w({dir.string(), 0, 1, "t", 10.0});
-  w.write(m.store, m.buffers(), sample_state(7), true, std::nullopt, 0, 0);
+  w.write(m.store, m.buffers(), sample_state(7), true, {}, 0, 0);
   w.snapshot_taken();
   m.store.values().fill(9.0);  // training goes on after the snapshot
   w.wait();

@@ -1,15 +1,16 @@
-#include "lstm_lm/lm_training.h"
+#include "training_run.h"
 
-#include <filesystem>
 #include <unistd.h>
 
 #include <fstream>
 #include <optional>
 
+#include "checkpoint/model_file.h"
 #include "core/log.h"
 #include "core/threads.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/lm_task.h"
+#include "lstm_lm/lm_job.h"
+#include "model_io.h"
+#include "seq2seq/seq2seq_job.h"
 
 namespace recur {
 
@@ -95,107 +96,84 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.log_every = c.logging.every_steps;
   o.validate_every = c.validation.every_steps;
   o.patience = c.validation.patience;
-  o.show_bpc = c.data.tokenizer == TokenizerType::Char;
+  o.show_bpc = c.model_type == ModelType::LstmLm && c.data.tokenizer == TokenizerType::Char;
   o.bucket_bytes = static_cast<int64_t>(c.distributed.bucket_mb * (1 << 20));
   o.checkpoint.every_steps = c.checkpoint.every_steps;
   o.checkpoint.every_minutes = c.checkpoint.every_minutes;
   o.checkpoint.keep_last = c.checkpoint.keep_last;
-  o.checkpoint.keep_best = c.checkpoint.keep_best_by == KeepBest::ValidLoss;
+  switch (c.checkpoint.keep_best_by) {
+    case KeepBest::None: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::None; break;
+    case KeepBest::ValidLoss: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Loss; break;
+    case KeepBest::ValidScore: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Score; break;
+  }
   o.checkpoint.async = c.checkpoint.async;
   o.checkpoint.wait_timeout_s = c.distributed.collective_timeout_s;
   return o;
 }
 
-// The vocabulary: `fixed` when given (a resumed or initialised run), else built by rank 0 and
-// saved in the run, the other ranks loading that file, so every rank uses the same one.
-LmData load_data(const ExperimentConfig& config, Communicator& comm, const fs::path& dir,
-                 const Vocab* fixed) {
-  const std::string vocab_file = (dir / "vocab.txt").string();
-  LmDataConfig data_config = config.data;
-  if (fixed != nullptr) {
-    LmData data = LmData::load(data_config, fixed);
-    if (comm.is_root()) data.vocab.save(vocab_file);
-    return data;
-  }
-  if (comm.is_root()) {
-    LmData data = LmData::load(data_config);
-    data.vocab.save(vocab_file);
-    comm.barrier();
-    return data;
-  }
-  comm.barrier();
-  data_config.vocab = vocab_file;
-  return LmData::load(data_config);
-}
-
 }  // namespace
 
-TrainResult train_lm(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
-  RECUR_CHECK(options.resume.empty() || options.init_from.empty(),
-              "--resume and --init-from exclude each other");
-  const ThreadSetup threads =
-      configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
+std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
+  if (config.model_type == ModelType::Seq2Seq) return std::make_unique<Seq2SeqJob>();
+  return std::make_unique<LmJob>();
+}
+
+TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
+  RECUR_CHECK(options.resume.empty() || options.init_from.empty(), "--resume and --init-from exclude each other");
+  const ThreadSetup threads = configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
   log::enable_console(comm.is_root());
   const fs::path dir = config.run_dir;
   const fs::path checkpoints = dir / "checkpoints";
   const std::string resume_from = choose_checkpoint(options.resume, checkpoints, comm);
-  std::optional<Vocab> fixed_vocab;
-  if (!resume_from.empty()) {
-    const TrainingState trained = read_training_state(resume_from);
-    check_resume_compatible(trained.texts.at("config"), config);
-    fixed_vocab = vocab_of({"", "", trained.vocab, trained.texts.at("tokenizer"),
-                            trained.texts.at("lowercase") == "1", 0, ""});
-  }
+  std::optional<TrainingState> identity;
   std::optional<ModelSource> initial;
+  if (!resume_from.empty()) {
+    identity = read_training_state(resume_from);
+    check_resume_compatible(identity->texts.at("config"), config);
+  }
   if (!options.init_from.empty()) {
     initial = read_model_source(options.init_from);
-    fixed_vocab = vocab_of(initial->info);
+    RECUR_CHECK(initial->identity.texts.at("model_type") == model_type_name(config.model_type), "--init-from ",
+                options.init_from, " holds a ", initial->identity.texts.at("model_type"), " model, the config a ",
+                model_type_name(config.model_type));
+    identity = initial->identity;
   }
   if (comm.is_root()) {
     prepare_run_directory(config, options.overwrite || !options.resume.empty(), !resume_from.empty());
   }
   comm.barrier();
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
-  log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ",
-            dir.string());
+  log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ", dir.string());
   log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ", comm.description());
   log::info("threads: ", threads.str());
 
-  const LmData data = load_data(config, comm, dir, fixed_vocab ? &*fixed_vocab : nullptr);
+  std::unique_ptr<ModelJob> job = make_job(config);
+  job->prepare(config, comm, dir, identity ? &*identity : nullptr);
   ParameterStore store;
-  LstmLm model(config.lstm_lm, data.vocab.size(), store);
+  job->build(store);
   store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed));
-  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
-            " tensors");
+  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(), " tensors");
   if (initial) {
     assign_parameters(initial->params, store, options.init_from);
-    log::info("initialised the parameters from ", options.init_from, " (step ", initial->info.step, ")");
+    log::info("initialised the parameters from ", options.init_from, " (step ", initial->step, ")");
   }
 
   std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, store);
   LrSchedule schedule(config.schedule.spec(config.optimizer.lr, config.training.max_steps));
-  LmTask task(model, data, config.training, config.validation, comm, DType::F32);
+  std::unique_ptr<TrainingTask> task = job->task(config, comm);
   MetricsFile metrics;
   if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
   MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
+  const TrainingState run = job->identity(config);
   auto save = [&](const std::string& which, int64_t step) {
-    save_lm((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), config, data.vocab,
-            store, step);
+    save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);
   };
   TrainerOptions trainer_config = trainer_options(config);
   trainer_config.checkpoint.directory = checkpoints.string();
-  Trainer trainer(task, store, *optimizer, schedule, comm, trainer_config,
-                  {metrics, rank_metrics, save, lm_identity(config, data.vocab)});
+  Trainer trainer(*task, store, *optimizer, schedule, comm, trainer_config, {metrics, rank_metrics, save, run});
   if (!resume_from.empty()) trainer.restore(resume_from);
   TrainResult result = trainer.run();
-  if (data.test.size() > 0 && result.reason != StopReason::Signal) {
-    const LossTotals local = task.evaluate(data.test, config.validation.batch_size);
-    Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
-    comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
-    const LossTotals test{sums.item(0), sums.item(1), sums.item(2)};
-    log::info("test (final model): loss ", test.loss(), " | ppl ", test.perplexity(), " | bpc ",
-              test.bits_per_char());
-  }
+  if (result.reason != StopReason::Signal) job->evaluate_test(config, comm, *task);
   log::close_file();
   return result;
 }

@@ -1,0 +1,44 @@
+#include "seq2seq/seq2seq_job.h"
+
+#include "core/log.h"
+#include "core/threads.h"
+#include "model_io.h"
+#include "seq2seq/seq2seq_task.h"
+
+namespace recur {
+
+void Seq2SeqJob::prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
+                         const TrainingState* identity) {
+  config_ = config.seq2seq;
+  data_ = Seq2SeqData::load(config.parallel, num_threads(), comm, run_dir, identity);
+}
+
+void Seq2SeqJob::build(ParameterStore& store) {
+  model_ = std::make_unique<Seq2Seq>(*config_, data_->source_vocab.size(), data_->target_vocab.size(), store);
+}
+
+std::unique_ptr<TrainingTask> Seq2SeqJob::task(const ExperimentConfig& config, Communicator& comm) {
+  return std::make_unique<Seq2SeqTask>(*model_, *data_, config, comm);
+}
+
+TrainingState Seq2SeqJob::identity(ExperimentConfig& config) const {
+  return run_identity(config, data_->target_vocab, data_->identity_texts());
+}
+
+void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) {
+  if (data_->test.size() == 0) return;
+  auto& t = static_cast<Seq2SeqTask&>(task);
+  const LossTotals local = t.loss(data_->test);
+  Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens}, {2});
+  comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
+  SearchOptions options;
+  options.max_length_ratio = config.decoding.max_length_ratio;
+  options.length_penalty = config.decoding.length_penalty;
+  const Seq2SeqTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
+  options.beam = config.decoding.beam_size;
+  const Seq2SeqTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
+  log::info("test (final model): loss ", sums.item(0) / sums.item(1), " | BLEU greedy ", greedy.bleu, " | BLEU beam ",
+            options.beam, " ", beam.bleu, " | chrF beam ", beam.chrf);
+}
+
+}  // namespace recur

@@ -1,0 +1,28 @@
+// The sequence-to-sequence model's part of a training run (see training_run.h).
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "seq2seq/seq2seq.h"
+#include "seq2seq/seq2seq_data.h"
+#include "training_run.h"
+
+namespace recur {
+
+class Seq2SeqJob final : public ModelJob {
+ public:
+  void prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
+               const TrainingState* identity) override;
+  void build(ParameterStore& store) override;
+  std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
+  TrainingState identity(ExperimentConfig& config) const override;
+  void evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) override;
+
+ private:
+  std::optional<Seq2SeqData> data_;
+  std::optional<Seq2SeqConfig> config_;
+  std::unique_ptr<Seq2Seq> model_;
+};
+
+}  // namespace recur

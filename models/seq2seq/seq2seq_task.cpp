@@ -1,0 +1,155 @@
+#include "seq2seq/seq2seq_task.h"
+
+#include "autograd/ops/loss.h"
+
+namespace recur {
+
+namespace {
+
+// Part `index` of `n` of a contiguous list, as even as possible.
+std::pair<int64_t, int64_t> part(int64_t size, int64_t index, int64_t n) {
+  return {size * index / n, size * (index + 1) / n};
+}
+
+std::vector<int64_t> slice(const std::vector<int64_t>& all, std::pair<int64_t, int64_t> range) {
+  return {all.begin() + range.first, all.begin() + range.second};
+}
+
+}  // namespace
+
+Seq2SeqTask::Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config,
+                         Communicator& comm)
+    : model_(model),
+      data_(data),
+      config_(config),
+      comm_(comm),
+      batcher_(data.train, config.training.batch_tokens, static_cast<uint64_t>(config.training.seed)) {}
+
+double Seq2SeqTask::epochs_done() const {
+  return static_cast<double>(epoch_) + static_cast<double>(next_batch_) / static_cast<double>(batcher_.batches());
+}
+
+LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
+  if (next_batch_ >= batcher_.batches()) {
+    epoch_ += 1;
+    next_batch_ = 0;
+  }
+  const std::vector<int64_t>& global = batcher_.batch(epoch_, next_batch_++);
+  // This rank's examples: a contiguous part of the global batch, then of it each micro-batch.
+  const auto mine = part(static_cast<int64_t>(global.size()), comm_.rank(), comm_.world_size());
+  shard_ = {mine.first, mine.second - mine.first};
+  const std::vector<int64_t> examples = slice(global, mine);
+  const int64_t micro = config_.training.accumulate;
+  std::vector<Seq2SeqBatch> batches;
+  std::vector<int64_t> offsets;
+  Tensor counts = Tensor::zeros({1}, DType::F64);
+  for (int64_t m = 0; m < micro; ++m) {
+    const auto range = part(static_cast<int64_t>(examples.size()), m, micro);
+    if (range.first == range.second) continue;
+    batches.push_back(make_batch(data_.train, slice(examples, range), model_.config().reverse_source));
+    offsets.push_back(mine.first + range.first);
+    counts.data<double>()[0] += static_cast<double>(batches.back().target_tokens);
+  }
+  // Normalised by the targets of all ranks: the ranks' gradients sum to the exact average.
+  comm_.all_reduce(counts, ReduceOp::Sum, "all-reduce of the step's target count");
+  const double global_targets = counts.item();
+  LossTotals totals;
+  for (size_t m = 0; m < batches.size(); ++m) {
+    Tape tape;
+    const ForwardContext ctx{tape, true, static_cast<uint64_t>(config_.training.seed), step, offsets[m]};
+    const Var logits = model_.forward(ctx, batches[m]);
+    const CrossEntropyResult ce = cross_entropy(tape, logits, batches[m].target_out,
+                                                {-1, model_.config().label_smoothing, global_targets});
+    if (m + 1 == batches.size()) sync.attach(tape);
+    tape.backward(ce.loss);
+    totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
+  }
+  return totals;
+}
+
+LossTotals Seq2SeqTask::loss(const ParallelData& split) const {
+  const TokenBatcher batches(split, config_.training.batch_tokens, 0);
+  LossTotals totals;
+  for (int64_t i = 0; i < batches.batches(); ++i) {
+    const std::vector<int64_t>& all = batches.batch(0, i);
+    const auto mine = part(static_cast<int64_t>(all.size()), comm_.rank(), comm_.world_size());
+    if (mine.first == mine.second) continue;
+    const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model_.config().reverse_source);
+    Tape tape(false);
+    const ForwardContext ctx{tape, false, 0, 0, mine.first};
+    const CrossEntropyResult ce = cross_entropy(tape, model_.forward(ctx, batch), batch.target_out, {-1});
+    totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
+  }
+  return totals;
+}
+
+Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split, const std::vector<std::string>& references,
+                                        int64_t sentences, const SearchOptions& options) const {
+  const int64_t n = sentences > 0 ? std::min(sentences, split.size()) : split.size();
+  std::vector<std::vector<int32_t>> sources;
+  std::vector<std::string> refs;
+  for (int64_t i = comm_.rank(); i < n; i += comm_.world_size()) {
+    sources.push_back(split.source[static_cast<size_t>(i)]);
+    refs.push_back(references[static_cast<size_t>(i)]);
+  }
+  const std::vector<std::vector<Translation>> found = Translator(model_, data_).translate_ids(sources, options);
+  BleuStats bleu;
+  ChrfStats chrf;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const std::string hypothesis = found[i].empty() ? "" : found[i][0].text;
+    bleu.add(hypothesis, refs[i]);
+    chrf.add(hypothesis, refs[i]);
+  }
+  // Every statistic adds up over ranks.
+  std::vector<double> stats;
+  for (double v : bleu.matches) stats.push_back(v);
+  for (double v : bleu.totals) stats.push_back(v);
+  stats.push_back(bleu.hypothesis_length);
+  stats.push_back(bleu.reference_length);
+  for (size_t k = 0; k < 6; ++k) {
+    stats.push_back(chrf.matches[k]);
+    stats.push_back(chrf.hypothesis_ngrams[k]);
+    stats.push_back(chrf.reference_ngrams[k]);
+  }
+  Tensor all = Tensor::from_vector(stats, {static_cast<int64_t>(stats.size())});
+  comm_.all_reduce(all, ReduceOp::Sum, "all-reduce of the BLEU statistics");
+  const double* s = all.data<double>();
+  for (size_t k = 0; k < 4; ++k) {
+    bleu.matches[k] = s[k];
+    bleu.totals[k] = s[4 + k];
+  }
+  bleu.hypothesis_length = s[8];
+  bleu.reference_length = s[9];
+  for (size_t k = 0; k < 6; ++k) {
+    chrf.matches[k] = s[10 + 3 * k];
+    chrf.hypothesis_ngrams[k] = s[11 + 3 * k];
+    chrf.reference_ngrams[k] = s[12 + 3 * k];
+  }
+  return {bleu.score(), chrf.score()};
+}
+
+Seq2SeqTask::Validation Seq2SeqTask::validate() {
+  Validation v{loss(data_.valid), std::nullopt, "bleu"};
+  if (config_.validation.bleu) {
+    SearchOptions greedy;
+    greedy.max_length_ratio = config_.decoding.max_length_ratio;
+    v.score = scores(data_.valid, data_.valid_references, config_.validation.bleu_sentences, greedy).bleu;
+  }
+  return v;
+}
+
+void Seq2SeqTask::save_state(TrainingState& state) const {
+  state.scalars["data/epoch"] = static_cast<double>(epoch_);
+  state.scalars["data/batch"] = static_cast<double>(next_batch_);
+  state.scalars["data/batches"] = static_cast<double>(batcher_.batches());
+}
+
+void Seq2SeqTask::restore_state(const TrainingState& state) {
+  RECUR_CHECK(static_cast<int64_t>(state.scalars.at("data/batches")) == batcher_.batches(),
+              "the training data make ", batcher_.batches(), " batches, the checkpoint's made ",
+              state.scalars.at("data/batches"), " (other data or training.batch_tokens?)");
+  epoch_ = static_cast<int64_t>(state.scalars.at("data/epoch"));
+  next_batch_ = static_cast<int64_t>(state.scalars.at("data/batch"));
+}
+
+}  // namespace recur

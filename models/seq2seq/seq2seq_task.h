@@ -1,0 +1,48 @@
+// Training the sequence-to-sequence model: token-bucketed global batches split across ranks (and
+// micro-batches), teacher forcing, loss normalised by the global number of target tokens;
+// validation by loss and BLEU.
+#pragma once
+
+#include "data/scoring.h"
+#include "dist/communicator.h"
+#include "experiment.h"
+#include "seq2seq/seq2seq.h"
+#include "seq2seq/seq2seq_data.h"
+#include "seq2seq/translator.h"
+#include "train/task.h"
+
+namespace recur {
+
+class Seq2SeqTask final : public TrainingTask {
+ public:
+  Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config, Communicator& comm);
+
+  LossTotals train_step(int64_t step, GradientSync& sync) override;
+  double epochs_done() const override;
+  Shard shard() const override { return shard_; }
+  bool has_validation() const override { return data_.valid.size() > 0; }
+  Validation validate() override;
+  void save_state(TrainingState& state) const override;
+  void restore_state(const TrainingState& state) override;
+
+  // This rank's loss totals over a split (its share of every batch).
+  LossTotals loss(const ParallelData& split) const;
+  // BLEU and chrF of the first `sentences` of a split (0: all), every rank translating its share;
+  // the statistics of all ranks add up.
+  struct Scores {
+    double bleu = 0, chrf = 0;
+  };
+  Scores scores(const ParallelData& split, const std::vector<std::string>& references, int64_t sentences,
+                const SearchOptions& options) const;
+
+ private:
+  const Seq2Seq& model_;
+  const Seq2SeqData& data_;
+  ExperimentConfig config_;
+  Communicator& comm_;
+  TokenBatcher batcher_;
+  int64_t epoch_ = 0, next_batch_ = 0;
+  Shard shard_;
+};
+
+}  // namespace recur

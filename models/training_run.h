@@ -1,0 +1,43 @@
+// A training run from an experiment config: run directory, resume or initialisation, data,
+// model, optimiser, schedule, checkpoints and the training loop. What differs between model
+// types is a ModelJob.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "dist/communicator.h"
+#include "experiment.h"
+#include "train/trainer.h"
+
+namespace recur {
+
+struct RunOptions {
+  bool overwrite = false;  // reuse a run directory that already holds a trained model
+  std::string resume;      // "auto" (the newest good checkpoint, if any) or a checkpoint directory
+  std::string init_from;   // a model file, run or checkpoint whose weights start a new run
+};
+
+class ModelJob {
+ public:
+  virtual ~ModelJob() = default;
+  // Reads the data. The vocabularies come from `identity` when given (a resumed or initialised
+  // run), else rank 0 builds them and saves them in the run directory for the other ranks.
+  virtual void prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
+                       const TrainingState* identity) = 0;
+  // Declares the model's parameters.
+  virtual void build(ParameterStore& store) = 0;
+  virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) = 0;
+  // What model files and checkpoints carry about the run.
+  virtual TrainingState identity(ExperimentConfig& config) const = 0;
+  // After training (not after a stop signal): the test evaluation.
+  virtual void evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) = 0;
+};
+
+// Chooses the job of config.model_type.
+std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config);
+
+TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options);
+
+}  // namespace recur
