@@ -13,5 +13,6 @@ void add_sample_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_ckpt_command(CLI::App& app);
+void add_translate_command(CLI::App& app);
 
 }  // namespace recur::cli

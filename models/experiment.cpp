@@ -18,7 +18,7 @@ const char* model_type_name(ModelType type) {
 }
 
 void ExperimentConfig::describe(ConfigVisitor& v) {
-  const bool lm = model_type == ModelType::LstmLm;
+  // The model section comes first: its type decides which keys the other sections have.
   v.section("model", "The model. `type` selects it; the other keys belong to that type.",
             [&](ConfigVisitor& m) {
               m.choice("type", model_type, {{"lstm_lm", ModelType::LstmLm}, {"seq2seq", ModelType::Seq2Seq}},
@@ -30,6 +30,7 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
                 seq2seq.describe(m);
               }
             });
+  const bool lm = model_type == ModelType::LstmLm;
   v.section("data", "Text data. Relative paths are relative to the config file's folder.",
             [&](ConfigVisitor& s) {
               if (lm) {

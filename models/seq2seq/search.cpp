@@ -124,6 +124,9 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
           h.attention.emplace_back(w, w + sources[static_cast<size_t>(b)].size());
         }
         if (cand.token == Vocab::kEos || last) {
+          // A hypothesis ends only if it ranks among the k best continuations: weaker endings
+          // would fill the finished list before the good hypotheses complete.
+          if (c >= static_cast<size_t>(k)) continue;
           if (cand.token != Vocab::kEos) h.tokens.push_back(cand.token);
           h.score = normalised(h);
           finished[static_cast<size_t>(b)].push_back(std::move(h));
@@ -135,9 +138,11 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
         next_tokens[index] = cand.token;
         next[static_cast<size_t>(index)] = {std::move(h), true};
       }
-      if (last || static_cast<int64_t>(finished[static_cast<size_t>(b)].size()) >= std::max(k, options.nbest) || slot == 0) {
-        done[static_cast<size_t>(b)] = true;
-      }
+      // Done once the best continuation of this step is an ending (nothing alive scores higher)
+      // and there are enough endings, at the length limit, or with nothing left alive.
+      const bool best_ended = keep > 0 && candidates[0].token == Vocab::kEos;
+      const auto ended = static_cast<int64_t>(finished[static_cast<size_t>(b)].size());
+      if (last || slot == 0 || (best_ended && ended >= options.nbest)) done[static_cast<size_t>(b)] = true;
     }
     beams = std::move(next);
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;

@@ -67,20 +67,24 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   return totals;
 }
 
-LossTotals Seq2SeqTask::loss(const ParallelData& split) const {
-  const TokenBatcher batches(split, config_.training.batch_tokens, 0);
+LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens, int rank, int world) {
+  const TokenBatcher batches(split, batch_tokens, 0);
   LossTotals totals;
   for (int64_t i = 0; i < batches.batches(); ++i) {
     const std::vector<int64_t>& all = batches.batch(0, i);
-    const auto mine = part(static_cast<int64_t>(all.size()), comm_.rank(), comm_.world_size());
+    const auto mine = part(static_cast<int64_t>(all.size()), rank, world);
     if (mine.first == mine.second) continue;
-    const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model_.config().reverse_source);
+    const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model.config().reverse_source);
     Tape tape(false);
     const ForwardContext ctx{tape, false, 0, 0, mine.first};
-    const CrossEntropyResult ce = cross_entropy(tape, model_.forward(ctx, batch), batch.target_out, {-1});
+    const CrossEntropyResult ce = cross_entropy(tape, model.forward(ctx, batch), batch.target_out, {-1});
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
   }
   return totals;
+}
+
+LossTotals Seq2SeqTask::loss(const ParallelData& split) const {
+  return seq2seq_loss(model_, split, config_.training.batch_tokens, comm_.rank(), comm_.world_size());
 }
 
 Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split, const std::vector<std::string>& references,

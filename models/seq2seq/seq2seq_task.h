@@ -13,6 +13,10 @@
 
 namespace recur {
 
+// Loss totals of the part of every batch of `split` (batches of about batch_tokens) that rank
+// `rank` of `world` computes.
+LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens, int rank, int world);
+
 class Seq2SeqTask final : public TrainingTask {
  public:
   Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config, Communicator& comm);
