@@ -16,7 +16,8 @@ GradientReducer::GradientReducer(ParameterStore& store, Communicator& comm, int6
     const Parameter& p = *params[k];
     // Each parameter's range runs to the next one's offset (alignment gaps are zeros everywhere).
     const int64_t end = k + 1 < params.size() ? params[k + 1]->offset() : store.size();
-    if (buckets_.empty() || (buckets_.back().end - buckets_.back().begin) * element >= bucket_bytes) {
+    if (buckets_.empty() ||
+        (buckets_.back().end - buckets_.back().begin) * element >= bucket_bytes) {
       buckets_.push_back({p.offset(), end, 0, 0, nullptr});
     }
     Bucket& b = buckets_.back();
@@ -34,22 +35,29 @@ void GradientReducer::attach(Tape& tape) {
 void GradientReducer::on_gradient_ready(int32_t parameter) {
   if (observer_) observer_({ReducerEvent::Kind::GradientReady, parameter});
   const auto b = static_cast<size_t>(bucket_of_[static_cast<size_t>(parameter)]);
-  if (++buckets_[b].ready == buckets_[b].parameters) start(b);
+  if (++buckets_[b].ready == buckets_[b].parameters) start_ready_buckets();
+}
+
+void GradientReducer::start_ready_buckets() {
+  while (next_bucket_ < buckets_.size() &&
+         buckets_[next_bucket_].ready == buckets_[next_bucket_].parameters) {
+    start(next_bucket_++);
+  }
 }
 
 void GradientReducer::start(size_t b) {
   Bucket& bucket = buckets_[b];
   Tensor range = store_.grads().view(bucket.begin, {bucket.end - bucket.begin});
-  bucket.pending = comm_.all_reduce_async(range, ReduceOp::Sum, concat("all-reduce of gradient bucket ", b));
+  bucket.pending =
+      comm_.all_reduce_async(range, ReduceOp::Sum, concat("all-reduce of gradient bucket ", b));
   if (observer_) observer_({ReducerEvent::Kind::BucketStarted, static_cast<int32_t>(b)});
 }
 
 ReducerTimings GradientReducer::finish() {
   ReducerTimings t;
   if (comm_.world_size() == 1) return t;
-  for (size_t b = 0; b < buckets_.size(); ++b) {
-    if (!buckets_[b].pending) start(b);
-  }
+  while (next_bucket_ < buckets_.size())
+    start(next_bucket_++);
   const auto wait_start = std::chrono::steady_clock::now();
   for (Bucket& bucket : buckets_) {
     bucket.pending->wait();
@@ -57,7 +65,9 @@ ReducerTimings GradientReducer::finish() {
     bucket.pending.reset();
     bucket.ready = 0;
   }
-  t.exposed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
+  next_bucket_ = 0;
+  t.exposed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
   return t;
 }
 
@@ -68,8 +78,10 @@ bool GradientReducer::bucket_done(int bucket) const {
 
 uint64_t GradientReducer::layout_hash() const {
   std::string text;
-  for (const auto& p : store_.parameters()) text += concat(p->path(), p->shape().str(), p->offset(), ";");
-  for (const Bucket& b : buckets_) text += concat("[", b.begin, ",", b.end, ")");
+  for (const auto& p : store_.parameters())
+    text += concat(p->path(), p->shape().str(), p->offset(), ";");
+  for (const Bucket& b : buckets_)
+    text += concat("[", b.begin, ",", b.end, ")");
   text += concat("size ", store_.size(), " ", dtype_name(store_.grads().dtype()));
   return hash_name(text.data(), text.size());
 }

@@ -2,8 +2,14 @@
 //
 // The buffer is cut into buckets of whole parameters, filled in reverse parameter order (the
 // order backward produces gradients in). A bucket's non-blocking all-reduce starts as soon as the
-// tape reports its last parameter's gradient final; finish() starts whatever is left (parameters
-// a step did not use) and waits for the rest. As PyTorch DDP's Reducer, but over one flat buffer.
+// tape reports its last parameter's gradient final and every bucket before it has started;
+// finish() starts whatever is left (parameters a step did not use) and waits for the rest. As
+// PyTorch DDP's Reducer, but over one flat buffer.
+//
+// Buckets start strictly in index order because MPI matches collectives by call order: the order
+// gradients become final can differ between ranks (a rank with no examples in a step reports none,
+// a model may use a parameter late on one rank's batch), and two ranks starting buckets in
+// different orders would sum unrelated ranges.
 #pragma once
 
 #include <functional>
@@ -42,7 +48,9 @@ class GradientReducer final : public GradientSync {
   // Hash of the parameter layout (paths, shapes, offsets) and of the bucket boundaries.
   uint64_t layout_hash() const;
   // Sees every event as it happens (tests: order of gradients and bucket starts).
-  void set_observer(std::function<void(const ReducerEvent&)> observer) { observer_ = std::move(observer); }
+  void set_observer(std::function<void(const ReducerEvent&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
   struct Bucket {
@@ -52,11 +60,13 @@ class GradientReducer final : public GradientSync {
     std::unique_ptr<PendingCollective> pending;
   };
   void on_gradient_ready(int32_t parameter);
+  void start_ready_buckets();
   void start(size_t bucket);
 
   ParameterStore& store_;
   Communicator& comm_;
   std::vector<Bucket> buckets_;
+  size_t next_bucket_ = 0;          // buckets before it have started
   std::vector<int32_t> bucket_of_;  // per parameter
   std::function<void(const ReducerEvent&)> observer_;
 };

@@ -1,7 +1,9 @@
 // The MPI communicator and the gradient reducer, on real ranks (run under mpirun).
 #include <thread>
 
+#include "autograd/ops/elementwise.h"
 #include "autograd/ops/loss.h"
+#include "autograd/ops/reduce.h"
 #include "dist/gradient_reducer.h"
 #include "lstm_lm/lm_task.h"
 #include "lstm_lm/lstm_lm.h"
@@ -23,8 +25,9 @@ TEST(MpiCommunicator, AllReduceSumAndAverage) {
   const int n = comm().world_size(), r = comm().rank();
   Tensor f = Tensor::from_vector<float>({1.0f * static_cast<float>(r), 2.0f, -1.0f}, {3});
   comm().all_reduce(f, ReduceOp::Sum);
-  EXPECT_EQ(f.to_vector<float>(), (std::vector<float>{static_cast<float>(n * (n - 1) / 2),
-                                                      2.0f * static_cast<float>(n), -static_cast<float>(n)}));
+  EXPECT_EQ(f.to_vector<float>(),
+            (std::vector<float>{static_cast<float>(n * (n - 1) / 2), 2.0f * static_cast<float>(n),
+                                -static_cast<float>(n)}));
   Tensor d = Tensor::from_vector<double>({static_cast<double>(r)}, {1});
   comm().all_reduce(d, ReduceOp::Average);
   EXPECT_DOUBLE_EQ(d.item(), (n - 1) / 2.0);
@@ -48,7 +51,8 @@ TEST(MpiCommunicator, BroadcastGatherScatterBarrier) {
   }
 
   std::vector<double> values(static_cast<size_t>(2 * n));
-  for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<double>(k) + r;
+  for (size_t k = 0; k < values.size(); ++k)
+    values[k] = static_cast<double>(k) + r;
   Tensor block = Tensor::empty({2}, DType::F64);
   comm().reduce_scatter(Tensor::from_vector(values, {2 * n}), block, ReduceOp::Sum);
   const double rank_sum = n * (n - 1) / 2.0;
@@ -60,11 +64,15 @@ TEST(MpiCommunicator, BroadcastGatherScatterBarrier) {
 TEST(MpiCommunicator, ManyCollectivesInFlightAtOnce) {
   std::vector<Tensor> tensors;
   std::vector<std::unique_ptr<PendingCollective>> pending;
-  for (int k = 0; k < 16; ++k) tensors.push_back(Tensor::full({1000 + k}, DType::F32, k));
-  for (auto& t : tensors) pending.push_back(comm().all_reduce_async(t, ReduceOp::Sum, "test"));
-  for (auto& p : pending) p->wait();
+  for (int k = 0; k < 16; ++k)
+    tensors.push_back(Tensor::full({1000 + k}, DType::F32, k));
+  for (auto& t : tensors)
+    pending.push_back(comm().all_reduce_async(t, ReduceOp::Sum, "test"));
+  for (auto& p : pending)
+    p->wait();
   for (int k = 0; k < 16; ++k) {
-    EXPECT_EQ(tensors[static_cast<size_t>(k)].item(999), static_cast<double>(k * comm().world_size()));
+    EXPECT_EQ(tensors[static_cast<size_t>(k)].item(999),
+              static_cast<double>(k * comm().world_size()));
   }
 }
 
@@ -129,16 +137,53 @@ TEST(GradientReducer, BucketsStartDuringBackwardAndProgressBeforeItEnds) {
   const int64_t last_gradient = position(ReducerEvent::Kind::GradientReady, last_parameter);
   ASSERT_GE(first_start, 0);
   EXPECT_LT(first_start, last_gradient) << "bucket 0 must start before the last gradient exists";
-  EXPECT_TRUE(first_bucket_done_before_backward_ended) << "non-blocking all-reduce did not progress";
+  EXPECT_TRUE(first_bucket_done_before_backward_ended)
+      << "non-blocking all-reduce did not progress";
   EXPECT_GT(timings.comm_s, 0.0);
   EXPECT_EQ(lm.store.grads().to_vector<float>(), expected.to_vector<float>());
+}
+
+// Rank 0 has no examples this step (its tape reports no gradients); the other ranks' gradients
+// become final in the reverse of bucket order. Every rank must still start the buckets in the
+// same order, or MPI would pair unrelated ranges (seen as MPI_ERR_TRUNCATE before the fix).
+TEST(GradientReducer, BucketsStartInTheSameOrderWhateverOrderGradientsBecomeFinal) {
+  ParameterStore store;
+  std::vector<Parameter*> params;
+  for (int k = 0; k < 3; ++k)
+    params.push_back(store.declare(concat("p", k), {100 * (k + 1)}, Init::uniform(1.0)));
+  store.materialize(DType::F32, 5);
+  GradientReducer reducer(store, comm(), 1);  // one bucket per parameter: bucket b holds p(2-b)
+  ASSERT_EQ(reducer.bucket_count(), 3);
+  std::vector<int32_t> ready, started;
+  reducer.set_observer([&](const ReducerEvent& e) {
+    (e.kind == ReducerEvent::Kind::GradientReady ? ready : started).push_back(e.index);
+  });
+  store.zero_grad();
+  if (comm().rank() > 0) {
+    Tape tape;
+    // Used in bucket order, so backward finalises them in reverse: p0 (bucket 2) first.
+    Var loss = sum(tape, params[2]->var());
+    loss = add(tape, loss, scale(tape, sum(tape, params[1]->var()), 2.0));
+    loss = add(tape, loss, scale(tape, sum(tape, params[0]->var()), 3.0));
+    reducer.attach(tape);
+    tape.backward(loss);
+    EXPECT_EQ(ready, (std::vector<int32_t>{0, 1, 2}));
+  }
+  reducer.finish();
+  EXPECT_EQ(started, (std::vector<int32_t>{0, 1, 2}));
+  const double others = comm().world_size() - 1;
+  for (int k = 0; k < 3; ++k) {
+    const Tensor grad = store.grads().view(params[static_cast<size_t>(k)]->offset(), {1});
+    EXPECT_EQ(grad.item(), others * (3 - k)) << "p" << k;
+  }
 }
 
 TEST(GradientReducer, LayoutHashesAgreeAcrossRanks) {
   SmallLm lm;
   GradientReducer reducer(lm.store, comm(), 4096);
   const std::vector<uint64_t> hashes = gather_hashes(comm(), reducer.layout_hash());
-  for (uint64_t h : hashes) EXPECT_EQ(h, hashes[0]);
+  for (uint64_t h : hashes)
+    EXPECT_EQ(h, hashes[0]);
   GradientReducer other(lm.store, comm(), 1 << 20);
   EXPECT_NE(other.layout_hash(), reducer.layout_hash());
 }
@@ -160,7 +205,8 @@ TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
   LmTask task(model, data, training, {}, comm(), DType::F32);
   GradientReducer reducer(store, comm(), 1024);
   int started = 0;
-  reducer.set_observer([&](const ReducerEvent& e) { started += e.kind == ReducerEvent::Kind::BucketStarted; });
+  reducer.set_observer(
+      [&](const ReducerEvent& e) { started += e.kind == ReducerEvent::Kind::BucketStarted; });
   for (int64_t step = 1; step <= 3; ++step) {
     store.zero_grad();
     task.train_step(step, reducer);
