@@ -19,17 +19,49 @@ struct Measurement {
 // float32 C = A B with n x n matrices through OpenBLAS; GFLOP/s of each repeat.
 std::vector<double> gemm_gflops(int64_t n, int repeats);
 
-// The language-model workload of torch_ref.py: 2 x 512 LSTM, embeddings 512, vocabulary 10k,
-// batch 32, bptt 35, SGD with clipping 0.25, state carried across windows (other sizes for the
-// checkpoint benchmark). One measurement per round of `steps` steps.
-class LmWorkload {
+// A training workload of torch_ref.py with the same shapes, on random token ids: forward,
+// backward, clipping and the optimiser step. One measurement per round of `steps` steps.
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  virtual std::string name() const = 0;         // torch_ref.py's name for it
+  virtual std::string description() const = 0;  // shapes and optimiser, one line
+  virtual int64_t tokens_per_step() const = 0;  // target tokens
+  virtual double flops_per_token() const = 0;   // forward + backward, matrix products only
+  virtual void step() = 0;
+  Measurement round(int steps);
+};
+
+// 2 x 512 LSTM LM, embeddings 512, vocabulary 10k, batch 32, bptt 35, SGD with clipping 0.25,
+// state carried across windows (other sizes for the checkpoint benchmark).
+class LmWorkload final : public Workload {
  public:
   explicit LmWorkload(int64_t vocab = 10000, int64_t size = 512);
-  ~LmWorkload();
-  Measurement round(int steps);
-  int64_t tokens_per_step() const;
-  double flops_per_token() const;  // forward + backward, matrix products only
+  ~LmWorkload() override;
+  std::string name() const override { return "lm"; }
+  std::string description() const override;
+  int64_t tokens_per_step() const override;
+  double flops_per_token() const override;
+  void step() override;
   ParameterStore& store();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Embeddings 256, 2-layer bidirectional LSTM encoder of 256 per direction, 2-layer LSTM decoder
+// of 512 from a zero state with Luong general attention and input feeding, vocabularies 8k, batch
+// 64, source and target length 32, Adam, clipping 5, no dropout.
+class Seq2SeqWorkload final : public Workload {
+ public:
+  Seq2SeqWorkload();
+  ~Seq2SeqWorkload() override;
+  std::string name() const override { return "seq2seq"; }
+  std::string description() const override;
+  int64_t tokens_per_step() const override;
+  double flops_per_token() const override;
+  void step() override;
 
  private:
   struct State;
@@ -49,14 +81,9 @@ struct CheckpointBench {
 };
 CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds);
 
-struct TorchResult {
-  double tokens_per_s = 0;  // 0 when the workload did not run
-  double gemm_gflops = 0;
-};
-
-// Runs `python torch_ref.py --threads t --steps s <workloads>` and parses its JSON lines.
-TorchResult run_torch_reference(const std::string& python, const std::string& script, int threads,
-                                int steps, const std::vector<std::string>& workloads);
+// Runs `python torch_ref.py --threads t --steps s <workload>`: its tokens/s.
+double torch_tokens_per_s(const std::string& python, const std::string& script, int threads,
+                          int steps, const std::string& workload);
 
 double median(std::vector<double> values);
 

@@ -30,38 +30,36 @@ void print_gemm(const BenchArgs& a, const ThreadSetup& setup) {
               setup.threads);
 }
 
-void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
-  bench::LmWorkload lm;
-  lm.round(2);  // warm-up: allocator cache, first-touch pages
+// Rounds alternate recur, the GEMM peak and PyTorch at 1 and 2 threads, so that drifts of this
+// machine's speed hit all of them alike; results are medians over the rounds.
+void run_workload(bench::Workload& workload, const BenchArgs& a, const ThreadSetup& setup) {
+  workload.round(2);  // warm-up: allocator cache, first-touch pages
   std::vector<double> recur_rates, peak, torch1, torch2;
   for (int r = 0; r < a.rounds; ++r) {
-    recur_rates.push_back(lm.round(a.steps).tokens_per_s);
+    recur_rates.push_back(workload.round(a.steps).tokens_per_s);
     peak.push_back(bench::median(bench::gemm_gflops(a.size, 3)));
+    std::string torch_note;
     if (!a.torch_ref.empty()) {
       torch1.push_back(
-          bench::run_torch_reference(a.python, a.torch_ref, 1, a.steps, {"lm"}).tokens_per_s);
+          bench::torch_tokens_per_s(a.python, a.torch_ref, 1, a.steps, workload.name()));
       torch2.push_back(
-          bench::run_torch_reference(a.python, a.torch_ref, 2, a.steps, {"lm"}).tokens_per_s);
+          bench::torch_tokens_per_s(a.python, a.torch_ref, 2, a.steps, workload.name()));
+      torch_note = concat(", pytorch ", static_cast<int>(torch1.back()), " (1 thread) ",
+                          static_cast<int>(torch2.back()), " (2 threads)");
     }
     std::fprintf(stderr, "round %d/%d: recur %.0f tok/s%s\n", r + 1, a.rounds, recur_rates.back(),
-                 torch1.empty()
-                     ? ""
-                     : concat(", pytorch ", static_cast<int>(torch1.back()), " (1 thread) ",
-                              static_cast<int>(torch2.back()), " (2 threads)")
-                           .c_str());
+                 torch_note.c_str());
   }
-  const double flops = lm.flops_per_token();
+  const double flops = workload.flops_per_token();
   const double peak_gflops = bench::median(peak);
   auto row = [&](const char* name, double rate) {
     const double gflops = rate * flops / 1e9;
     std::printf("%-22s %9.0f %9.1f %9.1f %8.1f%%\n", name, rate,
-                1e3 * static_cast<double>(lm.tokens_per_step()) / rate, gflops,
+                1e3 * static_cast<double>(workload.tokens_per_step()) / rate, gflops,
                 100.0 * gflops / peak_gflops);
   };
-  std::printf(
-      "lm: 2 x 512 LSTM, embeddings 512, vocab 10000, batch 32, bptt 35, SGD, clip 0.25; "
-      "%d threads; medians of %d rounds of %d steps\n",
-      setup.threads, a.rounds, a.steps);
+  std::printf("%s; %d threads; medians of %d rounds of %d steps\n", workload.description().c_str(),
+              setup.threads, a.rounds, a.steps);
   std::printf("%-22s %9s %9s %9s %9s\n", "", "tok/s", "ms/step", "GFLOP/s", "of peak");
   const double recur_rate = bench::median(recur_rates);
   row("recur", recur_rate);
@@ -75,30 +73,34 @@ void run_lm(const BenchArgs& a, const ThreadSetup& setup) {
               static_cast<long long>(a.size), peak_gflops);
   if (best_torch > 0) std::printf("ratio recur / best pytorch: %.2fx\n", recur_rate / best_torch);
   std::printf(
-      "{\"workload\": \"lm\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
+      "{\"workload\": \"%s\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
       "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"threads\": "
       "%d}\n",
-      recur_rate, recur_rate * flops / 1e9, peak_gflops, recur_rate * flops / 1e9 / peak_gflops,
-      best_torch, best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
+      workload.name().c_str(), recur_rate, recur_rate * flops / 1e9, peak_gflops,
+      recur_rate * flops / 1e9 / peak_gflops, best_torch,
+      best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
 }
 
 void run_ckpt(const BenchArgs& a) {
   const bench::CheckpointBench r = bench::run_checkpoint_bench(a.directory, a.rounds);
   const double mb = static_cast<double>(r.checkpoint_bytes) / (1 << 20);
-  std::printf("ckpt: model of %.0f MB (LSTM LM, vocabulary 20k, 2 x 1280), checkpoint of %.0f MB "
-              "(parameters + 2 Adam moments) in %s; medians of %d rounds\n",
-              static_cast<double>(r.model_bytes) / (1 << 20), mb, a.directory.c_str(), a.rounds);
+  std::printf(
+      "ckpt: model of %.0f MB (LSTM LM, vocabulary 20k, 2 x 1280), checkpoint of %.0f MB "
+      "(parameters + 2 Adam moments) in %s; medians of %d rounds\n",
+      static_cast<double>(r.model_bytes) / (1 << 20), mb, a.directory.c_str(), a.rounds);
   std::printf("  disk (dd conv=fsync, %.0f MB)       %8.0f MB/s\n", mb, r.dd_mb_s);
-  std::printf("  synchronous checkpoint write      %8.0f MB/s  (%.2f s)  %.0f%% of the disk\n", r.write_mb_s,
-              r.sync_s, 100.0 * r.write_mb_s / r.dd_mb_s);
-  std::printf("  asynchronous: training waited     %8.3f s     %.1f%% of the synchronous write\n", r.stall_s,
-              100.0 * r.stall_s / r.sync_s);
+  std::printf("  synchronous checkpoint write      %8.0f MB/s  (%.2f s)  %.0f%% of the disk\n",
+              r.write_mb_s, r.sync_s, 100.0 * r.write_mb_s / r.dd_mb_s);
+  std::printf("  asynchronous: training waited     %8.3f s     %.1f%% of the synchronous write\n",
+              r.stall_s, 100.0 * r.stall_s / r.sync_s);
   std::printf("  training step alone / while writing: %.2f s / %.2f s\n", r.step_s, r.step_async_s);
-  std::printf("{\"workload\": \"ckpt\", \"checkpoint_mb\": %.1f, \"dd_mb_s\": %.1f, \"write_mb_s\": %.1f, "
-              "\"fraction_of_disk\": %.4f, \"sync_s\": %.4f, \"async_stall_s\": %.4f, \"stall_fraction\": %.4f, "
-              "\"step_s\": %.3f, \"step_async_s\": %.3f}\n",
-              mb, r.dd_mb_s, r.write_mb_s, r.write_mb_s / r.dd_mb_s, r.sync_s, r.stall_s, r.stall_s / r.sync_s,
-              r.step_s, r.step_async_s);
+  std::printf(
+      "{\"workload\": \"ckpt\", \"checkpoint_mb\": %.1f, \"dd_mb_s\": %.1f, \"write_mb_s\": %.1f, "
+      "\"fraction_of_disk\": %.4f, \"sync_s\": %.4f, \"async_stall_s\": %.4f, \"stall_fraction\": "
+      "%.4f, "
+      "\"step_s\": %.3f, \"step_async_s\": %.3f}\n",
+      mb, r.dd_mb_s, r.write_mb_s, r.write_mb_s / r.dd_mb_s, r.sync_s, r.stall_s,
+      r.stall_s / r.sync_s, r.step_s, r.step_async_s);
 }
 
 }  // namespace
@@ -108,9 +110,9 @@ void add_bench_command(CLI::App& app) {
   auto workload = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
-  cmd->add_option("workload", *workload, "gemm, lm or ckpt")
+  cmd->add_option("workload", *workload, "gemm, lm, seq2seq or ckpt")
       ->required()
-      ->check(CLI::IsMember({"gemm", "lm", "ckpt"}));
+      ->check(CLI::IsMember({"gemm", "lm", "seq2seq", "ckpt"}));
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
@@ -129,8 +131,12 @@ void add_bench_command(CLI::App& app) {
       print_gemm(*args, setup);
     } else if (*workload == "ckpt") {
       run_ckpt(*args);
+    } else if (*workload == "lm") {
+      bench::LmWorkload lm;
+      run_workload(lm, *args, setup);
     } else {
-      run_lm(*args, setup);
+      bench::Seq2SeqWorkload seq2seq;
+      run_workload(seq2seq, *args, setup);
     }
   });
 }

@@ -1,0 +1,176 @@
+// The training workloads of torch_ref.py, built from recur's own models.
+#include <memory>
+
+#include "autograd/ops/loss.h"
+#include "bench.h"
+#include "core/rng.h"
+#include "lstm_lm/lstm_lm.h"
+#include "optim/optimizer.h"
+#include "seq2seq/seq2seq.h"
+
+namespace recur::bench {
+
+namespace {
+
+// (rows, cols) i32 ids below `vocab`, drawn from the test stream `tag`.
+Tensor random_ids(int64_t rows, int64_t cols, uint64_t tag, int64_t vocab) {
+  RandomStream stream(tag, RngPurpose::Test);
+  std::vector<int32_t> ids(static_cast<size_t>(rows * cols));
+  for (size_t i = 0; i < ids.size(); ++i)
+    ids[i] = static_cast<int32_t>(stream.bits(0, i) % static_cast<uint32_t>(vocab));
+  return Tensor::from_vector(ids, {rows, cols});
+}
+
+constexpr int64_t kLmBatch = 32, kBptt = 35, kLmLayers = 2;
+
+}  // namespace
+
+struct LmWorkload::State {
+  int64_t vocab = 0, size = 0;
+  ParameterStore store;
+  std::unique_ptr<LstmLm> model;
+  std::unique_ptr<Sgd> sgd;
+  Tensor inputs, targets;  // (bptt, B): one fixed window, targets shifted by one
+  RnnState state;
+  int64_t step = 0;
+};
+
+LmWorkload::LmWorkload(int64_t vocab, int64_t size) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.vocab = vocab;
+  s.size = size;
+  LstmLmConfig config;
+  config.embedding_size = size;
+  config.hidden_size = size;
+  config.layers = kLmLayers;
+  s.model = std::make_unique<LstmLm>(config, vocab, s.store);
+  s.store.materialize(DType::F32, 0);
+  s.sgd = std::make_unique<Sgd>(s.store, SgdOptions{});
+  const Tensor window = random_ids(kBptt + 1, kLmBatch, 0, vocab);  // (bptt + 1, B)
+  s.inputs = window.slice_rows(0, kBptt).clone();
+  s.targets = window.slice_rows(1, kBptt + 1).clone();
+  s.state = s.model->zero_state(kLmBatch, DType::F32);
+}
+
+LmWorkload::~LmWorkload() = default;
+
+ParameterStore& LmWorkload::store() {
+  return state_->store;
+}
+
+std::string LmWorkload::description() const {
+  return concat("lm: ", kLmLayers, " x ", state_->size, " LSTM, embeddings ", state_->size,
+                ", vocab ", state_->vocab, ", batch ", kLmBatch, ", bptt ", kBptt,
+                ", SGD, clip 0.25");
+}
+
+int64_t LmWorkload::tokens_per_step() const {
+  return kLmBatch * kBptt;
+}
+
+double LmWorkload::flops_per_token() const {
+  const auto h = static_cast<double>(state_->size), e = h, v = static_cast<double>(state_->vocab);
+  const double forward = 2.0 * 4.0 * h * (e + h) + 2.0 * 4.0 * h * (h + h) + 2.0 * h * v;
+  return 3.0 * forward;  // backward: twice the forward's products
+}
+
+void LmWorkload::step() {
+  State& s = *state_;
+  s.store.zero_grad();
+  Tape tape;
+  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  LstmLm::Output out = s.model->forward(ctx, s.inputs, s.state, Tensor());
+  tape.backward(cross_entropy(tape, out.logits, s.targets, {}).loss);
+  s.state = out.state.detached();
+  clip_grad_norm(s.store, 0.25);
+  s.sgd->step(1.0);
+}
+
+namespace {
+
+constexpr int64_t kS2sVocab = 8000, kS2sBatch = 64, kS2sLength = 32;
+
+Seq2SeqConfig bench_seq2seq_config() {
+  Seq2SeqConfig c;
+  c.embedding_size = 256;
+  c.encoder_layers = 2;
+  c.encoder_hidden = 256;
+  c.bidirectional = true;
+  c.decoder_layers = 2;
+  c.decoder_hidden = 512;
+  c.dropout = 0.0;
+  c.attention = AttentionType::LuongGeneral;
+  c.input_feeding = true;
+  c.bridge = BridgeType::Zeros;
+  c.label_smoothing = 0.0;
+  return c;
+}
+
+}  // namespace
+
+struct Seq2SeqWorkload::State {
+  Seq2SeqConfig config = bench_seq2seq_config();
+  ParameterStore store;
+  std::unique_ptr<Seq2Seq> model;
+  std::unique_ptr<Adam> adam;
+  Seq2SeqBatch batch;
+  int64_t step = 0;
+};
+
+Seq2SeqWorkload::Seq2SeqWorkload() : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.model = std::make_unique<Seq2Seq>(s.config, kS2sVocab, kS2sVocab, s.store);
+  s.store.materialize(DType::F32, 0);
+  s.adam = std::make_unique<Adam>(s.store, AdamOptions{});
+  const Tensor target = random_ids(kS2sLength + 1, kS2sBatch, 2, kS2sVocab);  // (T + 1, B)
+  s.batch.source = random_ids(kS2sLength, kS2sBatch, 1, kS2sVocab);           // (S, B)
+  s.batch.source_lengths = Tensor::full({kS2sBatch}, DType::I32, static_cast<double>(kS2sLength));
+  s.batch.target_in = target.slice_rows(0, kS2sLength).clone();
+  s.batch.target_out = target.slice_rows(1, kS2sLength + 1).clone();
+  s.batch.target_tokens = kS2sLength * kS2sBatch;
+}
+
+Seq2SeqWorkload::~Seq2SeqWorkload() = default;
+
+std::string Seq2SeqWorkload::description() const {
+  const Seq2SeqConfig& c = state_->config;
+  return concat("seq2seq: embeddings ", c.embedding_size, ", ", c.encoder_layers, " x ",
+                c.encoder_hidden, " bidirectional LSTM encoder, ", c.decoder_layers, " x ",
+                c.decoder_hidden,
+                " LSTM decoder, Luong general attention with input feeding, vocab ", kS2sVocab,
+                ", batch ", kS2sBatch, ", lengths ", kS2sLength, ", Adam, clip 5");
+}
+
+int64_t Seq2SeqWorkload::tokens_per_step() const {
+  return kS2sBatch * kS2sLength;
+}
+
+double Seq2SeqWorkload::flops_per_token() const {
+  // Per target token; source and target lengths are equal, so per-source-token work counts once.
+  const Seq2SeqConfig& c = state_->config;
+  const auto e = static_cast<double>(c.embedding_size), h = static_cast<double>(c.encoder_hidden);
+  const auto enc = static_cast<double>(c.encoder_output_size()),
+             d = static_cast<double>(c.decoder_hidden);
+  double forward = 0;
+  for (int64_t l = 0; l < c.encoder_layers; ++l)
+    forward += 2.0 * 2.0 * 4.0 * h * ((l == 0 ? e : enc) + h);
+  forward += 2.0 * enc * d;  // keys W_a h_s
+  for (int64_t l = 0; l < c.decoder_layers; ++l)
+    forward += 2.0 * 4.0 * d * ((l == 0 ? e + d : d) + d);
+  forward += 2.0 * 2.0 * static_cast<double>(kS2sLength) * enc;               // scores and context
+  forward += 2.0 * (enc + d) * d + 2.0 * d * static_cast<double>(kS2sVocab);  // W_c, output layer
+  return 3.0 * forward;
+}
+
+void Seq2SeqWorkload::step() {
+  State& s = *state_;
+  s.store.zero_grad();
+  Tape tape;
+  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  const Var logits = s.model->forward(ctx, s.batch);
+  tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
+  clip_grad_norm(s.store, 5.0);
+  s.adam->step(1e-3);
+}
+
+}  // namespace recur::bench
