@@ -24,13 +24,16 @@ void evaluate_lm(const EvalArgs& a) {
   const ExperimentConfig& c = lm->config;
   std::string path = a.data;
   if (path.empty()) path = !c.data.test.empty() ? c.data.test : c.data.valid;
-  RECUR_CHECK(!path.empty(), "no data to evaluate: pass --data (the model's config names no test or valid data)");
+  RECUR_CHECK(!path.empty(),
+              "no data to evaluate: pass --data (the model's config names no test or valid data)");
   const TokenSequence tokens = encode_file(path, lm->vocab);
   const int64_t streams = a.batch_size > 0 ? a.batch_size : c.validation.batch_size;
-  const int64_t bptt = a.bptt > 0 ? a.bptt : c.validation.bptt > 0 ? c.validation.bptt : c.training.bptt;
+  const int64_t bptt = a.bptt > 0              ? a.bptt
+                       : c.validation.bptt > 0 ? c.validation.bptt
+                                               : c.training.bptt;
   const LossTotals t = evaluate_lm(*lm->model, tokens, streams, bptt, {0, streams}, DType::F32);
-  std::printf("%s: %.0f tokens | loss %.4f | ppl %.3f | bpc %.4f\n", path.c_str(), t.tokens, t.loss(),
-              t.perplexity(), t.bits_per_char());
+  std::printf("%s: %.0f tokens | loss %.4f | ppl %.3f | bpc %.4f\n", path.c_str(), t.tokens,
+              t.loss(), t.perplexity(), t.bits_per_char());
 }
 
 void evaluate_seq2seq(const EvalArgs& a) {
@@ -38,19 +41,21 @@ void evaluate_seq2seq(const EvalArgs& a) {
   const ExperimentConfig& c = s->config;
   const std::string source = !a.source.empty() ? a.source : c.parallel.source_test;
   const std::string target = !a.target.empty() ? a.target : c.parallel.target_test;
-  RECUR_CHECK(!source.empty() && !target.empty(),
-              "no data to evaluate: pass --source and --target (the model's config names no test data)");
+  RECUR_CHECK(
+      !source.empty() && !target.empty(),
+      "no data to evaluate: pass --source and --target (the model's config names no test data)");
   const Seq2SeqData& v = s->vocabularies;
   std::vector<std::string> references;
-  const ParallelData pairs = ParallelData::encode(ParallelText::read(source, target), *v.source_tokenizer,
-                                                  v.source_vocab, *v.target_tokenizer, v.target_vocab, 0, &references);
+  const ParallelData pairs =
+      ParallelData::encode(ParallelText::read(source, target), *v.source_tokenizer, v.source_vocab,
+                           *v.target_tokenizer, v.target_vocab, 0, &references);
   const LossTotals loss = seq2seq_loss(*s->model, pairs, c.training.batch_tokens, 0, 1);
   const Translator translator(*s->model, v);
   SearchOptions options;
   options.max_length_ratio = c.decoding.max_length_ratio;
   options.length_penalty = c.decoding.length_penalty;
-  std::printf("%s -> %s: %lld sentence pairs | loss %.4f | ppl %.3f\n", source.c_str(), target.c_str(),
-              static_cast<long long>(pairs.size()), loss.loss(), loss.perplexity());
+  std::printf("%s -> %s: %lld sentence pairs | loss %.4f | ppl %.3f\n", source.c_str(),
+              target.c_str(), static_cast<long long>(pairs.size()), loss.loss(), loss.perplexity());
   for (int64_t beam : {int64_t{1}, a.beam > 0 ? a.beam : c.decoding.beam_size}) {
     options.beam = beam;
     std::vector<std::string> hypotheses;
@@ -58,10 +63,12 @@ void evaluate_seq2seq(const EvalArgs& a) {
     for (const auto& found : translator.translate_ids(pairs.source, options)) {
       hypotheses.push_back(found.empty() ? "" : found[0].text);
     }
-    for (size_t i = 0; i < hypotheses.size(); ++i) exact += hypotheses[i] == references[i];
+    for (size_t i = 0; i < hypotheses.size(); ++i)
+      exact += hypotheses[i] == references[i];
     std::printf("%s: BLEU %.2f | chrF %.2f | exact match %.2f%% (%lld of %zu)\n",
-                beam == 1 ? "greedy " : concat("beam ", beam).c_str(), corpus_bleu(hypotheses, references),
-                corpus_chrf(hypotheses, references), 100.0 * static_cast<double>(exact) / static_cast<double>(hypotheses.size()),
+                beam == 1 ? "greedy " : concat("beam ", beam).c_str(),
+                corpus_bleu(hypotheses, references), corpus_chrf(hypotheses, references),
+                100.0 * static_cast<double>(exact) / static_cast<double>(hypotheses.size()),
                 static_cast<long long>(exact), hypotheses.size());
     if (beam == options.beam && a.beam <= 1 && c.decoding.beam_size <= 1) break;
   }
@@ -71,14 +78,20 @@ void evaluate_seq2seq(const EvalArgs& a) {
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "evaluate a model: a language model on text, a translation model on pairs");
-  cmd->add_option("--checkpoint", args->checkpoint, "model file, run directory or checkpoint")->required();
-  cmd->add_option("--data", args->data, "lstm_lm: text to evaluate (default: the config's data.test, else data.valid)");
-  cmd->add_option("--batch-size", args->batch_size, "lstm_lm: parallel streams (default: validation.batch_size)");
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "evaluate a model: a language model on text, a translation model on pairs");
+  cmd->add_option("--checkpoint", args->checkpoint, "model file, run directory or checkpoint")
+      ->required();
+  cmd->add_option("--data", args->data,
+                  "lstm_lm: text to evaluate (default: the config's data.test, else data.valid)");
+  cmd->add_option("--batch-size", args->batch_size,
+                  "lstm_lm: parallel streams (default: validation.batch_size)");
   cmd->add_option("--bptt", args->bptt, "lstm_lm: window length (default: validation.bptt)");
-  cmd->add_option("--source", args->source, "seq2seq: source sentences (default: the config's test data)");
+  cmd->add_option("--source", args->source,
+                  "seq2seq: source sentences (default: the config's test data)");
   cmd->add_option("--target", args->target, "seq2seq: their reference translations");
-  cmd->add_option("--beam", args->beam, "seq2seq: beam size besides greedy (default: decoding.beam_size)");
+  cmd->add_option("--beam", args->beam,
+                  "seq2seq: beam size besides greedy (default: decoding.beam_size)");
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->callback([args] {
     configure_threads(args->threads, 1);

@@ -4,8 +4,8 @@
 #include "commands.h"
 #include "core/log.h"
 #include "dist/communicator.h"
-#include "training_run.h"
 #include "train/stop_signal.h"
+#include "training_run.h"
 
 namespace recur::cli {
 
@@ -30,7 +30,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
                   "start a new run from the weights of a model file, run or checkpoint");
   cmd->callback([args, &exit_code] {
     ExperimentConfig config = ExperimentConfig::load({args->config, "", args->overrides});
-    std::unique_ptr<Communicator> comm = make_communicator({config.distributed.collective_timeout_s});
+    std::unique_ptr<Communicator> comm =
+        make_communicator({config.distributed.collective_timeout_s});
     try {
       const TrainResult result =
           run_training(config, *comm, {args->overwrite, args->resume, args->init_from});

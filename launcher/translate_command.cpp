@@ -44,10 +44,12 @@ void translate(const TranslateArgs& a) {
   options.length_penalty = a.length_penalty >= 0 ? a.length_penalty : d.length_penalty;
   options.max_length_ratio = a.max_length_ratio > 0 ? a.max_length_ratio : d.max_length_ratio;
   options.nbest = a.nbest;
-  RECUR_CHECK(options.nbest <= options.beam, "--nbest (", options.nbest, ") cannot exceed the beam (", options.beam, ")");
+  RECUR_CHECK(options.nbest <= options.beam, "--nbest (", options.nbest,
+              ") cannot exceed the beam (", options.beam, ")");
   options.keep_attention = !a.attention.empty();
   if (options.keep_attention) {
-    RECUR_CHECK(loaded->config.seq2seq.attention != AttentionType::None, "--attention: the model has no attention");
+    RECUR_CHECK(loaded->config.seq2seq.attention != AttentionType::None,
+                "--attention: the model has no attention");
     std::filesystem::create_directories(a.attention);
   }
   const std::vector<std::string> sentences = read_input(a.input);
@@ -73,7 +75,8 @@ void translate(const TranslateArgs& a) {
     }
   }
   if (options.keep_attention) {
-    std::fprintf(stderr, "recur: wrote %zu attention heatmaps to %s\n", results.size(), a.attention.c_str());
+    std::fprintf(stderr, "recur: wrote %zu attention heatmaps to %s\n", results.size(),
+                 a.attention.c_str());
   }
 }
 
@@ -81,14 +84,21 @@ void translate(const TranslateArgs& a) {
 
 void add_translate_command(CLI::App& app) {
   auto a = std::make_shared<TranslateArgs>();
-  CLI::App* cmd = app.add_subcommand("translate", "translate lines of text with a sequence-to-sequence model");
-  cmd->add_option("--checkpoint", a->checkpoint, "model file, run directory or checkpoint")->required();
-  cmd->add_option("--input", a->input, "text to translate, one sentence per line (default: standard input)");
-  cmd->add_option("--beam", a->beam, "beam size (default: the config's decoding.beam_size; 1: greedy)");
-  cmd->add_option("--nbest", a->nbest, "print the n best translations as 'line ||| text ||| score'");
+  CLI::App* cmd =
+      app.add_subcommand("translate", "translate lines of text with a sequence-to-sequence model");
+  cmd->add_option("--checkpoint", a->checkpoint, "model file, run directory or checkpoint")
+      ->required();
+  cmd->add_option("--input", a->input,
+                  "text to translate, one sentence per line (default: standard input)");
+  cmd->add_option("--beam", a->beam,
+                  "beam size (default: the config's decoding.beam_size; 1: greedy)");
+  cmd->add_option("--nbest", a->nbest,
+                  "print the n best translations as 'line ||| text ||| score'");
   cmd->add_option("--length-penalty", a->length_penalty, "rank by log p / length^this");
-  cmd->add_option("--max-length-ratio", a->max_length_ratio, "at most ratio x source length + 10 tokens");
-  cmd->add_option("--attention", a->attention, "write one SVG attention heatmap per sentence into this folder");
+  cmd->add_option("--max-length-ratio", a->max_length_ratio,
+                  "at most ratio x source length + 10 tokens");
+  cmd->add_option("--attention", a->attention,
+                  "write one SVG attention heatmap per sentence into this folder");
   cmd->add_option("--threads", a->threads, "threads (default: all cores)");
   cmd->callback([a] { translate(*a); });
 }

@@ -11,8 +11,10 @@ namespace recur {
 
 const char* model_type_name(ModelType type) {
   switch (type) {
-    case ModelType::LstmLm: return "lstm_lm";
-    case ModelType::Seq2Seq: return "seq2seq";
+    case ModelType::LstmLm:
+      return "lstm_lm";
+    case ModelType::Seq2Seq:
+      return "seq2seq";
   }
   return "?";
 }
@@ -21,7 +23,8 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
   // The model section comes first: its type decides which keys the other sections have.
   v.section("model", "The model. `type` selects it; the other keys belong to that type.",
             [&](ConfigVisitor& m) {
-              m.choice("type", model_type, {{"lstm_lm", ModelType::LstmLm}, {"seq2seq", ModelType::Seq2Seq}},
+              m.choice("type", model_type,
+                       {{"lstm_lm", ModelType::LstmLm}, {"seq2seq", ModelType::Seq2Seq}},
                        "lstm_lm: recurrent language model trained with truncated BPTT; seq2seq: "
                        "encoder-decoder with attention");
               if (model_type == ModelType::LstmLm) {
@@ -44,10 +47,12 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
   v.section("optimizer", "The optimiser.", [&](ConfigVisitor& s) { optimizer.describe(s); });
   v.section("schedule", "The learning-rate schedule; optimizer.lr is its peak.",
             [&](ConfigVisitor& s) { schedule.describe(s); });
-  v.section("validation", "Validation on the validation data, with best-model saving and early stopping.",
+  v.section("validation",
+            "Validation on the validation data, with best-model saving and early stopping.",
             [&](ConfigVisitor& s) { validation.describe(s); });
   if (!lm) {
-    v.section("decoding", "Translation: recur translate and the test evaluation at the end of training.",
+    v.section("decoding",
+              "Translation: recur translate and the test evaluation at the end of training.",
               [&](ConfigVisitor& s) { decoding.describe(s); });
   }
   v.section("distributed", "Data-parallel training (several ranks under mpirun or srun).",
@@ -72,12 +77,15 @@ void ExperimentConfig::check(ConfigChecker& c) const {
   optimizer.check(c);
   const bool has_valid = lm ? !data.valid.empty() : !parallel.source_valid.empty();
   c.require(training.max_steps > 0 || training.max_epochs > 0 || training.max_minutes > 0,
-            "training.max_steps", "no stopping point: set training.max_steps, "
+            "training.max_steps",
+            "no stopping point: set training.max_steps, "
             "training.max_epochs or training.max_minutes");
   c.require(schedule.type != ScheduleType::Cosine || training.max_steps > 0, "schedule.type",
             "cosine needs training.max_steps");
-  c.require(validation.patience == 0 || has_valid, "validation.patience", "early stopping needs validation data");
-  c.require(schedule.type != ScheduleType::Plateau || has_valid, "schedule.type", "plateau needs validation data");
+  c.require(validation.patience == 0 || has_valid, "validation.patience",
+            "early stopping needs validation data");
+  c.require(schedule.type != ScheduleType::Plateau || has_valid, "schedule.type",
+            "plateau needs validation data");
   if (!lm) {
     c.require(parallel.source_valid.empty() == parallel.target_valid.empty(), "data.target_valid",
               "give both data.source_valid and data.target_valid, or neither");
@@ -106,14 +114,17 @@ std::string ExperimentConfig::reference_markdown() {
   ExperimentConfig lm;
   ExperimentConfig seq2seq;
   seq2seq.model_type = ModelType::Seq2Seq;
-  return "\n# model.type: lstm_lm\n" + config_reference_markdown([&](ConfigVisitor& v) { lm.describe(v); }) +
-         "\n# model.type: seq2seq\n" + config_reference_markdown([&](ConfigVisitor& v) { seq2seq.describe(v); });
+  return "\n# model.type: lstm_lm\n" +
+         config_reference_markdown([&](ConfigVisitor& v) { lm.describe(v); }) +
+         "\n# model.type: seq2seq\n" +
+         config_reference_markdown([&](ConfigVisitor& v) { seq2seq.describe(v); });
 }
 
 namespace {
 
 // "section.key" -> value text, for every scalar or list in a resolved config.
-void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+void flatten(const YAML::Node& node, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
   if (node.IsMap()) {
     for (const auto& item : node) {
       const std::string key = item.first.as<std::string>();
@@ -129,12 +140,23 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::st
 }  // namespace
 
 const std::vector<std::string>& keys_changeable_on_resume() {
-  static const std::vector<std::string> keys = {
-      "training.max_steps", "training.max_epochs", "training.max_minutes", "training.threads",
-      "training.clip_norm",  "training.accumulate", "optimizer.lr",        "optimizer.weight_decay",
-      "schedule.",           "validation.",         "logging.",            "checkpoint.",
-      "distributed.",        "run_dir",             "data.train",          "data.valid",
-      "data.test"};
+  static const std::vector<std::string> keys = {"training.max_steps",
+                                                "training.max_epochs",
+                                                "training.max_minutes",
+                                                "training.threads",
+                                                "training.clip_norm",
+                                                "training.accumulate",
+                                                "optimizer.lr",
+                                                "optimizer.weight_decay",
+                                                "schedule.",
+                                                "validation.",
+                                                "logging.",
+                                                "checkpoint.",
+                                                "distributed.",
+                                                "run_dir",
+                                                "data.train",
+                                                "data.valid",
+                                                "data.test"};
   return keys;
 }
 
@@ -147,7 +169,8 @@ void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& 
     const std::string old = it == before.end() ? "(not set)" : it->second;
     if (old == value) continue;
     bool allowed = false;
-    for (const std::string& k : keys_changeable_on_resume()) allowed = allowed || key.starts_with(k);
+    for (const std::string& k : keys_changeable_on_resume())
+      allowed = allowed || key.starts_with(k);
     RECUR_CHECK(allowed, "cannot resume: the config sets ", key, " to ", value,
                 ", the checkpoint was trained with ", old,
                 " (a resumed run may change only steps, time, learning rate and schedule, "

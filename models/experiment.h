@@ -15,7 +15,7 @@ enum class ModelType { LstmLm, Seq2Seq };
 
 struct ExperimentConfig {
   ModelType model_type = ModelType::LstmLm;
-  LstmLmConfig lstm_lm;       // model.type lstm_lm
+  LstmLmConfig lstm_lm;        // model.type lstm_lm
   Seq2SeqConfig seq2seq;       // model.type seq2seq
   LmDataConfig data;           // the data section of lstm_lm
   Seq2SeqDataConfig parallel;  // the data section of seq2seq

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kCoreTexts[] = {"model_type", "config", "tokenizer", "lowercase", "recur_version"};
+const char* const kCoreTexts[] = {"model_type", "config", "tokenizer", "lowercase",
+                                  "recur_version"};
 
 bool is_core_text(const std::string& name) {
   for (const char* core : kCoreTexts) {
@@ -23,7 +24,9 @@ bool is_core_text(const std::string& name) {
 
 }  // namespace
 
-std::string recur_version_text() { return concat("recur ", version_string(), " (git ", git_hash(), ")"); }
+std::string recur_version_text() {
+  return concat("recur ", version_string(), " (git ", git_hash(), ")");
+}
 
 std::string resolve_model_path(const std::string& path) {
   if (!fs::is_directory(path)) {
@@ -37,13 +40,14 @@ std::string resolve_model_path(const std::string& path) {
   fail("run directory ", path, " holds no model (model.best.h5 or model.h5)");
 }
 
-TrainingState run_identity(ExperimentConfig& config, const Vocab& vocab, std::map<std::string, std::string> extra) {
+TrainingState run_identity(ExperimentConfig& config, const Vocab& vocab,
+                           std::map<std::string, std::string> extra) {
   TrainingState identity;
   identity.texts = std::move(extra);
   identity.texts["model_type"] = model_type_name(config.model_type);
   identity.texts["config"] = config.to_yaml();
   identity.texts["tokenizer"] = tokenizer_name(vocab.tokenizer());
-  identity.texts["lowercase"] = vocab.lowercase() ? "1" : "0";
+  identity.texts["lowercase"] = std::to_string(static_cast<int>(vocab.lowercase()));
   identity.texts["recur_version"] = recur_version_text();
   identity.vocab = vocab.tokens();
   return identity;
@@ -56,14 +60,16 @@ Vocab vocab_of(const TrainingState& identity) {
 
 std::string vocab_text(const Vocab& vocab) {
   std::string text;
-  for (const std::string& t : vocab.tokens()) text += t + "\n";
+  for (const std::string& t : vocab.tokens())
+    text += t + "\n";
   return text;
 }
 
 Vocab vocab_from_text(const std::string& text, TokenizerType type, bool lowercase) {
   std::vector<std::string> tokens;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) tokens.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    tokens.push_back(line);
   return Vocab::from_tokens(std::move(tokens), type, lowercase);
 }
 
@@ -81,7 +87,7 @@ ModelSource read_model_source(const std::string& path) {
   source.identity.texts["model_type"] = info.model_type;
   source.identity.texts["config"] = info.config_yaml;
   source.identity.texts["tokenizer"] = info.tokenizer;
-  source.identity.texts["lowercase"] = info.lowercase ? "1" : "0";
+  source.identity.texts["lowercase"] = std::to_string(static_cast<int>(info.lowercase));
   source.identity.texts["recur_version"] = info.recur_version;
   source.identity.vocab = info.vocab;
   source.identity.step = info.step;
@@ -91,10 +97,12 @@ ModelSource read_model_source(const std::string& path) {
 }
 
 ExperimentConfig config_of(const ModelSource& source, const std::string& origin) {
-  return ExperimentConfig::load({origin + " (stored config)", source.identity.texts.at("config"), {}});
+  return ExperimentConfig::load(
+      {origin + " (stored config)", source.identity.texts.at("config"), {}});
 }
 
-void save_model(const std::string& path, const TrainingState& identity, ParameterStore& store, int64_t step) {
+void save_model(const std::string& path, const TrainingState& identity, ParameterStore& store,
+                int64_t step) {
   ModelFileInfo info;
   info.model_type = identity.texts.at("model_type");
   info.config_yaml = identity.texts.at("config");

@@ -38,6 +38,7 @@ ModelSource read_model_source(const std::string& path);
 ExperimentConfig config_of(const ModelSource& source, const std::string& origin);
 
 // The model file of a run (see docs/checkpoint-format.md).
-void save_model(const std::string& path, const TrainingState& identity, ParameterStore& store, int64_t step);
+void save_model(const std::string& path, const TrainingState& identity, ParameterStore& store,
+                int64_t step);
 
 }  // namespace recur

@@ -44,7 +44,8 @@ void prepare_run_directory(ExperimentConfig& config, bool reuse, bool continuing
         stale.push_back(entry.path());
       }
     }
-    for (const fs::path& p : stale) fs::remove_all(p);
+    for (const fs::path& p : stale)
+      fs::remove_all(p);
   }
   write_text(dir / "config.yaml", "# " + recur_version_text() + "\n" + config.to_yaml());
   write_text(dir / "VERSION", recur_version_text() + "\n");
@@ -52,7 +53,8 @@ void prepare_run_directory(ExperimentConfig& config, bool reuse, bool continuing
 
 // The checkpoint to resume from ("" for a new run): rank 0 chooses and verifies it, every rank
 // gets its step.
-std::string choose_checkpoint(const std::string& resume, const fs::path& directory, Communicator& comm) {
+std::string choose_checkpoint(const std::string& resume, const fs::path& directory,
+                              Communicator& comm) {
   if (resume.empty()) return "";
   Tensor chosen = Tensor::full({1}, DType::F64, -1.0);
   if (comm.is_root()) {
@@ -63,9 +65,11 @@ std::string choose_checkpoint(const std::string& resume, const fs::path& directo
           chosen.fill(static_cast<double>(c.step));
           break;
         }
-        log::warn("checkpoint ", c.path, " is damaged (", check.problem, "); falling back to the previous one");
+        log::warn("checkpoint ", c.path, " is damaged (", check.problem,
+                  "); falling back to the previous one");
       }
-      if (chosen.item() < 0) log::info("--resume auto: no checkpoint in ", directory.string(), "; starting a new run");
+      if (chosen.item() < 0)
+        log::info("--resume auto: no checkpoint in ", directory.string(), "; starting a new run");
     } else {
       RECUR_CHECK(is_checkpoint(resume), "cannot resume from ", resume,
                   ": not a checkpoint directory (it has no manifest.json)");
@@ -76,7 +80,9 @@ std::string choose_checkpoint(const std::string& resume, const fs::path& directo
   }
   comm.broadcast(chosen, 0);
   if (chosen.item() < 0) return "";
-  return resume == "auto" ? (directory / checkpoint_name(static_cast<int64_t>(chosen.item()))).string() : resume;
+  return resume == "auto"
+             ? (directory / checkpoint_name(static_cast<int64_t>(chosen.item()))).string()
+             : resume;
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, ParameterStore& store) {
@@ -102,9 +108,15 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.checkpoint.every_minutes = c.checkpoint.every_minutes;
   o.checkpoint.keep_last = c.checkpoint.keep_last;
   switch (c.checkpoint.keep_best_by) {
-    case KeepBest::None: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::None; break;
-    case KeepBest::ValidLoss: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Loss; break;
-    case KeepBest::ValidScore: o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Score; break;
+    case KeepBest::None:
+      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::None;
+      break;
+    case KeepBest::ValidLoss:
+      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Loss;
+      break;
+    case KeepBest::ValidScore:
+      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Score;
+      break;
   }
   o.checkpoint.async = c.checkpoint.async;
   o.checkpoint.wait_timeout_s = c.distributed.collective_timeout_s;
@@ -119,8 +131,10 @@ std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
 }
 
 TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
-  RECUR_CHECK(options.resume.empty() || options.init_from.empty(), "--resume and --init-from exclude each other");
-  const ThreadSetup threads = configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
+  RECUR_CHECK(options.resume.empty() || options.init_from.empty(),
+              "--resume and --init-from exclude each other");
+  const ThreadSetup threads =
+      configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
   log::enable_console(comm.is_root());
   const fs::path dir = config.run_dir;
   const fs::path checkpoints = dir / "checkpoints";
@@ -133,18 +147,22 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   }
   if (!options.init_from.empty()) {
     initial = read_model_source(options.init_from);
-    RECUR_CHECK(initial->identity.texts.at("model_type") == model_type_name(config.model_type), "--init-from ",
-                options.init_from, " holds a ", initial->identity.texts.at("model_type"), " model, the config a ",
+    RECUR_CHECK(initial->identity.texts.at("model_type") == model_type_name(config.model_type),
+                "--init-from ", options.init_from, " holds a ",
+                initial->identity.texts.at("model_type"), " model, the config a ",
                 model_type_name(config.model_type));
     identity = initial->identity;
   }
   if (comm.is_root()) {
-    prepare_run_directory(config, options.overwrite || !options.resume.empty(), !resume_from.empty());
+    prepare_run_directory(config, options.overwrite || !options.resume.empty(),
+                          !resume_from.empty());
   }
   comm.barrier();
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
-  log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ", dir.string());
-  log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ", comm.description());
+  log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ",
+            dir.string());
+  log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ",
+            comm.description());
   log::info("threads: ", threads.str());
 
   std::unique_ptr<ModelJob> job = make_job(config);
@@ -152,7 +170,8 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   ParameterStore store;
   job->build(store);
   store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed));
-  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(), " tensors");
+  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
+            " tensors");
   if (initial) {
     assign_parameters(initial->params, store, options.init_from);
     log::info("initialised the parameters from ", options.init_from, " (step ", initial->step, ")");
@@ -170,7 +189,8 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   };
   TrainerOptions trainer_config = trainer_options(config);
   trainer_config.checkpoint.directory = checkpoints.string();
-  Trainer trainer(*task, store, *optimizer, schedule, comm, trainer_config, {metrics, rank_metrics, save, run});
+  Trainer trainer(*task, store, *optimizer, schedule, comm, trainer_config,
+                  {metrics, rank_metrics, save, run});
   if (!resume_from.empty()) trainer.restore(resume_from);
   TrainResult result = trainer.run();
   if (result.reason != StopReason::Signal) job->evaluate_test(config, comm, *task);

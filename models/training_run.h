@@ -24,15 +24,17 @@ class ModelJob {
   virtual ~ModelJob() = default;
   // Reads the data. The vocabularies come from `identity` when given (a resumed or initialised
   // run), else rank 0 builds them and saves them in the run directory for the other ranks.
-  virtual void prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
-                       const TrainingState* identity) = 0;
+  virtual void prepare(const ExperimentConfig& config, Communicator& comm,
+                       const std::filesystem::path& run_dir, const TrainingState* identity) = 0;
   // Declares the model's parameters.
   virtual void build(ParameterStore& store) = 0;
-  virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) = 0;
+  virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config,
+                                             Communicator& comm) = 0;
   // What model files and checkpoints carry about the run.
   virtual TrainingState identity(ExperimentConfig& config) const = 0;
   // After training (not after a stop signal): the test evaluation.
-  virtual void evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) = 0;
+  virtual void evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                             TrainingTask& task) = 0;
 };
 
 // Chooses the job of config.model_type.

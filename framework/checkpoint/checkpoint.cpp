@@ -45,7 +45,9 @@ std::string shard_name(int rank, int world) {
   return name;
 }
 
-std::string done_name(int rank) { return concat("shard-", rank, ".done"); }
+std::string done_name(int rank) {
+  return concat("shard-", rank, ".done");
+}
 
 // Fault injection for the crash-safety tests: RECUR_CHECKPOINT_CRASH=point or point@rank kills
 // this process with SIGKILL when the writer reaches that point (of the checkpoint of step
@@ -90,7 +92,8 @@ struct ParameterSlice {
 std::vector<ParameterSlice> slices_in(const ParameterStore& params, const Range& r) {
   std::vector<ParameterSlice> out;
   for (const auto& p : params.parameters()) {
-    const int64_t lo = std::max(r.begin, p->offset()), hi = std::min(r.end, p->offset() + p->numel());
+    const int64_t lo = std::max(r.begin, p->offset()),
+                  hi = std::min(r.end, p->offset() + p->numel());
     if (lo < hi) out.push_back({p.get(), lo - p->offset(), hi - p->offset()});
   }
   return out;
@@ -119,7 +122,8 @@ void write_state_file(const fs::path& path, const TrainingState& state) {
     values.push_back(value);
   }
   write_named(file, "/texts", names, values);
-  for (const auto& [name, tensor] : state.tensors) file.write_tensor("/tensors/" + name, tensor);
+  for (const auto& [name, tensor] : state.tensors)
+    file.write_tensor("/tensors/" + name, tensor);
   file.write_strings("/vocab", state.vocab);
   file.flush();
   file.close();
@@ -129,16 +133,19 @@ void write_state_file(const fs::path& path, const TrainingState& state) {
 std::string manifest_text(int64_t step, int world, const std::map<std::string, double>& validation,
                           const std::vector<std::pair<std::string, std::string>>& files,
                           const std::string& version) {
-  std::string text = concat("{\n  \"format\": \"recur-checkpoint\",\n  \"format_version\": ",
-                            kFormatVersion, ",\n  \"step\": ", step, ",\n  \"world_size\": ", world,
-                            ",\n  \"recur_version\": \"", version, "\",\n");
-  for (const auto& [name, value] : validation) text += concat("  \"", name, "\": ", value, ",\n");
+  std::string text =
+      concat("{\n  \"format\": \"recur-checkpoint\",\n  \"format_version\": ", kFormatVersion,
+             ",\n  \"step\": ", step, ",\n  \"world_size\": ", world, ",\n  \"recur_version\": \"",
+             version, "\",\n");
+  for (const auto& [name, value] : validation)
+    text += concat("  \"", name, "\": ", value, ",\n");
   text += "  \"files\": [\n";
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& record = files[i].second;
     const size_t space = record.find(' ');
     text += concat("    {\"name\": \"", files[i].first, "\", \"bytes\": ", record.substr(0, space),
-                   ", \"hash\": \"", record.substr(space + 1), "\"}", i + 1 < files.size() ? "," : "", "\n");
+                   ", \"hash\": \"", record.substr(space + 1), "\"}",
+                   i + 1 < files.size() ? "," : "", "\n");
   }
   return text + "  ]\n}\n";
 }
@@ -168,8 +175,9 @@ CheckpointWriter::~CheckpointWriter() {
 }
 
 void CheckpointWriter::write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
-                             TrainingState state, bool async, const std::map<std::string, double>& validation,
-                             int64_t keep_last, int64_t keep_step) {
+                             TrainingState state, bool async,
+                             const std::map<std::string, double>& validation, int64_t keep_last,
+                             int64_t keep_step) {
   wait();
   auto job = std::make_shared<Job>();
   job->params = &params;
@@ -182,16 +190,18 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
   job->final = fs::path(options_.directory) / name;
   job->temporary = fs::path(options_.directory) / concat(".tmp-", name, "-", options_.attempt);
   fs::create_directories(job->temporary);
-  const int64_t needed = (job->range.end - job->range.begin) * static_cast<int64_t>(buffers.size()) *
+  const int64_t needed = (job->range.end - job->range.begin) *
+                         static_cast<int64_t>(buffers.size()) *
                          static_cast<int64_t>(dtype_size(params.values().dtype()));
   const int64_t available = free_bytes(job->temporary);
   if (needed > available) {
     fs::remove_all(job->temporary);
-    fail("checkpoint ", name, ": not enough disk space in ", options_.directory, ": this rank's shard needs ",
-         needed >> 20, " MB, ", available >> 20, " MB are free");
+    fail("checkpoint ", name, ": not enough disk space in ", options_.directory,
+         ": this rank's shard needs ", needed >> 20, " MB, ", available >> 20, " MB are free");
   }
   for (const FlatBuffer& b : buffers) {
-    job->buffers.push_back({b.name, b.tensor.view(job->range.begin, {job->range.end - job->range.begin})});
+    job->buffers.push_back(
+        {b.name, b.tensor.view(job->range.begin, {job->range.end - job->range.begin})});
   }
   if (!async) {
     run(*job);
@@ -203,7 +213,8 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
   }
   thread_ = std::thread([this, job] {
     try {
-      for (FlatBuffer& b : job->buffers) b.tensor = b.tensor.clone();  // the snapshot
+      for (FlatBuffer& b : job->buffers)
+        b.tensor = b.tensor.clone();  // the snapshot
       {
         std::lock_guard lock(mutex_);
         snapshot_ready_ = true;
@@ -286,12 +297,14 @@ void CheckpointWriter::commit(const Job& job) {
   std::vector<std::pair<std::string, std::string>> files = {
       {kStateFile, file_record(job.temporary / kStateFile)}};
   // The other ranks' shards: each announces its size and hash in a .done file when it is synced.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.wait_timeout_s);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.wait_timeout_s);
   for (int r = 0; r < options_.world_size; ++r) {
     const fs::path done = job.temporary / done_name(r);
     while (!fs::exists(done)) {
-      RECUR_CHECK(std::chrono::steady_clock::now() < deadline, "checkpoint ", job.final.filename().string(),
-                  ": rank ", r, " did not write its shard within ", options_.wait_timeout_s, " s");
+      RECUR_CHECK(std::chrono::steady_clock::now() < deadline, "checkpoint ",
+                  job.final.filename().string(), ": rank ", r, " did not write its shard within ",
+                  options_.wait_timeout_s, " s");
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     std::ifstream in(done);
@@ -302,13 +315,16 @@ void CheckpointWriter::commit(const Job& job) {
     files.emplace_back(shard_name(r, options_.world_size), record);
   }
   crash_point("before_manifest", 0, job.state.step);
-  const auto version = job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
+  const auto version =
+      job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
   write_synced(job.temporary / kManifest,
                manifest_text(job.state.step, options_.world_size, job.validation, files, version));
-  for (int r = 0; r < options_.world_size; ++r) fs::remove(job.temporary / done_name(r));
+  for (int r = 0; r < options_.world_size; ++r)
+    fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
   crash_point("before_rename", 0, job.state.step);
-  if (fs::exists(job.final)) fs::remove_all(job.final);  // the same step written again after a resume
+  if (fs::exists(job.final))
+    fs::remove_all(job.final);  // the same step written again after a resume
   fs::rename(job.temporary, job.final);
   sync_path(options_.directory);
   crash_point("after_rename", 0, job.state.step);
@@ -320,10 +336,13 @@ std::vector<CheckpointRef> list_checkpoints(const std::string& directory) {
   if (!fs::is_directory(directory)) return found;
   for (const auto& entry : fs::directory_iterator(directory)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || !name.starts_with("step-") || !fs::exists(entry.path() / kManifest)) continue;
+    if (!entry.is_directory() || !name.starts_with("step-") ||
+        !fs::exists(entry.path() / kManifest))
+      continue;
     found.push_back({entry.path().string(), std::strtoll(name.c_str() + 5, nullptr, 10)});
   }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.step > b.step; });
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.step > b.step; });
   return found;
 }
 
@@ -333,7 +352,8 @@ CheckpointManifest read_manifest(const std::string& path) {
   CheckpointManifest m;
   try {
     const YAML::Node root = YAML::LoadFile(file.string());
-    RECUR_CHECK(root["format"].as<std::string>() == "recur-checkpoint", file.string(), ": not a recur checkpoint manifest");
+    RECUR_CHECK(root["format"].as<std::string>() == "recur-checkpoint", file.string(),
+                ": not a recur checkpoint manifest");
     const int64_t version = root["format_version"].as<int64_t>();
     RECUR_CHECK(version == kFormatVersion, path, " has checkpoint format version ", version,
                 "; this recur reads version ", kFormatVersion);
@@ -344,7 +364,8 @@ CheckpointManifest read_manifest(const std::string& path) {
       if (root[name]) m.validation[name] = root[name].as<double>();
     }
     for (const auto& f : root["files"]) {
-      m.files.push_back({f["name"].as<std::string>(), f["bytes"].as<int64_t>(), f["hash"].as<std::string>()});
+      m.files.push_back(
+          {f["name"].as<std::string>(), f["bytes"].as<int64_t>(), f["hash"].as<std::string>()});
     }
   } catch (const YAML::Exception& e) {
     fail(file.string(), ": damaged manifest (", e.what(), ")");
@@ -359,8 +380,11 @@ CheckpointCheck verify_checkpoint(const std::string& path, bool deep) {
       const fs::path file = fs::path(path) / f.name;
       if (!fs::exists(file)) return {false, concat(f.name, " is missing")};
       const auto size = static_cast<int64_t>(fs::file_size(file));
-      if (size != f.bytes) return {false, concat(f.name, " has ", size, " bytes, the manifest says ", f.bytes, " (truncated?)")};
-      if (hex64(hash_file(file.string())) != f.hash) return {false, concat(f.name, " does not match its hash (damaged)")};
+      if (size != f.bytes)
+        return {false, concat(f.name, " has ", size, " bytes, the manifest says ", f.bytes,
+                              " (truncated?)")};
+      if (hex64(hash_file(file.string())) != f.hash)
+        return {false, concat(f.name, " does not match its hash (damaged)")};
       if (!deep) continue;
       H5File h5 = H5File::open(file.string());
       for (const std::string& dataset : h5.datasets("/")) {
@@ -388,9 +412,11 @@ TrainingState read_training_state(const std::string& path) {
   }
   const std::vector<std::string> text_names = file.read_strings("/texts/names");
   const std::vector<std::string> text_values = file.read_strings("/texts/values");
-  for (size_t i = 0; i < text_names.size(); ++i) state.texts[text_names[i]] = text_values[i];
+  for (size_t i = 0; i < text_names.size(); ++i)
+    state.texts[text_names[i]] = text_values[i];
   if (file.exists("/tensors")) {
-    for (const std::string& name : file.datasets("/tensors")) state.tensors[name] = file.read_tensor("/tensors/" + name);
+    for (const std::string& name : file.datasets("/tensors"))
+      state.tensors[name] = file.read_tensor("/tensors/" + name);
   }
   state.vocab = file.read_strings("/vocab");
   return state;
@@ -418,35 +444,41 @@ void for_each_slice(const std::string& path, const std::string& group, Visit vis
 
 }  // namespace
 
-void read_flat_buffers(const std::string& path, const ParameterStore& params, std::vector<FlatBuffer>& buffers) {
+void read_flat_buffers(const std::string& path, const ParameterStore& params,
+                       std::vector<FlatBuffer>& buffers) {
   for (FlatBuffer& buffer : buffers) {
     std::map<std::string, int64_t> covered;
-    for_each_slice(path, "/" + buffer.name, [&](const std::string& name, const Shape& shape, int64_t begin,
-                                                int64_t end, const Tensor& data) {
-      const Parameter* p = params.find(name);
-      RECUR_CHECK(p != nullptr, path, ": the checkpoint has a parameter ", name, " that this model lacks");
-      RECUR_CHECK(shape == p->shape(), path, ": parameter ", name, " has shape ", shape.str(),
-                  " in the checkpoint, the model expects ", p->shape().str());
-      Tensor target = buffer.tensor.view(p->offset() + begin, {end - begin});
-      target.copy_from(data);
-      covered[name] += end - begin;
-    });
+    for_each_slice(path, "/" + buffer.name,
+                   [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
+                       const Tensor& data) {
+                     const Parameter* p = params.find(name);
+                     RECUR_CHECK(p != nullptr, path, ": the checkpoint has a parameter ", name,
+                                 " that this model lacks");
+                     RECUR_CHECK(shape == p->shape(), path, ": parameter ", name, " has shape ",
+                                 shape.str(), " in the checkpoint, the model expects ",
+                                 p->shape().str());
+                     Tensor target = buffer.tensor.view(p->offset() + begin, {end - begin});
+                     target.copy_from(data);
+                     covered[name] += end - begin;
+                   });
     for (const auto& p : params.parameters()) {
-      RECUR_CHECK(covered[p->path()] == p->numel(), path, ": ", buffer.name, " of parameter ", p->path(),
-                  " is ", covered[p->path()] == 0 ? "missing" : "incomplete", " in the checkpoint");
+      RECUR_CHECK(covered[p->path()] == p->numel(), path, ": ", buffer.name, " of parameter ",
+                  p->path(), " is ", covered[p->path()] == 0 ? "missing" : "incomplete",
+                  " in the checkpoint");
     }
   }
 }
 
 std::map<std::string, Tensor> read_parameters(const std::string& path) {
   std::map<std::string, Tensor> params;
-  for_each_slice(path, "/params", [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
-                                      const Tensor& data) {
-    auto [it, fresh] = params.try_emplace(name, Tensor());
-    if (fresh) it->second = Tensor::zeros(shape, data.dtype());
-    Tensor target = it->second.view(begin, {end - begin});
-    target.copy_from(data);
-  });
+  for_each_slice(path, "/params",
+                 [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
+                     const Tensor& data) {
+                   auto [it, fresh] = params.try_emplace(name, Tensor());
+                   if (fresh) it->second = Tensor::zeros(shape, data.dtype());
+                   Tensor target = it->second.view(begin, {end - begin});
+                   target.copy_from(data);
+                 });
   return params;
 }
 
@@ -467,7 +499,8 @@ void remove_uncommitted(const std::string& directory) {
   for (const auto& entry : fs::directory_iterator(directory)) {
     if (entry.path().filename().string().starts_with(".tmp-")) stale.push_back(entry.path());
   }
-  for (const fs::path& p : stale) fs::remove_all(p);
+  for (const fs::path& p : stale)
+    fs::remove_all(p);
 }
 
 }  // namespace recur

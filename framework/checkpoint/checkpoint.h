@@ -41,10 +41,10 @@ struct FlatBuffer {
 };
 
 struct CheckpointOptions {
-  std::string directory;     // run/checkpoints
+  std::string directory;  // run/checkpoints
   int rank = 0;
   int world_size = 1;
-  std::string attempt;       // the same on every rank of this job: names its temporary directories
+  std::string attempt;  // the same on every rank of this job: names its temporary directories
   double wait_timeout_s = 300;  // rank 0 waits this long for the other ranks' shards
 };
 

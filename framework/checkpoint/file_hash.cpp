@@ -37,7 +37,8 @@ struct Hasher {
   // Every full 32-byte block of `data`; returns the bytes consumed.
   uint64_t blocks(const unsigned char* data, uint64_t size) {
     const uint64_t whole = size / 32 * 32;
-    for (uint64_t i = 0; i < whole; i += 32) block(data + i);
+    for (uint64_t i = 0; i < whole; i += 32)
+      block(data + i);
     length += whole;
     return whole;
   }
@@ -48,7 +49,8 @@ struct Hasher {
     block(last);
     length += size;
     uint64_t h = length * kMul;
-    for (uint64_t v : lane) h = mix(h ^ v) * kMul;
+    for (uint64_t v : lane)
+      h = mix(h ^ v) * kMul;
     return mix(h);
   }
 };

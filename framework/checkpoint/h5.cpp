@@ -142,9 +142,9 @@ void H5File::write_string(const std::string& name, const std::string& text) {
   Handle type = string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle links = link_creation_with_parents();
-  Handle set(
-      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), untimed_dataset().get(), H5P_DEFAULT),
-      H5Dclose);
+  Handle set(H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(),
+                        untimed_dataset().get(), H5P_DEFAULT),
+             H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   const char* p = text.c_str();
   RECUR_CHECK(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p) >= 0,
@@ -156,9 +156,9 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
   hsize_t n = texts.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle links = link_creation_with_parents();
-  Handle set(
-      H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(), untimed_dataset().get(), H5P_DEFAULT),
-      H5Dclose);
+  Handle set(H5Dcreate2(id_, name.c_str(), type.get(), space.get(), links.get(),
+                        untimed_dataset().get(), H5P_DEFAULT),
+             H5Dclose);
   RECUR_CHECK(set.ok(), "cannot create dataset ", name, " in ", path_);
   std::vector<const char*> pointers;
   for (const std::string& t : texts)
@@ -253,7 +253,8 @@ void H5File::set_attribute(const std::string& object, const std::string& name, d
                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose);
   RECUR_CHECK(attr.ok(), "cannot create attribute ", object, "@", name, " in ", path_);
-  RECUR_CHECK(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value) >= 0, "cannot write attribute ", name);
+  RECUR_CHECK(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value) >= 0, "cannot write attribute ",
+              name);
 }
 
 void H5File::set_attribute(const std::string& object, const std::string& name,
@@ -269,7 +270,8 @@ void H5File::set_attribute(const std::string& object, const std::string& name,
 }
 
 double H5File::double_attribute(const std::string& object, const std::string& name) const {
-  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
   RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
   double value = 0;
   RECUR_CHECK(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value) >= 0, path_, ": attribute ", name,
@@ -279,7 +281,8 @@ double H5File::double_attribute(const std::string& object, const std::string& na
 
 std::vector<int64_t> H5File::int_array_attribute(const std::string& object,
                                                  const std::string& name) const {
-  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  Handle attr(H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
   RECUR_CHECK(attr.ok(), path_, ": no attribute ", name, " on ", object);
   Handle space(H5Aget_space(attr.get()), H5Sclose);
   std::vector<int64_t> values(static_cast<size_t>(H5Sget_simple_extent_npoints(space.get())));

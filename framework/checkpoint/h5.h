@@ -43,7 +43,8 @@ class H5File {
   std::string string_attribute(const std::string& object, const std::string& name) const;
   int64_t int_attribute(const std::string& object, const std::string& name) const;
   double double_attribute(const std::string& object, const std::string& name) const;
-  std::vector<int64_t> int_array_attribute(const std::string& object, const std::string& name) const;
+  std::vector<int64_t> int_array_attribute(const std::string& object,
+                                           const std::string& name) const;
   bool has_attribute(const std::string& object, const std::string& name) const;
 
   bool exists(const std::string& name) const;

@@ -76,14 +76,16 @@ ModelFileInfo read_model_file_info(const std::string& path) {
   info.lowercase = file.int_attribute("/meta/vocab", "lowercase") != 0;
   const std::vector<std::string> names = file.read_strings("/meta/texts/names");
   const std::vector<std::string> values = file.read_strings("/meta/texts/values");
-  for (size_t i = 0; i < names.size() && i < values.size(); ++i) info.texts[names[i]] = values[i];
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i)
+    info.texts[names[i]] = values[i];
   return info;
 }
 
 std::map<std::string, Tensor> read_model_parameters(const std::string& path) {
   H5File file = H5File::open(path);
   std::map<std::string, Tensor> params;
-  for (const std::string& name : file.datasets("/params")) params[name] = file.read_tensor("/params/" + name);
+  for (const std::string& name : file.datasets("/params"))
+    params[name] = file.read_tensor("/params/" + name);
   return params;
 }
 

@@ -19,7 +19,8 @@ struct ModelFileInfo {
   bool lowercase = false;
   int64_t step = 0;
   std::string recur_version;  // version and git hash
-  std::map<std::string, std::string> texts;  // further identity (e.g. a seq2seq's source vocabulary)
+  std::map<std::string, std::string>
+      texts;  // further identity (e.g. a seq2seq's source vocabulary)
 };
 
 // Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see

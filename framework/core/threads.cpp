@@ -33,9 +33,9 @@ std::string blas_description() {
 }  // namespace
 
 std::string ThreadSetup::str() const {
-  return concat(threads, " thread", threads == 1 ? "" : "s", " (", cores, " core",
-                cores == 1 ? "" : "s", sharing == 1 ? " of its own" : concat(" shared by ", sharing, " ranks"),
-                "; ", blas, ")");
+  return concat(
+      threads, " thread", threads == 1 ? "" : "s", " (", cores, " core", cores == 1 ? "" : "s",
+      sharing == 1 ? " of its own" : concat(" shared by ", sharing, " ranks"), "; ", blas, ")");
 }
 
 int available_cores() {

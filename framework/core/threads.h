@@ -11,9 +11,9 @@
 namespace recur {
 
 struct ThreadSetup {
-  int threads = 1;  // threads this process uses
-  int cores = 1;    // cores in this process's affinity mask
-  int sharing = 1;  // processes of this job whose affinity mask is the same (on this node)
+  int threads = 1;   // threads this process uses
+  int cores = 1;     // cores in this process's affinity mask
+  int sharing = 1;   // processes of this job whose affinity mask is the same (on this node)
   std::string blas;  // e.g. "OpenBLAS 0.3.21 (OpenMP)"
   std::string str() const;
 };

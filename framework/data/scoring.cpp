@@ -11,13 +11,16 @@ namespace recur {
 
 namespace {
 
-// The punctuation class of mteval-v13a: space ! " # $ % & ( ) * + / : ; < = > ? @ [ \ ] ^ _ ` { | } ~
+// The punctuation class of mteval-v13a: space ! " # $ % & ( ) * + / : ; < = > ? @ [ \ ] ^ _ ` { | }
+// ~
 bool punctuation_13a(char c) {
-  return (c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') || (c >= '(' && c <= '+') ||
-         (c >= ':' && c <= '@') || c == '/';
+  return (c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') ||
+         (c >= '(' && c <= '+') || (c >= ':' && c <= '@') || c == '/';
 }
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::vector<std::string> split_spaces(const std::string& text) {
   std::vector<std::string> out;
@@ -37,12 +40,14 @@ std::vector<std::string> split_spaces(const std::string& text) {
 template <class Gram>
 std::map<Gram, int> count(const std::vector<Gram>& grams) {
   std::map<Gram, int> counts;
-  for (const Gram& g : grams) counts[g] += 1;
+  for (const Gram& g : grams)
+    counts[g] += 1;
   return counts;
 }
 
 template <class Gram>
-double clipped_matches(const std::map<Gram, int>& hypothesis, const std::map<Gram, int>& reference) {
+double clipped_matches(const std::map<Gram, int>& hypothesis,
+                       const std::map<Gram, int>& reference) {
   double matches = 0;
   for (const auto& [gram, n] : hypothesis) {
     const auto it = reference.find(gram);
@@ -55,7 +60,8 @@ std::vector<std::string> word_ngrams(const std::vector<std::string>& words, size
   std::vector<std::string> grams;
   for (size_t i = 0; i + n <= words.size(); ++i) {
     std::string g;
-    for (size_t k = 0; k < n; ++k) g += (k ? " " : "") + words[i + k];
+    for (size_t k = 0; k < n; ++k)
+      g += (k ? " " : "") + words[i + k];
     grams.push_back(std::move(g));
   }
   return grams;
@@ -74,7 +80,8 @@ std::vector<std::string> char_ngrams(const std::vector<std::string>& chars, size
   std::vector<std::string> grams;
   for (size_t i = 0; i + n <= chars.size(); ++i) {
     std::string g;
-    for (size_t k = 0; k < n; ++k) g += chars[i + k];
+    for (size_t k = 0; k < n; ++k)
+      g += chars[i + k];
     grams.push_back(std::move(g));
   }
   return grams;
@@ -155,7 +162,9 @@ double BleuStats::score() const {
     }
     log_sum += std::log(precision);
   }
-  const double brevity = hypothesis_length < reference_length ? std::exp(1.0 - reference_length / hypothesis_length) : 1.0;
+  const double brevity = hypothesis_length < reference_length
+                             ? std::exp(1.0 - reference_length / hypothesis_length)
+                             : 1.0;
   return 100.0 * brevity * std::exp(log_sum / 4.0);
 }
 
@@ -196,19 +205,23 @@ double ChrfStats::score() const {
   return denominator > 0 ? 100.0 * (1 + kBeta2) * precision * recall / denominator : 0.0;
 }
 
-double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::string>& references) {
-  RECUR_CHECK(hypotheses.size() == references.size(), hypotheses.size(), " hypotheses for ", references.size(),
-              " references");
+double corpus_bleu(const std::vector<std::string>& hypotheses,
+                   const std::vector<std::string>& references) {
+  RECUR_CHECK(hypotheses.size() == references.size(), hypotheses.size(), " hypotheses for ",
+              references.size(), " references");
   BleuStats stats;
-  for (size_t i = 0; i < hypotheses.size(); ++i) stats.add(hypotheses[i], references[i]);
+  for (size_t i = 0; i < hypotheses.size(); ++i)
+    stats.add(hypotheses[i], references[i]);
   return stats.score();
 }
 
-double corpus_chrf(const std::vector<std::string>& hypotheses, const std::vector<std::string>& references) {
-  RECUR_CHECK(hypotheses.size() == references.size(), hypotheses.size(), " hypotheses for ", references.size(),
-              " references");
+double corpus_chrf(const std::vector<std::string>& hypotheses,
+                   const std::vector<std::string>& references) {
+  RECUR_CHECK(hypotheses.size() == references.size(), hypotheses.size(), " hypotheses for ",
+              references.size(), " references");
   ChrfStats stats;
-  for (size_t i = 0; i < hypotheses.size(); ++i) stats.add(hypotheses[i], references[i]);
+  for (size_t i = 0; i < hypotheses.size(); ++i)
+    stats.add(hypotheses[i], references[i]);
   return stats.score();
 }
 

@@ -28,7 +28,9 @@ struct ChrfStats {
   double score() const;  // 0..100
 };
 
-double corpus_bleu(const std::vector<std::string>& hypotheses, const std::vector<std::string>& references);
-double corpus_chrf(const std::vector<std::string>& hypotheses, const std::vector<std::string>& references);
+double corpus_bleu(const std::vector<std::string>& hypotheses,
+                   const std::vector<std::string>& references);
+double corpus_chrf(const std::vector<std::string>& hypotheses,
+                   const std::vector<std::string>& references);
 
 }  // namespace recur

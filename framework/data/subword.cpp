@@ -36,14 +36,16 @@ SubwordModel::SubwordModel(SubwordModel&&) noexcept = default;
 SubwordModel& SubwordModel::operator=(SubwordModel&&) noexcept = default;
 SubwordModel::~SubwordModel() = default;
 
-SubwordModel SubwordModel::train(const std::vector<std::string>& sentences, int vocab_size, int threads) {
+SubwordModel SubwordModel::train(const std::vector<std::string>& sentences, int vocab_size,
+                                 int threads) {
   RECUR_CHECK(!sentences.empty(), "no text to train the subword model on");
   Sentences input(sentences);
   std::string bytes;
   // Identity normalisation keeps the text as it is; specials are recur's own, not SentencePiece's.
-  const std::string args = concat("--vocab_size=", vocab_size, " --model_type=unigram --character_coverage=1.0",
-                                  " --normalization_rule_name=identity --num_threads=", threads,
-                                  " --minloglevel=2 --hard_vocab_limit=false");
+  const std::string args =
+      concat("--vocab_size=", vocab_size, " --model_type=unigram --character_coverage=1.0",
+             " --normalization_rule_name=identity --num_threads=", threads,
+             " --minloglevel=2 --hard_vocab_limit=false");
   const auto status = sentencepiece::SentencePieceTrainer::Train(args, &input, &bytes);
   RECUR_CHECK(status.ok(), "training the subword model failed: ", status.ToString());
   return load(bytes);
@@ -75,7 +77,8 @@ std::string base64_encode(const std::string& bytes) {
   std::string out;
   for (size_t i = 0; i < bytes.size(); i += 3) {
     uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 1 < bytes.size())
+      n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
     if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
     out += kAlphabet[(n >> 18) & 63];
     out += kAlphabet[(n >> 12) & 63];

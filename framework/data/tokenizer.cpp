@@ -84,16 +84,19 @@ std::vector<Token> tokenize(TokenizerType type, std::string_view line, bool lowe
   return tokens;
 }
 
-TextTokenizer::TextTokenizer(TokenizerType type, bool lowercase, std::shared_ptr<const SubwordModel> subword)
+TextTokenizer::TextTokenizer(TokenizerType type, bool lowercase,
+                             std::shared_ptr<const SubwordModel> subword)
     : type_(type), lowercase_(lowercase), subword_(std::move(subword)) {
-  RECUR_ASSERT((type == TokenizerType::Subword) == (subword_ != nullptr), "subword tokenizer without a model");
+  RECUR_ASSERT((type == TokenizerType::Subword) == (subword_ != nullptr),
+               "subword tokenizer without a model");
 }
 
 std::vector<Token> TextTokenizer::tokenize(std::string_view line) const {
   if (type_ != TokenizerType::Subword) return recur::tokenize(type_, line, lowercase_);
   std::string text(line);
   if (lowercase_) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : text)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   std::vector<Token> tokens;
   for (std::string& piece : subword_->encode(text)) {
@@ -104,7 +107,8 @@ std::vector<Token> TextTokenizer::tokenize(std::string_view line) const {
 }
 
 std::string TextTokenizer::detokenize(const std::vector<std::string>& tokens) const {
-  return type_ == TokenizerType::Subword ? subword_->decode(tokens) : recur::detokenize(type_, tokens);
+  return type_ == TokenizerType::Subword ? subword_->decode(tokens)
+                                         : recur::detokenize(type_, tokens);
 }
 
 std::string detokenize(TokenizerType type, const std::vector<std::string>& tokens) {

@@ -33,7 +33,8 @@ int64_t utf8_length(std::string_view text);
 // A tokeniser of any type; subword tokenisers carry their SentencePiece model.
 class TextTokenizer {
  public:
-  TextTokenizer(TokenizerType type, bool lowercase, std::shared_ptr<const SubwordModel> subword = nullptr);
+  TextTokenizer(TokenizerType type, bool lowercase,
+                std::shared_ptr<const SubwordModel> subword = nullptr);
 
   std::vector<Token> tokenize(std::string_view line) const;
   std::string detokenize(const std::vector<std::string>& tokens) const;

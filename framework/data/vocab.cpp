@@ -74,9 +74,12 @@ const char* kHeader = "# recur vocabulary v1 tokenizer=";
 
 std::string tokenizer_name(TokenizerType type) {
   switch (type) {
-    case TokenizerType::Char: return "char";
-    case TokenizerType::Word: return "word";
-    case TokenizerType::Subword: return "subword";
+    case TokenizerType::Char:
+      return "char";
+    case TokenizerType::Word:
+      return "word";
+    case TokenizerType::Subword:
+      return "subword";
   }
   return "?";
 }

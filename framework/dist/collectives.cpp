@@ -21,7 +21,8 @@ std::vector<uint64_t> gather_hashes(Communicator& comm, uint64_t hash) {
 
 int ranks_sharing_my_cores(Communicator& comm) {
   const std::vector<uint64_t> hashes = gather_hashes(comm, core_set_hash());
-  return static_cast<int>(std::count(hashes.begin(), hashes.end(), hashes[static_cast<size_t>(comm.rank())]));
+  return static_cast<int>(
+      std::count(hashes.begin(), hashes.end(), hashes[static_cast<size_t>(comm.rank())]));
 }
 
 }  // namespace recur

@@ -39,7 +39,8 @@ class Communicator {
   // timeout and error messages.
   virtual std::unique_ptr<PendingCollective> all_reduce_async(Tensor& tensor, ReduceOp op,
                                                               const std::string& what) = 0;
-  void all_reduce(Tensor& tensor, ReduceOp op = ReduceOp::Sum, const std::string& what = "all_reduce") {
+  void all_reduce(Tensor& tensor, ReduceOp op = ReduceOp::Sum,
+                  const std::string& what = "all_reduce") {
     all_reduce_async(tensor, op, what)->wait();
   }
   // Copies root's tensor into every rank's tensor.

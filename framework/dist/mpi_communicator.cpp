@@ -34,24 +34,31 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
 
 MPI_Datatype mpi_type(DType t) {
   switch (t) {
-    case DType::F32: return MPI_FLOAT;
-    case DType::F64: return MPI_DOUBLE;
-    case DType::I32: return MPI_INT;
+    case DType::F32:
+      return MPI_FLOAT;
+    case DType::F64:
+      return MPI_DOUBLE;
+    case DType::I32:
+      return MPI_INT;
   }
   return MPI_FLOAT;
 }
 
 void* raw(const Tensor& t) {
   switch (t.dtype()) {
-    case DType::F32: return const_cast<float*>(t.data<float>());
-    case DType::F64: return const_cast<double*>(t.data<double>());
-    case DType::I32: return const_cast<int32_t*>(t.data<int32_t>());
+    case DType::F32:
+      return const_cast<float*>(t.data<float>());
+    case DType::F64:
+      return const_cast<double*>(t.data<double>());
+    case DType::I32:
+      return const_cast<int32_t*>(t.data<int32_t>());
   }
   return nullptr;
 }
 
 int count_of(const Tensor& t) {
-  RECUR_CHECK(t.numel() <= INT32_MAX, "tensor of ", t.numel(), " elements is too large for one MPI call");
+  RECUR_CHECK(t.numel() <= INT32_MAX, "tensor of ", t.numel(),
+              " elements is too large for one MPI call");
   return static_cast<int>(t.numel());
 }
 
@@ -116,13 +123,17 @@ class MpiCommunicator final : public Communicator {
       finish = [tensor, world = world_]() mutable {
         dispatch_float(tensor.dtype(), [&]<class T>() {
           T* p = tensor.data<T>();
-          for (int64_t i = 0; i < tensor.numel(); ++i) p[i] /= static_cast<T>(world);
+          for (int64_t i = 0; i < tensor.numel(); ++i)
+            p[i] /= static_cast<T>(world);
         });
       };
     }
-    auto o = submit(what, [=, this](MPI_Request* r) {
-      return MPI_Iallreduce(MPI_IN_PLACE, data, n, type, MPI_SUM, data_, r);
-    }, std::move(finish));
+    auto o = submit(
+        what,
+        [=, this](MPI_Request* r) {
+          return MPI_Iallreduce(MPI_IN_PLACE, data, n, type, MPI_SUM, data_, r);
+        },
+        std::move(finish));
     return std::make_unique<MpiPending>(o, this);
   }
 
@@ -136,7 +147,8 @@ class MpiCommunicator final : public Communicator {
   }
 
   void all_gather(const Tensor& in, Tensor& out) override {
-    RECUR_ASSERT(out.numel() == in.numel() * world_ && out.dtype() == in.dtype(), "all_gather sizes");
+    RECUR_ASSERT(out.numel() == in.numel() * world_ && out.dtype() == in.dtype(),
+                 "all_gather sizes");
     void *from = raw(in), *to = raw(out);
     const int n = count_of(in);
     const MPI_Datatype type = mpi_type(in.dtype());
@@ -146,7 +158,8 @@ class MpiCommunicator final : public Communicator {
   }
 
   void reduce_scatter(const Tensor& in, Tensor& out, ReduceOp op) override {
-    RECUR_ASSERT(in.numel() == out.numel() * world_ && out.dtype() == in.dtype(), "reduce_scatter sizes");
+    RECUR_ASSERT(in.numel() == out.numel() * world_ && out.dtype() == in.dtype(),
+                 "reduce_scatter sizes");
     void *from = raw(in), *to = raw(out);
     const int n = count_of(out);
     const MPI_Datatype type = mpi_type(in.dtype());
@@ -156,7 +169,8 @@ class MpiCommunicator final : public Communicator {
     if (op == ReduceOp::Average) {
       dispatch_float(out.dtype(), [&]<class T>() {
         T* p = out.data<T>();
-        for (int64_t i = 0; i < out.numel(); ++i) p[i] /= static_cast<T>(world_);
+        for (int64_t i = 0; i < out.numel(); ++i)
+          p[i] /= static_cast<T>(world_);
       });
     }
   }
@@ -168,7 +182,8 @@ class MpiCommunicator final : public Communicator {
   [[noreturn]] void abort(int exit_code) override {
     submit("abort", [exit_code](MPI_Request*) { return MPI_Abort(MPI_COMM_WORLD, exit_code); });
     // The communication thread aborts the job, this process included.
-    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 
   void wait_for(const std::shared_ptr<Op>& op) {
@@ -243,7 +258,8 @@ class MpiCommunicator final : public Communicator {
       progress(active);
       serve_pings();
       for (const auto& op : active) {
-        if (seconds_between(op->started, Clock::now()) > options_.collective_timeout_s) diagnose_and_abort(*op);
+        if (seconds_between(op->started, Clock::now()) > options_.collective_timeout_s)
+          diagnose_and_abort(*op);
       }
       // Busy collectives: test again soon, without spinning a core the training threads need.
       if (!active.empty()) std::this_thread::sleep_for(std::chrono::microseconds(20));
@@ -314,14 +330,18 @@ class MpiCommunicator final : public Communicator {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     std::string who;
-    for (int r : silent) who += (who.empty() ? "" : ", ") + std::to_string(r);
+    for (int r : silent)
+      who += (who.empty() ? "" : ", ") + std::to_string(r);
     const std::string message =
         silent.empty()
-            ? concat("rank ", rank_, ": ", op.what, " did not complete within ", options_.collective_timeout_s,
-                     " s; every rank answers, so one is stuck outside communication; aborting the job")
-            : concat("rank ", rank_, ": ", op.what, " did not complete within ", options_.collective_timeout_s,
-                     " s; rank", silent.size() > 1 ? "s " : " ", who,
-                     silent.size() > 1 ? " do" : " does", " not respond (stopped, hung or dead); aborting the job");
+            ? concat(
+                  "rank ", rank_, ": ", op.what, " did not complete within ",
+                  options_.collective_timeout_s,
+                  " s; every rank answers, so one is stuck outside communication; aborting the job")
+            : concat("rank ", rank_, ": ", op.what, " did not complete within ",
+                     options_.collective_timeout_s, " s; rank", silent.size() > 1 ? "s " : " ", who,
+                     silent.size() > 1 ? " do" : " does",
+                     " not respond (stopped, hung or dead); aborting the job");
     log::error(message);
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::_Exit(1);
@@ -350,8 +370,12 @@ class MpiCommunicator final : public Communicator {
   bool stopping_ = false;
 };
 
-void MpiPending::wait() { comm_->wait_for(op_); }
-bool MpiPending::done() const { return comm_->is_done(op_); }
+void MpiPending::wait() {
+  comm_->wait_for(op_);
+}
+bool MpiPending::done() const {
+  return comm_->is_done(op_);
+}
 
 bool started_by_mpi_launcher() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
@@ -370,9 +394,10 @@ std::unique_ptr<Communicator> make_communicator(const CommunicatorOptions& optio
     comm = std::make_unique<SingleProcessCommunicator>();
   }
   const char* tasks = std::getenv("SLURM_STEP_NUM_TASKS");
-  RECUR_CHECK(tasks == nullptr || std::atoi(tasks) <= 1 || comm->world_size() > 1, "SLURM started ",
-              tasks, " tasks but MPI connects none of them: each would train alone. Start recur with ",
-              "`srun --mpi=pmix ...`, or with mpirun (launcher/recur-mpirun) inside the allocation");
+  RECUR_CHECK(
+      tasks == nullptr || std::atoi(tasks) <= 1 || comm->world_size() > 1, "SLURM started ", tasks,
+      " tasks but MPI connects none of them: each would train alone. Start recur with ",
+      "`srun --mpi=pmix ...`, or with mpirun (launcher/recur-mpirun) inside the allocation");
   return comm;
 }
 

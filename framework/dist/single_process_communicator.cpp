@@ -20,12 +20,16 @@ std::unique_ptr<PendingCollective> SingleProcessCommunicator::all_reduce_async(T
   return std::make_unique<Completed>();
 }
 
-void SingleProcessCommunicator::all_gather(const Tensor& in, Tensor& out) { out.copy_from(in); }
+void SingleProcessCommunicator::all_gather(const Tensor& in, Tensor& out) {
+  out.copy_from(in);
+}
 
 void SingleProcessCommunicator::reduce_scatter(const Tensor& in, Tensor& out, ReduceOp) {
   out.copy_from(in);
 }
 
-void SingleProcessCommunicator::abort(int exit_code) { std::_Exit(exit_code); }
+void SingleProcessCommunicator::abort(int exit_code) {
+  std::_Exit(exit_code);
+}
 
 }  // namespace recur

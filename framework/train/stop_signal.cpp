@@ -28,13 +28,17 @@ StopSignals::StopSignals() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &action, &g_previous[i]);
+  for (int i = 0; i < 3; ++i)
+    sigaction(kSignals[i], &action, &g_previous[i]);
 }
 
 StopSignals::~StopSignals() {
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &g_previous[i], nullptr);
+  for (int i = 0; i < 3; ++i)
+    sigaction(kSignals[i], &g_previous[i], nullptr);
 }
 
-int StopSignals::received() { return g_received; }
+int StopSignals::received() {
+  return g_received;
+}
 
 }  // namespace recur

@@ -12,7 +12,7 @@ constexpr int kExitSigint = 130;
 
 class StopSignals {
  public:
-  StopSignals();  // installs the handlers
+  StopSignals();   // installs the handlers
   ~StopSignals();  // restores the previous ones
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;

@@ -89,9 +89,10 @@ void ValidationConfig::describe(ConfigVisitor& v) {
   v.field("patience", patience,
           "stop early after this many validations without improvement (0: never)",
           Bounds::non_negative());
-  v.field("bleu", bleu,
-          "seq2seq: also translate the validation set (greedy) and score BLEU, which then decides the "
-          "best model, early stopping and checkpoint.keep_best_by");
+  v.field(
+      "bleu", bleu,
+      "seq2seq: also translate the validation set (greedy) and score BLEU, which then decides the "
+      "best model, early stopping and checkpoint.keep_best_by");
   v.field("bleu_sentences", bleu_sentences,
           "seq2seq: translate at most this many validation sentences for BLEU (0: all)",
           Bounds::non_negative());
@@ -115,10 +116,13 @@ void CheckpointConfig::describe(ConfigVisitor& v) {
           "write a checkpoint every this many minutes (0: not by time)", Bounds::non_negative());
   v.field("keep_last", keep_last, "keep this many newest checkpoints (0: all)",
           Bounds::non_negative());
-  v.choice("keep_best_by", keep_best_by,
-           {{"none", KeepBest::None}, {"valid_loss", KeepBest::ValidLoss}, {"valid_score", KeepBest::ValidScore}},
-           "also keep the checkpoint with the lowest validation loss or the highest validation score "
-           "(seq2seq: BLEU); counts checkpoints written at validation steps");
+  v.choice(
+      "keep_best_by", keep_best_by,
+      {{"none", KeepBest::None},
+       {"valid_loss", KeepBest::ValidLoss},
+       {"valid_score", KeepBest::ValidScore}},
+      "also keep the checkpoint with the lowest validation loss or the highest validation score "
+      "(seq2seq: BLEU); counts checkpoints written at validation steps");
   v.field("async", async,
           "copy the state to host memory and write it in the background while training goes on");
 }

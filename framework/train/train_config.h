@@ -12,10 +12,10 @@ namespace recur {
 
 struct TrainingConfig {
   int64_t seed = 1;
-  int64_t threads = 0;      // 0: auto (cores / ranks on the node)
-  int64_t batch_size = 32;  // global: streams (LM) summed over all ranks
+  int64_t threads = 0;          // 0: auto (cores / ranks on the node)
+  int64_t batch_size = 32;      // global: streams (LM) summed over all ranks
   int64_t batch_tokens = 4096;  // global: padded target tokens per batch (seq2seq)
-  int64_t accumulate = 1;   // micro-batches per step (gradient accumulation)
+  int64_t accumulate = 1;       // micro-batches per step (gradient accumulation)
   int64_t bptt = 35;
   bool variable_bptt = false;
   int64_t max_steps = 0;   // 0: no limit
@@ -59,14 +59,14 @@ struct ValidationConfig {
   int64_t batch_size = 10;  // streams for stateful evaluation
   int64_t bptt = 0;         // 0: training.bptt
   int64_t patience = 0;  // early stopping after this many validations without improvement; 0: off
-  bool bleu = true;             // seq2seq: also decode (greedy) and score BLEU; the best model by it
-  int64_t bleu_sentences = 0;   // seq2seq: decode at most this many validation sentences (0: all)
+  bool bleu = true;      // seq2seq: also decode (greedy) and score BLEU; the best model by it
+  int64_t bleu_sentences = 0;  // seq2seq: decode at most this many validation sentences (0: all)
 
   void describe(ConfigVisitor& v);
 };
 
 struct DistributedConfig {
-  double bucket_mb = 4;                // gradient all-reduce bucket size
+  double bucket_mb = 4;               // gradient all-reduce bucket size
   double collective_timeout_s = 300;  // a collective unfinished after this long aborts the job
 
   void describe(ConfigVisitor& v);

@@ -20,21 +20,22 @@
 namespace recur {
 
 struct CheckpointPolicy {
-  std::string directory;       // run/checkpoints; empty: no checkpoints
-  int64_t every_steps = 0;     // 0: not by steps
-  double every_minutes = 0;    // 0: not by time
+  std::string directory;     // run/checkpoints; empty: no checkpoints
+  int64_t every_steps = 0;   // 0: not by steps
+  double every_minutes = 0;  // 0: not by time
   int64_t keep_last = 3;
   enum class KeepBest { None, Loss, Score };
-  KeepBest keep_best = KeepBest::None;  // also keep the best validated checkpoint (by loss or score)
-  bool async = false;          // write in the background while training goes on
+  KeepBest keep_best =
+      KeepBest::None;  // also keep the best validated checkpoint (by loss or score)
+  bool async = false;  // write in the background while training goes on
   double wait_timeout_s = 300;
 };
 
 struct TrainerOptions {
-  int64_t max_steps = 0;     // 0: no limit (another limit must be set)
-  double max_epochs = 0;     // 0: no limit
-  double max_minutes = 0;    // 0: no limit
-  double clip_norm = 0;      // 0: no clipping
+  int64_t max_steps = 0;   // 0: no limit (another limit must be set)
+  double max_epochs = 0;   // 0: no limit
+  double max_minutes = 0;  // 0: no limit
+  double clip_norm = 0;    // 0: no clipping
   int64_t log_every = 50;
   int64_t validate_every = 0;  // 0: only at the end
   int64_t patience = 0;        // early stopping (validations); 0: off
@@ -51,8 +52,8 @@ struct TrainResult {
   StopReason reason = StopReason::MaxSteps;
   int stop_signal = 0;  // with StopReason::Signal
   double seconds = 0;
-  LossTotals last_train;        // totals of the last logging interval
-  LossTotals last_validation;   // tokens == 0 when there was none
+  LossTotals last_train;             // totals of the last logging interval
+  LossTotals last_validation;        // tokens == 0 when there was none
   std::optional<double> last_score;  // the task's validation score (e.g. BLEU), if it has one
   LossTotals best_validation;
   std::optional<double> best_score;
@@ -118,7 +119,7 @@ class Trainer {
   int64_t best_validation_step_ = 0;
   double best_checkpoint_metric_ = 0;  // the keep-best metric of best_checkpoint_step_
   int64_t best_checkpoint_step_ = 0;
-  double checkpoint_stall_s_ = 0;   // waiting for the snapshot of an asynchronous checkpoint
+  double checkpoint_stall_s_ = 0;  // waiting for the snapshot of an asynchronous checkpoint
 };
 
 }  // namespace recur

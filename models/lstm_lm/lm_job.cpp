@@ -6,8 +6,8 @@
 
 namespace recur {
 
-void LmJob::prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
-                    const TrainingState* identity) {
+void LmJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                    const std::filesystem::path& run_dir, const TrainingState* identity) {
   const std::string vocab_file = (run_dir / "vocab.txt").string();
   LmDataConfig data_config = config.data;
   config_ = config.lstm_lm;
@@ -29,21 +29,28 @@ void LmJob::prepare(const ExperimentConfig& config, Communicator& comm, const st
   data_ = LmData::load(data_config);
 }
 
-void LmJob::build(ParameterStore& store) { model_ = std::make_unique<LstmLm>(*config_, data_->vocab.size(), store); }
-
-std::unique_ptr<TrainingTask> LmJob::task(const ExperimentConfig& config, Communicator& comm) {
-  return std::make_unique<LmTask>(*model_, *data_, config.training, config.validation, comm, DType::F32);
+void LmJob::build(ParameterStore& store) {
+  model_ = std::make_unique<LstmLm>(*config_, data_->vocab.size(), store);
 }
 
-TrainingState LmJob::identity(ExperimentConfig& config) const { return run_identity(config, data_->vocab); }
+std::unique_ptr<TrainingTask> LmJob::task(const ExperimentConfig& config, Communicator& comm) {
+  return std::make_unique<LmTask>(*model_, *data_, config.training, config.validation, comm,
+                                  DType::F32);
+}
+
+TrainingState LmJob::identity(ExperimentConfig& config) const {
+  return run_identity(config, data_->vocab);
+}
 
 void LmJob::evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) {
   if (data_->test.size() == 0) return;
-  const LossTotals local = static_cast<LmTask&>(task).evaluate(data_->test, config.validation.batch_size);
+  const LossTotals local =
+      static_cast<LmTask&>(task).evaluate(data_->test, config.validation.batch_size);
   Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
   comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
   const LossTotals test{sums.item(0), sums.item(1), sums.item(2)};
-  log::info("test (final model): loss ", test.loss(), " | ppl ", test.perplexity(), " | bpc ", test.bits_per_char());
+  log::info("test (final model): loss ", test.loss(), " | ppl ", test.perplexity(), " | bpc ",
+            test.bits_per_char());
 }
 
 }  // namespace recur

@@ -6,7 +6,8 @@ namespace recur {
 
 StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char* what,
                          const char* parts_name) {
-  RECUR_CHECK(total % parts == 0, what, " (", total, ") must divide by ", parts_name, " (", parts, ")");
+  RECUR_CHECK(total % parts == 0, what, " (", total, ") must divide by ", parts_name, " (", parts,
+              ")");
   const int64_t count = total / parts;
   return {index * count, count};
 }
@@ -20,8 +21,8 @@ LmTask::LmTask(const LstmLm& model, const LmData& data, const TrainingConfig& tr
       comm_(comm),
       dtype_(dtype),
       streams_(&data.train, training.batch_size),
-      mine_(stream_range(training.batch_size, comm.rank(), comm.world_size(),
-                         "training.batch_size", "the number of ranks")),
+      mine_(stream_range(training.batch_size, comm.rank(), comm.world_size(), "training.batch_size",
+                         "the number of ranks")),
       schedule_(streams_.last_position(), training.bptt, training.variable_bptt,
                 static_cast<uint64_t>(training.seed)),
       states_(static_cast<size_t>(training.accumulate)) {
@@ -41,7 +42,8 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
   for (int64_t m = 0; m < training_.accumulate; ++m) {
     const StreamRange part =
         stream_range(mine_.count, m, training_.accumulate, "streams", "micro-batches");
-    windows.push_back(streams_.window(w.position, w.steps, mine_.first + part.first, part.count, dtype_));
+    windows.push_back(
+        streams_.window(w.position, w.steps, mine_.first + part.first, part.count, dtype_));
     counts.data<double>()[0] += static_cast<double>(windows.back().targets_counted);
   }
   // Normalised by the targets of all ranks: the ranks' gradients sum to the exact average.
@@ -58,8 +60,8 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
     const int64_t first = mine_.first + m * count;
     ForwardContext ctx{tape, true, static_cast<uint64_t>(training_.seed), step, first};
     LstmLm::Output out = model_.forward(ctx, window.inputs, state, window.keep);
-    CrossEntropyResult ce =
-        cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore, 0.0, global_targets});
+    CrossEntropyResult ce = cross_entropy(tape, out.logits, window.targets,
+                                          {StreamWindow::kIgnore, 0.0, global_targets});
     if (m + 1 == training_.accumulate) sync.attach(tape);
     if (global_targets > 0) tape.backward(ce.loss);
     state = out.state.detached();
@@ -100,7 +102,8 @@ void LmTask::save_state(TrainingState& state) const {
 }
 
 void LmTask::restore_state(const TrainingState& state) {
-  RECUR_CHECK(state.texts.at("data/train_hash") == data_.train_hash(), "data.train: the training text ",
+  RECUR_CHECK(state.texts.at("data/train_hash") == data_.train_hash(),
+              "data.train: the training text ",
               "differs from the one the checkpoint was trained on; resume needs the same data");
   schedule_.restore(static_cast<int64_t>(state.scalars.at("data/epoch")),
                     static_cast<int64_t>(state.scalars.at("data/position")));
@@ -123,7 +126,9 @@ void LmTask::restore_state(const TrainingState& state) {
   }
 }
 
-LmTask::Validation LmTask::validate() { return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""}; }
+LmTask::Validation LmTask::validate() {
+  return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""};
+}
 
 LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;

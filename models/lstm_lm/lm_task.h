@@ -53,7 +53,7 @@ class LmTask final : public TrainingTask {
   Communicator& comm_;
   DType dtype_;
   TokenStreams streams_;
-  StreamRange mine_;             // this rank's streams
+  StreamRange mine_;  // this rank's streams
   TbpttSchedule schedule_;
   std::vector<RnnState> states_;  // carried state of each micro-batch
   double lr_scale_ = 1.0;

@@ -8,7 +8,8 @@
 namespace recur {
 
 // weights[i][j]: attention of output token i on source token j.
-std::string attention_svg(const std::vector<std::string>& source, const std::vector<std::string>& output,
+std::string attention_svg(const std::vector<std::string>& source,
+                          const std::vector<std::string>& output,
                           const std::vector<std::vector<float>>& weights);
 
 }  // namespace recur

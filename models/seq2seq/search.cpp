@@ -24,11 +24,15 @@ Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows) {
   return out;
 }
 
-Var gather(const Var& v, const std::vector<int64_t>& rows) { return v.defined() ? Var(gather_rows(v.value(), rows)) : v; }
+Var gather(const Var& v, const std::vector<int64_t>& rows) {
+  return v.defined() ? Var(gather_rows(v.value(), rows)) : v;
+}
 
 void gather(Seq2Seq::DecoderState& s, const std::vector<int64_t>& rows) {
-  for (Var& h : s.rnn.h) h = gather(h, rows);
-  for (Var& c : s.rnn.c) c = gather(c, rows);
+  for (Var& h : s.rnn.h)
+    h = gather(h, rows);
+  for (Var& c : s.rnn.c)
+    c = gather(c, rows);
   s.feed = gather(s.feed, rows);
 }
 
@@ -45,7 +49,8 @@ struct Candidate {
 
 }  // namespace
 
-std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std::vector<std::vector<int32_t>>& sources,
+std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
+                                                 const std::vector<std::vector<int32_t>>& sources,
                                                  const SearchOptions& options) {
   const auto batch = static_cast<int64_t>(sources.size());
   const int64_t k = options.beam;
@@ -56,30 +61,37 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
   data.source = sources;
   data.target.assign(sources.size(), {});
   std::vector<int64_t> all(static_cast<size_t>(batch));
-  for (int64_t b = 0; b < batch; ++b) all[static_cast<size_t>(b)] = b;
+  for (int64_t b = 0; b < batch; ++b)
+    all[static_cast<size_t>(b)] = b;
   const Seq2SeqBatch source = make_batch(data, all, false);
   Tape tape(false);
   const ForwardContext ctx{tape, false, 0, 0, 0};
   Seq2Seq::Memory memory = model.encode(ctx, source.source, source.source_lengths);
   std::vector<int64_t> expand;
   for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t j = 0; j < k; ++j) expand.push_back(b);
+    for (int64_t j = 0; j < k; ++j)
+      expand.push_back(b);
   }
   memory.values = gather(memory.values, expand);
   memory.keys = memory.values.same_as(memory.keys) ? memory.values : gather(memory.keys, expand);
   memory.lengths = gather_rows(memory.lengths, expand);
-  for (Var& h : memory.initial.h) h = gather(h, expand);
-  for (Var& c : memory.initial.c) c = gather(c, expand);
+  for (Var& h : memory.initial.h)
+    h = gather(h, expand);
+  for (Var& c : memory.initial.c)
+    c = gather(c, expand);
   Seq2Seq::DecoderState state = model.start(memory);
 
   std::vector<Beam> beams(static_cast<size_t>(batch * k));
-  for (int64_t b = 0; b < batch; ++b) beams[static_cast<size_t>(b * k)].alive = true;  // one start per sentence
+  for (int64_t b = 0; b < batch; ++b)
+    beams[static_cast<size_t>(b * k)].alive = true;  // one start per sentence
   std::vector<bool> done(static_cast<size_t>(batch), false);
   std::vector<int64_t> max_length(static_cast<size_t>(batch));
   int64_t longest = 0;
   for (int64_t b = 0; b < batch; ++b) {
     max_length[static_cast<size_t>(b)] =
-        static_cast<int64_t>(options.max_length_ratio * static_cast<double>(sources[static_cast<size_t>(b)].size())) + 10;
+        static_cast<int64_t>(options.max_length_ratio *
+                             static_cast<double>(sources[static_cast<size_t>(b)].size())) +
+        10;
     longest = std::max(longest, max_length[static_cast<size_t>(b)]);
   }
   auto normalised = [&](const Hypothesis& h) {
@@ -92,13 +104,15 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
     const Tensor logits = model.logits(ctx, out.output).value();  // (B k, V)
     const int64_t vocab = logits.dim(1);
     Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
-    cpu::log_softmax_forward<float>(batch * k, vocab, logits.data<float>(), log_probs.data<float>());
+    cpu::log_softmax_forward<float>(batch * k, vocab, logits.data<float>(),
+                                    log_probs.data<float>());
     const float* lp = log_probs.data<float>();
     std::vector<int64_t> parents(static_cast<size_t>(batch * k));
     std::vector<Beam> next(static_cast<size_t>(batch * k));
     int32_t* next_tokens = tokens.data<int32_t>();
     for (int64_t b = 0; b < batch; ++b) {
-      for (int64_t j = 0; j < k; ++j) parents[static_cast<size_t>(b * k + j)] = b * k;  // idle slots
+      for (int64_t j = 0; j < k; ++j)
+        parents[static_cast<size_t>(b * k + j)] = b * k;  // idle slots
       if (done[static_cast<size_t>(b)]) continue;
       std::vector<Candidate> candidates;
       for (int64_t j = 0; j < k; ++j) {
@@ -107,12 +121,15 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
         const float* row = lp + (b * k + j) * vocab;
         for (int64_t v = 0; v < vocab; ++v) {
           if (v == Vocab::kPad || v == Vocab::kBos) continue;
-          candidates.push_back({beam.hypothesis.log_prob + row[v], b * k + j, static_cast<int32_t>(v)});
+          candidates.push_back(
+              {beam.hypothesis.log_prob + row[v], b * k + j, static_cast<int32_t>(v)});
         }
       }
       const size_t keep = std::min(candidates.size(), static_cast<size_t>(2 * k));
-      std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
-                        [](const Candidate& x, const Candidate& y) { return x.log_prob > y.log_prob; });
+      std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                        candidates.end(), [](const Candidate& x, const Candidate& y) {
+                          return x.log_prob > y.log_prob;
+                        });
       const bool last = t + 1 >= max_length[static_cast<size_t>(b)];
       int64_t slot = 0;
       for (size_t c = 0; c < keep && slot < k; ++c) {
@@ -142,15 +159,18 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, const std
       // and there are enough endings, at the length limit, or with nothing left alive.
       const bool best_ended = keep > 0 && candidates[0].token == Vocab::kEos;
       const auto ended = static_cast<int64_t>(finished[static_cast<size_t>(b)].size());
-      if (last || slot == 0 || (best_ended && ended >= options.nbest)) done[static_cast<size_t>(b)] = true;
+      if (last || slot == 0 || (best_ended && ended >= options.nbest))
+        done[static_cast<size_t>(b)] = true;
     }
     beams = std::move(next);
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
     gather(state, parents);
   }
   for (auto& list : finished) {
-    std::stable_sort(list.begin(), list.end(), [](const Hypothesis& x, const Hypothesis& y) { return x.score > y.score; });
-    if (static_cast<int64_t>(list.size()) > options.nbest) list.resize(static_cast<size_t>(options.nbest));
+    std::stable_sort(list.begin(), list.end(),
+                     [](const Hypothesis& x, const Hypothesis& y) { return x.score > y.score; });
+    if (static_cast<int64_t>(list.size()) > options.nbest)
+      list.resize(static_cast<size_t>(options.nbest));
   }
   return finished;
 }

@@ -8,7 +8,9 @@ namespace recur {
 
 namespace {
 
-bool additive(AttentionType a) { return a == AttentionType::Bahdanau || a == AttentionType::LuongConcat; }
+bool additive(AttentionType a) {
+  return a == AttentionType::Bahdanau || a == AttentionType::LuongConcat;
+}
 
 int64_t decoder_input_size(const Seq2SeqConfig& c) {
   if (c.attention == AttentionType::Bahdanau) return c.embedding_size + c.encoder_output_size();
@@ -16,21 +18,25 @@ int64_t decoder_input_size(const Seq2SeqConfig& c) {
 }
 
 RnnStackSpec encoder_spec(const Seq2SeqConfig& c) {
-  return {c.cell, c.embedding_size, c.encoder_hidden, c.encoder_layers, c.bidirectional, c.dropout, c.residual};
+  return {c.cell,          c.embedding_size, c.encoder_hidden, c.encoder_layers,
+          c.bidirectional, c.dropout,        c.residual};
 }
 
 RnnStackSpec decoder_spec(const Seq2SeqConfig& c) {
-  return {c.cell, decoder_input_size(c), c.decoder_hidden, c.decoder_layers, false, c.dropout, c.residual};
+  return {c.cell,    decoder_input_size(c), c.decoder_hidden, c.decoder_layers, false, c.dropout,
+          c.residual};
 }
 
-Linear make_output(const Seq2SeqConfig& c, int64_t target_vocab, ParameterStore& store, Embedding& target) {
+Linear make_output(const Seq2SeqConfig& c, int64_t target_vocab, ParameterStore& store,
+                   Embedding& target) {
   if (c.tie_embeddings) return Linear(store, "output", target.weight());
   return Linear(store, "output", c.decoder_hidden, target_vocab);
 }
 
 }  // namespace
 
-Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab, ParameterStore& store)
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab,
+                 ParameterStore& store)
     : config_(config),
       decoder_input_(decoder_input_size(config)),
       source_embedding_(store, "source_embedding", source_vocab, config.embedding_size),
@@ -42,31 +48,38 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t targ
   if (config.bridge == BridgeType::Dense) {
     for (int64_t l = 0; l < config.decoder_layers; ++l) {
       bridge_h_.emplace_back(store, concat("bridge/h/layer", l), enc, dec);
-      if (config.cell == CellType::Lstm) bridge_c_.emplace_back(store, concat("bridge/c/layer", l), enc, dec);
+      if (config.cell == CellType::Lstm)
+        bridge_c_.emplace_back(store, concat("bridge/c/layer", l), enc, dec);
     }
   }
   switch (config.attention) {
     case AttentionType::None:
-    case AttentionType::LuongDot: break;
-    case AttentionType::LuongGeneral: keys_.emplace(store, "attention/w_a", enc, dec, false); break;
+    case AttentionType::LuongDot:
+      break;
+    case AttentionType::LuongGeneral:
+      keys_.emplace(store, "attention/w_a", enc, dec, false);
+      break;
     case AttentionType::Bahdanau:
     case AttentionType::LuongConcat:
       keys_.emplace(store, "attention/w_k", enc, dec, false);
       query_.emplace(store, "attention/w_q", dec, dec, false);
-      v_ = store.declare("attention/v", {dec}, Init::uniform(1.0 / std::sqrt(static_cast<double>(dec))));
+      v_ = store.declare("attention/v", {dec},
+                         Init::uniform(1.0 / std::sqrt(static_cast<double>(dec))));
       break;
   }
-  if (config.attention != AttentionType::None) combine_.emplace(store, "attention/w_c", enc + dec, dec, false);
+  if (config.attention != AttentionType::None)
+    combine_.emplace(store, "attention/w_c", enc + dec, dec, false);
 }
 
-Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source, const Tensor& lengths) const {
+Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source,
+                                const Tensor& lengths) const {
   Tape& tape = ctx.tape;
-  Var x = source_embedding_.forward(tape, source);                         // (S, B, E)
+  Var x = source_embedding_.forward(tape, source);  // (S, B, E)
   x = dropout(tape, x, ctx.dropout(config_.dropout, "source_embedding"));
   RnnStack::Output enc = encoder_.forward(ctx, x, {}, {Tensor(), lengths});  // (S, B, enc)
   Memory m;
-  m.values = swap_leading(tape, enc.y);                                    // (B, S, enc)
-  m.keys = keys_ ? keys_->forward(tape, m.values) : m.values;             // (B, S, D)
+  m.values = swap_leading(tape, enc.y);                        // (B, S, enc)
+  m.keys = keys_ ? keys_->forward(tape, m.values) : m.values;  // (B, S, D)
   m.lengths = lengths;
   if (config_.bridge == BridgeType::Zeros) return m;
   // Decoder layer l starts from encoder layer min(l, top): its final states, directions joined.
@@ -74,13 +87,16 @@ Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source,
   auto final_of = [&](const std::vector<Var>& states, int64_t l) {
     const int64_t layer = std::min(l, config_.encoder_layers - 1);
     std::vector<Var> parts;
-    for (int64_t d = 0; d < directions; ++d) parts.push_back(states[static_cast<size_t>(layer * directions + d)]);
-    return parts.size() == 1 ? parts[0] : concat(tape, parts, -1);        // (B, enc)
+    for (int64_t d = 0; d < directions; ++d)
+      parts.push_back(states[static_cast<size_t>(layer * directions + d)]);
+    return parts.size() == 1 ? parts[0] : concat(tape, parts, -1);  // (B, enc)
   };
   for (int64_t l = 0; l < config_.decoder_layers; ++l) {
-    m.initial.h.push_back(tanh(tape, bridge_h_[static_cast<size_t>(l)].forward(tape, final_of(enc.state.h, l))));
+    m.initial.h.push_back(
+        tanh(tape, bridge_h_[static_cast<size_t>(l)].forward(tape, final_of(enc.state.h, l))));
     if (config_.cell == CellType::Lstm) {
-      m.initial.c.push_back(tanh(tape, bridge_c_[static_cast<size_t>(l)].forward(tape, final_of(enc.state.c, l))));
+      m.initial.c.push_back(
+          tanh(tape, bridge_c_[static_cast<size_t>(l)].forward(tape, final_of(enc.state.c, l))));
     }
   }
   return m;
@@ -101,13 +117,14 @@ Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, c
   ctx.time_offset = position;  // dropout differs from one target position to the next
   Tape& tape = ctx.tape;
   const int64_t batch = tokens.numel();
-  const auto score = additive(config_.attention) ? cpu::AttentionScore::Additive : cpu::AttentionScore::Dot;
+  const auto score =
+      additive(config_.attention) ? cpu::AttentionScore::Additive : cpu::AttentionScore::Dot;
   const Var v = v_ ? v_->var() : Var();
   auto attend = [&](const Var& query) {
     const Var q = query_ ? query_->forward(tape, query) : query;
     return attention_step(tape, q, memory.keys, memory.values, memory.lengths, score, v);
   };
-  Var input = target_embedding_.forward(tape, tokens);                   // (B, E)
+  Var input = target_embedding_.forward(tape, tokens);  // (B, E)
   input = dropout(tape, input, ctx.dropout(config_.dropout, "target_embedding"));
   AttentionOutputs attention;
   if (config_.attention == AttentionType::Bahdanau) {
@@ -116,9 +133,10 @@ Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, c
   } else if (config_.input_feeding) {
     input = concat(tape, {input, state.feed}, -1);
   }
-  RnnStack::Output rnn = decoder_.forward(ctx, reshape(tape, input, {1, batch, decoder_input_}), state.rnn);
+  RnnStack::Output rnn =
+      decoder_.forward(ctx, reshape(tape, input, {1, batch, decoder_input_}), state.rnn);
   state.rnn = rnn.state;
-  Var top = reshape(tape, rnn.y, {batch, config_.decoder_hidden});       // (B, H)
+  Var top = reshape(tape, rnn.y, {batch, config_.decoder_hidden});  // (B, H)
   if (config_.attention == AttentionType::None) return {top, Tensor()};
   if (config_.attention != AttentionType::Bahdanau) attention = attend(top);
   Var attentional = tanh(tape, combine_->forward(tape, concat(tape, {attention.context, top}, -1)));
@@ -138,10 +156,13 @@ Var Seq2Seq::forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const
   const int64_t steps = batch.target_in.dim(0), rows = batch.target_in.dim(1);
   std::vector<Var> outputs;
   for (int64_t t = 0; t < steps; ++t) {
-    outputs.push_back(step(ctx, memory, batch.target_in.slice_rows(t, t + 1).reshape({rows}), state, t).output);
+    outputs.push_back(
+        step(ctx, memory, batch.target_in.slice_rows(t, t + 1).reshape({rows}), state, t).output);
   }
-  const Var all = reshape(ctx.tape, concat(ctx.tape, outputs, 0), {steps, rows, config_.decoder_hidden});
-  return reshape(ctx.tape, logits(ctx, all), {steps * rows, output_.weight()->shape()[0]});  // (T * B, V)
+  const Var all =
+      reshape(ctx.tape, concat(ctx.tape, outputs, 0), {steps, rows, config_.decoder_hidden});
+  return reshape(ctx.tape, logits(ctx, all),
+                 {steps * rows, output_.weight()->shape()[0]});  // (T * B, V)
 }
 
 }  // namespace recur

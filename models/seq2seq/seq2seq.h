@@ -18,13 +18,14 @@ namespace recur {
 
 class Seq2Seq {
  public:
-  Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab, ParameterStore& store);
+  Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab,
+          ParameterStore& store);
 
   // The encoded source, batch-major for attention.
   struct Memory {
-    Var values;       // (B, S, encoder output size)
-    Var keys;         // (B, S, D): projected for general, concat and Bahdanau; values for dot
-    Tensor lengths;   // (B) i32
+    Var values;        // (B, S, encoder output size)
+    Var keys;          // (B, S, D): projected for general, concat and Bahdanau; values for dot
+    Tensor lengths;    // (B) i32
     RnnState initial;  // the decoder's initial state
   };
   // source (S, B) i32, lengths (B).
@@ -41,8 +42,8 @@ class Seq2Seq {
     Tensor attention;  // (B, S) alignment; undefined without attention
   };
   // Target position `position` for every row: `tokens` (B) are the previous target tokens.
-  Step step(const ForwardContext& ctx, const Memory& memory, const Tensor& tokens, DecoderState& state,
-            int64_t position) const;
+  Step step(const ForwardContext& ctx, const Memory& memory, const Tensor& tokens,
+            DecoderState& state, int64_t position) const;
 
   // (T, B, decoder_hidden) or (B, decoder_hidden) -> the same with the target vocabulary last
   Var logits(const ForwardContext& ctx, const Var& outputs) const;

@@ -50,7 +50,7 @@ struct Seq2SeqDataConfig {
 
 struct DecodingConfig {
   int64_t beam_size = 5;
-  double length_penalty = 1.0;   // hypotheses are ranked by log p / length^length_penalty
+  double length_penalty = 1.0;    // hypotheses are ranked by log p / length^length_penalty
   double max_length_ratio = 2.0;  // at most this many target tokens per source token (+ 10)
 
   void describe(ConfigVisitor& v);

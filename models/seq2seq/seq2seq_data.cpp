@@ -23,28 +23,35 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
   RECUR_CHECK(out.good(), "cannot write ", path.string());
 }
 
-Vocab build_vocab(const std::vector<std::string>& lines, const TextTokenizer& tokenizer, const Seq2SeqDataConfig& c) {
+Vocab build_vocab(const std::vector<std::string>& lines, const TextTokenizer& tokenizer,
+                  const Seq2SeqDataConfig& c) {
   std::unordered_map<std::string, int64_t> counts;
   for (const std::string& line : lines) {
-    for (const Token& t : tokenizer.tokenize(line)) counts[t.text] += 1;
+    for (const Token& t : tokenizer.tokenize(line))
+      counts[t.text] += 1;
   }
-  return Vocab::build(counts, {c.min_frequency, c.max_vocab}, tokenizer.type(), tokenizer.lowercase());
+  return Vocab::build(counts, {c.min_frequency, c.max_vocab}, tokenizer.type(),
+                      tokenizer.lowercase());
 }
 
-std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase, const std::string& subword_bytes) {
+std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase,
+                                              const std::string& subword_bytes) {
   std::shared_ptr<const SubwordModel> subword;
-  if (type == TokenizerType::Subword) subword = std::make_shared<SubwordModel>(SubwordModel::load(subword_bytes));
+  if (type == TokenizerType::Subword)
+    subword = std::make_shared<SubwordModel>(SubwordModel::load(subword_bytes));
   return std::make_shared<TextTokenizer>(type, lowercase, subword);
 }
 
 // Pairs of one split, encoded; logs what was skipped.
-ParallelData encode_split(const char* split, const ParallelText& text, const Seq2SeqData& d, int64_t max_length,
-                          std::vector<std::string>* references) {
-  ParallelData data = ParallelData::encode(text, *d.source_tokenizer, d.source_vocab, *d.target_tokenizer,
-                                           d.target_vocab, max_length, references);
-  log::info("data: ", split, " ", data.size(), " pairs (skipped: ", text.half_empty, " with an empty side, ",
-            data.too_long, " longer than ", max_length, " tokens); unknown tokens: source ", data.source_unknown,
-            " of ", data.source_tokens, ", target ", data.target_unknown, " of ", data.target_tokens);
+ParallelData encode_split(const char* split, const ParallelText& text, const Seq2SeqData& d,
+                          int64_t max_length, std::vector<std::string>* references) {
+  ParallelData data =
+      ParallelData::encode(text, *d.source_tokenizer, d.source_vocab, *d.target_tokenizer,
+                           d.target_vocab, max_length, references);
+  log::info("data: ", split, " ", data.size(), " pairs (skipped: ", text.half_empty,
+            " with an empty side, ", data.too_long, " longer than ", max_length,
+            " tokens); unknown tokens: source ", data.source_unknown, " of ", data.source_tokens,
+            ", target ", data.target_unknown, " of ", data.target_tokens);
   return data;
 }
 
@@ -65,17 +72,20 @@ Seq2SeqData Seq2SeqData::from_identity(const TrainingState& identity) {
   const TokenizerType type = tokenizer_type(t.at("tokenizer"));
   const bool lowercase = t.at("lowercase") == "1";
   const bool subword = type == TokenizerType::Subword;
-  d.source_tokenizer = make_tokenizer(type, lowercase, subword ? base64_decode(t.at("source_subword")) : "");
-  d.target_tokenizer = make_tokenizer(type, lowercase, subword ? base64_decode(t.at("target_subword")) : "");
+  d.source_tokenizer =
+      make_tokenizer(type, lowercase, subword ? base64_decode(t.at("source_subword")) : "");
+  d.target_tokenizer =
+      make_tokenizer(type, lowercase, subword ? base64_decode(t.at("target_subword")) : "");
   d.source_vocab = vocab_from_text(t.at("source_vocab"), type, lowercase);
   d.target_vocab = vocab_of(identity);
   return d;
 }
 
-Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communicator& comm, const fs::path& run_dir,
-                              const TrainingState* identity) {
+Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communicator& comm,
+                              const fs::path& run_dir, const TrainingState* identity) {
   const ParallelText train = ParallelText::read(c.source_train, c.target_train);
-  log::info("data: ", c.source_train, ": ", train.source.size(), " pairs, ", train.blank, " blank lines");
+  log::info("data: ", c.source_train, ": ", train.source.size(), " pairs, ", train.blank,
+            " blank lines");
   Seq2SeqData d;
   const bool subword = c.tokenizer == TokenizerType::Subword;
   if (identity != nullptr) {
@@ -84,8 +94,10 @@ Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communica
     // Rank 0 builds tokenisers and vocabularies and saves them for the other ranks.
     std::string source_bytes, target_bytes;
     if (subword) {
-      source_bytes = SubwordModel::train(train.source, static_cast<int>(c.subword_vocab), threads).bytes();
-      target_bytes = SubwordModel::train(train.target, static_cast<int>(c.subword_vocab), threads).bytes();
+      source_bytes =
+          SubwordModel::train(train.source, static_cast<int>(c.subword_vocab), threads).bytes();
+      target_bytes =
+          SubwordModel::train(train.target, static_cast<int>(c.subword_vocab), threads).bytes();
       write_bytes(run_dir / "source.subword", source_bytes);
       write_bytes(run_dir / "target.subword", target_bytes);
     }
@@ -98,19 +110,23 @@ Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communica
     comm.barrier();
   } else {
     comm.barrier();
-    d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, subword ? read_bytes(run_dir / "source.subword") : "");
-    d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, subword ? read_bytes(run_dir / "target.subword") : "");
+    d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
+                                        subword ? read_bytes(run_dir / "source.subword") : "");
+    d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
+                                        subword ? read_bytes(run_dir / "target.subword") : "");
     d.source_vocab = Vocab::load((run_dir / "source.vocab").string());
     d.target_vocab = Vocab::load((run_dir / "target.vocab").string());
   }
-  log::info("data: vocabularies: source ", d.source_vocab.size(), ", target ", d.target_vocab.size(), " (",
-            tokenizer_name(c.tokenizer), ")");
+  log::info("data: vocabularies: source ", d.source_vocab.size(), ", target ",
+            d.target_vocab.size(), " (", tokenizer_name(c.tokenizer), ")");
   d.train = encode_split("train", train, d, c.max_length, nullptr);
   if (!c.source_valid.empty()) {
-    d.valid = encode_split("valid", ParallelText::read(c.source_valid, c.target_valid), d, c.max_length, &d.valid_references);
+    d.valid = encode_split("valid", ParallelText::read(c.source_valid, c.target_valid), d,
+                           c.max_length, &d.valid_references);
   }
   if (!c.source_test.empty()) {
-    d.test = encode_split("test", ParallelText::read(c.source_test, c.target_test), d, c.max_length, &d.test_references);
+    d.test = encode_split("test", ParallelText::read(c.source_test, c.target_test), d, c.max_length,
+                          &d.test_references);
   }
   return d;
 }

@@ -12,12 +12,13 @@ namespace recur {
 
 class Seq2SeqJob final : public ModelJob {
  public:
-  void prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
-               const TrainingState* identity) override;
+  void prepare(const ExperimentConfig& config, Communicator& comm,
+               const std::filesystem::path& run_dir, const TrainingState* identity) override;
   void build(ParameterStore& store) override;
   std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
   TrainingState identity(ExperimentConfig& config) const override;
-  void evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) override;
+  void evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                     TrainingTask& task) override;
 
  private:
   std::optional<Seq2SeqData> data_;

@@ -7,12 +7,14 @@ namespace recur {
 std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path) {
   const ModelSource source = read_model_source(path);
   const std::string& type = source.identity.texts.at("model_type");
-  RECUR_CHECK(type == "seq2seq", path, " holds a ", type, " model, not a sequence-to-sequence model");
+  RECUR_CHECK(type == "seq2seq", path, " holds a ", type,
+              " model, not a sequence-to-sequence model");
   auto loaded = std::make_unique<LoadedSeq2Seq>();
   loaded->config = config_of(source, path);
   loaded->vocabularies = Seq2SeqData::from_identity(source.identity);
-  loaded->model = std::make_unique<Seq2Seq>(loaded->config.seq2seq, loaded->vocabularies.source_vocab.size(),
-                                            loaded->vocabularies.target_vocab.size(), loaded->store);
+  loaded->model =
+      std::make_unique<Seq2Seq>(loaded->config.seq2seq, loaded->vocabularies.source_vocab.size(),
+                                loaded->vocabularies.target_vocab.size(), loaded->store);
   loaded->store.materialize(DType::F32, 0);
   assign_parameters(source.params, loaded->store, path);
   return loaded;

@@ -17,16 +17,18 @@ std::vector<int64_t> slice(const std::vector<int64_t>& all, std::pair<int64_t, i
 
 }  // namespace
 
-Seq2SeqTask::Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config,
-                         Communicator& comm)
+Seq2SeqTask::Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data,
+                         const ExperimentConfig& config, Communicator& comm)
     : model_(model),
       data_(data),
       config_(config),
       comm_(comm),
-      batcher_(data.train, config.training.batch_tokens, static_cast<uint64_t>(config.training.seed)) {}
+      batcher_(data.train, config.training.batch_tokens,
+               static_cast<uint64_t>(config.training.seed)) {}
 
 double Seq2SeqTask::epochs_done() const {
-  return static_cast<double>(epoch_) + static_cast<double>(next_batch_) / static_cast<double>(batcher_.batches());
+  return static_cast<double>(epoch_) +
+         static_cast<double>(next_batch_) / static_cast<double>(batcher_.batches());
 }
 
 LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
@@ -46,7 +48,8 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   for (int64_t m = 0; m < micro; ++m) {
     const auto range = part(static_cast<int64_t>(examples.size()), m, micro);
     if (range.first == range.second) continue;
-    batches.push_back(make_batch(data_.train, slice(examples, range), model_.config().reverse_source));
+    batches.push_back(
+        make_batch(data_.train, slice(examples, range), model_.config().reverse_source));
     offsets.push_back(mine.first + range.first);
     counts.data<double>()[0] += static_cast<double>(batches.back().target_tokens);
   }
@@ -56,10 +59,11 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   LossTotals totals;
   for (size_t m = 0; m < batches.size(); ++m) {
     Tape tape;
-    const ForwardContext ctx{tape, true, static_cast<uint64_t>(config_.training.seed), step, offsets[m]};
+    const ForwardContext ctx{tape, true, static_cast<uint64_t>(config_.training.seed), step,
+                             offsets[m]};
     const Var logits = model_.forward(ctx, batches[m]);
-    const CrossEntropyResult ce = cross_entropy(tape, logits, batches[m].target_out,
-                                                {-1, model_.config().label_smoothing, global_targets});
+    const CrossEntropyResult ce = cross_entropy(
+        tape, logits, batches[m].target_out, {-1, model_.config().label_smoothing, global_targets});
     if (m + 1 == batches.size()) sync.attach(tape);
     tape.backward(ce.loss);
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
@@ -67,7 +71,8 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   return totals;
 }
 
-LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens, int rank, int world) {
+LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens,
+                        int rank, int world) {
   const TokenBatcher batches(split, batch_tokens, 0);
   LossTotals totals;
   for (int64_t i = 0; i < batches.batches(); ++i) {
@@ -77,17 +82,20 @@ LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t
     const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model.config().reverse_source);
     Tape tape(false);
     const ForwardContext ctx{tape, false, 0, 0, mine.first};
-    const CrossEntropyResult ce = cross_entropy(tape, model.forward(ctx, batch), batch.target_out, {-1});
+    const CrossEntropyResult ce =
+        cross_entropy(tape, model.forward(ctx, batch), batch.target_out, {-1});
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
   }
   return totals;
 }
 
 LossTotals Seq2SeqTask::loss(const ParallelData& split) const {
-  return seq2seq_loss(model_, split, config_.training.batch_tokens, comm_.rank(), comm_.world_size());
+  return seq2seq_loss(model_, split, config_.training.batch_tokens, comm_.rank(),
+                      comm_.world_size());
 }
 
-Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split, const std::vector<std::string>& references,
+Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split,
+                                        const std::vector<std::string>& references,
                                         int64_t sentences, const SearchOptions& options) const {
   const int64_t n = sentences > 0 ? std::min(sentences, split.size()) : split.size();
   std::vector<std::vector<int32_t>> sources;
@@ -96,7 +104,8 @@ Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split, const std::ve
     sources.push_back(split.source[static_cast<size_t>(i)]);
     refs.push_back(references[static_cast<size_t>(i)]);
   }
-  const std::vector<std::vector<Translation>> found = Translator(model_, data_).translate_ids(sources, options);
+  const std::vector<std::vector<Translation>> found =
+      Translator(model_, data_).translate_ids(sources, options);
   BleuStats bleu;
   ChrfStats chrf;
   for (size_t i = 0; i < found.size(); ++i) {
@@ -106,8 +115,10 @@ Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split, const std::ve
   }
   // Every statistic adds up over ranks.
   std::vector<double> stats;
-  for (double v : bleu.matches) stats.push_back(v);
-  for (double v : bleu.totals) stats.push_back(v);
+  for (double v : bleu.matches)
+    stats.push_back(v);
+  for (double v : bleu.totals)
+    stats.push_back(v);
   stats.push_back(bleu.hypothesis_length);
   stats.push_back(bleu.reference_length);
   for (size_t k = 0; k < 6; ++k) {
@@ -137,7 +148,8 @@ Seq2SeqTask::Validation Seq2SeqTask::validate() {
   if (config_.validation.bleu) {
     SearchOptions greedy;
     greedy.max_length_ratio = config_.decoding.max_length_ratio;
-    v.score = scores(data_.valid, data_.valid_references, config_.validation.bleu_sentences, greedy).bleu;
+    v.score =
+        scores(data_.valid, data_.valid_references, config_.validation.bleu_sentences, greedy).bleu;
   }
   return v;
 }

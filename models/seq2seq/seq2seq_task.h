@@ -15,11 +15,13 @@ namespace recur {
 
 // Loss totals of the part of every batch of `split` (batches of about batch_tokens) that rank
 // `rank` of `world` computes.
-LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens, int rank, int world);
+LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens,
+                        int rank, int world);
 
 class Seq2SeqTask final : public TrainingTask {
  public:
-  Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config, Communicator& comm);
+  Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config,
+              Communicator& comm);
 
   LossTotals train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override;
@@ -36,8 +38,8 @@ class Seq2SeqTask final : public TrainingTask {
   struct Scores {
     double bleu = 0, chrf = 0;
   };
-  Scores scores(const ParallelData& split, const std::vector<std::string>& references, int64_t sentences,
-                const SearchOptions& options) const;
+  Scores scores(const ParallelData& split, const std::vector<std::string>& references,
+                int64_t sentences, const SearchOptions& options) const;
 
  private:
   const Seq2Seq& model_;

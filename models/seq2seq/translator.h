@@ -20,14 +20,15 @@ struct Translation {
 
 class Translator {
  public:
-  Translator(const Seq2Seq& model, const Seq2SeqData& vocabularies) : model_(model), data_(vocabularies) {}
+  Translator(const Seq2Seq& model, const Seq2SeqData& vocabularies)
+      : model_(model), data_(vocabularies) {}
 
   // The n best translations of each sentence.
   std::vector<std::vector<Translation>> translate(const std::vector<std::string>& sentences,
                                                   const SearchOptions& options) const;
   // The same from source token ids (as a ParallelData holds them).
-  std::vector<std::vector<Translation>> translate_ids(const std::vector<std::vector<int32_t>>& sources,
-                                                      const SearchOptions& options) const;
+  std::vector<std::vector<Translation>> translate_ids(
+      const std::vector<std::vector<int32_t>>& sources, const SearchOptions& options) const;
 
  private:
   const Seq2Seq& model_;

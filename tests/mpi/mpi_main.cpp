@@ -8,7 +8,9 @@ namespace recur::test {
 
 Communicator* g_comm = nullptr;
 
-Communicator& comm() { return *g_comm; }
+Communicator& comm() {
+  return *g_comm;
+}
 
 }  // namespace recur::test
 

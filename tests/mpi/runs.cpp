@@ -23,18 +23,19 @@ fs::path work_dir(const std::string& name) {
 
 std::string lm24_config(const fs::path& dir) {
   const fs::path path = dir / "lm24.yaml";
-  std::ofstream(path) << "model:\n  type: lstm_lm\n  embedding_size: 24\n  hidden_size: 32\n"
-                         "  layers: 2\n  dropout: 0.2\n  output_dropout: 0.1\n"
-                      << "data:\n  train: " << RECUR_SOURCE_DIR << "/datasets/bible/sample/kjv.valid.txt\n"
-                      << "training:\n  batch_size: 24\n  bptt: 25\n  max_steps: 20\n  clip_norm: 1.0\n"
-                         "optimizer:\n  type: adam\n  lr: 0.01\nlogging:\n  every_steps: 1\n";
+  std::ofstream(path)
+      << "model:\n  type: lstm_lm\n  embedding_size: 24\n  hidden_size: 32\n"
+         "  layers: 2\n  dropout: 0.2\n  output_dropout: 0.1\n"
+      << "data:\n  train: " << RECUR_SOURCE_DIR << "/datasets/bible/sample/kjv.valid.txt\n"
+      << "training:\n  batch_size: 24\n  bptt: 25\n  max_steps: 20\n  clip_norm: 1.0\n"
+         "optimizer:\n  type: adam\n  lr: 0.01\nlogging:\n  every_steps: 1\n";
   return path.string();
 }
 
 int train(int ranks, const std::string& config, const fs::path& run, const std::string& extra) {
-  const std::string command = concat(RECUR_MPIRUN, " -n ", ranks, " --oversubscribe -- ", RECUR_BINARY,
-                                     " train --config ", config, " --set run_dir=", run.string(), " ", extra,
-                                     " >> ", run.string(), ".out 2>&1");
+  const std::string command = concat(
+      RECUR_MPIRUN, " -n ", ranks, " --oversubscribe -- ", RECUR_BINARY, " train --config ", config,
+      " --set run_dir=", run.string(), " ", extra, " >> ", run.string(), ".out 2>&1");
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }

@@ -18,10 +18,12 @@ std::string lm24_config(const std::filesystem::path& dir);
 
 // Runs `recur train --config <config> --set run_dir=<run> <extra>` on `ranks` ranks; returns the
 // exit code; the output goes to <run>.out.
-int train(int ranks, const std::string& config, const std::filesystem::path& run, const std::string& extra = "");
+int train(int ranks, const std::string& config, const std::filesystem::path& run,
+          const std::string& extra = "");
 
 // The value after "key": in each line of a JSON-lines file whose "type" is `type`.
-std::vector<double> column(const std::filesystem::path& file, const std::string& type, const std::string& key);
+std::vector<double> column(const std::filesystem::path& file, const std::string& type,
+                           const std::string& key);
 
 // Every parameter of a run's model.h5, concatenated in path order.
 Tensor final_parameters(const std::filesystem::path& run);

@@ -52,7 +52,8 @@ TEST(DataParallel, NRanksReproduceOneRank) {
       for (int64_t k = 0; k < static_cast<int64_t>(count[0]); ++k) {
         EXPECT_TRUE(streams.insert(static_cast<int64_t>(first[0]) + k).second) << "stream shared";
       }
-      for (size_t s = 0; s < token_sum.size(); ++s) token_sum[s] += rank_tokens[s];
+      for (size_t s = 0; s < token_sum.size(); ++s)
+        token_sum[s] += rank_tokens[s];
     }
     EXPECT_EQ(streams.size(), 24u);
     EXPECT_EQ(token_sum, tokens);
@@ -61,7 +62,8 @@ TEST(DataParallel, NRanksReproduceOneRank) {
 
 TEST(DataParallel, RepeatedRunsOnTheSameWorldSizeAreBitIdentical) {
   const fs::path a = run_on(2, "np2-a"), b = run_on(2, "np2-b");
-  EXPECT_EQ(column(a / "metrics.jsonl", "train", "loss"), column(b / "metrics.jsonl", "train", "loss"));
+  EXPECT_EQ(column(a / "metrics.jsonl", "train", "loss"),
+            column(b / "metrics.jsonl", "train", "loss"));
   EXPECT_EQ(final_parameters(a).to_vector<float>(), final_parameters(b).to_vector<float>());
 }
 

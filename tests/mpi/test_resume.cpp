@@ -32,9 +32,12 @@ std::string read_text(const fs::path& path) {
 TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
   const fs::path dir = work_dir("resume");
   const std::string config = lm24_config(dir);
-  ASSERT_EQ(train(2, config, dir / "straight", "--set training.max_steps=40 " + kCheckpointAt20), 0);
+  ASSERT_EQ(train(2, config, dir / "straight", "--set training.max_steps=40 " + kCheckpointAt20),
+            0);
   ASSERT_EQ(train(2, config, dir / "stopped", kCheckpointAt20), 0);  // 20 steps, checkpoint at 20
-  ASSERT_EQ(train(2, config, dir / "stopped", "--set training.max_steps=40 --resume auto " + kCheckpointAt20), 0);
+  ASSERT_EQ(train(2, config, dir / "stopped",
+                  "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
+            0);
 
   const std::vector<double> straight = losses(dir / "straight", 21, 40);
   ASSERT_EQ(straight.size(), 20u);
@@ -43,10 +46,13 @@ TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
             final_parameters(dir / "straight").to_vector<float>());
   // The resumed process computed steps 21..40 once each: nothing replayed.
   std::map<double, int> computed;
-  for (double step : column(dir / "stopped" / "metrics.jsonl", "train", "step")) computed[step] += 1;
+  for (double step : column(dir / "stopped" / "metrics.jsonl", "train", "step"))
+    computed[step] += 1;
   EXPECT_EQ(computed.size(), 40u);
-  for (const auto& [step, times] : computed) EXPECT_EQ(times, 1) << "step " << step;
-  EXPECT_NE(read_text(dir / "stopped" / "train.rank0.log").find("continuing at step 21"), std::string::npos);
+  for (const auto& [step, times] : computed)
+    EXPECT_EQ(times, 1) << "step " << step;
+  EXPECT_NE(read_text(dir / "stopped" / "train.rank0.log").find("continuing at step 21"),
+            std::string::npos);
 }
 
 TEST(Resume, ElasticAcrossWorldSizes) {
@@ -62,8 +68,10 @@ TEST(Resume, ElasticAcrossWorldSizes) {
     ASSERT_EQ(train(ranks, config, run, "--set training.max_steps=40 --resume auto"), 0);
     const std::vector<double> resumed = losses(run, 21, 40);
     ASSERT_EQ(resumed.size(), straight.size());
-    for (size_t s = 0; s < resumed.size(); ++s) EXPECT_NEAR(resumed[s], straight[s], 1e-5 * straight[s]) << s + 21;
-    EXPECT_LT(norm_relative_difference(final_parameters(run), final_parameters(dir / "straight")), 1e-5);
+    for (size_t s = 0; s < resumed.size(); ++s)
+      EXPECT_NEAR(resumed[s], straight[s], 1e-5 * straight[s]) << s + 21;
+    EXPECT_LT(norm_relative_difference(final_parameters(run), final_parameters(dir / "straight")),
+              1e-5);
   }
 }
 
@@ -72,8 +80,9 @@ TEST(Resume, RefusesAConfigThatChangesTheModel) {
   const std::string config = lm24_config(dir);
   ASSERT_EQ(train(1, config, dir / "run", kCheckpointAt20), 0);
   EXPECT_EQ(train(1, config, dir / "run", "--resume auto --set model.hidden_size=40"), 1);
-  EXPECT_NE(read_text(dir / "run.out").find("recur: error: cannot resume: the config sets model.hidden_size to 40, "
-                                            "the checkpoint was trained with 32"),
+  EXPECT_NE(read_text(dir / "run.out")
+                .find("recur: error: cannot resume: the config sets model.hidden_size to 40, "
+                      "the checkpoint was trained with 32"),
             std::string::npos);
 }
 

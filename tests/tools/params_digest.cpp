@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     uint64_t digest = 0;
     for (const std::string& name : file.datasets("/params")) {
       const std::vector<float> values = file.read_tensor("/params/" + name).to_vector<float>();
-      digest = recur::hash_bytes(values.data(), values.size() * sizeof(float), digest ^ recur::hash_bytes(name.data(), name.size()));
+      digest = recur::hash_bytes(values.data(), values.size() * sizeof(float),
+                                 digest ^ recur::hash_bytes(name.data(), name.size()));
     }
     std::printf("%s\n", recur::hex64(digest).c_str());
   } catch (const recur::Error& e) {

@@ -22,7 +22,8 @@ struct Model {
     // Zero in the alignment gaps between parameters, as every buffer of that layout is.
     moment = store.values().clone();
     float* p = moment.data<float>();
-    for (int64_t i = 0; i < moment.numel(); ++i) p[i] = 2.0f * p[i] + (p[i] != 0.0f ? 1.0f : 0.0f);
+    for (int64_t i = 0; i < moment.numel(); ++i)
+      p[i] = 2.0f * p[i] + (p[i] != 0.0f ? 1.0f : 0.0f);
   }
   std::vector<FlatBuffer> buffers() { return {{"params", store.values()}, {"optim/m", moment}}; }
 };
@@ -60,7 +61,8 @@ TEST(Checkpoint, RoundTripAcrossWriterCounts) {
     const std::vector<CheckpointRef> all = list_checkpoints(dir.string());
     ASSERT_EQ(all.size(), 1u);
     EXPECT_EQ(all[0].step, 42);
-    EXPECT_TRUE(verify_checkpoint(all[0].path, true).ok) << verify_checkpoint(all[0].path, true).problem;
+    EXPECT_TRUE(verify_checkpoint(all[0].path, true).ok)
+        << verify_checkpoint(all[0].path, true).problem;
     const CheckpointManifest manifest = read_manifest(all[0].path);
     EXPECT_EQ(manifest.world_size, world);
     EXPECT_EQ(manifest.files.size(), static_cast<size_t>(world + 1));
@@ -125,21 +127,24 @@ TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {
   fs::resize_file(shard, size / 2);
   CheckpointCheck truncated = verify_checkpoint(checkpoint.string(), false);
   EXPECT_FALSE(truncated.ok);
-  EXPECT_EQ(truncated.problem, concat("shard-00001-of-00002.h5 has ", size / 2, " bytes, the manifest says ", size,
-                                      " (truncated?)"));
+  EXPECT_EQ(truncated.problem, concat("shard-00001-of-00002.h5 has ", size / 2,
+                                      " bytes, the manifest says ", size, " (truncated?)"));
   fs::remove(shard);
-  EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem, "shard-00001-of-00002.h5 is missing");
+  EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem,
+            "shard-00001-of-00002.h5 is missing");
 }
 
 TEST(Checkpoint, RetentionAndUncommittedWrites) {
   Model m;
   const fs::path dir = fresh_dir("retention");
-  for (int64_t step : {10, 20, 30, 40, 50}) write_as(1, dir, m, step);
+  for (int64_t step : {10, 20, 30, 40, 50})
+    write_as(1, dir, m, step);
   fs::create_directories(dir / ".tmp-step-00000060-x");  // a write that never committed
   EXPECT_EQ(list_checkpoints(dir.string()).size(), 5u);
   remove_old_checkpoints(dir.string(), 2, 20);
   std::vector<int64_t> steps;
-  for (const auto& c : list_checkpoints(dir.string())) steps.push_back(c.step);
+  for (const auto& c : list_checkpoints(dir.string()))
+    steps.push_back(c.step);
   EXPECT_EQ(steps, (std::vector<int64_t>{50, 40, 20}));
   remove_uncommitted(dir.string());
   EXPECT_FALSE(fs::exists(dir / ".tmp-step-00000060-x"));
@@ -159,7 +164,8 @@ TEST(Checkpoint, MissingParametersAreNamed) {
     read_flat_buffers(path, bigger, targets);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), path + ": the checkpoint has a parameter b/weight that this model lacks");
+    EXPECT_EQ(std::string(e.what()),
+              path + ": the checkpoint has a parameter b/weight that this model lacks");
   }
 }
 

@@ -73,7 +73,8 @@ TEST(Dropout, MaskOfARowDoesNotDependOnHowTheBatchIsSplit) {
   for (int64_t t = 0; t < steps; ++t) {
     std::vector<float> one(static_cast<size_t>(batch * width));
     cpu::dropout_mask<float>(s, 1, batch, width, 0, t, 0.4, one.data());
-    for (size_t k = 0; k < one.size(); ++k) EXPECT_EQ(one[k], whole[static_cast<size_t>(t * batch * width) + k]);
+    for (size_t k = 0; k < one.size(); ++k)
+      EXPECT_EQ(one[k], whole[static_cast<size_t>(t * batch * width) + k]);
   }
   int dropped = 0;
   for (float m : whole) {

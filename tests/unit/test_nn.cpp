@@ -135,9 +135,14 @@ TEST(ModelFile, RoundTripAndMismatches) {
   ParameterStore store;
   Linear layer(store, "out", 4, 3);
   store.materialize(DType::F32, 1);
-  ModelFileInfo info{"lstm_lm", "model: {}\n", {"<pad>", "<unk>", "<bos>", "<eos>", "á"},
-                     "char",    false,         42,
-                     "test"};
+  ModelFileInfo info{"lstm_lm",
+                     "model: {}\n",
+                     {"<pad>", "<unk>", "<bos>", "<eos>", "á"},
+                     "char",
+                     false,
+                     42,
+                     "test",
+                     {}};
   save_model_file(path, store, info);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp-" + std::to_string(::getpid())));
 
@@ -168,8 +173,9 @@ TEST(ModelFile, ChecksumsCatchDamage) {
   ParameterStore store;
   Linear layer(store, "out", 64, 64);
   store.materialize(DType::F32, 1);
-  save_model_file(path, store,
-                  {"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, 1, "t"});
+  save_model_file(
+      path, store,
+      {"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, 1, "t", {}});
   // Flip bytes in the middle of the weight's data: the fletcher32 check must fail the read.
   const Tensor w = store.find("out/weight")->var().value();
   std::string bytes;
@@ -206,7 +212,8 @@ TEST(Tape, ReportsEachParameterOnceWhenItsGradientIsFinal) {
   std::vector<Tensor> at_hook(store.parameters().size());
   tape.on_gradient_ready([&](int32_t p) {
     order.push_back(p);
-    at_hook[static_cast<size_t>(p)] = store.parameters()[static_cast<size_t>(p)]->var().grad().clone();
+    at_hook[static_cast<size_t>(p)] =
+        store.parameters()[static_cast<size_t>(p)]->var().grad().clone();
   });
   LstmLm::Output out = model.forward({tape, true, 0, 0, 0}, ids, {}, Tensor());
   tape.backward(cross_entropy(tape, out.logits, targets, {}).loss);
@@ -216,7 +223,8 @@ TEST(Tape, ReportsEachParameterOnceWhenItsGradientIsFinal) {
   EXPECT_EQ(store.parameters()[static_cast<size_t>(order.back())]->path(), "embedding/weight");
   for (size_t p = 0; p < at_hook.size(); ++p) {
     // Nothing was added to a gradient after it was reported final.
-    EXPECT_EQ(at_hook[p].to_vector<double>(), store.parameters()[p]->var().grad().to_vector<double>())
+    EXPECT_EQ(at_hook[p].to_vector<double>(),
+              store.parameters()[p]->var().grad().to_vector<double>())
         << store.parameters()[p]->path();
   }
 }

@@ -179,7 +179,9 @@ TEST(OpsGradcheck, AttentionStepEveryScoreWithPadding) {
     if (additive) inputs.push_back(random_var({4}, 73));
     expect_gradients_match(
         [=](Tape& t, const Vars& in) {
-          return Vars{attention_step(t, in[0], in[1], in[2], lengths, score, additive ? in[3] : Var()).context};
+          return Vars{
+              attention_step(t, in[0], in[1], in[2], lengths, score, additive ? in[3] : Var())
+                  .context};
         },
         inputs);
   }

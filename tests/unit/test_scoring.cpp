@@ -9,14 +9,15 @@ namespace {
 
 TEST(Tokenize13a, PunctuationPeriodsCommasAndDashes) {
   EXPECT_EQ(tokenize_13a("Hello, world! It costs 3.50-4.00 dollars (\"cheap\")."),
-            (std::vector<std::string>{"Hello", ",", "world", "!", "It", "costs", "3.50", "-", "4.00", "dollars", "(",
-                                      "\"", "cheap", "\"", ")", "."}));
+            (std::vector<std::string>{"Hello", ",", "world", "!", "It", "costs", "3.50", "-",
+                                      "4.00", "dollars", "(", "\"", "cheap", "\"", ")", "."}));
   EXPECT_EQ(tokenize_13a("a.b 1,000 x-y don't"),
             (std::vector<std::string>{"a", ".", "b", "1,000", "x-y", "don't"}));
 }
 
 TEST(Bleu, IdenticalIsOneHundred) {
-  EXPECT_DOUBLE_EQ(corpus_bleu({"in the beginning God created"}, {"in the beginning God created"}), 100.0);
+  EXPECT_DOUBLE_EQ(corpus_bleu({"in the beginning God created"}, {"in the beginning God created"}),
+                   100.0);
 }
 
 TEST(Bleu, HandComputedExampleWithSmoothing) {

@@ -45,25 +45,28 @@ TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
   store.materialize(DType::F64, 2);
   const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, false);
   std::vector<Var> params;
-  for (const auto& p : store.parameters()) params.push_back(p->var());
+  for (const auto& p : store.parameters())
+    params.push_back(p->var());
   expect_gradients_match(
       [&](Tape& tape, const std::vector<Var>&) {
         ForwardContext ctx{tape, true, 5, 3, 0};
         Var logits = model.forward(ctx, batch);
-        return std::vector<Var>{cross_entropy(tape, logits, batch.target_out, {-1, c.label_smoothing}).loss};
+        return std::vector<Var>{
+            cross_entropy(tape, logits, batch.target_out, {-1, c.label_smoothing}).loss};
       },
       params);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Attention, Seq2SeqGradcheck,
-    ::testing::Values(Variant{"none", AttentionType::None, false, CellType::Lstm},
-                      Variant{"bahdanau", AttentionType::Bahdanau, false, CellType::Lstm},
-                      Variant{"luong_dot", AttentionType::LuongDot, false, CellType::Lstm},
-                      Variant{"luong_general", AttentionType::LuongGeneral, false, CellType::Lstm},
-                      Variant{"luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Lstm},
-                      Variant{"luong_concat_feeding", AttentionType::LuongConcat, true, CellType::Lstm},
-                      Variant{"gru_luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Gru}),
+    ::testing::Values(
+        Variant{"none", AttentionType::None, false, CellType::Lstm},
+        Variant{"bahdanau", AttentionType::Bahdanau, false, CellType::Lstm},
+        Variant{"luong_dot", AttentionType::LuongDot, false, CellType::Lstm},
+        Variant{"luong_general", AttentionType::LuongGeneral, false, CellType::Lstm},
+        Variant{"luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Lstm},
+        Variant{"luong_concat_feeding", AttentionType::LuongConcat, true, CellType::Lstm},
+        Variant{"gru_luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Gru}),
     [](const auto& test) { return std::string(test.param.name); });
 
 TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
@@ -80,7 +83,8 @@ TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
     const Tensor single = model.forward(ctx, alone).value();  // (T_row, V)
     for (int64_t t = 0; t < alone.target_in.dim(0); ++t) {
       for (int64_t v = 0; v < 10; ++v) {
-        EXPECT_NEAR(single.item(t * 10 + v), logits.item((t * 3 + row) * 10 + v), 1e-12) << row << " " << t;
+        EXPECT_NEAR(single.item(t * 10 + v), logits.item((t * 3 + row) * 10 + v), 1e-12)
+            << row << " " << t;
       }
     }
   }

@@ -11,7 +11,8 @@ AttentionOutputs attention_step(Tape& tape, const Var& query, const Var& keys, c
   RECUR_ASSERT(query.shape().rank() == 2 && keys.shape().rank() == 3 && values.shape().rank() == 3,
                "attention_step: query ", query.shape().str(), ", keys ", keys.shape().str(),
                ", values ", values.shape().str());
-  const cpu::AttentionDims d{query.shape()[0], keys.shape()[1], query.shape()[1], values.shape()[2]};
+  const cpu::AttentionDims d{query.shape()[0], keys.shape()[1], query.shape()[1],
+                             values.shape()[2]};
   RECUR_ASSERT(keys.shape() == Shape({d.batch, d.source, d.key}) && values.shape()[0] == d.batch &&
                    values.shape()[1] == d.source && lengths.numel() == d.batch &&
                    lengths.dtype() == DType::I32,
@@ -30,9 +31,10 @@ AttentionOutputs attention_step(Tape& tape, const Var& query, const Var& keys, c
   AttentionOutputs out;
   out.weights = weights;
   out.context = ops_detail::output(
-      tape, context, {&query, &keys, &values, additive ? &v : nullptr},
-      [=]<class T>(const Var& y) {
-        auto grad = [](const Var& x) { return x.requires_grad() ? x.grad_buffer().data<T>() : nullptr; };
+      tape, context, {&query, &keys, &values, additive ? &v : nullptr}, [=]<class T>(const Var& y) {
+        auto grad = [](const Var& x) {
+          return x.requires_grad() ? x.grad_buffer().data<T>() : nullptr;
+        };
         cpu::attention_backward<T>(score, d, query.value().data<T>(), keys.value().data<T>(),
                                    values.value().data<T>(), lengths.data<int32_t>(),
                                    additive ? v.value().data<T>() : nullptr, weights.data<T>(),

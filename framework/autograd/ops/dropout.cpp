@@ -19,8 +19,8 @@ Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
   Tensor mask = Tensor::empty(x.shape(), x.dtype());
   Tensor out = Tensor::empty(x.shape(), x.dtype());
   dispatch(x, [&]<class T>() {
-    cpu::dropout_mask<T>(spec.stream, steps, batch, width, spec.batch_offset, spec.time_offset, spec.p,
-                         mask.data<T>());
+    cpu::dropout_mask<T>(spec.stream, steps, batch, width, spec.batch_offset, spec.time_offset,
+                         spec.p, mask.data<T>());
     cpu::mul<T>(n, x.value().data<T>(), mask.data<T>(), out.data<T>());
   });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {

@@ -132,7 +132,8 @@ namespace {
 template <class T>
 void swap_blocks(int64_t a, int64_t b, int64_t inner, const T* src, T* dst, bool accumulate) {
   for (int64_t i = 0; i < a; ++i) {
-    for (int64_t j = 0; j < b; ++j) move_block(src + (i * b + j) * inner, dst + (j * a + i) * inner, inner, accumulate);
+    for (int64_t j = 0; j < b; ++j)
+      move_block(src + (i * b + j) * inner, dst + (j * a + i) * inner, inner, accumulate);
   }
 }
 
@@ -144,7 +145,9 @@ Var swap_leading(Tape& tape, const Var& x) {
   const int64_t a = dims[0], b = dims[1], inner = x.value().numel() / std::max<int64_t>(1, a * b);
   std::swap(dims[0], dims[1]);
   Tensor out = Tensor::empty(Shape(dims), x.dtype());
-  dispatch(x, [&]<class T>() { swap_blocks<T>(a, b, inner, x.value().data<T>(), out.data<T>(), false); });
+  dispatch(x, [&]<class T>() {
+    swap_blocks<T>(a, b, inner, x.value().data<T>(), out.data<T>(), false);
+  });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
     swap_blocks<T>(b, a, inner, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
   });

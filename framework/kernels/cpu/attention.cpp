@@ -14,7 +14,8 @@ template <class T>
 T dot(int64_t n, const T* a, const T* b) {
   T s = 0;
 #pragma omp simd reduction(+ : s)
-  for (int64_t i = 0; i < n; ++i) s += a[i] * b[i];
+  for (int64_t i = 0; i < n; ++i)
+    s += a[i] * b[i];
   return s;
 }
 
@@ -22,7 +23,8 @@ template <class T>
 T additive_score(int64_t n, const T* q, const T* k, const T* v) {
   T s = 0;
 #pragma omp simd reduction(+ : s)
-  for (int64_t i = 0; i < n; ++i) s += v[i] * tanh_of(q[i] + k[i]);
+  for (int64_t i = 0; i < n; ++i)
+    s += v[i] * tanh_of(q[i] + k[i]);
   return s;
 }
 
@@ -35,7 +37,8 @@ int64_t grain(const AttentionDims& d) {
 
 template <class T>
 void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
-                       const T* values, const int32_t* lengths, const T* v, T* weights, T* context) {
+                       const T* values, const int32_t* lengths, const T* v, T* weights,
+                       T* context) {
   const int64_t S = d.source, D = d.key, E = d.value;
   parallel_for(d.batch, grain(d), [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
@@ -53,7 +56,8 @@ void attention_forward(AttentionScore score, const AttentionDims& d, const T* qu
         w[s] = exp_of(w[s] - max);
         total += w[s];
       }
-      for (int64_t s = 0; s < len; ++s) w[s] /= total;
+      for (int64_t s = 0; s < len; ++s)
+        w[s] /= total;
       std::fill(w + len, w + S, T(0));
       T* c = context + b * E;
       std::fill(c, c + E, T(0));
@@ -61,7 +65,8 @@ void attention_forward(AttentionScore score, const AttentionDims& d, const T* qu
         const T* val = values + (b * S + s) * E;
         const T a = w[s];
 #pragma omp simd
-        for (int64_t e = 0; e < E; ++e) c[e] += a * val[e];
+        for (int64_t e = 0; e < E; ++e)
+          c[e] += a * val[e];
       }
     }
   });
@@ -95,7 +100,8 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
             T* dval = dvalues + (b * S + s) * E;
             const T a = w[s];
 #pragma omp simd
-            for (int64_t e = 0; e < E; ++e) dval[e] += a * dc[e];
+            for (int64_t e = 0; e < E; ++e)
+              dval[e] += a * dc[e];
           }
         }
         for (int64_t s = 0; s < len; ++s) {
@@ -127,15 +133,16 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
   });
   if (dv && score == AttentionScore::Additive) {
     for (const std::vector<T>& part : dv_parts) {
-      for (size_t i = 0; i < part.size(); ++i) dv[i] += part[i];
+      for (size_t i = 0; i < part.size(); ++i)
+        dv[i] += part[i];
     }
   }
 }
 
 #define RECUR_INSTANTIATE(T)                                                                      \
-  template void attention_forward<T>(AttentionScore, const AttentionDims&, const T*, const T*,   \
+  template void attention_forward<T>(AttentionScore, const AttentionDims&, const T*, const T*,    \
                                      const T*, const int32_t*, const T*, T*, T*);                 \
-  template void attention_backward<T>(AttentionScore, const AttentionDims&, const T*, const T*,  \
+  template void attention_backward<T>(AttentionScore, const AttentionDims&, const T*, const T*,   \
                                       const T*, const int32_t*, const T*, const T*, const T*, T*, \
                                       T*, T*, T*);
 RECUR_INSTANTIATE(float)
