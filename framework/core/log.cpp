@@ -26,6 +26,12 @@ void write_file_line(const char* level, const std::string& message) {
 
 }  // namespace
 
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
+  return buffer;
+}
+
 void enable_console(bool enabled) {
   std::lock_guard lock(g_mutex);
   g_console = enabled;

@@ -18,6 +18,9 @@ void write_warning(const std::string& message);
 // Errors reach the console from every rank, console enabled or not.
 void write_error(const std::string& message);
 
+// `value` with `decimals` digits after the point, for log lines ("20.57").
+std::string fixed(double value, int decimals);
+
 template <class... Parts>
 void info(const Parts&... parts) {
   write_info(concat(parts...));

@@ -13,6 +13,7 @@
 namespace recur {
 
 struct ParallelText {
+  std::string source_path, target_path;
   std::vector<std::string> source, target;
   int64_t blank = 0;       // lines empty on both sides (document breaks): not pairs
   int64_t half_empty = 0;  // pairs with one side empty: skipped
@@ -24,7 +25,7 @@ struct ParallelText {
 
 struct ParallelData {
   std::vector<std::vector<int32_t>> source, target;  // token ids, no special tokens
-  int64_t too_long = 0;         // pairs skipped: a side longer than the maximum length
+  int64_t too_long = 0;  // pairs skipped: a side longer than the maximum length
   int64_t source_tokens = 0, target_tokens = 0;
   int64_t source_unknown = 0, target_unknown = 0;  // tokens that became <unk>
 
@@ -38,16 +39,17 @@ struct ParallelData {
 
 // A batch as the model reads it, time-major.
 struct Seq2SeqBatch {
-  Tensor source;          // (S, B) i32, <pad> after each sentence (reversed when asked)
-  Tensor source_lengths;  // (B) i32
-  Tensor target_in;       // (T, B) i32: <bos> y1 .. yn, then <pad>
-  Tensor target_out;      // (T, B) i32: y1 .. yn <eos>, then -1 (ignored)
+  Tensor source;              // (S, B) i32, <pad> after each sentence (reversed when asked)
+  Tensor source_lengths;      // (B) i32
+  Tensor target_in;           // (T, B) i32: <bos> y1 .. yn, then <pad>
+  Tensor target_out;          // (T, B) i32: y1 .. yn <eos>, then -1 (ignored)
   int64_t target_tokens = 0;  // targets that count (not -1)
   int64_t rows() const { return source.rank() == 2 ? source.dim(1) : 0; }
 };
 
 // Builds the batch of `examples` (indices into data); reverse_source reverses each source sentence.
-Seq2SeqBatch make_batch(const ParallelData& data, const std::vector<int64_t>& examples, bool reverse_source);
+Seq2SeqBatch make_batch(const ParallelData& data, const std::vector<int64_t>& examples,
+                        bool reverse_source);
 
 // Batches of about `batch_tokens` padded tokens, from examples sorted by length, so that a batch
 // wastes little on padding; the order of the batches is shuffled per epoch from the seed. Batches

@@ -1,12 +1,12 @@
 #include "train/trainer.h"
 
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <unistd.h>
 
-#include "core/log.h"
 #include "checkpoint/file_hash.h"
+#include "core/log.h"
 #include "core/rng.h"
 #include "train/stop_signal.h"
 
@@ -52,18 +52,23 @@ uint64_t hash_values(const Tensor& values) {
 
 const char* stop_reason_text(StopReason reason) {
   switch (reason) {
-    case StopReason::MaxSteps: return "reached training.max_steps";
-    case StopReason::MaxEpochs: return "reached training.max_epochs";
-    case StopReason::TimeBudget: return "reached training.max_minutes";
-    case StopReason::EarlyStopping: return "early stopping (validation.patience)";
-    case StopReason::Signal: return "stop signal";
+    case StopReason::MaxSteps:
+      return "reached training.max_steps";
+    case StopReason::MaxEpochs:
+      return "reached training.max_epochs";
+    case StopReason::TimeBudget:
+      return "reached training.max_minutes";
+    case StopReason::EarlyStopping:
+      return "early stopping (validation.patience)";
+    case StopReason::Signal:
+      return "stop signal";
   }
   return "";
 }
 
 struct Trainer::Interval {
-  LossTotals totals;        // all ranks
-  LossTotals local;         // this rank
+  LossTotals totals;  // all ranks
+  LossTotals local;   // this rank
   double compute_s = 0, comm_s = 0, exposed_s = 0;
   int64_t steps = 0;
   Clock::time_point start = Clock::now();
@@ -98,34 +103,39 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
 
 std::vector<FlatBuffer> Trainer::flat_buffers() const {
   std::vector<FlatBuffer> buffers = {{"params", params_.values()}};
-  for (const auto& [name, tensor] : optimizer_.state()) buffers.push_back({"optim/" + name, tensor});
+  for (const auto& [name, tensor] : optimizer_.state())
+    buffers.push_back({"optim/" + name, tensor});
   return buffers;
 }
 
-void Trainer::write_checkpoint(int64_t step, bool async, const std::map<std::string, double>& validation) {
+void Trainer::write_checkpoint(int64_t step, bool async,
+                               const std::map<std::string, double>& validation) {
   TrainingState state = outputs_.identity;
   state.step = step;
   const LrSchedule::State& schedule = schedule_.state();
-  state.scalars = {{"optimizer/steps", static_cast<double>(optimizer_.steps())},
-                   {"schedule/plateau_scale", schedule.plateau_scale},
-                   {"schedule/best_loss", schedule.best_loss},
-                   {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
-                   {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
-                   {"trainer/has_best", has_best_ ? 1.0 : 0.0},
-                   {"trainer/best_metric", best_metric_},
-                   {"trainer/best_nll", best_validation_.nll},
-                   {"trainer/best_tokens", best_validation_.tokens},
-                   {"trainer/best_chars", best_validation_.chars},
-                   {"trainer/best_step", static_cast<double>(best_validation_step_)},
-                   {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)}};
+  state.scalars = {
+      {"optimizer/steps", static_cast<double>(optimizer_.steps())},
+      {"schedule/plateau_scale", schedule.plateau_scale},
+      {"schedule/best_loss", schedule.best_loss},
+      {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
+      {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
+      {"trainer/has_best", has_best_ ? 1.0 : 0.0},
+      {"trainer/best_metric", best_metric_},
+      {"trainer/best_nll", best_validation_.nll},
+      {"trainer/best_tokens", best_validation_.tokens},
+      {"trainer/best_chars", best_validation_.chars},
+      {"trainer/best_step", static_cast<double>(best_validation_step_)},
+      {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)}};
   if (best_score_) state.scalars["trainer/best_score"] = *best_score_;
   task_.save_state(state);
   const CheckpointPolicy& policy = options_.checkpoint;
   // The keep-best metric of this checkpoint (higher is better), when it was validated.
   std::optional<double> metric;
   for (const auto& [name, value] : validation) {
-    if (policy.keep_best == CheckpointPolicy::KeepBest::Loss && name == "valid_loss") metric = -value;
-    if (policy.keep_best == CheckpointPolicy::KeepBest::Score && name != "valid_loss") metric = value;
+    if (policy.keep_best == CheckpointPolicy::KeepBest::Loss && name == "valid_loss")
+      metric = -value;
+    if (policy.keep_best == CheckpointPolicy::KeepBest::Score && name != "valid_loss")
+      metric = value;
   }
   if (metric && (best_checkpoint_step_ == 0 || *metric > best_checkpoint_metric_)) {
     best_checkpoint_step_ = step;
@@ -139,8 +149,8 @@ void Trainer::write_checkpoint(int64_t step, bool async, const std::map<std::str
   if (async) {
     log::info("checkpoint ", checkpoint_name(step), ": writing in the background");
   } else {
-    log::info("checkpoint ", checkpoint_name(step), " written in ",
-              seconds_since(start), " s (", policy.directory, ")");
+    log::info("checkpoint ", checkpoint_name(step), " written in ", seconds_since(start), " s (",
+              policy.directory, ")");
   }
 }
 
@@ -151,10 +161,12 @@ void Trainer::restore(const std::string& checkpoint) {
   const auto& s = state.scalars;
   optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
   schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
-                     s.at("schedule/has_best") != 0, static_cast<int64_t>(s.at("schedule/bad_validations"))});
+                     s.at("schedule/has_best") != 0,
+                     static_cast<int64_t>(s.at("schedule/bad_validations"))});
   has_best_ = s.at("trainer/has_best") != 0;
   best_metric_ = s.at("trainer/best_metric");
-  best_validation_ = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"), s.at("trainer/best_chars")};
+  best_validation_ = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"),
+                      s.at("trainer/best_chars")};
   if (s.count("trainer/best_score")) best_score_ = s.at("trainer/best_score");
   best_validation_step_ = static_cast<int64_t>(s.at("trainer/best_step"));
   validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
@@ -164,7 +176,8 @@ void Trainer::restore(const std::string& checkpoint) {
   first_step_ = state.step + 1;
   if (comm_.world_size() > 1) {
     const std::string differing = ranks_differing(comm_, hash_values(params_.values()));
-    RECUR_CHECK(differing.empty(), "rank(s) ", differing, " read different parameters from ", checkpoint);
+    RECUR_CHECK(differing.empty(), "rank(s) ", differing, " read different parameters from ",
+                checkpoint);
   }
   log::info("resumed from ", checkpoint, " (step ", state.step, ", written by ",
             read_manifest(checkpoint).world_size, " ranks); continuing at step ", first_step_);
@@ -185,7 +198,8 @@ void Trainer::synchronise_start() {
 
 double Trainer::progress(int64_t step, double elapsed) const {
   double p = 0.0;
-  if (options_.max_steps > 0) p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
+  if (options_.max_steps > 0)
+    p = std::max(p, static_cast<double>(step) / static_cast<double>(options_.max_steps));
   if (options_.max_epochs > 0) p = std::max(p, task_.epochs_done() / options_.max_epochs);
   if (options_.max_minutes > 0) p = std::max(p, elapsed / (60.0 * options_.max_minutes));
   return std::min(p, 1.0);
@@ -212,9 +226,9 @@ Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
   interval.steps += 1;
 
   r.grad_norm = clip_grad_norm(params_, options_.clip_norm);
-  RECUR_CHECK(std::isfinite(r.totals.nll) && std::isfinite(r.grad_norm), "training diverged at step ",
-              step, ": loss ", r.totals.loss(), ", gradient norm ", r.grad_norm,
-              " (try a lower optimizer.lr or set training.clip_norm)");
+  RECUR_CHECK(std::isfinite(r.totals.nll) && std::isfinite(r.grad_norm),
+              "training diverged at step ", step, ": loss ", r.totals.loss(), ", gradient norm ",
+              r.grad_norm, " (try a lower optimizer.lr or set training.clip_norm)");
   if (writer_) {
     // An asynchronous checkpoint must have copied the parameters before they change.
     checkpoint_stall_s_ += writer_->snapshot_taken();
@@ -272,7 +286,8 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
 
 bool Trainer::validate(int64_t step, TrainResult& result) {
   const TrainingTask::Validation local = task_.validate();
-  Tensor sums = Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
+  Tensor sums =
+      Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
   comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the validation loss");
   const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
   result.last_validation = totals;
@@ -281,8 +296,10 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
   // The task's score decides the best model when it has one, else the loss.
   const double metric = local.score ? *local.score : -totals.loss();
   const bool improved = !has_best_ || metric > best_metric_;
-  const std::string score = local.score ? concat(" | ", local.score_name, " ", *local.score) : "";
-  log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc), score, improved ? " | best so far" : "");
+  const std::string score =
+      local.score ? concat(" | ", local.score_name, " ", log::fixed(*local.score, 2)) : "";
+  log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc), score,
+            improved ? " | best so far" : "");
   if (comm_.is_root()) {
     JsonLine line;
     line.add("type", std::string("valid"))
@@ -338,7 +355,8 @@ TrainResult Trainer::run() {
       break;
     }
     std::map<std::string, double> validation;
-    if (options_.validate_every > 0 && step % options_.validate_every == 0 && task_.has_validation()) {
+    if (options_.validate_every > 0 && step % options_.validate_every == 0 &&
+        task_.has_validation()) {
       validated_last_step = true;
       const bool stop_early = validate(step, result);
       validation["valid_loss"] = result.last_validation.loss();
@@ -351,12 +369,15 @@ TrainResult Trainer::run() {
     // Rank 0's clock decides the time budget and timed checkpoints, so every rank agrees.
     Tensor clock = Tensor::from_vector<double>(
         {options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0,
-         policy.every_minutes > 0 && seconds_since(last_checkpoint) >= 60.0 * policy.every_minutes ? 1.0 : 0.0},
+         policy.every_minutes > 0 && seconds_since(last_checkpoint) >= 60.0 * policy.every_minutes
+             ? 1.0
+             : 0.0},
         {2});
     if ((options_.max_minutes > 0 || policy.every_minutes > 0) && comm_.world_size() > 1) {
       comm_.broadcast(clock, 0);
     }
-    if (writer_ && ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.item(1) > 0)) {
+    if (writer_ &&
+        ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.item(1) > 0)) {
       write_checkpoint(step, policy.async, validation);
       last_checkpoint = Clock::now();
     }
@@ -379,7 +400,8 @@ TrainResult Trainer::run() {
   }
   if (writer_) {
     writer_->wait();
-    if (policy.async) log::info("asynchronous checkpoints: training waited ", checkpoint_stall_s_, " s in total");
+    if (policy.async)
+      log::info("asynchronous checkpoints: training waited ", checkpoint_stall_s_, " s in total");
   }
   result.steps = step;
   result.seconds = seconds_since(start);

@@ -7,14 +7,15 @@
 
 namespace recur {
 
-void Seq2SeqJob::prepare(const ExperimentConfig& config, Communicator& comm, const std::filesystem::path& run_dir,
-                         const TrainingState* identity) {
+void Seq2SeqJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                         const std::filesystem::path& run_dir, const TrainingState* identity) {
   config_ = config.seq2seq;
   data_ = Seq2SeqData::load(config.parallel, num_threads(), comm, run_dir, identity);
 }
 
 void Seq2SeqJob::build(ParameterStore& store) {
-  model_ = std::make_unique<Seq2Seq>(*config_, data_->source_vocab.size(), data_->target_vocab.size(), store);
+  model_ = std::make_unique<Seq2Seq>(*config_, data_->source_vocab.size(),
+                                     data_->target_vocab.size(), store);
 }
 
 std::unique_ptr<TrainingTask> Seq2SeqJob::task(const ExperimentConfig& config, Communicator& comm) {
@@ -25,7 +26,8 @@ TrainingState Seq2SeqJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->target_vocab, data_->identity_texts());
 }
 
-void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) {
+void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                               TrainingTask& task) {
   if (data_->test.size() == 0) return;
   auto& t = static_cast<Seq2SeqTask&>(task);
   const LossTotals local = t.loss(data_->test);
@@ -37,8 +39,9 @@ void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& com
   const Seq2SeqTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
   options.beam = config.decoding.beam_size;
   const Seq2SeqTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
-  log::info("test (final model): loss ", sums.item(0) / sums.item(1), " | BLEU greedy ", greedy.bleu, " | BLEU beam ",
-            options.beam, " ", beam.bleu, " | chrF beam ", beam.chrf);
+  log::info("test (final model): loss ", log::fixed(sums.item(0) / sums.item(1), 4),
+            " | BLEU greedy ", log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
+            log::fixed(beam.bleu, 2), " | chrF beam ", log::fixed(beam.chrf, 2));
 }
 
 }  // namespace recur

@@ -60,6 +60,34 @@ YAML
   echo "$WORK/tiny.yaml"
 }
 
+# A small, fast attention-model config on the shipped Spanish-English sample (word tokens).
+tiny_seq2seq_config() {
+  local sample=$SOURCE/datasets/bible/sample
+  cat >"$WORK/tiny-seq2seq.yaml" <<YAML
+model:
+  type: seq2seq
+  embedding_size: 16
+  encoder_layers: 1
+  encoder_hidden: 16
+  decoder_layers: 1
+  decoder_hidden: 32
+  attention: luong_general
+data:
+  source_train: $sample/sparv.valid.txt
+  target_train: $sample/web.valid.txt
+  source_valid: $sample/sparv.test.txt
+  target_valid: $sample/web.test.txt
+  tokenizer: word
+training:
+  batch_tokens: 2000
+  max_steps: 2
+validation:
+  every_steps: 0
+run_dir: $WORK/seq2seq
+YAML
+  echo "$WORK/tiny-seq2seq.yaml"
+}
+
 finish() {
   if [ "$failures" -ne 0 ]; then
     echo "$failures check(s) failed" >&2

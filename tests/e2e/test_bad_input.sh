@@ -60,6 +60,36 @@ expect_error "recur: error: cannot resume from $WORK/ckpt/checkpoints/step-00000
 expect_error "recur: error: --resume and --init-from exclude each other" \
   "$RECUR" train --config "$config" --resume auto --init-from "$WORK/run"
 
+# Parallel data: unequal line counts, invalid UTF-8 and nothing left to train on are errors; empty
+# sides, overlong pairs and unknown tokens are skipped or mapped to <unk>, and counted.
+seq2seq=$(tiny_seq2seq_config)
+pairs() { printf "$1" >"$WORK/pairs.src"; printf "$2" >"$WORK/pairs.tgt"; }
+train_on_pairs() {
+  "$RECUR" train --config "$seq2seq" --set "data.source_train=$WORK/pairs.src" \
+    --set "data.target_train=$WORK/pairs.tgt" --overwrite "$@"
+}
+pairs 'uno dos\ntres\n' 'one two\n'
+expect_error "recur: error: $WORK/pairs.src has 2 lines but $WORK/pairs.tgt has 1: a parallel corpus needs one target line per source line" \
+  train_on_pairs
+pairs 'uno dos\ntr\xe9s\n' 'one two\nthree\n'
+expect_error "recur: error: $WORK/pairs.src:2: invalid UTF-8 at byte 2 of line 'tr$(printf '\xe9')s'" train_on_pairs
+pairs '\n \n' '\n\n'
+expect_error "recur: error: $WORK/pairs.src and $WORK/pairs.tgt hold no sentence pair" train_on_pairs
+pairs 'uno dos tres\n' 'one two three\n'
+expect_error "recur: error: every sentence pair of $WORK/pairs.src and $WORK/pairs.tgt has a side longer than data.max_length (2 tokens)" \
+  train_on_pairs --set data.max_length=2
+
+# Lines 2-4 have one empty side, line 5 is a document break, line 6 is too long (data.max_length
+# 3), line 7 has a word on each side that the vocabularies (min_frequency 2) do not keep.
+pairs 'uno dos\n\ntres\n\n\nuno dos tres cuatro\nuno siete\nuno dos\n' \
+  'one two\nx\n\nthree\n\none two three four\none seven\none two\n'
+log=$(train_on_pairs --set data.max_length=3 --set data.min_frequency=2 --set data.source_valid= \
+  --set data.target_valid= 2>&1) || fail "training on the odd pairs failed: $log"
+for line in "data: $WORK/pairs.src: 4 pairs, 1 blank lines" \
+  "data: train 3 pairs (skipped: 3 with an empty side, 1 longer than 3 tokens); unknown tokens: source 1 of 6, target 1 of 6"; do
+  grep -qxF "$line" <<<"$log" || fail "no line '$line' in: $log"
+done
+
 # Divergence stops training with the step named.
 out=$("$RECUR" train --config "$config" --set optimizer.type=sgd --set optimizer.lr=1e30 \
   --set training.clip_norm=0 --set "run_dir=$WORK/diverge" 2>&1 >/dev/null) && fail "divergence exit code"
