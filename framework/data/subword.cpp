@@ -3,6 +3,9 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <string>
+#include <unordered_map>
+
 #include "core/error.h"
 
 namespace recur {
@@ -42,11 +45,16 @@ SubwordModel SubwordModel::train(const std::vector<std::string>& sentences, int 
   Sentences input(sentences);
   std::string bytes;
   // Identity normalisation keeps the text as it is; specials are recur's own, not SentencePiece's.
-  const std::string args =
-      concat("--vocab_size=", vocab_size, " --model_type=unigram --character_coverage=1.0",
-             " --normalization_rule_name=identity --num_threads=", threads,
-             " --minloglevel=2 --hard_vocab_limit=false");
-  const auto status = sentencepiece::SentencePieceTrainer::Train(args, &input, &bytes);
+  // Options as a map: the command-line form logs itself before it reads minloglevel.
+  const std::unordered_map<std::string, std::string> options = {
+      {"vocab_size", std::to_string(vocab_size)},
+      {"model_type", "unigram"},
+      {"character_coverage", "1.0"},
+      {"normalization_rule_name", "identity"},
+      {"num_threads", std::to_string(threads)},
+      {"minloglevel", "2"},
+      {"hard_vocab_limit", "false"}};
+  const auto status = sentencepiece::SentencePieceTrainer::Train(options, &input, &bytes);
   RECUR_CHECK(status.ok(), "training the subword model failed: ", status.ToString());
   return load(bytes);
 }

@@ -99,10 +99,15 @@ std::vector<Token> TextTokenizer::tokenize(std::string_view line) const {
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   std::vector<Token> tokens;
+  int64_t chars = 0;
   for (std::string& piece : subword_->encode(text)) {
-    const auto chars = static_cast<int32_t>(utf8_length(piece));
-    tokens.push_back({std::move(piece), chars});
+    tokens.push_back({std::move(piece), static_cast<int32_t>(utf8_length(piece))});
+    chars += tokens.back().chars;
   }
+  // A piece's "▁" stands for the space before it, but the line's first one for none (and
+  // SentencePiece collapses runs of spaces): the first token takes the difference, so that the
+  // tokens add up to the line's length.
+  if (!tokens.empty()) tokens.front().chars += static_cast<int32_t>(utf8_length(line) - chars);
   return tokens;
 }
 

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "data/subword.h"
 #include "data/text_corpus.h"
 #include "data/token_streams.h"
 #include "test_util.h"
@@ -56,6 +57,46 @@ TEST(Tokenizer, WordsSplitPunctuationAndKeepCharacterCounts) {
 TEST(Tokenizer, InvalidUtf8IsAnError) {
   EXPECT_THROW(tokenize(TokenizerType::Char, std::string("ab\xff"), false), Error);
   EXPECT_THROW(utf8_length(std::string("\xc3")), Error);
+}
+
+std::vector<std::string> sample_lines(const std::string& file) {
+  std::ifstream in(std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/" + file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+TEST(Subword, TrainsOnVersesAndDetokenisesExactly) {
+  const std::vector<std::string> verses = sample_lines("sparv.valid.txt");  // 411 Spanish verses
+  ASSERT_GT(verses.size(), 400u);
+  const SubwordModel model = SubwordModel::train(verses, 500, 1);
+  const SubwordModel reloaded = SubwordModel::load(base64_decode(base64_encode(model.bytes())));
+  const TextTokenizer tokenizer(TokenizerType::Subword, false,
+                                std::make_shared<SubwordModel>(SubwordModel::load(model.bytes())));
+  size_t pieces = 0, characters = 0;
+  for (const std::string& verse : verses) {
+    const std::vector<std::string> encoded = model.encode(verse);
+    EXPECT_EQ(model.decode(encoded), verse);
+    EXPECT_EQ(reloaded.encode(verse), encoded);
+    const std::vector<Token> tokens = tokenizer.tokenize(verse);
+    EXPECT_EQ(tokenizer.detokenize(texts(tokens)), verse);
+    EXPECT_EQ(total_chars(tokens), static_cast<int32_t>(utf8_length(verse)));
+    pieces += encoded.size();
+    characters += utf8_length(verse);
+  }
+  // Subwords of a 500-piece model: fewer pieces than characters, more than words (~1 per 6).
+  EXPECT_LT(pieces * 2, characters);
+  EXPECT_GT(pieces * 8, characters);
+}
+
+TEST(Subword, DamagedModelBytesAreAnError) {
+  try {
+    SubwordModel::load("not a model");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("damaged subword model: ", 0), 0u) << e.what();
+  }
 }
 
 TEST(Vocab, MostFrequentFirstWithSpecialsAndLimits) {
