@@ -72,7 +72,7 @@ void Seq2SeqDataConfig::describe(ConfigVisitor& v) {
   v.field("max_vocab", max_vocab, "at most this many tokens per side, specials included (0: all)",
           Bounds::non_negative());
   v.field("max_length", max_length,
-          "skip pairs with a side longer than this many tokens (0: no limit)",
+          "skip training pairs with a side longer than this many tokens (0: no limit)",
           Bounds::non_negative());
 }
 

@@ -43,7 +43,8 @@ struct Seq2SeqDataConfig {
   int64_t subword_vocab = 8000;  // pieces of each subword model
   int64_t min_frequency = 1;
   int64_t max_vocab = 0;
-  int64_t max_length = 100;  // pairs with a longer side (in tokens) are skipped; 0: no limit
+  int64_t max_length =
+      100;  // training pairs with a longer side (in tokens) are skipped; 0: no limit
 
   void describe(ConfigVisitor& v);
 };

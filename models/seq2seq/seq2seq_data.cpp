@@ -42,16 +42,18 @@ std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase
   return std::make_shared<TextTokenizer>(type, lowercase, subword);
 }
 
-// Pairs of one split, encoded; logs what was skipped.
+// Pairs of one split, encoded; logs what was skipped. max_length 0: no limit.
 ParallelData encode_split(const char* split, const ParallelText& text, const Seq2SeqData& d,
                           int64_t max_length, std::vector<std::string>* references) {
   ParallelData data =
       ParallelData::encode(text, *d.source_tokenizer, d.source_vocab, *d.target_tokenizer,
                            d.target_vocab, max_length, references);
+  const std::string too_long =
+      max_length > 0 ? concat(", ", data.too_long, " longer than ", max_length, " tokens") : "";
   log::info("data: ", split, " ", data.size(), " pairs (skipped: ", text.half_empty,
-            " with an empty side, ", data.too_long, " longer than ", max_length,
-            " tokens); unknown tokens: source ", data.source_unknown, " of ", data.source_tokens,
-            ", target ", data.target_unknown, " of ", data.target_tokens);
+            " with an empty side", too_long, "); unknown tokens: source ", data.source_unknown,
+            " of ", data.source_tokens, ", target ", data.target_unknown, " of ",
+            data.target_tokens);
   return data;
 }
 
@@ -119,13 +121,14 @@ Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communica
   }
   log::info("data: vocabularies: source ", d.source_vocab.size(), ", target ",
             d.target_vocab.size(), " (", tokenizer_name(c.tokenizer), ")");
+  // Only training pairs are filtered by length: validation and test scores cover every pair.
   d.train = encode_split("train", train, d, c.max_length, nullptr);
   if (!c.source_valid.empty()) {
-    d.valid = encode_split("valid", ParallelText::read(c.source_valid, c.target_valid), d,
-                           c.max_length, &d.valid_references);
+    d.valid = encode_split("valid", ParallelText::read(c.source_valid, c.target_valid), d, 0,
+                           &d.valid_references);
   }
   if (!c.source_test.empty()) {
-    d.test = encode_split("test", ParallelText::read(c.source_test, c.target_test), d, c.max_length,
+    d.test = encode_split("test", ParallelText::read(c.source_test, c.target_test), d, 0,
                           &d.test_references);
   }
   return d;
