@@ -22,7 +22,7 @@ declare -A PACKAGE_OF=([kjv]=sword-text-kjv [web]=sword-text-web [sparv]=sword-t
 # split keeps canonical book order.
 readonly VALID_BOOKS="Ruth,Ecclesiastes,Hosea,Mark,Philippians"
 readonly TEST_BOOKS="Esther,Song of Solomon,Joel,Luke,Colossians"
-# The shipped KJV-only sample (sample/, <= 1 MB in all).
+# The shipped sample of all three translations (sample/, <= 3 MB in all).
 readonly SAMPLE_TRAIN_BOOKS="Genesis,Exodus,Leviticus,Numbers,Joshua"
 readonly SAMPLE_VALID_BOOKS="Ruth,Ecclesiastes,Philippians"
 readonly SAMPLE_TEST_BOOKS="Esther,Joel,Colossians"
@@ -39,7 +39,7 @@ verse by verse and splits them by book into train/valid/test.
 Options:
   --out DIR     output directory (default: data/ next to this script,
                 $SCRIPT_DIR/data)
-  --sample DIR  also write the small KJV-only sample (as shipped in sample/
+  --sample DIR  also write the small sample (as shipped in sample/
                 next to this script) to DIR
   -h, --help    show this help and exit
 
@@ -262,8 +262,8 @@ log "Wrote $OUT_DIR"
 
 if [[ -n $SAMPLE_DIR ]]; then
   {
-    source_line kjv
-    printf 'KJV-only sample made by datasets/bible/prepare.sh --sample (same lines as kjv.*.txt of the full data): train = %s; valid = %s; test = %s.\n' \
+    source_line kjv web sparv
+    printf 'Sample made by datasets/bible/prepare.sh --sample (the lines of the full data for these books): train = %s; valid = %s; test = %s.\n' \
       "${SAMPLE_TRAIN_BOOKS//,/, }" "${SAMPLE_VALID_BOOKS//,/, }" "${SAMPLE_TEST_BOOKS//,/, }"
   } >"$TMP/sample/README"
   install_dir "$TMP/sample" "$SAMPLE_DIR"

@@ -510,16 +510,17 @@ sub build {
   printf "  %-6s %6d %7d %10d %10d %10d\n", 'total', map { $tot{$_} } qw(books verses kjv web sparv);
 
   if ($o{sample}) {
-    print "\nSample (KJV only):\n";
+    print "\nSample:\n";
     for my $s (@splits) {
       my %want = map { $_ => 1 } book_list("sample-$s", $o{"sample-$s"});
       fail("--sample-$s: no books given") unless %want;
       for my $b (keys %want) {
         fail("--sample-$s: $NAME[$b] is not a $s book") if ($split_of{$b} // 'train') ne $s;
       }
-      $write_split->($o{sample}, $s, ['kjv', 'refs'], \%want);
+      $write_split->($o{sample}, $s, [@tr, 'refs'], \%want);
       my $st = $stats{$o{sample}}{$s};
-      printf "  %-6s %d books, %d verses, %d characters\n", $s, $st->{books}, $st->{verses}, $st->{kjv};
+      printf "  %-6s %d books, %d verses, %d / %d / %d characters (kjv / web / sparv)\n", $s,
+        map { $st->{$_} } qw(books verses kjv web sparv);
     }
   }
 }

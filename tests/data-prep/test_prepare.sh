@@ -9,7 +9,7 @@ ROOT=$(cd -- "$HERE/../.." && pwd)
 PREPARE="$ROOT/datasets/bible/prepare.sh"
 SHIPPED_SAMPLE="$ROOT/datasets/bible/sample"
 readonly KJV_VERSES=31102     # verses in the KJV versification
-readonly MAX_SAMPLE_BYTES=1000000
+readonly MAX_SAMPLE_BYTES=3000000
 
 VALID_BOOKS=("Ruth" "Ecclesiastes" "Hosea" "Mark" "Philippians")
 TEST_BOOKS=("Esther" "Song of Solomon" "Joel" "Luke" "Colossians")
@@ -150,13 +150,13 @@ for dir in "$SAMPLE" "$SHIPPED_SAMPLE"; do
   bytes=$(cat "$dir"/* | wc -c)
   ((bytes <= MAX_SAMPLE_BYTES)) || fail "$dir holds $bytes bytes (limit $MAX_SAMPLE_BYTES)"
   for split in train valid test; do
-    check_split "$dir" "$split" kjv >/dev/null
+    check_split "$dir" "$split" kjv web sparv >/dev/null
     [[ $(book_list "$dir/refs.$split.txt") == "$(tr ',' '\n' <<<"${SAMPLE_BOOKS[$split]}")" ]] \
       || fail "$dir/refs.$split.txt has books $(book_list "$dir/refs.$split.txt" | tr '\n' ',')"
   done
-  [[ -z $(find "$dir" -type f ! -name 'kjv.*.txt' ! -name 'refs.*.txt' ! -name README) ]] \
-    || fail "$dir holds files other than kjv.*, refs.* and README"
-  ok "sample $dir: $bytes bytes, KJV only, books as documented"
+  [[ -z $(find "$dir" -type f ! -name '*.train.txt' ! -name '*.valid.txt' ! -name '*.test.txt' ! -name README) ]] \
+    || fail "$dir holds files other than the splits and README"
+  ok "sample $dir: $bytes bytes, books as documented"
 done
 for f in "$SAMPLE"/*.txt; do
   # The sample lines are the full corpus lines of these books.
