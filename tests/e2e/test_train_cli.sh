@@ -4,6 +4,11 @@ RECUR=$1 SOURCE=$2
 source "$(dirname "$0")/lib.sh"
 config=$(tiny_config)
 
+# Every shipped config is valid.
+for shipped in "$SOURCE"/configs/*/*.yaml; do
+  "$RECUR" config --check "$shipped" >/dev/null || fail "$shipped does not validate"
+done
+
 "$RECUR" train --config "$config" >"$WORK/train.out"
 grep -q '^step      10 | epoch 0\.[0-9][0-9] | loss [0-9.]* | ppl [0-9.]* | bpc [0-9.]* | lr [0-9.]*e-0[0-9] | gnorm [0-9.]* | .* tok/s | ETA ' \
   "$WORK/train.out" || fail "progress line format"
