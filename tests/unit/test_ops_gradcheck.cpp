@@ -187,6 +187,36 @@ TEST(OpsGradcheck, AttentionStepEveryScoreWithPadding) {
   }
 }
 
+TEST(OpsGradcheck, LayerNorm) {
+  // Rows of very different means and spreads: the normalisation must not hide any of them.
+  Var x = Var(random_tensor({2, 3, 5}, 80, 2.0, 0.5), true);
+  Var gain = random_var({5}, 81), bias = random_var({5}, 82);
+  expect_gradients_match(
+      [](Tape& t, const Vars& in) { return Vars{layer_norm(t, in[0], in[1], in[2])}; },
+      {x, gain, bias});
+}
+
+TEST(OpsGradcheck, MultiHeadAttentionWithPaddingAndCausalMasks) {
+  // 2 sequences, 2 heads of key size 3 and value size 2; the second sequence has 2 padded keys.
+  const Tensor key_lengths = Tensor::from_vector<int32_t>({4, 2}, {2});
+  struct Case {
+    int64_t queries;
+    bool causal;
+  };
+  // Encoder self-attention, cross-attention (3 queries, 4 keys), decoder self-attention, and a
+  // causal query block that is the last 2 of 4 positions (decoding with a key/value cache).
+  for (Case c : {Case{4, false}, Case{3, false}, Case{4, true}, Case{2, true}}) {
+    SCOPED_TRACE(testing::Message() << c.queries << " queries, causal " << c.causal);
+    Vars inputs = {random_var({2, c.queries, 6}, 83), random_var({2, 4, 6}, 84),
+                   random_var({2, 4, 4}, 85)};
+    expect_gradients_match(
+        [=](Tape& t, const Vars& in) {
+          return Vars{multi_head_attention(t, in[0], in[1], in[2], key_lengths, 2, c.causal).out};
+        },
+        inputs);
+  }
+}
+
 TEST(OpsGradcheck, LstmOnlyFinalStateUsed) {
   expect_gradients_match(
       [](Tape& t, const Vars& in) {
