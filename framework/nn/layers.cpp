@@ -25,8 +25,9 @@ Var Linear::forward(Tape& tape, const Var& x) const {
   return linear(tape, x, weight_->var(), bias_ ? bias_->var() : Var());
 }
 
-Embedding::Embedding(ParameterStore& store, const std::string& path, int64_t vocab, int64_t dim) {
-  weight_ = store.declare(path + "/weight", {vocab, dim}, Init::normal(1.0));
+Embedding::Embedding(ParameterStore& store, const std::string& path, int64_t vocab, int64_t dim,
+                     double std) {
+  weight_ = store.declare(path + "/weight", {vocab, dim}, Init::normal(std));
 }
 
 Var Embedding::forward(Tape& tape, const Tensor& ids) const {

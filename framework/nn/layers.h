@@ -26,8 +26,9 @@ class Linear {
 
 class Embedding {
  public:
-  // weight (vocab, dim), Normal(0, 1) as in PyTorch.
-  Embedding(ParameterStore& store, const std::string& path, int64_t vocab, int64_t dim);
+  // weight (vocab, dim), Normal(0, std): std 1 as in PyTorch.
+  Embedding(ParameterStore& store, const std::string& path, int64_t vocab, int64_t dim,
+            double std = 1.0);
 
   // ids i32 (...) -> (..., dim)
   Var forward(Tape& tape, const Tensor& ids) const;

@@ -37,6 +37,9 @@ void initialise(const Parameter& p, uint64_t seed, T* values) {
       case Init::Kind::Zeros:
         values[i] = T(0);
         break;
+      case Init::Kind::Constant:
+        values[i] = static_cast<T>(init.scale);
+        break;
       case Init::Kind::Uniform:
         values[i] = static_cast<T>(init.scale * (2.0 * stream.uniform_f64(0, k) - 1.0));
         break;

@@ -15,11 +15,12 @@
 namespace recur {
 
 struct Init {
-  enum class Kind { Zeros, Uniform, Normal };
+  enum class Kind { Zeros, Constant, Uniform, Normal };
   Kind kind = Kind::Zeros;
-  double scale = 0.0;  // bound of Uniform(-scale, scale), or standard deviation of Normal
+  double scale = 0.0;  // the constant, bound of Uniform(-scale, scale), or std of Normal
 
   static Init zeros() { return {Kind::Zeros, 0.0}; }
+  static Init constant(double value) { return {Kind::Constant, value}; }
   static Init uniform(double bound) { return {Kind::Uniform, bound}; }
   static Init normal(double std) { return {Kind::Normal, std}; }
 };
