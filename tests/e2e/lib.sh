@@ -5,7 +5,8 @@ WORK=$(mktemp -d)
 cleanup_steps=()
 cleanup() {
   for step in "${cleanup_steps[@]}"; do eval "$step" || true; done
-  rm -rf "$WORK"
+  # A process that is still exiting may write one more file: try again once.
+  rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK"; }
 }
 trap cleanup EXIT
 failures=0

@@ -54,7 +54,19 @@ PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
-cleanup_steps+=('kill $(cat "$cluster/slurmd.pid" "$cluster/slurmctld.pid" 2>/dev/null) 2>/dev/null')
+# The daemons save their state under $WORK as they stop: wait for them before it is removed.
+stop_cluster() {
+  local pids pid
+  pids=$(cat "$cluster/slurmd.pid" "$cluster/slurmctld.pid" 2>/dev/null) || true
+  kill $pids 2>/dev/null || true
+  for pid in $pids; do
+    for _ in $(seq 40); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+  done
+}
+cleanup_steps+=(stop_cluster)
 for _ in $(seq 60); do
   sinfo -h -o %T 2>/dev/null | grep -q idle && break
   sleep 0.5
