@@ -68,6 +68,23 @@ class Seq2SeqWorkload final : public Workload {
   std::unique_ptr<State> state_;
 };
 
+// Transformer encoder-decoder as nn.Transformer: d_model 512, 8 heads, 3 + 3 post-norm layers,
+// feed-forward 2048, vocabularies 8k, batch 64, source and target length 32, Adam, no dropout.
+class TransformerWorkload final : public Workload {
+ public:
+  TransformerWorkload();
+  ~TransformerWorkload() override;
+  std::string name() const override { return "transformer"; }
+  std::string description() const override;
+  int64_t tokens_per_step() const override;
+  double flops_per_token() const override;
+  void step() override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // Checkpoint writing against the disk (recur bench ckpt), medians over rounds.
 struct CheckpointBench {
   int64_t model_bytes = 0;       // parameters

@@ -110,9 +110,9 @@ void add_bench_command(CLI::App& app) {
   auto workload = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
-  cmd->add_option("workload", *workload, "gemm, lm, seq2seq or ckpt")
+  cmd->add_option("workload", *workload, "gemm, lm, seq2seq, transformer or ckpt")
       ->required()
-      ->check(CLI::IsMember({"gemm", "lm", "seq2seq", "ckpt"}));
+      ->check(CLI::IsMember({"gemm", "lm", "seq2seq", "transformer", "ckpt"}));
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
@@ -134,9 +134,12 @@ void add_bench_command(CLI::App& app) {
     } else if (*workload == "lm") {
       bench::LmWorkload lm;
       run_workload(lm, *args, setup);
-    } else {
+    } else if (*workload == "seq2seq") {
       bench::Seq2SeqWorkload seq2seq;
       run_workload(seq2seq, *args, setup);
+    } else {
+      bench::TransformerWorkload transformer;
+      run_workload(transformer, *args, setup);
     }
   });
 }

@@ -7,6 +7,7 @@
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "seq2seq/seq2seq.h"
+#include "transformer/transformer.h"
 
 namespace recur::bench {
 
@@ -106,6 +107,18 @@ Seq2SeqConfig bench_seq2seq_config() {
   return c;
 }
 
+// The seq2seq workload's batch: random ids, source and target length 32, no padding.
+Seq2SeqBatch random_translation_batch() {
+  Seq2SeqBatch batch;
+  const Tensor target = random_ids(kS2sLength + 1, kS2sBatch, 2, kS2sVocab);  // (T + 1, B)
+  batch.source = random_ids(kS2sLength, kS2sBatch, 1, kS2sVocab);             // (S, B)
+  batch.source_lengths = Tensor::full({kS2sBatch}, DType::I32, static_cast<double>(kS2sLength));
+  batch.target_in = target.slice_rows(0, kS2sLength).clone();
+  batch.target_out = target.slice_rows(1, kS2sLength + 1).clone();
+  batch.target_tokens = kS2sLength * kS2sBatch;
+  return batch;
+}
+
 }  // namespace
 
 struct Seq2SeqWorkload::State {
@@ -113,7 +126,7 @@ struct Seq2SeqWorkload::State {
   ParameterStore store;
   std::unique_ptr<Seq2Seq> model;
   std::unique_ptr<Adam> adam;
-  Seq2SeqBatch batch;
+  Seq2SeqBatch batch = random_translation_batch();
   int64_t step = 0;
 };
 
@@ -122,12 +135,6 @@ Seq2SeqWorkload::Seq2SeqWorkload() : state_(std::make_unique<State>()) {
   s.model = std::make_unique<Seq2Seq>(s.config, kS2sVocab, kS2sVocab, s.store);
   s.store.materialize(DType::F32, 0);
   s.adam = std::make_unique<Adam>(s.store, AdamOptions{});
-  const Tensor target = random_ids(kS2sLength + 1, kS2sBatch, 2, kS2sVocab);  // (T + 1, B)
-  s.batch.source = random_ids(kS2sLength, kS2sBatch, 1, kS2sVocab);           // (S, B)
-  s.batch.source_lengths = Tensor::full({kS2sBatch}, DType::I32, static_cast<double>(kS2sLength));
-  s.batch.target_in = target.slice_rows(0, kS2sLength).clone();
-  s.batch.target_out = target.slice_rows(1, kS2sLength + 1).clone();
-  s.batch.target_tokens = kS2sLength * kS2sBatch;
 }
 
 Seq2SeqWorkload::~Seq2SeqWorkload() = default;
@@ -171,6 +178,80 @@ void Seq2SeqWorkload::step() {
   tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
   clip_grad_norm(s.store, 5.0);
   s.adam->step(1e-3);
+}
+
+namespace {
+
+TransformerConfig bench_transformer_config() {
+  TransformerConfig c;
+  c.model_size = 512;
+  c.heads = 8;
+  c.feed_forward_size = 2048;
+  c.encoder_layers = 3;
+  c.decoder_layers = 3;
+  c.dropout = 0.0;
+  c.pre_norm = false;  // nn.Transformer's default
+  c.tie_embeddings = false;
+  c.label_smoothing = 0.0;
+  return c;
+}
+
+}  // namespace
+
+struct TransformerWorkload::State {
+  TransformerConfig config = bench_transformer_config();
+  ParameterStore store;
+  std::unique_ptr<Transformer> model;
+  std::unique_ptr<Adam> adam;
+  Seq2SeqBatch batch = random_translation_batch();
+  int64_t step = 0;
+};
+
+TransformerWorkload::TransformerWorkload() : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.model = std::make_unique<Transformer>(s.config, kS2sVocab, kS2sVocab, s.store);
+  s.store.materialize(DType::F32, 0);
+  s.adam = std::make_unique<Adam>(s.store, AdamOptions{});
+}
+
+TransformerWorkload::~TransformerWorkload() = default;
+
+std::string TransformerWorkload::description() const {
+  const TransformerConfig& c = state_->config;
+  return concat("transformer: d_model ", c.model_size, ", ", c.heads, " heads, ", c.encoder_layers,
+                "+", c.decoder_layers, " layers, feed-forward ", c.feed_forward_size,
+                ", post-norm, vocab ", kS2sVocab, ", batch ", kS2sBatch, ", lengths ", kS2sLength,
+                ", Adam, no dropout");
+}
+
+int64_t TransformerWorkload::tokens_per_step() const {
+  return kS2sBatch * kS2sLength;
+}
+
+double TransformerWorkload::flops_per_token() const {
+  // Per target token; source and target lengths are equal, so per-source-token work counts once.
+  const TransformerConfig& c = state_->config;
+  const auto d = static_cast<double>(c.model_size), f = static_cast<double>(c.feed_forward_size);
+  const double length = static_cast<double>(kS2sLength);
+  const double projections = 4.0 * 2.0 * d * d;     // q, k, v, o
+  const double attention = 2.0 * 2.0 * length * d;  // scores and weighted values (full square)
+  const double feed_forward = 2.0 * 2.0 * d * f;
+  const double encoder_layer = projections + attention + feed_forward;
+  const double decoder_layer = 2.0 * (projections + attention) + feed_forward;
+  const double forward = static_cast<double>(c.encoder_layers) * encoder_layer +
+                         static_cast<double>(c.decoder_layers) * decoder_layer +
+                         2.0 * d * static_cast<double>(kS2sVocab);
+  return 3.0 * forward;
+}
+
+void TransformerWorkload::step() {
+  State& s = *state_;
+  s.store.zero_grad();
+  Tape tape;
+  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  const Var logits = s.model->forward(ctx, s.batch);
+  tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
+  s.adam->step(1e-4);
 }
 
 }  // namespace recur::bench
