@@ -119,23 +119,41 @@ Seq2SeqBatch random_translation_batch() {
   return batch;
 }
 
-}  // namespace
+// A translation model in float32 on the fixed random batch, trained with Adam.
+template <class Model, class Config>
+struct TranslationState {
+  explicit TranslationState(const Config& c) : config(c) {
+    model = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
+    store.materialize(DType::F32, 0);
+    adam = std::make_unique<Adam>(store, AdamOptions{});
+  }
 
-struct Seq2SeqWorkload::State {
-  Seq2SeqConfig config = bench_seq2seq_config();
+  // Forward, backward, gradient clipping to clip_norm (0: none) and the Adam update.
+  void train_step(double clip_norm, double lr) {
+    store.zero_grad();
+    Tape tape;
+    const ForwardContext ctx{tape, true, 0, ++step, 0};
+    const Var logits = model->forward(ctx, batch);
+    tape.backward(cross_entropy(tape, logits, batch.target_out, {}).loss);
+    if (clip_norm > 0) clip_grad_norm(store, clip_norm);
+    adam->step(lr);
+  }
+
+  Config config;
   ParameterStore store;
-  std::unique_ptr<Seq2Seq> model;
+  std::unique_ptr<Model> model;
   std::unique_ptr<Adam> adam;
   Seq2SeqBatch batch = random_translation_batch();
   int64_t step = 0;
 };
 
-Seq2SeqWorkload::Seq2SeqWorkload() : state_(std::make_unique<State>()) {
-  State& s = *state_;
-  s.model = std::make_unique<Seq2Seq>(s.config, kS2sVocab, kS2sVocab, s.store);
-  s.store.materialize(DType::F32, 0);
-  s.adam = std::make_unique<Adam>(s.store, AdamOptions{});
-}
+}  // namespace
+
+struct Seq2SeqWorkload::State : TranslationState<Seq2Seq, Seq2SeqConfig> {
+  State() : TranslationState(bench_seq2seq_config()) {}
+};
+
+Seq2SeqWorkload::Seq2SeqWorkload() : state_(std::make_unique<State>()) {}
 
 Seq2SeqWorkload::~Seq2SeqWorkload() = default;
 
@@ -170,14 +188,7 @@ double Seq2SeqWorkload::flops_per_token() const {
 }
 
 void Seq2SeqWorkload::step() {
-  State& s = *state_;
-  s.store.zero_grad();
-  Tape tape;
-  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
-  const Var logits = s.model->forward(ctx, s.batch);
-  tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
-  clip_grad_norm(s.store, 5.0);
-  s.adam->step(1e-3);
+  state_->train_step(5.0, 1e-3);
 }
 
 namespace {
@@ -198,21 +209,11 @@ TransformerConfig bench_transformer_config() {
 
 }  // namespace
 
-struct TransformerWorkload::State {
-  TransformerConfig config = bench_transformer_config();
-  ParameterStore store;
-  std::unique_ptr<Transformer> model;
-  std::unique_ptr<Adam> adam;
-  Seq2SeqBatch batch = random_translation_batch();
-  int64_t step = 0;
+struct TransformerWorkload::State : TranslationState<Transformer, TransformerConfig> {
+  State() : TranslationState(bench_transformer_config()) {}
 };
 
-TransformerWorkload::TransformerWorkload() : state_(std::make_unique<State>()) {
-  State& s = *state_;
-  s.model = std::make_unique<Transformer>(s.config, kS2sVocab, kS2sVocab, s.store);
-  s.store.materialize(DType::F32, 0);
-  s.adam = std::make_unique<Adam>(s.store, AdamOptions{});
-}
+TransformerWorkload::TransformerWorkload() : state_(std::make_unique<State>()) {}
 
 TransformerWorkload::~TransformerWorkload() = default;
 
@@ -245,13 +246,7 @@ double TransformerWorkload::flops_per_token() const {
 }
 
 void TransformerWorkload::step() {
-  State& s = *state_;
-  s.store.zero_grad();
-  Tape tape;
-  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
-  const Var logits = s.model->forward(ctx, s.batch);
-  tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
-  s.adam->step(1e-4);
+  state_->train_step(0.0, 1e-4);  // nn.Transformer's workload does not clip
 }
 
 }  // namespace recur::bench

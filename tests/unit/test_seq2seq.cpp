@@ -7,13 +7,6 @@
 namespace recur::test {
 namespace {
 
-ParallelData tiny_data() {
-  ParallelData d;
-  d.source = {{4, 5, 6, 7}, {8, 4}, {5, 9, 9}};
-  d.target = {{6, 5}, {7, 8, 4, 4}, {9}};
-  return d;
-}
-
 Seq2SeqConfig tiny_config(AttentionType attention, bool feeding) {
   Seq2SeqConfig c;
   c.embedding_size = 3;
@@ -43,7 +36,7 @@ TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
   ParameterStore store;
   Seq2Seq model(c, 10, 10, store);
   store.materialize(DType::F64, 2);
-  const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, false);
+  const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
   std::vector<Var> params;
   for (const auto& p : store.parameters())
     params.push_back(p->var());
@@ -73,7 +66,7 @@ TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
   ParameterStore store;
   Seq2Seq model(tiny_config(AttentionType::LuongGeneral, true), 10, 10, store);
   store.materialize(DType::F64, 4);
-  const ParallelData data = tiny_data();
+  const ParallelData data = tiny_parallel_data();
   Tape tape(false);
   ForwardContext ctx{tape, false, 0, 0, 0};
   const Seq2SeqBatch all = make_batch(data, {0, 1, 2}, false);
@@ -94,7 +87,7 @@ TEST(Seq2Seq, AttentionWeightsSkipPaddingAndSumToOne) {
   ParameterStore store;
   Seq2Seq model(tiny_config(AttentionType::Bahdanau, false), 10, 10, store);
   store.materialize(DType::F64, 4);
-  const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, true);
+  const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, true);
   Tape tape(false);
   ForwardContext ctx{tape, false, 0, 0, 0};
   const Seq2Seq::Memory memory = model.encode(ctx, batch.source, batch.source_lengths);

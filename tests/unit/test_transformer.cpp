@@ -9,13 +9,6 @@
 namespace recur::test {
 namespace {
 
-ParallelData tiny_data() {
-  ParallelData d;
-  d.source = {{4, 5, 6, 7}, {8, 4}, {5, 9, 9}};
-  d.target = {{6, 5}, {7, 8, 4, 4}, {9}};
-  return d;
-}
-
 TransformerConfig tiny_config() {
   TransformerConfig c;
   c.model_size = 4;
@@ -46,7 +39,7 @@ TEST_P(TransformerGradcheck, WholeModelOverAPaddedBatch) {
   ParameterStore store;
   Transformer model(c, 10, 10, store);
   store.materialize(DType::F64, 2);
-  const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, false);
+  const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
   std::vector<Var> params;
   for (const auto& p : store.parameters())
     params.push_back(p->var());
@@ -90,7 +83,7 @@ TEST(Transformer, IncrementalDecodingMatchesTheFullDecoder) {
       ParameterStore store;
       Transformer model(c, 10, 10, store);
       store.materialize(DType::F64, 3);
-      const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, false);
+      const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
       Tape tape(false);
       const ForwardContext ctx{tape, training, 7, 1, 0};
       const Tensor full = model.forward(ctx, batch).value();
@@ -105,7 +98,7 @@ TEST(Transformer, PaddingDoesNotLeakIntoOtherRows) {
   ParameterStore store;
   Transformer model(tiny_config(), 10, 10, store);
   store.materialize(DType::F64, 4);
-  const ParallelData data = tiny_data();
+  const ParallelData data = tiny_parallel_data();
   Tape tape(false);
   ForwardContext ctx{tape, false, 0, 0, 0};
   const Tensor logits = model.forward(ctx, make_batch(data, {0, 1, 2}, false)).value();
@@ -125,7 +118,7 @@ TEST(Transformer, CrossAttentionSkipsPaddingAndSumsToOne) {
   ParameterStore store;
   Transformer model(tiny_config(), 10, 10, store);
   store.materialize(DType::F64, 4);
-  const Seq2SeqBatch batch = make_batch(tiny_data(), {0, 1, 2}, false);
+  const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
   Tape tape(false);
   ForwardContext ctx{tape, false, 0, 0, 0};
   const Transformer::Memory memory = model.encode(ctx, batch.source, batch.source_lengths);
@@ -154,7 +147,7 @@ TEST(Transformer, LearnedPositionsRejectLongerSequences) {
   store.materialize(DType::F64, 4);
   Tape tape(false);
   ForwardContext ctx{tape, false, 0, 0, 0};
-  const Seq2SeqBatch batch = make_batch(tiny_data(), {0}, false);  // 4 source tokens
+  const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0}, false);  // 4 source tokens
   try {
     model.forward(ctx, batch);
     FAIL() << "no error";

@@ -37,6 +37,13 @@ void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inpu
   EXPECT_TRUE(r.ok) << "max relative error " << r.max_error << " at " << r.worst;
 }
 
+ParallelData tiny_parallel_data() {
+  ParallelData d;
+  d.source = {{4, 5, 6, 7}, {8, 4}, {5, 9, 9}};
+  d.target = {{6, 5}, {7, 8, 4, 4}, {9}};
+  return d;
+}
+
 double relative_difference(const Tensor& a, const Tensor& b) {
   EXPECT_EQ(a.numel(), b.numel());
   double diff = 0.0, norm = 1e-30;

@@ -5,6 +5,7 @@
 
 #include "autograd/gradcheck.h"
 #include "autograd/ops.h"
+#include "data/parallel_corpus.h"
 
 namespace recur::test {
 
@@ -14,6 +15,9 @@ Tensor random_tensor(const Shape& shape, uint64_t tag, double scale = 1.0, doubl
 Var random_var(const Shape& shape, uint64_t tag, double scale = 1.0, bool requires_grad = true);
 // i32 ids uniform in [0, limit).
 Tensor random_ids(const Shape& shape, uint64_t tag, int32_t limit);
+
+// Three sentence pairs of different lengths over ids 4-9 (a padded batch for translation models).
+ParallelData tiny_parallel_data();
 
 // Runs gradcheck and reports the worst element on failure.
 void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inputs,
