@@ -24,18 +24,24 @@ CachingHostAllocator::~CachingHostAllocator() {
   empty_cache();
 }
 
+void* CachingHostAllocator::take_cached(size_t size) {
+  const auto it = free_blocks_.lower_bound(size);
+  if (it == free_blocks_.end() || it->first > 2 * size) return nullptr;
+  const size_t block = it->first;
+  void* ptr = it->second.back();
+  it->second.pop_back();
+  if (it->second.empty()) free_blocks_.erase(it);
+  in_use_[ptr] = block;
+  stats_.bytes_cached -= block;
+  stats_.bytes_in_use += block;
+  return ptr;
+}
+
 void* CachingHostAllocator::allocate(size_t bytes) {
-  size_t size = rounded_size(bytes);
+  const size_t size = rounded_size(bytes);
   {
     std::lock_guard lock(mutex_);
-    auto it = free_blocks_.find(size);
-    if (it != free_blocks_.end() && !it->second.empty()) {
-      void* ptr = it->second.back();
-      it->second.pop_back();
-      stats_.bytes_cached -= size;
-      stats_.bytes_in_use += size;
-      return ptr;
-    }
+    if (void* ptr = take_cached(size)) return ptr;
   }
   void* ptr = std::aligned_alloc(kAlignment, size);
   if (ptr == nullptr) {
@@ -44,18 +50,22 @@ void* CachingHostAllocator::allocate(size_t bytes) {
   }
   RECUR_CHECK(ptr != nullptr, "out of host memory allocating ", size, " bytes");
   std::lock_guard lock(mutex_);
+  in_use_[ptr] = size;
   stats_.bytes_in_use += size;
   stats_.system_allocations += 1;
   return ptr;
 }
 
-void CachingHostAllocator::release(void* ptr, size_t bytes) {
+void CachingHostAllocator::release(void* ptr, size_t) {
   if (ptr == nullptr) return;
-  size_t size = rounded_size(bytes);
   std::lock_guard lock(mutex_);
-  free_blocks_[size].push_back(ptr);
-  stats_.bytes_in_use -= size;
-  stats_.bytes_cached += size;
+  const auto it = in_use_.find(ptr);
+  RECUR_CHECK(it != in_use_.end(), "released a block this allocator did not give out");
+  const size_t block = it->second;
+  in_use_.erase(it);
+  free_blocks_[block].push_back(ptr);
+  stats_.bytes_in_use -= block;
+  stats_.bytes_cached += block;
 }
 
 void CachingHostAllocator::empty_cache() {

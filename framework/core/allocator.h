@@ -1,11 +1,14 @@
 // Memory for tensors. The host allocator caches freed blocks by (rounded) size: a training step
-// allocates the same activations every step, and reusing blocks avoids page faults and zeroing
-// by the OS. The CUDA backend adds a caching device allocator behind the same interface.
+// allocates much the same activations every step, and reusing blocks avoids page faults and
+// zeroing by the OS. Batches of pairs of similar length change shape from step to step, so a
+// request takes the smallest cached block that fits it (up to twice its size), not only one of
+// its exact size. The CUDA backend adds a caching device allocator behind the same interface.
 #pragma once
 
 #include <cstddef>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "core/device.h"
@@ -31,7 +34,7 @@ class CachingHostAllocator final : public Allocator {
 
   ~CachingHostAllocator() override;
   void* allocate(size_t bytes) override;
-  void release(void* ptr, size_t bytes) override;
+  void release(void* ptr, size_t bytes) override;  // the block's own size is known here
   // Returns every cached block to the system.
   void empty_cache();
   Stats stats() const;
@@ -41,8 +44,13 @@ class CachingHostAllocator final : public Allocator {
   static size_t rounded_size(size_t bytes);
 
  private:
+  // The cached block that best fits `size` (nullptr if none is at most twice as large); moves it
+  // to in_use_. Holds mutex_.
+  void* take_cached(size_t size);
+
   mutable std::mutex mutex_;
-  std::map<size_t, std::vector<void*>> free_blocks_;
+  std::map<size_t, std::vector<void*>> free_blocks_;  // block size -> cached blocks (non-empty)
+  std::unordered_map<void*, size_t> in_use_;          // block -> its size
   Stats stats_;
 };
 

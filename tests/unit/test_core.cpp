@@ -117,6 +117,28 @@ TEST(CachingAllocator, ReusesFreedBlocks) {
   EXPECT_LE(CachingHostAllocator::rounded_size(100001), 100001u * 9 / 8);
 }
 
+TEST(CachingAllocator, ServesARequestFromTheSmallestCachedBlockThatFits) {
+  CachingHostAllocator alloc;
+  void* big = alloc.allocate(300000);
+  void* medium = alloc.allocate(150000);
+  void* small = alloc.allocate(10000);
+  alloc.release(big, 300000);
+  alloc.release(medium, 150000);
+  alloc.release(small, 10000);
+  void* first = alloc.allocate(120000);
+  EXPECT_EQ(first, medium);  // best fit, not the first cached or the largest
+  void* second = alloc.allocate(200000);
+  EXPECT_EQ(second, big);              // the next fit, within twice the request
+  void* fresh = alloc.allocate(4000);  // the cached 10000 would waste more than half
+  EXPECT_NE(fresh, small);
+  EXPECT_EQ(alloc.stats().system_allocations, 4u);
+  alloc.release(fresh, 4000);
+  EXPECT_EQ(alloc.stats().bytes_cached,
+            CachingHostAllocator::rounded_size(10000) + CachingHostAllocator::rounded_size(4000));
+  alloc.release(first, 120000);
+  alloc.release(second, 200000);
+}
+
 TEST(Threads, AutoDividesCoresAmongTheRanksSharingThem) {
   ThreadSetup one = configure_threads(0, 1);
   EXPECT_EQ(one.threads, available_cores());
