@@ -14,5 +14,6 @@ void add_bench_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_ckpt_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace recur::cli

@@ -31,9 +31,18 @@ void evaluate_lm(const EvalArgs& a) {
   const int64_t bptt = a.bptt > 0              ? a.bptt
                        : c.validation.bptt > 0 ? c.validation.bptt
                                                : c.training.bptt;
-  const LossTotals t = evaluate_lm(*lm->model, tokens, streams, bptt, {0, streams}, DType::F32);
-  std::printf("%s: %.0f tokens | loss %.4f | ppl %.3f | bpc %.4f\n", path.c_str(), t.tokens,
-              t.loss(), t.perplexity(), t.bits_per_char());
+  // A recurrent model is also evaluated as a transformer is: each window on its own.
+  const bool stateful = lm->model->state_layers() > 0;
+  for (bool reset : {false, true}) {
+    if (reset && !stateful) break;
+    const LossTotals t =
+        evaluate_lm(*lm->model, tokens, streams, bptt, {0, streams}, DType::F32, reset);
+    const std::string how = !stateful ? concat(" (windows of ", bptt, ")")
+                            : reset   ? concat(" (windows of ", bptt, ", state reset in each)")
+                                      : "";
+    std::printf("%s: %.0f tokens | loss %.4f | ppl %.3f | bpc %.4f%s\n", path.c_str(), t.tokens,
+                t.loss(), t.perplexity(), t.bits_per_char(), how.c_str());
+  }
 }
 
 void evaluate_seq2seq(const EvalArgs& a) {
@@ -82,20 +91,23 @@ void add_eval_command(CLI::App& app) {
       "eval", "evaluate a model: a language model on text, a translation model on pairs");
   cmd->add_option("--checkpoint", args->checkpoint, "model file, run directory or checkpoint")
       ->required();
-  cmd->add_option("--data", args->data,
-                  "lstm_lm: text to evaluate (default: the config's data.test, else data.valid)");
+  cmd->add_option(
+      "--data", args->data,
+      "language models: text to evaluate (default: the config's data.test, else data.valid)");
   cmd->add_option("--batch-size", args->batch_size,
-                  "lstm_lm: parallel streams (default: validation.batch_size)");
-  cmd->add_option("--bptt", args->bptt, "lstm_lm: window length (default: validation.bptt)");
+                  "language models: parallel streams (default: validation.batch_size)");
+  cmd->add_option("--bptt", args->bptt,
+                  "language models: window length (default: validation.bptt)");
   cmd->add_option("--source", args->source,
-                  "seq2seq: source sentences (default: the config's test data)");
+                  "translation models: source sentences (default: the config's test data)");
   cmd->add_option("--target", args->target, "seq2seq: their reference translations");
   cmd->add_option("--beam", args->beam,
-                  "seq2seq: beam size besides greedy (default: decoding.beam_size)");
+                  "translation models: beam size besides greedy (default: decoding.beam_size)");
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->callback([args] {
     configure_threads(args->threads, 1);
-    if (model_type_of(args->checkpoint) == "seq2seq") {
+    const std::string type = model_type_of(args->checkpoint);
+    if (type == "seq2seq" || type == "transformer") {
       evaluate_seq2seq(*args);
     } else {
       evaluate_lm(*args);

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   recur::cli::add_config_command(app);
   recur::cli::add_ckpt_command(app);
   recur::cli::add_translate_command(app);
+  recur::cli::add_compare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

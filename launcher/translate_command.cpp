@@ -48,8 +48,7 @@ void translate(const TranslateArgs& a) {
               ") cannot exceed the beam (", options.beam, ")");
   options.keep_attention = !a.attention.empty();
   if (options.keep_attention) {
-    RECUR_CHECK(loaded->config.seq2seq.attention != AttentionType::None,
-                "--attention: the model has no attention");
+    RECUR_CHECK(loaded->model->has_attention(), "--attention: the model has no attention");
     std::filesystem::create_directories(a.attention);
   }
   const std::vector<std::string> sentences = read_input(a.input);

@@ -15,6 +15,10 @@ const char* model_type_name(ModelType type) {
       return "lstm_lm";
     case ModelType::Seq2Seq:
       return "seq2seq";
+    case ModelType::Transformer:
+      return "transformer";
+    case ModelType::TransformerLm:
+      return "transformer_lm";
   }
   return "?";
 }
@@ -24,16 +28,30 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
   v.section("model", "The model. `type` selects it; the other keys belong to that type.",
             [&](ConfigVisitor& m) {
               m.choice("type", model_type,
-                       {{"lstm_lm", ModelType::LstmLm}, {"seq2seq", ModelType::Seq2Seq}},
+                       {{"lstm_lm", ModelType::LstmLm},
+                        {"seq2seq", ModelType::Seq2Seq},
+                        {"transformer", ModelType::Transformer},
+                        {"transformer_lm", ModelType::TransformerLm}},
                        "lstm_lm: recurrent language model trained with truncated BPTT; seq2seq: "
-                       "encoder-decoder with attention");
-              if (model_type == ModelType::LstmLm) {
-                lstm_lm.describe(m);
-              } else {
-                seq2seq.describe(m);
+                       "recurrent encoder-decoder with attention; transformer: transformer "
+                       "encoder-decoder; transformer_lm: causal transformer language model "
+                       "reading windows of training.bptt tokens");
+              switch (model_type) {
+                case ModelType::LstmLm:
+                  lstm_lm.describe(m);
+                  break;
+                case ModelType::Seq2Seq:
+                  seq2seq.describe(m);
+                  break;
+                case ModelType::Transformer:
+                  transformer.describe(m);
+                  break;
+                case ModelType::TransformerLm:
+                  transformer.describe_language_model(m);
+                  break;
               }
             });
-  const bool lm = model_type == ModelType::LstmLm;
+  const bool lm = !is_translation_model(model_type);
   v.section("data", "Text data. Relative paths are relative to the config file's folder.",
             [&](ConfigVisitor& s) {
               if (lm) {
@@ -68,11 +86,29 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
 }
 
 void ExperimentConfig::check(ConfigChecker& c) const {
-  const bool lm = model_type == ModelType::LstmLm;
-  if (lm) {
-    lstm_lm.check(c);
-  } else {
-    seq2seq.check(c);
+  const bool lm = !is_translation_model(model_type);
+  switch (model_type) {
+    case ModelType::LstmLm:
+      lstm_lm.check(c);
+      break;
+    case ModelType::Seq2Seq:
+      seq2seq.check(c);
+      break;
+    case ModelType::Transformer:
+      transformer.check(c);
+      c.require(!transformer.share_embeddings || parallel.joint_vocab, "model.share_embeddings",
+                "shared embeddings need one vocabulary for both sides: set data.joint_vocab: true");
+      break;
+    case ModelType::TransformerLm:
+      transformer.check(c);
+      c.require(validation.bptt <= training.bptt, "validation.bptt",
+                "a transformer_lm reads windows of at most training.bptt tokens");
+      c.require(!training.variable_bptt, "training.variable_bptt",
+                "a transformer_lm reads windows of exactly training.bptt tokens");
+      c.require(transformer.positions != PositionType::Learned ||
+                    transformer.max_positions >= training.bptt,
+                "model.max_positions", "learned positions need max_positions >= training.bptt");
+      break;
   }
   optimizer.check(c);
   const bool has_valid = lm ? !data.valid.empty() : !parallel.source_valid.empty();
@@ -111,13 +147,15 @@ std::string ExperimentConfig::to_yaml() {
 }
 
 std::string ExperimentConfig::reference_markdown() {
-  ExperimentConfig lm;
-  ExperimentConfig seq2seq;
-  seq2seq.model_type = ModelType::Seq2Seq;
-  return "\n# model.type: lstm_lm\n" +
-         config_reference_markdown([&](ConfigVisitor& v) { lm.describe(v); }) +
-         "\n# model.type: seq2seq\n" +
-         config_reference_markdown([&](ConfigVisitor& v) { seq2seq.describe(v); });
+  std::string text;
+  for (ModelType type :
+       {ModelType::LstmLm, ModelType::TransformerLm, ModelType::Seq2Seq, ModelType::Transformer}) {
+    ExperimentConfig config;
+    config.model_type = type;
+    text += concat("\n# model.type: ", model_type_name(type), "\n",
+                   config_reference_markdown([&](ConfigVisitor& v) { config.describe(v); }));
+  }
+  return text;
 }
 
 namespace {

@@ -8,18 +8,25 @@
 #include "lstm_lm/lstm_lm_config.h"
 #include "seq2seq/seq2seq_config.h"
 #include "train/train_config.h"
+#include "transformer/transformer_config.h"
 
 namespace recur {
 
-enum class ModelType { LstmLm, Seq2Seq };
+enum class ModelType { LstmLm, Seq2Seq, Transformer, TransformerLm };
+
+// Model types trained on parallel text (the others are language models).
+inline bool is_translation_model(ModelType type) {
+  return type == ModelType::Seq2Seq || type == ModelType::Transformer;
+}
 
 struct ExperimentConfig {
   ModelType model_type = ModelType::LstmLm;
-  LstmLmConfig lstm_lm;        // model.type lstm_lm
-  Seq2SeqConfig seq2seq;       // model.type seq2seq
-  LmDataConfig data;           // the data section of lstm_lm
-  Seq2SeqDataConfig parallel;  // the data section of seq2seq
-  DecodingConfig decoding;     // seq2seq
+  LstmLmConfig lstm_lm;           // model.type lstm_lm
+  Seq2SeqConfig seq2seq;          // model.type seq2seq
+  TransformerConfig transformer;  // model.type transformer and transformer_lm
+  LmDataConfig data;              // the data section of language models
+  Seq2SeqDataConfig parallel;     // the data section of translation models
+  DecodingConfig decoding;        // translation models
   TrainingConfig training;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;

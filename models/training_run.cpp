@@ -102,7 +102,7 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.log_every = c.logging.every_steps;
   o.validate_every = c.validation.every_steps;
   o.patience = c.validation.patience;
-  o.show_bpc = c.model_type == ModelType::LstmLm && c.data.tokenizer == TokenizerType::Char;
+  o.show_bpc = !is_translation_model(c.model_type) && c.data.tokenizer == TokenizerType::Char;
   o.bucket_bytes = static_cast<int64_t>(c.distributed.bucket_mb * (1 << 20));
   o.checkpoint.every_steps = c.checkpoint.every_steps;
   o.checkpoint.every_minutes = c.checkpoint.every_minutes;
@@ -126,7 +126,7 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
 }  // namespace
 
 std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
-  if (config.model_type == ModelType::Seq2Seq) return std::make_unique<Seq2SeqJob>();
+  if (is_translation_model(config.model_type)) return std::make_unique<Seq2SeqJob>();
   return std::make_unique<LmJob>();
 }
 
@@ -183,6 +183,12 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   MetricsFile metrics;
   if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
   MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
+  metrics.write(JsonLine()
+                    .add("type", std::string("run"))
+                    .add("model_type", std::string(model_type_name(config.model_type)))
+                    .add("parameters", store.parameter_count())
+                    .add("ranks", static_cast<int64_t>(comm.world_size()))
+                    .add("threads_per_rank", static_cast<int64_t>(threads.threads)));
   const TrainingState run = job->identity(config);
   auto save = [&](const std::string& which, int64_t step) {
     save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);
@@ -193,7 +199,16 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
                   {metrics, rank_metrics, save, run});
   if (!resume_from.empty()) trainer.restore(resume_from);
   TrainResult result = trainer.run();
-  if (result.reason != StopReason::Signal) job->evaluate_test(config, comm, *task);
+  if (result.reason != StopReason::Signal) {
+    const ModelJob::Figures test = job->evaluate_test(config, comm, *task);
+    if (!test.empty()) {
+      JsonLine line;
+      line.add("type", std::string("test"));
+      for (const auto& [name, value] : test)
+        line.add(name, value);
+      metrics.write(line);
+    }
+  }
   log::close_file();
   return result;
 }

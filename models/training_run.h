@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dist/communicator.h"
 #include "experiment.h"
@@ -32,9 +34,11 @@ class ModelJob {
                                              Communicator& comm) = 0;
   // What model files and checkpoints carry about the run.
   virtual TrainingState identity(ExperimentConfig& config) const = 0;
-  // After training (not after a stop signal): the test evaluation.
-  virtual void evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                             TrainingTask& task) = 0;
+  // After training (not after a stop signal): the test evaluation, logged and returned as named
+  // figures for metrics.jsonl (none without test data).
+  using Figures = std::vector<std::pair<std::string, double>>;
+  virtual Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                                TrainingTask& task) = 0;
 };
 
 // Chooses the job of config.model_type.

@@ -29,6 +29,8 @@ class Embedding {
   // weight (vocab, dim), Normal(0, std): std 1 as in PyTorch.
   Embedding(ParameterStore& store, const std::string& path, int64_t vocab, int64_t dim,
             double std = 1.0);
+  // An embedding that shares another's weight (one parameter, gradients summed).
+  explicit Embedding(Parameter* shared) : weight_(shared) {}
 
   // ids i32 (...) -> (..., dim)
   Var forward(Tape& tape, const Tensor& ids) const;

@@ -284,7 +284,8 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
   interval = Interval{};
 }
 
-bool Trainer::validate(int64_t step, TrainResult& result) {
+bool Trainer::validate(int64_t step, TrainResult& result, double elapsed) {
+  const auto start = Clock::now();
   const TrainingTask::Validation local = task_.validate();
   Tensor sums =
       Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
@@ -308,10 +309,15 @@ bool Trainer::validate(int64_t step, TrainResult& result) {
         .add("loss", totals.loss())
         .add("ppl", totals.perplexity())
         .add("bpc", totals.bits_per_char())
-        .add("tokens", totals.tokens);
+        .add("tokens", totals.tokens)
+        // Wall time since the start, and the part of it spent training: validation costs differ
+        // between models, so comparisons plot against the training time.
+        .add("elapsed_s", elapsed + seconds_since(start))
+        .add("train_s", elapsed - validation_s_);
     if (local.score) line.add(local.score_name, *local.score);
     outputs_.metrics.write(line);
   }
+  validation_s_ += seconds_since(start);
   RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
   if (improved) {
     has_best_ = true;
@@ -358,7 +364,7 @@ TrainResult Trainer::run() {
     if (options_.validate_every > 0 && step % options_.validate_every == 0 &&
         task_.has_validation()) {
       validated_last_step = true;
-      const bool stop_early = validate(step, result);
+      const bool stop_early = validate(step, result, elapsed);
       validation["valid_loss"] = result.last_validation.loss();
       if (result.last_score) validation["valid_score"] = *result.last_score;
       if (stop_early) {
@@ -396,7 +402,7 @@ TrainResult Trainer::run() {
   }
   if (interval.totals.tokens > 0) result.last_train = interval.totals;
   if (task_.has_validation() && !validated_last_step && result.reason != StopReason::Signal) {
-    validate(step, result);
+    validate(step, result, seconds_since(start));
   }
   if (writer_) {
     writer_->wait();
@@ -408,7 +414,15 @@ TrainResult Trainer::run() {
   result.best_validation = best_validation_;
   result.best_score = best_score_;
   result.best_step = best_validation_step_;
-  if (comm_.is_root()) outputs_.save("final", step);
+  if (comm_.is_root()) {
+    outputs_.save("final", step);
+    outputs_.metrics.write(JsonLine()
+                               .add("type", std::string("end"))
+                               .add("step", step)
+                               .add("reason", std::string(stop_reason_text(result.reason)))
+                               .add("elapsed_s", result.seconds)
+                               .add("train_s", result.seconds - validation_s_));
+  }
   log::info("stopped after ", step, " steps (", stop_reason_text(result.reason), ") in ",
             format_duration(result.seconds));
   return result;

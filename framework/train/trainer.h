@@ -93,7 +93,8 @@ class Trainer {
   StepResult run_step(int64_t step, Interval& interval);
   void log_progress(int64_t step, double lr, double grad_norm, Interval& interval, double elapsed);
   // Returns true when training should stop early.
-  bool validate(int64_t step, TrainResult& result);
+  // `elapsed`: seconds since the run started, for the metrics line.
+  bool validate(int64_t step, TrainResult& result, double elapsed);
   double progress(int64_t step, double elapsed) const;
   void synchronise_start();
   std::vector<FlatBuffer> flat_buffers() const;
@@ -119,6 +120,7 @@ class Trainer {
   int64_t best_validation_step_ = 0;
   double best_checkpoint_metric_ = 0;  // the keep-best metric of best_checkpoint_step_
   int64_t best_checkpoint_step_ = 0;
+  double validation_s_ = 0;         // spent validating, so far
   double checkpoint_stall_s_ = 0;  // waiting for the snapshot of an asynchronous checkpoint
 };
 

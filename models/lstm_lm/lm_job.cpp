@@ -1,6 +1,7 @@
 #include "lstm_lm/lm_job.h"
 
 #include "core/log.h"
+#include "lstm_lm/lm_model_file.h"
 #include "lstm_lm/lm_task.h"
 #include "model_io.h"
 
@@ -10,7 +11,7 @@ void LmJob::prepare(const ExperimentConfig& config, Communicator& comm,
                     const std::filesystem::path& run_dir, const TrainingState* identity) {
   const std::string vocab_file = (run_dir / "vocab.txt").string();
   LmDataConfig data_config = config.data;
-  config_ = config.lstm_lm;
+  config_ = config;
   if (identity != nullptr) {
     const Vocab vocab = vocab_of(*identity);
     data_ = LmData::load(data_config, &vocab);
@@ -30,7 +31,7 @@ void LmJob::prepare(const ExperimentConfig& config, Communicator& comm,
 }
 
 void LmJob::build(ParameterStore& store) {
-  model_ = std::make_unique<LstmLm>(*config_, data_->vocab.size(), store);
+  model_ = make_language_model(*config_, data_->vocab.size(), store);
 }
 
 std::unique_ptr<TrainingTask> LmJob::task(const ExperimentConfig& config, Communicator& comm) {
@@ -42,15 +43,35 @@ TrainingState LmJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->vocab);
 }
 
-void LmJob::evaluate_test(const ExperimentConfig& config, Communicator& comm, TrainingTask& task) {
-  if (data_->test.size() == 0) return;
-  const LossTotals local =
-      static_cast<LmTask&>(task).evaluate(data_->test, config.validation.batch_size);
-  Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
-  comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
-  const LossTotals test{sums.item(0), sums.item(1), sums.item(2)};
-  log::info("test (final model): loss ", test.loss(), " | ppl ", test.perplexity(), " | bpc ",
-            test.bits_per_char());
+ModelJob::Figures LmJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                                       TrainingTask& task) {
+  if (data_->test.size() == 0) return {};
+  const auto& lm = static_cast<LmTask&>(task);
+  auto evaluate = [&](bool reset_each_window) {
+    const LossTotals local =
+        lm.evaluate(data_->test, config.validation.batch_size, reset_each_window);
+    Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
+    comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
+    return LossTotals{sums.item(0), sums.item(1), sums.item(2)};
+  };
+  // Windows with reset state are what a transformer sees: the fair comparison of the families.
+  const LossTotals windows = evaluate(true);
+  Figures figures = {{"loss_windows", windows.loss()},
+                     {"ppl_windows", windows.perplexity()},
+                     {"bpc_windows", windows.bits_per_char()}};
+  if (model_->state_layers() == 0) {
+    log::info("test (final model, windows): loss ", windows.loss(), " | ppl ", windows.perplexity(),
+              " | bpc ", windows.bits_per_char());
+    return figures;
+  }
+  const LossTotals stateful = evaluate(false);
+  log::info("test (final model): loss ", stateful.loss(), " | ppl ", stateful.perplexity(),
+            " | bpc ", stateful.bits_per_char(), " | with the state reset in every window: loss ",
+            windows.loss(), " | ppl ", windows.perplexity(), " | bpc ", windows.bits_per_char());
+  figures.insert(figures.begin(), {{"loss", stateful.loss()},
+                                   {"ppl", stateful.perplexity()},
+                                   {"bpc", stateful.bits_per_char()}});
+  return figures;
 }
 
 }  // namespace recur

@@ -1,11 +1,11 @@
-// The language model's part of a training run (see training_run.h).
+// A language model's part of a training run (see training_run.h): lstm_lm or transformer_lm.
 #pragma once
 
 #include <memory>
 #include <optional>
 
+#include "lstm_lm/language_model.h"
 #include "lstm_lm/lm_data.h"
-#include "lstm_lm/lstm_lm.h"
 #include "training_run.h"
 
 namespace recur {
@@ -17,13 +17,13 @@ class LmJob final : public ModelJob {
   void build(ParameterStore& store) override;
   std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
   TrainingState identity(ExperimentConfig& config) const override;
-  void evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                     TrainingTask& task) override;
+  Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                        TrainingTask& task) override;
 
  private:
   std::optional<LmData> data_;
-  std::optional<LstmLmConfig> config_;
-  std::unique_ptr<LstmLm> model_;
+  std::optional<ExperimentConfig> config_;
+  std::unique_ptr<LanguageModel> model_;
 };
 
 }  // namespace recur

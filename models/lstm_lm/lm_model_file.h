@@ -1,19 +1,24 @@
-// A trained language model, loaded with everything needed to use it: config and vocabulary.
+// Language models (lstm_lm or transformer_lm): built from a config, or loaded trained with
+// everything needed to use them (config and vocabulary).
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "lstm_lm/lstm_lm.h"
+#include "lstm_lm/language_model.h"
 #include "model_io.h"
 
 namespace recur {
+
+// The model of config.model_type (a language model type), its parameters declared in `store`.
+std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& config,
+                                                   int64_t vocab_size, ParameterStore& store);
 
 struct LoadedLm {
   ExperimentConfig config;
   Vocab vocab;
   ParameterStore store;
-  std::unique_ptr<LstmLm> model;
+  std::unique_ptr<LanguageModel> model;
 };
 
 // `path`: a model file, a run directory or a checkpoint directory.

@@ -12,7 +12,7 @@ StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char
   return {index * count, count};
 }
 
-LmTask::LmTask(const LstmLm& model, const LmData& data, const TrainingConfig& training,
+LmTask::LmTask(const LanguageModel& model, const LmData& data, const TrainingConfig& training,
                const ValidationConfig& validation, Communicator& comm, DType dtype)
     : model_(model),
       data_(data),
@@ -59,7 +59,7 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
     Tape tape;
     const int64_t first = mine_.first + m * count;
     ForwardContext ctx{tape, true, static_cast<uint64_t>(training_.seed), step, first};
-    LstmLm::Output out = model_.forward(ctx, window.inputs, state, window.keep);
+    LanguageModel::Output out = model_.forward(ctx, window.inputs, state, window.keep);
     CrossEntropyResult ce = cross_entropy(tape, out.logits, window.targets,
                                           {StreamWindow::kIgnore, 0.0, global_targets});
     if (m + 1 == training_.accumulate) sync.attach(tape);
@@ -72,7 +72,7 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
 }
 
 Tensor LmTask::local_state(size_t layer, bool cell) const {
-  const int64_t hidden = model_.config().hidden_size;
+  const int64_t hidden = model_.state_size();
   Tensor rows = Tensor::zeros({mine_.count, hidden}, dtype_);
   const int64_t per = mine_.count / training_.accumulate;
   for (size_t m = 0; m < states_.size(); ++m) {
@@ -89,9 +89,9 @@ void LmTask::save_state(TrainingState& state) const {
   state.scalars["data/position"] = static_cast<double>(schedule_.position());
   state.texts["data/train_hash"] = data_.train_hash();
   // The carried state of every global stream: ranks hold contiguous ranges in rank order.
-  const int64_t hidden = model_.config().hidden_size;
-  const bool lstm = model_.config().cell == CellType::Lstm;
-  for (size_t layer = 0; layer < static_cast<size_t>(model_.config().layers); ++layer) {
+  const int64_t hidden = model_.state_size();
+  const bool lstm = model_.state_has_cell();
+  for (size_t layer = 0; layer < static_cast<size_t>(model_.state_layers()); ++layer) {
     for (bool cell : {false, true}) {
       if (cell && !lstm) continue;
       Tensor all = Tensor::empty({training_.batch_size, hidden}, dtype_);
@@ -108,12 +108,12 @@ void LmTask::restore_state(const TrainingState& state) {
   schedule_.restore(static_cast<int64_t>(state.scalars.at("data/epoch")),
                     static_cast<int64_t>(state.scalars.at("data/position")));
   const int64_t per = mine_.count / training_.accumulate;
-  const bool lstm = model_.config().cell == CellType::Lstm;
+  const bool lstm = model_.state_has_cell();
   for (size_t m = 0; m < states_.size(); ++m) {
     RnnState& s = states_[m];
     s = RnnState{};
     const int64_t first = mine_.first + static_cast<int64_t>(m) * per;
-    for (int64_t layer = 0; layer < model_.config().layers; ++layer) {
+    for (int64_t layer = 0; layer < model_.state_layers(); ++layer) {
       auto rows = [&](const char* kind) {
         const Tensor& all = state.tensors.at(concat("tbptt/", kind, "/layer", layer));
         RECUR_CHECK(all.dim(0) == training_.batch_size, "the checkpoint carries ", all.dim(0),
@@ -130,15 +130,16 @@ LmTask::Validation LmTask::validate() {
   return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""};
 }
 
-LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams) const {
+LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams,
+                            bool reset_each_window) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;
   const StreamRange range = stream_range(streams, comm_.rank(), comm_.world_size(),
                                          "validation.batch_size", "the number of ranks");
-  return evaluate_lm(model_, sequence, streams, bptt, range, dtype_);
+  return evaluate_lm(model_, sequence, streams, bptt, range, dtype_, reset_each_window);
 }
 
-LossTotals evaluate_lm(const LstmLm& model, const TokenSequence& sequence, int64_t streams,
-                       int64_t bptt, const StreamRange& mine, DType dtype) {
+LossTotals evaluate_lm(const LanguageModel& model, const TokenSequence& sequence, int64_t streams,
+                       int64_t bptt, const StreamRange& mine, DType dtype, bool reset_each_window) {
   const TokenStreams eval_streams(&sequence, streams);
   RnnState state = model.zero_state(mine.count, dtype);
   LossTotals totals;
@@ -147,7 +148,8 @@ LossTotals evaluate_lm(const LstmLm& model, const TokenSequence& sequence, int64
     StreamWindow window = eval_streams.window(position, steps, mine.first, mine.count, dtype);
     Tape tape(false);
     ForwardContext ctx{tape, false, 0, 0, mine.first};
-    LstmLm::Output out = model.forward(ctx, window.inputs, state, window.keep);
+    if (reset_each_window) state = model.zero_state(mine.count, dtype);
+    LanguageModel::Output out = model.forward(ctx, window.inputs, state, window.keep);
     CrossEntropyResult ce =
         cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore});
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count),

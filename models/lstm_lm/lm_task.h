@@ -1,13 +1,14 @@
-// Truncated-BPTT training of the language model: B parallel streams, windows of bptt steps, the
-// final state of each stream carried (detached) into the next window and reset where a document
-// starts. Ranks take disjoint ranges of the B global streams; with gradient accumulation a rank
-// runs its streams in `training.accumulate` micro-batches.
+// Training of a language model on B parallel streams in windows of bptt steps. A recurrent model
+// carries the final state of each stream (detached) into the next window (truncated BPTT) and
+// resets it where a document starts; a transformer reads each window on its own. Ranks take
+// disjoint ranges of the B global streams; with gradient accumulation a rank runs its streams in
+// `training.accumulate` micro-batches.
 #pragma once
 
 #include "data/token_streams.h"
 #include "dist/communicator.h"
+#include "lstm_lm/language_model.h"
 #include "lstm_lm/lm_data.h"
-#include "lstm_lm/lstm_lm.h"
 #include "train/task.h"
 #include "train/tbptt.h"
 #include "train/train_config.h"
@@ -25,7 +26,7 @@ StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char
 
 class LmTask final : public TrainingTask {
  public:
-  LmTask(const LstmLm& model, const LmData& data, const TrainingConfig& training,
+  LmTask(const LanguageModel& model, const LmData& data, const TrainingConfig& training,
          const ValidationConfig& validation, Communicator& comm, DType dtype);
 
   LossTotals train_step(int64_t step, GradientSync& sync) override;
@@ -37,8 +38,10 @@ class LmTask final : public TrainingTask {
   void save_state(TrainingState& state) const override;
   void restore_state(const TrainingState& state) override;
 
-  // Stateful evaluation of this rank's share of `streams` streams over a whole sequence.
-  LossTotals evaluate(const TokenSequence& sequence, int64_t streams) const;
+  // Evaluation of this rank's share of `streams` streams over a whole sequence, in windows of
+  // validation.bptt (or training.bptt) tokens: stateful, or with the state reset in every window.
+  LossTotals evaluate(const TokenSequence& sequence, int64_t streams,
+                      bool reset_each_window = false) const;
 
   const TbpttSchedule& schedule() const { return schedule_; }
 
@@ -46,7 +49,7 @@ class LmTask final : public TrainingTask {
   // This rank's carried state of layer `layer` (h or c), all micro-batches in stream order.
   Tensor local_state(size_t layer, bool cell) const;
 
-  const LstmLm& model_;
+  const LanguageModel& model_;
   const LmData& data_;
   TrainingConfig training_;
   ValidationConfig validation_;
@@ -59,9 +62,11 @@ class LmTask final : public TrainingTask {
   double lr_scale_ = 1.0;
 };
 
-// Stateful evaluation: `streams` streams cut from the sequence, windows of `bptt` steps, the state
-// carried from window to window; this process computes the streams of `range`.
-LossTotals evaluate_lm(const LstmLm& model, const TokenSequence& sequence, int64_t streams,
-                       int64_t bptt, const StreamRange& range, DType dtype);
+// Evaluation: `streams` streams cut from the sequence, non-overlapping windows of `bptt` steps, the
+// state carried from window to window or (reset_each_window) started afresh in each, as a model
+// without state always does; this process computes the streams of `range`.
+LossTotals evaluate_lm(const LanguageModel& model, const TokenSequence& sequence, int64_t streams,
+                       int64_t bptt, const StreamRange& range, DType dtype,
+                       bool reset_each_window = false);
 
 }  // namespace recur

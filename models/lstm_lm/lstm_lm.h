@@ -4,6 +4,7 @@
 // layout; output/weight (V, H) (absent when tied to the embedding) and output/bias (V).
 #pragma once
 
+#include "lstm_lm/language_model.h"
 #include "lstm_lm/lstm_lm_config.h"
 #include "nn/context.h"
 #include "nn/layers.h"
@@ -11,18 +12,20 @@
 
 namespace recur {
 
-class LstmLm {
+class LstmLm final : public LanguageModel {
  public:
   LstmLm(const LstmLmConfig& config, int64_t vocab_size, ParameterStore& store);
 
-  struct Output {
-    Var logits;      // (T * B, V)
-    RnnState state;  // final state of every layer
-  };
-  // ids (T, B) i32. keep (T, B) resets the state where a document starts (optional).
+  // Output::state: the final state of every layer.
   Output forward(const ForwardContext& ctx, const Tensor& ids, const RnnState& state,
-                 const Tensor& keep) const;
-  RnnState zero_state(int64_t batch, DType dtype) const { return rnn_.zero_state(batch, dtype); }
+                 const Tensor& keep) const override;
+  RnnState zero_state(int64_t batch, DType dtype) const override {
+    return rnn_.zero_state(batch, dtype);
+  }
+  int64_t state_layers() const override { return config_.layers; }
+  int64_t state_size() const override { return config_.hidden_size; }
+  bool state_has_cell() const override { return config_.cell == CellType::Lstm; }
+  int64_t context_limit() const override { return 0; }
   const LstmLmConfig& config() const { return config_; }
 
  private:

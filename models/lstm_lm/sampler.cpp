@@ -31,7 +31,7 @@ int32_t draw(const T* logits, int64_t vocab, double temperature, double u) {
 
 }  // namespace
 
-std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
+std::string sample_text(const LanguageModel& model, const Vocab& vocab, DType dtype,
                         const SampleOptions& options) {
   RECUR_CHECK(options.temperature > 0, "temperature must be positive, got ", options.temperature);
   std::vector<int32_t> context = {Vocab::kBos};
@@ -41,6 +41,8 @@ std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
     line.push_back(t.text);
   }
   RnnState state = model.zero_state(1, dtype);
+  const bool stateless = model.state_layers() == 0;
+  const auto context_limit = static_cast<size_t>(model.context_limit());
   RandomStream stream(options.seed, RngPurpose::Sampling);
   std::string text;
   auto end_line = [&] {
@@ -48,10 +50,12 @@ std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
     line.clear();
   };
   for (int64_t i = 0; i < options.tokens; ++i) {
-    const auto steps = static_cast<int64_t>(context.size());
     Tape tape(false);
     ForwardContext ctx{tape, false, 0, 0, 0};
-    LstmLm::Output out =
+    if (stateless && context_limit > 0 && context.size() > context_limit)
+      context.erase(context.begin(), context.end() - static_cast<std::ptrdiff_t>(context_limit));
+    const auto steps = static_cast<int64_t>(context.size());
+    LanguageModel::Output out =
         model.forward(ctx, Tensor::from_vector(context, {steps, 1}), state, Tensor());
     state = out.state;
     const int64_t v = vocab.size();
@@ -65,7 +69,11 @@ std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
     } else {
       line.push_back(vocab.token(next));
     }
-    context = {next};
+    if (stateless) {
+      context.push_back(next);
+    } else {
+      context = {next};
+    }
   }
   end_line();
   return text;

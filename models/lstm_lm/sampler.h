@@ -4,7 +4,7 @@
 #include <string>
 
 #include "data/vocab.h"
-#include "lstm_lm/lstm_lm.h"
+#include "lstm_lm/language_model.h"
 
 namespace recur {
 
@@ -17,7 +17,9 @@ struct SampleOptions {
 
 // Starts a document (<bos>), reads the prime, then draws tokens one by one from
 // softmax(logits / temperature). <eos> is a line break; other special tokens are never drawn.
-std::string sample_text(const LstmLm& model, const Vocab& vocab, DType dtype,
+// A recurrent model reads each new token with its carried state; a model without state rereads
+// the last context_limit() tokens for every draw.
+std::string sample_text(const LanguageModel& model, const Vocab& vocab, DType dtype,
                         const SampleOptions& options);
 
 }  // namespace recur

@@ -4,35 +4,9 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "report/svg.h"
 
 namespace recur {
-
-namespace {
-
-std::string escape_xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string attention_svg(const std::vector<std::string>& source,
                           const std::vector<std::string>& output,

@@ -11,31 +11,6 @@ namespace recur {
 
 namespace {
 
-// Rows `rows` of a tensor whose first dimension is the batch.
-Tensor gather_rows(const Tensor& t, const std::vector<int64_t>& rows) {
-  std::vector<int64_t> dims = t.shape().dims();
-  const int64_t row_size = t.numel() / dims[0];
-  dims[0] = static_cast<int64_t>(rows.size());
-  Tensor out = Tensor::empty(Shape(dims), t.dtype());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    Tensor dst = out.view(static_cast<int64_t>(i) * row_size, {row_size});
-    dst.copy_from(t.view(rows[i] * row_size, {row_size}));
-  }
-  return out;
-}
-
-Var gather(const Var& v, const std::vector<int64_t>& rows) {
-  return v.defined() ? Var(gather_rows(v.value(), rows)) : v;
-}
-
-void gather(Seq2Seq::DecoderState& s, const std::vector<int64_t>& rows) {
-  for (Var& h : s.rnn.h)
-    h = gather(h, rows);
-  for (Var& c : s.rnn.c)
-    c = gather(c, rows);
-  s.feed = gather(s.feed, rows);
-}
-
 struct Beam {
   Hypothesis hypothesis;
   bool alive = false;
@@ -49,7 +24,7 @@ struct Candidate {
 
 }  // namespace
 
-std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
+std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
                                                  const std::vector<std::vector<int32_t>>& sources,
                                                  const SearchOptions& options) {
   const auto batch = static_cast<int64_t>(sources.size());
@@ -66,20 +41,13 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
   const Seq2SeqBatch source = make_batch(data, all, false);
   Tape tape(false);
   const ForwardContext ctx{tape, false, 0, 0, 0};
-  Seq2Seq::Memory memory = model.encode(ctx, source.source, source.source_lengths);
   std::vector<int64_t> expand;
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t j = 0; j < k; ++j)
       expand.push_back(b);
   }
-  memory.values = gather(memory.values, expand);
-  memory.keys = memory.values.same_as(memory.keys) ? memory.values : gather(memory.keys, expand);
-  memory.lengths = gather_rows(memory.lengths, expand);
-  for (Var& h : memory.initial.h)
-    h = gather(h, expand);
-  for (Var& c : memory.initial.c)
-    c = gather(c, expand);
-  Seq2Seq::DecoderState state = model.start(memory);
+  const std::unique_ptr<IncrementalDecoder> decoder =
+      model.start_decoding(ctx, source.source, source.source_lengths, expand);
 
   std::vector<Beam> beams(static_cast<size_t>(batch * k));
   for (int64_t b = 0; b < batch; ++b)
@@ -98,9 +66,9 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
     return h.log_prob / std::pow(static_cast<double>(h.tokens.size() + 1), options.length_penalty);
   };
   Tensor tokens = Tensor::full({batch * k}, DType::I32, Vocab::kBos);
-  const int64_t source_length = memory.values.shape()[1];
+  const int64_t source_length = source.source.dim(0);
   for (int64_t t = 0; t < longest; ++t) {
-    const Seq2Seq::Step out = model.step(ctx, memory, tokens, state, t);
+    const DecoderStep out = decoder->step(tokens, t);
     const Tensor logits = model.logits(ctx, out.output).value();  // (B k, V)
     const int64_t vocab = logits.dim(1);
     Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
@@ -164,7 +132,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
     }
     beams = std::move(next);
     if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
-    gather(state, parents);
+    decoder->reorder(parents);
   }
   for (auto& list : finished) {
     std::stable_sort(list.begin(), list.end(),

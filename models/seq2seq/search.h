@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "seq2seq/seq2seq.h"
+#include "seq2seq/translation_model.h"
 
 namespace recur {
 
@@ -27,7 +27,7 @@ struct Hypothesis {
 
 // sources: token ids as the model reads them (reversed already when the model reverses). Returns
 // the n best hypotheses of each, best first.
-std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model,
+std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
                                                  const std::vector<std::vector<int32_t>>& sources,
                                                  const SearchOptions& options);
 

@@ -33,6 +33,31 @@ Linear make_output(const Seq2SeqConfig& c, int64_t target_vocab, ParameterStore&
   return Linear(store, "output", c.decoder_hidden, target_vocab);
 }
 
+// Decoding with the recurrent decoder: its state is the RNN state and the input-feeding vector.
+class Seq2SeqDecoder final : public IncrementalDecoder {
+ public:
+  Seq2SeqDecoder(const Seq2Seq& model, const ForwardContext& ctx, Seq2Seq::Memory memory)
+      : model_(model), ctx_(ctx), memory_(std::move(memory)), state_(model.start(memory_)) {}
+
+  DecoderStep step(const Tensor& tokens, int64_t position) override {
+    return model_.step(ctx_, memory_, tokens, state_, position);
+  }
+
+  void reorder(const std::vector<int64_t>& rows) override {
+    for (Var& h : state_.rnn.h)
+      h = select_rows(h, rows);
+    for (Var& c : state_.rnn.c)
+      c = select_rows(c, rows);
+    state_.feed = select_rows(state_.feed, rows);
+  }
+
+ private:
+  const Seq2Seq& model_;
+  ForwardContext ctx_;
+  Seq2Seq::Memory memory_;
+  Seq2Seq::DecoderState state_;
+};
+
 }  // namespace
 
 Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab,
@@ -109,6 +134,21 @@ Seq2Seq::DecoderState Seq2Seq::start(const Memory& memory) const {
   s.rnn = memory.initial.empty() ? decoder_.zero_state(batch, dtype) : memory.initial;
   if (config_.input_feeding) s.feed = Var(Tensor::zeros({batch, config_.decoder_hidden}, dtype));
   return s;
+}
+
+std::unique_ptr<IncrementalDecoder> Seq2Seq::start_decoding(
+    const ForwardContext& ctx, const Tensor& source, const Tensor& lengths,
+    const std::vector<int64_t>& rows) const {
+  Memory memory = encode(ctx, source, lengths);
+  const bool shared_keys = memory.keys.same_as(memory.values);  // Luong dot
+  memory.values = select_rows(memory.values, rows);
+  memory.keys = shared_keys ? memory.values : select_rows(memory.keys, rows);
+  memory.lengths = select_rows(memory.lengths, rows);
+  for (Var& h : memory.initial.h)
+    h = select_rows(h, rows);
+  for (Var& c : memory.initial.c)
+    c = select_rows(c, rows);
+  return std::make_unique<Seq2SeqDecoder>(*this, ctx, std::move(memory));
 }
 
 Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, const Tensor& tokens,

@@ -13,10 +13,11 @@
 #include "nn/layers.h"
 #include "nn/rnn_stack.h"
 #include "seq2seq/seq2seq_config.h"
+#include "seq2seq/translation_model.h"
 
 namespace recur {
 
-class Seq2Seq {
+class Seq2Seq final : public TranslationModel {
  public:
   Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t target_vocab,
           ParameterStore& store);
@@ -37,18 +38,22 @@ class Seq2Seq {
   };
   DecoderState start(const Memory& memory) const;
 
-  struct Step {
-    Var output;        // (B, decoder_hidden): what the output layer reads
-    Tensor attention;  // (B, S) alignment; undefined without attention
-  };
+  using Step = DecoderStep;  // output (B, decoder_hidden)
   // Target position `position` for every row: `tokens` (B) are the previous target tokens.
   Step step(const ForwardContext& ctx, const Memory& memory, const Tensor& tokens,
             DecoderState& state, int64_t position) const;
 
   // (T, B, decoder_hidden) or (B, decoder_hidden) -> the same with the target vocabulary last
-  Var logits(const ForwardContext& ctx, const Var& outputs) const;
+  Var logits(const ForwardContext& ctx, const Var& outputs) const override;
   // Teacher forcing over a batch: logits (T * B, target vocabulary), rows time-major.
-  Var forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const;
+  Var forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const override;
+
+  std::unique_ptr<IncrementalDecoder> start_decoding(
+      const ForwardContext& ctx, const Tensor& source, const Tensor& lengths,
+      const std::vector<int64_t>& rows) const override;
+  bool reverses_source() const override { return config_.reverse_source; }
+  bool has_attention() const override { return config_.attention != AttentionType::None; }
+  double label_smoothing() const override { return config_.label_smoothing; }
 
   const Seq2SeqConfig& config() const { return config_; }
 

@@ -67,6 +67,9 @@ void Seq2SeqDataConfig::describe(ConfigVisitor& v) {
   v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
   v.field("subword_vocab", subword_vocab, "subword: pieces of each side's SentencePiece model",
           Bounds::at_least(16));
+  v.field("joint_vocab", joint_vocab,
+          "one subword model and vocabulary built from both sides' training text (needed by "
+          "model.share_embeddings)");
   v.field("min_frequency", min_frequency, "tokens seen fewer times in training become <unk>",
           Bounds::at_least(1));
   v.field("max_vocab", max_vocab, "at most this many tokens per side, specials included (0: all)",

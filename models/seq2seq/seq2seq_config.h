@@ -41,6 +41,7 @@ struct Seq2SeqDataConfig {
   TokenizerType tokenizer = TokenizerType::Word;
   bool lowercase = false;
   int64_t subword_vocab = 8000;  // pieces of each subword model
+  bool joint_vocab = false;      // one tokeniser and vocabulary for both sides
   int64_t min_frequency = 1;
   int64_t max_vocab = 0;
   int64_t max_length =

@@ -94,19 +94,27 @@ Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communica
     d = from_identity(*identity);
   } else if (comm.is_root()) {
     // Rank 0 builds tokenisers and vocabularies and saves them for the other ranks.
+    // A joint vocabulary: both sides tokenised and counted from the text of both.
+    std::vector<std::string> both;
+    if (c.joint_vocab) {
+      both = train.source;
+      both.insert(both.end(), train.target.begin(), train.target.end());
+    }
+    const std::vector<std::string>& source_text = c.joint_vocab ? both : train.source;
+    const std::vector<std::string>& target_text = c.joint_vocab ? both : train.target;
     std::string source_bytes, target_bytes;
     if (subword) {
-      source_bytes =
-          SubwordModel::train(train.source, static_cast<int>(c.subword_vocab), threads).bytes();
+      const auto pieces = static_cast<int>(c.subword_vocab);
+      source_bytes = SubwordModel::train(source_text, pieces, threads).bytes();
       target_bytes =
-          SubwordModel::train(train.target, static_cast<int>(c.subword_vocab), threads).bytes();
+          c.joint_vocab ? source_bytes : SubwordModel::train(target_text, pieces, threads).bytes();
       write_bytes(run_dir / "source.subword", source_bytes);
       write_bytes(run_dir / "target.subword", target_bytes);
     }
     d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, source_bytes);
     d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, target_bytes);
-    d.source_vocab = build_vocab(train.source, *d.source_tokenizer, c);
-    d.target_vocab = build_vocab(train.target, *d.target_tokenizer, c);
+    d.source_vocab = build_vocab(source_text, *d.source_tokenizer, c);
+    d.target_vocab = build_vocab(target_text, *d.target_tokenizer, c);
     d.source_vocab.save((run_dir / "source.vocab").string());
     d.target_vocab.save((run_dir / "target.vocab").string());
     comm.barrier();

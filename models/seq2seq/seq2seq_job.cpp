@@ -3,19 +3,20 @@
 #include "core/log.h"
 #include "core/threads.h"
 #include "model_io.h"
+#include "seq2seq/seq2seq_model_file.h"
 #include "seq2seq/seq2seq_task.h"
 
 namespace recur {
 
 void Seq2SeqJob::prepare(const ExperimentConfig& config, Communicator& comm,
                          const std::filesystem::path& run_dir, const TrainingState* identity) {
-  config_ = config.seq2seq;
+  config_ = config;
   data_ = Seq2SeqData::load(config.parallel, num_threads(), comm, run_dir, identity);
 }
 
 void Seq2SeqJob::build(ParameterStore& store) {
-  model_ = std::make_unique<Seq2Seq>(*config_, data_->source_vocab.size(),
-                                     data_->target_vocab.size(), store);
+  model_ = make_translation_model(*config_, data_->source_vocab.size(), data_->target_vocab.size(),
+                                  store);
 }
 
 std::unique_ptr<TrainingTask> Seq2SeqJob::task(const ExperimentConfig& config, Communicator& comm) {
@@ -26,9 +27,9 @@ TrainingState Seq2SeqJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->target_vocab, data_->identity_texts());
 }
 
-void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                               TrainingTask& task) {
-  if (data_->test.size() == 0) return;
+ModelJob::Figures Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                                            TrainingTask& task) {
+  if (data_->test.size() == 0) return {};
   auto& t = static_cast<Seq2SeqTask&>(task);
   const LossTotals local = t.loss(data_->test);
   Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens}, {2});
@@ -42,6 +43,11 @@ void Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& com
   log::info("test (final model): loss ", log::fixed(sums.item(0) / sums.item(1), 4),
             " | BLEU greedy ", log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
             log::fixed(beam.bleu, 2), " | chrF beam ", log::fixed(beam.chrf, 2));
+  return {{"loss", sums.item(0) / sums.item(1)},
+          {"bleu_greedy", greedy.bleu},
+          {"bleu_beam", beam.bleu},
+          {"chrf_greedy", greedy.chrf},
+          {"chrf_beam", beam.chrf}};
 }
 
 }  // namespace recur

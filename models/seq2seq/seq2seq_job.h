@@ -1,11 +1,11 @@
-// The sequence-to-sequence model's part of a training run (see training_run.h).
+// A translation model's part of a training run (see training_run.h): seq2seq or transformer.
 #pragma once
 
 #include <memory>
 #include <optional>
 
-#include "seq2seq/seq2seq.h"
 #include "seq2seq/seq2seq_data.h"
+#include "seq2seq/translation_model.h"
 #include "training_run.h"
 
 namespace recur {
@@ -17,13 +17,13 @@ class Seq2SeqJob final : public ModelJob {
   void build(ParameterStore& store) override;
   std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
   TrainingState identity(ExperimentConfig& config) const override;
-  void evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                     TrainingTask& task) override;
+  Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                        TrainingTask& task) override;
 
  private:
   std::optional<Seq2SeqData> data_;
-  std::optional<Seq2SeqConfig> config_;
-  std::unique_ptr<Seq2Seq> model_;
+  std::optional<ExperimentConfig> config_;
+  std::unique_ptr<TranslationModel> model_;
 };
 
 }  // namespace recur

@@ -17,7 +17,7 @@ std::vector<int64_t> slice(const std::vector<int64_t>& all, std::pair<int64_t, i
 
 }  // namespace
 
-Seq2SeqTask::Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data,
+Seq2SeqTask::Seq2SeqTask(const TranslationModel& model, const Seq2SeqData& data,
                          const ExperimentConfig& config, Communicator& comm)
     : model_(model),
       data_(data),
@@ -48,8 +48,7 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   for (int64_t m = 0; m < micro; ++m) {
     const auto range = part(static_cast<int64_t>(examples.size()), m, micro);
     if (range.first == range.second) continue;
-    batches.push_back(
-        make_batch(data_.train, slice(examples, range), model_.config().reverse_source));
+    batches.push_back(make_batch(data_.train, slice(examples, range), model_.reverses_source()));
     offsets.push_back(mine.first + range.first);
     counts.data<double>()[0] += static_cast<double>(batches.back().target_tokens);
   }
@@ -62,8 +61,8 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
     const ForwardContext ctx{tape, true, static_cast<uint64_t>(config_.training.seed), step,
                              offsets[m]};
     const Var logits = model_.forward(ctx, batches[m]);
-    const CrossEntropyResult ce = cross_entropy(
-        tape, logits, batches[m].target_out, {-1, model_.config().label_smoothing, global_targets});
+    const CrossEntropyResult ce = cross_entropy(tape, logits, batches[m].target_out,
+                                                {-1, model_.label_smoothing(), global_targets});
     if (m + 1 == batches.size()) sync.attach(tape);
     tape.backward(ce.loss);
     totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
@@ -71,15 +70,15 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   return totals;
 }
 
-LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens,
-                        int rank, int world) {
+LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split,
+                        int64_t batch_tokens, int rank, int world) {
   const TokenBatcher batches(split, batch_tokens, 0);
   LossTotals totals;
   for (int64_t i = 0; i < batches.batches(); ++i) {
     const std::vector<int64_t>& all = batches.batch(0, i);
     const auto mine = part(static_cast<int64_t>(all.size()), rank, world);
     if (mine.first == mine.second) continue;
-    const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model.config().reverse_source);
+    const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model.reverses_source());
     Tape tape(false);
     const ForwardContext ctx{tape, false, 0, 0, mine.first};
     const CrossEntropyResult ce =

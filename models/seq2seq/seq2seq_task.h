@@ -6,8 +6,8 @@
 #include "data/scoring.h"
 #include "dist/communicator.h"
 #include "experiment.h"
-#include "seq2seq/seq2seq.h"
 #include "seq2seq/seq2seq_data.h"
+#include "seq2seq/translation_model.h"
 #include "seq2seq/translator.h"
 #include "train/task.h"
 
@@ -15,13 +15,13 @@ namespace recur {
 
 // Loss totals of the part of every batch of `split` (batches of about batch_tokens) that rank
 // `rank` of `world` computes.
-LossTotals seq2seq_loss(const Seq2Seq& model, const ParallelData& split, int64_t batch_tokens,
-                        int rank, int world);
+LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split,
+                        int64_t batch_tokens, int rank, int world);
 
 class Seq2SeqTask final : public TrainingTask {
  public:
-  Seq2SeqTask(const Seq2Seq& model, const Seq2SeqData& data, const ExperimentConfig& config,
-              Communicator& comm);
+  Seq2SeqTask(const TranslationModel& model, const Seq2SeqData& data,
+              const ExperimentConfig& config, Communicator& comm);
 
   LossTotals train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override;
@@ -42,7 +42,7 @@ class Seq2SeqTask final : public TrainingTask {
                 int64_t sentences, const SearchOptions& options) const;
 
  private:
-  const Seq2Seq& model_;
+  const TranslationModel& model_;
   const Seq2SeqData& data_;
   ExperimentConfig config_;
   Communicator& comm_;

@@ -28,7 +28,7 @@ std::vector<std::vector<Translation>> Translator::translate_ids(
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return sources[a].size() < sources[b].size(); });
-  const bool reverse = model_.config().reverse_source;
+  const bool reverse = model_.reverses_source();
   std::vector<std::vector<Translation>> results(sources.size());
   for (size_t begin = 0; begin < order.size(); begin += kBatchSentences) {
     const size_t end = std::min(order.size(), begin + kBatchSentences);

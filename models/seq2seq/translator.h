@@ -20,7 +20,7 @@ struct Translation {
 
 class Translator {
  public:
-  Translator(const Seq2Seq& model, const Seq2SeqData& vocabularies)
+  Translator(const TranslationModel& model, const Seq2SeqData& vocabularies)
       : model_(model), data_(vocabularies) {}
 
   // The n best translations of each sentence.
@@ -31,7 +31,7 @@ class Translator {
       const std::vector<std::vector<int32_t>>& sources, const SearchOptions& options) const;
 
  private:
-  const Seq2Seq& model_;
+  const TranslationModel& model_;
   const Seq2SeqData& data_;
 };
 

@@ -3,27 +3,27 @@
 // self-attention, cross-attention, feed-forward) -> output layer, optionally tied to the target
 // embeddings. Pre-norm or post-norm residual blocks.
 //
-// The interface is that of Seq2Seq, so the same search and tasks can drive it: the full decoder
-// runs all target positions at once for training; step() decodes one position with a key/value
-// cache and gives the same outputs as the full decoder.
+// A TranslationModel like Seq2Seq, so the same task, search and translator drive it: the full
+// decoder runs all target positions at once for training; step() decodes one position with a
+// key/value cache and gives the same outputs as the full decoder.
 //
-// Parameter paths: source_embedding/weight, target_embedding/weight, positions/{source,target}
+// Parameter paths: source_embedding/weight, target_embedding/weight (none with share_embeddings:
+// the source embeddings serve both sides), positions/{source,target}
 // (learned), encoder/layer{l}/{self_attention/{q,k,v,o}, self_norm, feed_forward/{in,out},
 // feed_forward_norm}, encoder/norm (pre-norm), decoder/layer{l}/{self_attention, self_norm,
 // cross_attention, cross_norm, feed_forward, feed_forward_norm}, decoder/norm (pre-norm), output.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <vector>
 
-#include "data/parallel_corpus.h"
-#include "nn/transformer_layers.h"
+#include "seq2seq/translation_model.h"
+#include "transformer/transformer_blocks.h"
 #include "transformer/transformer_config.h"
 
 namespace recur {
 
-class Transformer {
+class Transformer final : public TranslationModel {
  public:
   Transformer(const TransformerConfig& config, int64_t source_vocab, int64_t target_vocab,
               ParameterStore& store);
@@ -42,28 +42,26 @@ class Transformer {
   };
   DecoderState start(const ForwardContext& ctx, const Memory& memory) const;
 
-  struct Step {
-    Var output;        // (B, D): what the output layer reads
-    Tensor attention;  // (B, S): the top layer's cross-attention, averaged over heads
-  };
+  using Step = DecoderStep;  // output (B, D); attention: the top layer's, averaged over heads
   // Target position `position` for every row: `tokens` (B) are the previous target tokens.
   Step step(const ForwardContext& ctx, const Memory& memory, const Tensor& tokens,
             DecoderState& state, int64_t position) const;
 
   // (..., D) -> (..., target vocabulary)
-  Var logits(const ForwardContext& ctx, const Var& outputs) const;
+  Var logits(const ForwardContext& ctx, const Var& outputs) const override;
   // Teacher forcing over a batch: logits (T * B, target vocabulary), rows time-major.
-  Var forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const;
+  Var forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const override;
+
+  std::unique_ptr<IncrementalDecoder> start_decoding(
+      const ForwardContext& ctx, const Tensor& source, const Tensor& lengths,
+      const std::vector<int64_t>& rows) const override;
+  bool reverses_source() const override { return false; }
+  bool has_attention() const override { return true; }
+  double label_smoothing() const override { return config_.label_smoothing; }
 
   const TransformerConfig& config() const { return config_; }
 
  private:
-  struct EncoderLayer {
-    MultiHeadAttention self_attention;
-    LayerNorm self_norm;
-    FeedForward feed_forward;
-    LayerNorm feed_forward_norm;
-  };
   struct DecoderLayer {
     MultiHeadAttention self_attention;
     LayerNorm self_norm;
@@ -72,27 +70,14 @@ class Transformer {
     FeedForward feed_forward;
     LayerNorm feed_forward_norm;
   };
-  using Sublayer = std::function<Var(const Var&)>;
-
-  // Token ids (T, B) time-major -> (B, T, D) scaled embeddings plus positions [first, first + T),
-  // with dropout.
-  Var embed(const ForwardContext& ctx, const Embedding& embedding, const Parameter* positions,
-            const Tensor& ids, int64_t first, const std::string& site) const;
   // The decoder stack over all target positions at once: (B, T, D).
   Var decode(const ForwardContext& ctx, const Memory& memory, const Tensor& target_in) const;
-  // x + dropout(f(norm(x))) with pre-norm, norm(x + dropout(f(x))) with post-norm.
-  Var residual(const ForwardContext& ctx, const Var& x, const LayerNorm& norm, const Sublayer& f,
-               const std::string& site) const;
-  // The feed-forward sub-layer of an encoder or decoder layer under `path`, with its residual.
-  template <class Layer>
-  Var feed_forward_block(const ForwardContext& ctx, const Var& x, const Layer& layer,
-                         const std::string& path) const;
 
   TransformerConfig config_;
   Embedding source_embedding_, target_embedding_;
   Parameter* source_positions_ = nullptr;  // learned positions only
   Parameter* target_positions_ = nullptr;
-  std::vector<EncoderLayer> encoder_;
+  std::vector<SelfAttentionLayer> encoder_;
   std::vector<DecoderLayer> decoder_;
   std::optional<LayerNorm> encoder_norm_, decoder_norm_;  // pre-norm only
   Linear output_;

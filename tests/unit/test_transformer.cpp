@@ -27,6 +27,7 @@ struct Variant {
   bool pre_norm;
   PositionType positions;
   bool tie_embeddings;
+  bool share_embeddings = false;
 };
 
 class TransformerGradcheck : public ::testing::TestWithParam<Variant> {};
@@ -36,6 +37,7 @@ TEST_P(TransformerGradcheck, WholeModelOverAPaddedBatch) {
   c.pre_norm = GetParam().pre_norm;
   c.positions = GetParam().positions;
   c.tie_embeddings = GetParam().tie_embeddings;
+  c.share_embeddings = GetParam().share_embeddings;
   ParameterStore store;
   Transformer model(c, 10, 10, store);
   store.materialize(DType::F64, 2);
@@ -56,8 +58,28 @@ TEST_P(TransformerGradcheck, WholeModelOverAPaddedBatch) {
 INSTANTIATE_TEST_SUITE_P(
     Norms, TransformerGradcheck,
     ::testing::Values(Variant{"pre_norm_sinusoidal_tied", true, PositionType::Sinusoidal, true},
-                      Variant{"post_norm_learned_untied", false, PositionType::Learned, false}),
+                      Variant{"post_norm_learned_untied", false, PositionType::Learned, false},
+                      Variant{"pre_norm_shared_and_tied", true, PositionType::Sinusoidal, true,
+                              true}),
     [](const auto& test) { return std::string(test.param.name); });
+
+TEST(Transformer, SharedEmbeddingsAreOneMatrixForOneVocabulary) {
+  TransformerConfig c = tiny_config();
+  ParameterStore separate, shared;
+  Transformer unshared_model(c, 10, 10, separate);
+  c.share_embeddings = true;
+  Transformer shared_model(c, 10, 10, shared);
+  EXPECT_EQ(shared.parameters().size() + 1, separate.parameters().size());
+  ParameterStore mismatched;
+  try {
+    Transformer model(c, 10, 12, mismatched);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "model.share_embeddings: the source vocabulary has 10 tokens, the target "
+                 "vocabulary 12 (set data.joint_vocab: true)");
+  }
+}
 
 // Runs the decoder step by step on the batch's own target inputs (teacher forcing) and returns
 // the logits in forward()'s layout (T * B, V).
