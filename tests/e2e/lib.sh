@@ -89,6 +89,16 @@ YAML
   echo "$WORK/tiny-seq2seq.yaml"
 }
 
+# reverse_data: generates the synthetic reverse task under $WORK/data and sets REVERSE_DATA to the
+# --set arguments that point a config's data.source_*/target_* at it.
+reverse_data() {
+  python3 "$SOURCE/datasets/synthetic/generate.py" --task reverse --out "$WORK/data" >/dev/null
+  REVERSE_DATA=()
+  for split in train valid test; do
+    REVERSE_DATA+=(--set "data.source_$split=$WORK/data/$split.src" --set "data.target_$split=$WORK/data/$split.tgt")
+  done
+}
+
 finish() {
   if [ "$failures" -ne 0 ]; then
     echo "$failures check(s) failed" >&2

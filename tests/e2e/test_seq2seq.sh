@@ -4,16 +4,12 @@
 # continues bit-identically; translate writes attention heatmaps.
 RECUR=$1 SOURCE=$2 DIGEST=$3
 source "$SOURCE/tests/e2e/lib.sh"
-python3 "$SOURCE/datasets/synthetic/generate.py" --task reverse --out "$WORK/data" >/dev/null
-data=()
-for split in train valid test; do
-  data+=(--set "data.source_$split=$WORK/data/$split.src" --set "data.target_$split=$WORK/data/$split.tgt")
-done
+reverse_data
 config=$SOURCE/configs/seq2seq/reverse.yaml
 mpirun_() { "$SOURCE/launcher/recur-mpirun" --oversubscribe "$@"; }
 
 # Training to the target.
-"$RECUR" train --config "$config" "${data[@]}" --set "run_dir=$WORK/reverse" >"$WORK/reverse.out" 2>&1 ||
+"$RECUR" train --config "$config" "${REVERSE_DATA[@]}" --set "run_dir=$WORK/reverse" >"$WORK/reverse.out" 2>&1 ||
   { fail "training failed"; cat "$WORK/reverse.out" >&2; }
 "$RECUR" eval --checkpoint "$WORK/reverse" >"$WORK/eval.out" || fail "eval failed"
 cat "$WORK/eval.out"
@@ -23,8 +19,8 @@ exact=$(sed -n 's/^greedy : .*exact match \([0-9.]*\)% (\([0-9]*\) of 1000)$/\2/
 # 1 rank and 2 ranks: the same losses (dropout on).
 short=(--set training.max_steps=20 --set logging.every_steps=1 --set model.dropout=0.2 --set validation.every_steps=0
        --set data.source_test= --set data.target_test=)
-mpirun_ -n 1 -- "$RECUR" train --config "$config" "${data[@]}" "${short[@]}" --set "run_dir=$WORK/np1" >/dev/null 2>&1 || fail "1 rank failed"
-mpirun_ -n 2 -- "$RECUR" train --config "$config" "${data[@]}" "${short[@]}" --set "run_dir=$WORK/np2" >/dev/null 2>&1 || fail "2 ranks failed"
+mpirun_ -n 1 -- "$RECUR" train --config "$config" "${REVERSE_DATA[@]}" "${short[@]}" --set "run_dir=$WORK/np1" >/dev/null 2>&1 || fail "1 rank failed"
+mpirun_ -n 2 -- "$RECUR" train --config "$config" "${REVERSE_DATA[@]}" "${short[@]}" --set "run_dir=$WORK/np2" >/dev/null 2>&1 || fail "2 ranks failed"
 losses() { sed -n 's/.*"type": "train", "step": \([0-9]*\),.*"loss": \([^,]*\),.*/\1 \2/p' "$1/metrics.jsonl"; }
 paste <(losses "$WORK/np1") <(losses "$WORK/np2") | awk '
   { n++; d = ($2 - $4) / $2; if (d < 0) d = -d; if (d > worst) worst = d; if ($1 != $3) bad = 1 }
@@ -32,9 +28,9 @@ paste <(losses "$WORK/np1") <(losses "$WORK/np2") | awk '
   fail "2 ranks do not reproduce 1 rank"
 
 # Resume: 10 + 10 steps against 20 straight, on 2 ranks.
-mpirun_ -n 2 -- "$RECUR" train --config "$config" "${data[@]}" "${short[@]}" --set training.max_steps=10 \
+mpirun_ -n 2 -- "$RECUR" train --config "$config" "${REVERSE_DATA[@]}" "${short[@]}" --set training.max_steps=10 \
   --set checkpoint.every_steps=10 --set "run_dir=$WORK/resumed" >/dev/null 2>&1 || fail "first half failed"
-mpirun_ -n 2 -- "$RECUR" train --config "$config" "${data[@]}" "${short[@]}" --resume auto \
+mpirun_ -n 2 -- "$RECUR" train --config "$config" "${REVERSE_DATA[@]}" "${short[@]}" --resume auto \
   --set "run_dir=$WORK/resumed" >/dev/null 2>&1 || fail "resumed half failed"
 [ "$(losses "$WORK/resumed" | sed -n '11,20p')" = "$(losses "$WORK/np2" | sed -n '11,20p')" ] || fail "resumed losses differ"
 [ "$("$DIGEST" "$WORK/resumed/model.h5")" = "$("$DIGEST" "$WORK/np2/model.h5")" ] || fail "resumed parameters differ"

@@ -4,12 +4,8 @@
 # cross-attention as heatmaps.
 RECUR=$1 SOURCE=$2
 source "$SOURCE/tests/e2e/lib.sh"
-python3 "$SOURCE/datasets/synthetic/generate.py" --task reverse --out "$WORK/data" >/dev/null
-data=()
-for split in train valid test; do
-  data+=(--set "data.source_$split=$WORK/data/$split.src" --set "data.target_$split=$WORK/data/$split.tgt")
-done
-"$RECUR" train --config "$SOURCE/configs/seq2seq/reverse-transformer.yaml" "${data[@]}" \
+reverse_data
+"$RECUR" train --config "$SOURCE/configs/seq2seq/reverse-transformer.yaml" "${REVERSE_DATA[@]}" \
   --set "run_dir=$WORK/reverse" >"$WORK/reverse.out" 2>&1 || { fail "training failed"; cat "$WORK/reverse.out" >&2; }
 "$RECUR" eval --checkpoint "$WORK/reverse" >"$WORK/eval.out" || fail "eval failed"
 cat "$WORK/eval.out"
