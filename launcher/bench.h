@@ -50,14 +50,18 @@ class LmWorkload final : public Workload {
   std::unique_ptr<State> state_;
 };
 
-// Embeddings 256, 2-layer bidirectional LSTM encoder of 256 per direction, 2-layer LSTM decoder
-// of 512 from a zero state with Luong general attention and input feeding, vocabularies 8k, batch
-// 64, source and target length 32, Adam, clipping 5, no dropout.
-class Seq2SeqWorkload final : public Workload {
+// A translation model in float32 on one fixed batch of random ids (vocabularies 8k, batch 64,
+// source and target length 32, no padding), trained with Adam.
+class TranslationWorkload final : public Workload {
  public:
-  Seq2SeqWorkload();
-  ~Seq2SeqWorkload() override;
-  std::string name() const override { return "seq2seq"; }
+  // Embeddings 256, 2-layer bidirectional LSTM encoder of 256 per direction, 2-layer LSTM decoder
+  // of 512 from a zero state with Luong general attention and input feeding, clipping 5.
+  static std::unique_ptr<TranslationWorkload> seq2seq();
+  // As nn.Transformer: d_model 512, 8 heads, 3 + 3 post-norm layers, feed-forward 2048, no
+  // clipping. Neither model has dropout.
+  static std::unique_ptr<TranslationWorkload> transformer();
+  ~TranslationWorkload() override;
+  std::string name() const override;
   std::string description() const override;
   int64_t tokens_per_step() const override;
   double flops_per_token() const override;
@@ -65,23 +69,7 @@ class Seq2SeqWorkload final : public Workload {
 
  private:
   struct State;
-  std::unique_ptr<State> state_;
-};
-
-// Transformer encoder-decoder as nn.Transformer: d_model 512, 8 heads, 3 + 3 post-norm layers,
-// feed-forward 2048, vocabularies 8k, batch 64, source and target length 32, Adam, no dropout.
-class TransformerWorkload final : public Workload {
- public:
-  TransformerWorkload();
-  ~TransformerWorkload() override;
-  std::string name() const override { return "transformer"; }
-  std::string description() const override;
-  int64_t tokens_per_step() const override;
-  double flops_per_token() const override;
-  void step() override;
-
- private:
-  struct State;
+  explicit TranslationWorkload(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
 

@@ -135,11 +135,9 @@ void add_bench_command(CLI::App& app) {
       bench::LmWorkload lm;
       run_workload(lm, *args, setup);
     } else if (*workload == "seq2seq") {
-      bench::Seq2SeqWorkload seq2seq;
-      run_workload(seq2seq, *args, setup);
+      run_workload(*bench::TranslationWorkload::seq2seq(), *args, setup);
     } else {
-      bench::TransformerWorkload transformer;
-      run_workload(transformer, *args, setup);
+      run_workload(*bench::TranslationWorkload::transformer(), *args, setup);
     }
   });
 }

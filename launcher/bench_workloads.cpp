@@ -1,5 +1,7 @@
 // The training workloads of torch_ref.py, built from recur's own models.
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "autograd/ops/loss.h"
 #include "bench.h"
@@ -107,92 +109,6 @@ Seq2SeqConfig bench_seq2seq_config() {
   return c;
 }
 
-// The seq2seq workload's batch: random ids, source and target length 32, no padding.
-Seq2SeqBatch random_translation_batch() {
-  Seq2SeqBatch batch;
-  const Tensor target = random_ids(kS2sLength + 1, kS2sBatch, 2, kS2sVocab);  // (T + 1, B)
-  batch.source = random_ids(kS2sLength, kS2sBatch, 1, kS2sVocab);             // (S, B)
-  batch.source_lengths = Tensor::full({kS2sBatch}, DType::I32, static_cast<double>(kS2sLength));
-  batch.target_in = target.slice_rows(0, kS2sLength).clone();
-  batch.target_out = target.slice_rows(1, kS2sLength + 1).clone();
-  batch.target_tokens = kS2sLength * kS2sBatch;
-  return batch;
-}
-
-// A translation model in float32 on the fixed random batch, trained with Adam.
-template <class Model, class Config>
-struct TranslationState {
-  explicit TranslationState(const Config& c) : config(c) {
-    model = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
-    store.materialize(DType::F32, 0);
-    adam = std::make_unique<Adam>(store, AdamOptions{});
-  }
-
-  // Forward, backward, gradient clipping to clip_norm (0: none) and the Adam update.
-  void train_step(double clip_norm, double lr) {
-    store.zero_grad();
-    Tape tape;
-    const ForwardContext ctx{tape, true, 0, ++step, 0};
-    const Var logits = model->forward(ctx, batch);
-    tape.backward(cross_entropy(tape, logits, batch.target_out, {}).loss);
-    if (clip_norm > 0) clip_grad_norm(store, clip_norm);
-    adam->step(lr);
-  }
-
-  Config config;
-  ParameterStore store;
-  std::unique_ptr<Model> model;
-  std::unique_ptr<Adam> adam;
-  Seq2SeqBatch batch = random_translation_batch();
-  int64_t step = 0;
-};
-
-}  // namespace
-
-struct Seq2SeqWorkload::State : TranslationState<Seq2Seq, Seq2SeqConfig> {
-  State() : TranslationState(bench_seq2seq_config()) {}
-};
-
-Seq2SeqWorkload::Seq2SeqWorkload() : state_(std::make_unique<State>()) {}
-
-Seq2SeqWorkload::~Seq2SeqWorkload() = default;
-
-std::string Seq2SeqWorkload::description() const {
-  const Seq2SeqConfig& c = state_->config;
-  return concat("seq2seq: embeddings ", c.embedding_size, ", ", c.encoder_layers, " x ",
-                c.encoder_hidden, " bidirectional LSTM encoder, ", c.decoder_layers, " x ",
-                c.decoder_hidden,
-                " LSTM decoder, Luong general attention with input feeding, vocab ", kS2sVocab,
-                ", batch ", kS2sBatch, ", lengths ", kS2sLength, ", Adam, clip 5");
-}
-
-int64_t Seq2SeqWorkload::tokens_per_step() const {
-  return kS2sBatch * kS2sLength;
-}
-
-double Seq2SeqWorkload::flops_per_token() const {
-  // Per target token; source and target lengths are equal, so per-source-token work counts once.
-  const Seq2SeqConfig& c = state_->config;
-  const auto e = static_cast<double>(c.embedding_size), h = static_cast<double>(c.encoder_hidden);
-  const auto enc = static_cast<double>(c.encoder_output_size()),
-             d = static_cast<double>(c.decoder_hidden);
-  double forward = 0;
-  for (int64_t l = 0; l < c.encoder_layers; ++l)
-    forward += 2.0 * 2.0 * 4.0 * h * ((l == 0 ? e : enc) + h);
-  forward += 2.0 * enc * d;  // keys W_a h_s
-  for (int64_t l = 0; l < c.decoder_layers; ++l)
-    forward += 2.0 * 4.0 * d * ((l == 0 ? e + d : d) + d);
-  forward += 2.0 * 2.0 * static_cast<double>(kS2sLength) * enc;               // scores and context
-  forward += 2.0 * (enc + d) * d + 2.0 * d * static_cast<double>(kS2sVocab);  // W_c, output layer
-  return 3.0 * forward;
-}
-
-void Seq2SeqWorkload::step() {
-  state_->train_step(5.0, 1e-3);
-}
-
-namespace {
-
 TransformerConfig bench_transformer_config() {
   TransformerConfig c;
   c.model_size = 512;
@@ -207,31 +123,36 @@ TransformerConfig bench_transformer_config() {
   return c;
 }
 
-}  // namespace
-
-struct TransformerWorkload::State : TranslationState<Transformer, TransformerConfig> {
-  State() : TranslationState(bench_transformer_config()) {}
-};
-
-TransformerWorkload::TransformerWorkload() : state_(std::make_unique<State>()) {}
-
-TransformerWorkload::~TransformerWorkload() = default;
-
-std::string TransformerWorkload::description() const {
-  const TransformerConfig& c = state_->config;
-  return concat("transformer: d_model ", c.model_size, ", ", c.heads, " heads, ", c.encoder_layers,
-                "+", c.decoder_layers, " layers, feed-forward ", c.feed_forward_size,
-                ", post-norm, vocab ", kS2sVocab, ", batch ", kS2sBatch, ", lengths ", kS2sLength,
-                ", Adam, no dropout");
+// The translation workloads' batch: random ids, source and target length 32, no padding.
+Seq2SeqBatch random_translation_batch() {
+  Seq2SeqBatch batch;
+  const Tensor target = random_ids(kS2sLength + 1, kS2sBatch, 2, kS2sVocab);  // (T + 1, B)
+  batch.source = random_ids(kS2sLength, kS2sBatch, 1, kS2sVocab);             // (S, B)
+  batch.source_lengths = Tensor::full({kS2sBatch}, DType::I32, static_cast<double>(kS2sLength));
+  batch.target_in = target.slice_rows(0, kS2sLength).clone();
+  batch.target_out = target.slice_rows(1, kS2sLength + 1).clone();
+  batch.target_tokens = kS2sLength * kS2sBatch;
+  return batch;
 }
 
-int64_t TransformerWorkload::tokens_per_step() const {
-  return kS2sBatch * kS2sLength;
+// Matrix-product FLOPs per target token, forward and backward. Source and target lengths are
+// equal, so per-source-token work counts once.
+double seq2seq_flops_per_token(const Seq2SeqConfig& c) {
+  const auto e = static_cast<double>(c.embedding_size), h = static_cast<double>(c.encoder_hidden);
+  const auto enc = static_cast<double>(c.encoder_output_size()),
+             d = static_cast<double>(c.decoder_hidden);
+  double forward = 0;
+  for (int64_t l = 0; l < c.encoder_layers; ++l)
+    forward += 2.0 * 2.0 * 4.0 * h * ((l == 0 ? e : enc) + h);
+  forward += 2.0 * enc * d;  // keys W_a h_s
+  for (int64_t l = 0; l < c.decoder_layers; ++l)
+    forward += 2.0 * 4.0 * d * ((l == 0 ? e + d : d) + d);
+  forward += 2.0 * 2.0 * static_cast<double>(kS2sLength) * enc;               // scores and context
+  forward += 2.0 * (enc + d) * d + 2.0 * d * static_cast<double>(kS2sVocab);  // W_c, output layer
+  return 3.0 * forward;  // backward: twice the forward's products
 }
 
-double TransformerWorkload::flops_per_token() const {
-  // Per target token; source and target lengths are equal, so per-source-token work counts once.
-  const TransformerConfig& c = state_->config;
+double transformer_flops_per_token(const TransformerConfig& c) {
   const auto d = static_cast<double>(c.model_size), f = static_cast<double>(c.feed_forward_size);
   const double length = static_cast<double>(kS2sLength);
   const double projections = 4.0 * 2.0 * d * d;     // q, k, v, o
@@ -245,8 +166,88 @@ double TransformerWorkload::flops_per_token() const {
   return 3.0 * forward;
 }
 
-void TransformerWorkload::step() {
-  state_->train_step(0.0, 1e-4);  // nn.Transformer's workload does not clip
+}  // namespace
+
+struct TranslationWorkload::State {
+  std::string name, description;
+  double flops_per_token = 0;
+  double clip_norm = 0;  // 0: none
+  double lr = 0;
+  ParameterStore store;
+  std::unique_ptr<TranslationModel> model;
+  std::unique_ptr<Adam> adam;
+  Seq2SeqBatch batch = random_translation_batch();
+  int64_t step = 0;
+
+  template <class Model, class Config>
+  void build(const Config& config) {
+    model = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
+    store.materialize(DType::F32, 0);
+    adam = std::make_unique<Adam>(store, AdamOptions{});
+  }
+};
+
+TranslationWorkload::TranslationWorkload(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+TranslationWorkload::~TranslationWorkload() = default;
+
+std::string TranslationWorkload::name() const {
+  return state_->name;
+}
+
+std::string TranslationWorkload::description() const {
+  return state_->description;
+}
+
+int64_t TranslationWorkload::tokens_per_step() const {
+  return kS2sBatch * kS2sLength;
+}
+
+double TranslationWorkload::flops_per_token() const {
+  return state_->flops_per_token;
+}
+
+// Forward, backward, gradient clipping and the Adam update.
+void TranslationWorkload::step() {
+  State& s = *state_;
+  s.store.zero_grad();
+  Tape tape;
+  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  const Var logits = s.model->forward(ctx, s.batch);
+  tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
+  if (s.clip_norm > 0) clip_grad_norm(s.store, s.clip_norm);
+  s.adam->step(s.lr);
+}
+
+std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq() {
+  const Seq2SeqConfig c = bench_seq2seq_config();
+  auto s = std::make_unique<State>();
+  s->name = "seq2seq";
+  s->description =
+      concat("seq2seq: embeddings ", c.embedding_size, ", ", c.encoder_layers, " x ",
+             c.encoder_hidden, " bidirectional LSTM encoder, ", c.decoder_layers, " x ",
+             c.decoder_hidden, " LSTM decoder, Luong general attention with input feeding, vocab ",
+             kS2sVocab, ", batch ", kS2sBatch, ", lengths ", kS2sLength, ", Adam, clip 5");
+  s->flops_per_token = seq2seq_flops_per_token(c);
+  s->clip_norm = 5.0;
+  s->lr = 1e-3;
+  s->build<Seq2Seq>(c);
+  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s)));
+}
+
+std::unique_ptr<TranslationWorkload> TranslationWorkload::transformer() {
+  const TransformerConfig c = bench_transformer_config();
+  auto s = std::make_unique<State>();
+  s->name = "transformer";
+  s->description = concat("transformer: d_model ", c.model_size, ", ", c.heads, " heads, ",
+                          c.encoder_layers, "+", c.decoder_layers, " layers, feed-forward ",
+                          c.feed_forward_size, ", post-norm, vocab ", kS2sVocab, ", batch ",
+                          kS2sBatch, ", lengths ", kS2sLength, ", Adam, no dropout");
+  s->flops_per_token = transformer_flops_per_token(c);
+  s->clip_norm = 0.0;  // nn.Transformer's workload does not clip
+  s->lr = 1e-4;
+  s->build<Transformer>(c);
+  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s)));
 }
 
 }  // namespace recur::bench
