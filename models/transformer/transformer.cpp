@@ -40,10 +40,10 @@ class TransformerDecoder final : public IncrementalDecoder {
   }
 
   void reorder(const std::vector<int64_t>& rows) override {
-    for (Var& k : state_.self_keys)
-      k = select_rows(k, rows);
-    for (Var& v : state_.self_values)
-      v = select_rows(v, rows);
+    for (DecoderLayer::Cache& cache : state_.layers) {
+      cache.self_keys = select_rows(cache.self_keys, rows);
+      cache.self_values = select_rows(cache.self_values, rows);
+    }
   }
 
  private:
@@ -68,26 +68,18 @@ Transformer::Transformer(const TransformerConfig& config, int64_t source_vocab,
   RECUR_CHECK(!config.share_embeddings || source_vocab == target_vocab,
               "model.share_embeddings: the source vocabulary has ", source_vocab,
               " tokens, the target vocabulary ", target_vocab, " (set data.joint_vocab: true)");
-  const int64_t D = config.model_size, H = config.heads, F = config.feed_forward_size;
   if (config.positions == PositionType::Learned) {
-    const Shape shape{config.max_positions, D};
+    const Shape shape{config.max_positions, config.model_size};
     source_positions_ = store.declare("positions/source", shape, Init::normal(0.02));
     target_positions_ = store.declare("positions/target", shape, Init::normal(0.02));
   }
   for (size_t l = 0; l < static_cast<size_t>(config.encoder_layers); ++l)
     encoder_.emplace_back(store, layer_path("encoder", l), config);
-  for (size_t l = 0; l < static_cast<size_t>(config.decoder_layers); ++l) {
-    const std::string p = layer_path("decoder", l);
-    decoder_.push_back({MultiHeadAttention(store, p + "/self_attention", D, H),
-                        LayerNorm(store, p + "/self_norm", D),
-                        MultiHeadAttention(store, p + "/cross_attention", D, H),
-                        LayerNorm(store, p + "/cross_norm", D),
-                        FeedForward(store, p + "/feed_forward", D, F),
-                        LayerNorm(store, p + "/feed_forward_norm", D)});
-  }
+  for (size_t l = 0; l < static_cast<size_t>(config.decoder_layers); ++l)
+    decoder_.emplace_back(store, layer_path("decoder", l), config);
   if (config.pre_norm) {
-    encoder_norm_.emplace(store, "encoder/norm", D);
-    decoder_norm_.emplace(store, "decoder/norm", D);
+    encoder_norm_.emplace(store, "encoder/norm", config.model_size);
+    decoder_norm_.emplace(store, "decoder/norm", config.model_size);
   }
 }
 
@@ -106,37 +98,18 @@ Transformer::Memory Transformer::encode(const ForwardContext& outer, const Tenso
 
 Var Transformer::decode(const ForwardContext& ctx, const Memory& memory,
                         const Tensor& target_in) const {
-  Tape& tape = ctx.tape;
   Var x = embed_tokens(ctx, config_, target_embedding_, target_positions_, target_in, 0,
                        "target_embedding");
-  const Tensor visible = all_visible(x.shape()[0], x.shape()[1]);
-  for (size_t l = 0; l < decoder_.size(); ++l) {
-    const DecoderLayer& layer = decoder_[l];
-    const std::string p = layer_path("decoder", l);
-    x = residual_block(
-        ctx, config_, x, layer.self_norm,
-        [&](const Var& y) { return layer.self_attention.forward(tape, y, y, visible, true).out; },
-        p + "/self_attention");
-    x = residual_block(
-        ctx, config_, x, layer.cross_norm,
-        [&](const Var& y) {
-          return layer.cross_attention.forward(tape, y, memory.states, memory.lengths, false).out;
-        },
-        p + "/cross_attention");
-    x = feed_forward_block(ctx, config_, x, layer.feed_forward, layer.feed_forward_norm, p);
-  }
-  return decoder_norm_ ? decoder_norm_->forward(tape, x) : x;
+  for (const DecoderLayer& layer : decoder_)
+    x = layer.forward(ctx, config_, x, memory.states, memory.lengths);
+  return decoder_norm_ ? decoder_norm_->forward(ctx.tape, x) : x;
 }
 
 Transformer::DecoderState Transformer::start(const ForwardContext& ctx,
                                              const Memory& memory) const {
   DecoderState state;
-  for (const DecoderLayer& layer : decoder_) {
-    state.self_keys.emplace_back();
-    state.self_values.emplace_back();
-    state.cross_keys.push_back(layer.cross_attention.keys(ctx.tape, memory.states));
-    state.cross_values.push_back(layer.cross_attention.values(ctx.tape, memory.states));
-  }
+  for (const DecoderLayer& layer : decoder_)
+    state.layers.push_back(layer.start(ctx.tape, memory.states));
   return state;
 }
 
@@ -159,38 +132,13 @@ Transformer::Step Transformer::step(const ForwardContext& outer, const Memory& m
   Var x = embed_tokens(ctx, config_, target_embedding_, target_positions_, tokens.reshape({1, B}),
                        position,
                        "target_embedding");  // (B, 1, D)
-  const Tensor visible = all_visible(B, position + 1);
-  Tensor alignment;
+  Tensor probs;                              // (B, H, 1, S): the top layer's cross-attention
   for (size_t l = 0; l < decoder_.size(); ++l) {
-    const DecoderLayer& layer = decoder_[l];
-    const std::string p = layer_path("decoder", l);
-    x = residual_block(
-        ctx, config_, x, layer.self_norm,
-        [&](const Var& y) {
-          // The cache grows by this position's key and value: (B, position + 1, D).
-          auto append = [&](Var& cache, const Var& next) {
-            cache = cache.defined() ? concat(tape, {cache, next}, 1) : next;
-          };
-          append(state.self_keys[l], layer.self_attention.keys(tape, y));
-          append(state.self_values[l], layer.self_attention.values(tape, y));
-          return layer.self_attention
-              .attend(tape, y, state.self_keys[l], state.self_values[l], visible, false)
-              .out;
-        },
-        p + "/self_attention");
-    x = residual_block(
-        ctx, config_, x, layer.cross_norm,
-        [&](const Var& y) {
-          MultiHeadAttentionOutputs r = layer.cross_attention.attend(
-              tape, y, state.cross_keys[l], state.cross_values[l], memory.lengths, false);
-          if (l + 1 == decoder_.size()) alignment = mean_over_heads(r.probs);
-          return r.out;
-        },
-        p + "/cross_attention");
-    x = feed_forward_block(ctx, config_, x, layer.feed_forward, layer.feed_forward_norm, p);
+    const bool top = l + 1 == decoder_.size();
+    x = decoder_[l].step(ctx, config_, x, state.layers[l], memory.lengths, top ? &probs : nullptr);
   }
   if (decoder_norm_) x = decoder_norm_->forward(tape, x);
-  return {reshape(tape, x, {B, D}), alignment};
+  return {reshape(tape, x, {B, D}), mean_over_heads(probs)};
 }
 
 Var Transformer::logits(const ForwardContext& ctx, const Var& outputs) const {

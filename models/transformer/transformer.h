@@ -37,8 +37,7 @@ class Transformer final : public TranslationModel {
 
   // What step() needs from earlier positions: each decoder layer's keys and values.
   struct DecoderState {
-    std::vector<Var> self_keys, self_values;    // per layer (B, positions so far, D)
-    std::vector<Var> cross_keys, cross_values;  // per layer (B, S, D), from the memory
+    std::vector<DecoderLayer::Cache> layers;
   };
   DecoderState start(const ForwardContext& ctx, const Memory& memory) const;
 
@@ -62,14 +61,6 @@ class Transformer final : public TranslationModel {
   const TransformerConfig& config() const { return config_; }
 
  private:
-  struct DecoderLayer {
-    MultiHeadAttention self_attention;
-    LayerNorm self_norm;
-    MultiHeadAttention cross_attention;
-    LayerNorm cross_norm;
-    FeedForward feed_forward;
-    LayerNorm feed_forward_norm;
-  };
   // The decoder stack over all target positions at once: (B, T, D).
   Var decode(const ForwardContext& ctx, const Memory& memory, const Tensor& target_in) const;
 

@@ -72,6 +72,63 @@ Var SelfAttentionLayer::forward(const ForwardContext& ctx, const TransformerConf
   return feed_forward_block(ctx, config, y, feed_forward_, feed_forward_norm_, path_);
 }
 
+DecoderLayer::DecoderLayer(ParameterStore& store, const std::string& path,
+                           const TransformerConfig& config)
+    : path_(path),
+      self_attention_(store, path + "/self_attention", config.model_size, config.heads),
+      self_norm_(store, path + "/self_norm", config.model_size),
+      cross_attention_(store, path + "/cross_attention", config.model_size, config.heads),
+      cross_norm_(store, path + "/cross_norm", config.model_size),
+      feed_forward_(store, path + "/feed_forward", config.model_size, config.feed_forward_size),
+      feed_forward_norm_(store, path + "/feed_forward_norm", config.model_size) {}
+
+Var DecoderLayer::sublayers(const ForwardContext& ctx, const TransformerConfig& config,
+                            const Var& x, const Sublayer& self_attend,
+                            const Sublayer& cross_attend) const {
+  Var y = residual_block(ctx, config, x, self_norm_, self_attend, path_ + "/self_attention");
+  y = residual_block(ctx, config, y, cross_norm_, cross_attend, path_ + "/cross_attention");
+  return feed_forward_block(ctx, config, y, feed_forward_, feed_forward_norm_, path_);
+}
+
+Var DecoderLayer::forward(const ForwardContext& ctx, const TransformerConfig& config, const Var& x,
+                          const Var& memory, const Tensor& memory_lengths) const {
+  Tape& tape = ctx.tape;
+  const Tensor visible = all_visible(x.shape()[0], x.shape()[1]);
+  return sublayers(
+      ctx, config, x,
+      [&](const Var& z) { return self_attention_.forward(tape, z, z, visible, true).out; },
+      [&](const Var& z) {
+        return cross_attention_.forward(tape, z, memory, memory_lengths, false).out;
+      });
+}
+
+DecoderLayer::Cache DecoderLayer::start(Tape& tape, const Var& memory) const {
+  return {Var(), Var(), cross_attention_.keys(tape, memory), cross_attention_.values(tape, memory)};
+}
+
+Var DecoderLayer::step(const ForwardContext& ctx, const TransformerConfig& config, const Var& x,
+                       Cache& cache, const Tensor& memory_lengths, Tensor* alignment) const {
+  Tape& tape = ctx.tape;
+  auto append = [&](Var& cached, const Var& next) {
+    cached = cached.defined() ? concat(tape, {cached, next}, 1) : next;
+  };
+  return sublayers(
+      ctx, config, x,
+      [&](const Var& z) {
+        append(cache.self_keys, self_attention_.keys(tape, z));
+        append(cache.self_values, self_attention_.values(tape, z));
+        const Tensor visible = all_visible(z.shape()[0], cache.self_keys.shape()[1]);
+        return self_attention_.attend(tape, z, cache.self_keys, cache.self_values, visible, false)
+            .out;
+      },
+      [&](const Var& z) {
+        MultiHeadAttentionOutputs r = cross_attention_.attend(
+            tape, z, cache.cross_keys, cache.cross_values, memory_lengths, false);
+        if (alignment) *alignment = r.probs;
+        return r.out;
+      });
+}
+
 std::string layer_path(const char* stack, size_t layer) {
   return concat(stack, "/layer", layer);
 }

@@ -1,6 +1,7 @@
 // What the transformer encoder-decoder and the transformer language model are both built from:
 // scaled embeddings plus positions, residual sub-layers (pre- or post-norm) and the
-// self-attention + feed-forward layer (an encoder layer; a language model's layer when causal).
+// self-attention + feed-forward layer (an encoder layer; a language model's layer when causal);
+// also the encoder-decoder's decoder layer.
 //
 // Activations are batch-major (B, T, D) throughout.
 #pragma once
@@ -50,6 +51,44 @@ class SelfAttentionLayer {
   std::string path_;
   MultiHeadAttention self_attention_;
   LayerNorm self_norm_;
+  FeedForward feed_forward_;
+  LayerNorm feed_forward_norm_;
+};
+
+// Causal self-attention, cross-attention over the encoder's output, then feed-forward: a layer of
+// the encoder-decoder's decoder. Parameters: path/{self_attention, self_norm, cross_attention,
+// cross_norm, feed_forward, feed_forward_norm}.
+class DecoderLayer {
+ public:
+  DecoderLayer(ParameterStore& store, const std::string& path, const TransformerConfig& config);
+
+  // All target positions at once: x (B, T, D); memory (B, S, D), row b's first lengths[b] valid.
+  Var forward(const ForwardContext& ctx, const TransformerConfig& config, const Var& x,
+              const Var& memory, const Tensor& memory_lengths) const;
+
+  // The keys and values of earlier positions (self-attention; grows by one position each step)
+  // and of the memory (cross-attention; fixed), for decoding one position at a time.
+  struct Cache {
+    Var self_keys, self_values;    // (B, positions so far, D)
+    Var cross_keys, cross_values;  // (B, S, D)
+  };
+  Cache start(Tape& tape, const Var& memory) const;
+  // One position: x (B, 1, D) -> (B, 1, D), the full forward's row at that position; appends its
+  // key and value to the cache. `alignment`, when given, receives the cross-attention weights
+  // (B, H, 1, S).
+  Var step(const ForwardContext& ctx, const TransformerConfig& config, const Var& x, Cache& cache,
+           const Tensor& memory_lengths, Tensor* alignment) const;
+
+ private:
+  // The three residual sub-layers around the given self- and cross-attention.
+  Var sublayers(const ForwardContext& ctx, const TransformerConfig& config, const Var& x,
+                const Sublayer& self_attend, const Sublayer& cross_attend) const;
+
+  std::string path_;
+  MultiHeadAttention self_attention_;
+  LayerNorm self_norm_;
+  MultiHeadAttention cross_attention_;
+  LayerNorm cross_norm_;
   FeedForward feed_forward_;
   LayerNorm feed_forward_norm_;
 };
