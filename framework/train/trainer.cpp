@@ -290,6 +290,7 @@ bool Trainer::validate(int64_t step, TrainResult& result, double elapsed) {
   Tensor sums =
       Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
   comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the validation loss");
+  const double validation_s = seconds_since(start);
   const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
   result.last_validation = totals;
   result.last_score = local.score;
@@ -312,12 +313,12 @@ bool Trainer::validate(int64_t step, TrainResult& result, double elapsed) {
         .add("tokens", totals.tokens)
         // Wall time since the start, and the part of it spent training: validation costs differ
         // between models, so comparisons plot against the training time.
-        .add("elapsed_s", elapsed + seconds_since(start))
+        .add("elapsed_s", elapsed + validation_s)
         .add("train_s", elapsed - validation_s_);
     if (local.score) line.add(local.score_name, *local.score);
     outputs_.metrics.write(line);
   }
-  validation_s_ += seconds_since(start);
+  validation_s_ += validation_s;
   RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
   if (improved) {
     has_best_ = true;
