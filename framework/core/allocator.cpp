@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/gpu.h"
 
 namespace recur {
 
@@ -12,7 +13,7 @@ constexpr size_t kAlignment = 64;
 constexpr size_t kSmallLimit = 4096;
 }  // namespace
 
-size_t CachingHostAllocator::rounded_size(size_t bytes) {
+size_t CachingAllocator::rounded_size(size_t bytes) {
   if (bytes <= kAlignment) return kAlignment;
   size_t pow2 = std::bit_ceil(bytes);
   if (bytes <= kSmallLimit) return pow2;
@@ -20,11 +21,14 @@ size_t CachingHostAllocator::rounded_size(size_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
-CachingHostAllocator::~CachingHostAllocator() {
+CachingAllocator::CachingAllocator(std::unique_ptr<BlockSource> source)
+    : source_(std::move(source)) {}
+
+CachingAllocator::~CachingAllocator() {
   empty_cache();
 }
 
-void* CachingHostAllocator::take_cached(size_t size) {
+void* CachingAllocator::take_cached(size_t size) {
   const auto it = free_blocks_.lower_bound(size);
   if (it == free_blocks_.end() || it->first > 2 * size) return nullptr;
   const size_t block = it->first;
@@ -37,18 +41,18 @@ void* CachingHostAllocator::take_cached(size_t size) {
   return ptr;
 }
 
-void* CachingHostAllocator::allocate(size_t bytes) {
+void* CachingAllocator::allocate(size_t bytes) {
   const size_t size = rounded_size(bytes);
   {
     std::lock_guard lock(mutex_);
     if (void* ptr = take_cached(size)) return ptr;
   }
-  void* ptr = std::aligned_alloc(kAlignment, size);
+  void* ptr = source_->allocate(size);
   if (ptr == nullptr) {
     empty_cache();
-    ptr = std::aligned_alloc(kAlignment, size);
+    ptr = source_->allocate(size);
   }
-  RECUR_CHECK(ptr != nullptr, "out of host memory allocating ", size, " bytes");
+  RECUR_CHECK(ptr != nullptr, "out of ", source_->memory_name(), " allocating ", size, " bytes");
   std::lock_guard lock(mutex_);
   in_use_[ptr] = size;
   stats_.bytes_in_use += size;
@@ -56,7 +60,7 @@ void* CachingHostAllocator::allocate(size_t bytes) {
   return ptr;
 }
 
-void CachingHostAllocator::release(void* ptr, size_t) {
+void CachingAllocator::release(void* ptr, size_t) {
   if (ptr == nullptr) return;
   std::lock_guard lock(mutex_);
   const auto it = in_use_.find(ptr);
@@ -68,31 +72,45 @@ void CachingHostAllocator::release(void* ptr, size_t) {
   stats_.bytes_cached += block;
 }
 
-void CachingHostAllocator::empty_cache() {
+void CachingAllocator::empty_cache() {
   std::lock_guard lock(mutex_);
   for (auto& [size, blocks] : free_blocks_) {
     for (void* ptr : blocks)
-      std::free(ptr);
+      source_->free(ptr);
   }
   free_blocks_.clear();
   stats_.bytes_cached = 0;
 }
 
-CachingHostAllocator::Stats CachingHostAllocator::stats() const {
+CachingAllocator::Stats CachingAllocator::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
 }
 
-CachingHostAllocator& host_allocator() {
+namespace {
+
+class HostBlocks final : public BlockSource {
+ public:
+  void* allocate(size_t bytes) override { return std::aligned_alloc(kAlignment, bytes); }
+  void free(void* ptr) override { std::free(ptr); }
+  std::string memory_name() const override { return "host memory"; }
+};
+
+}  // namespace
+
+std::unique_ptr<BlockSource> host_blocks() {
+  return std::make_unique<HostBlocks>();
+}
+
+CachingAllocator& host_allocator() {
   // Never destroyed: tensors with static lifetime may release blocks during exit.
-  static auto* allocator = new CachingHostAllocator();
+  static auto* allocator = new CachingAllocator(host_blocks());
   return *allocator;
 }
 
 Allocator& allocator_for(Device device) {
-  RECUR_CHECK(device.is_cpu(), "device ", device.str(),
-              " is not available: this build of recur has no CUDA backend yet");
-  return host_allocator();
+  if (device.is_cpu()) return host_allocator();
+  return gpu::device_allocator(device.index);
 }
 
 }  // namespace recur

@@ -2,12 +2,15 @@
 // allocates much the same activations every step, and reusing blocks avoids page faults and
 // zeroing by the OS. Batches of pairs of similar length change shape from step to step, so a
 // request takes the smallest cached block that fits it (up to twice its size), not only one of
-// its exact size. The CUDA backend adds a caching device allocator behind the same interface.
+// its exact size. GPU memory is cached the same way (cudaMalloc and cudaFree synchronise the
+// device, so a step must not call them).
 #pragma once
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -24,7 +27,21 @@ class Allocator {
   virtual void release(void* ptr, size_t bytes) = 0;
 };
 
-class CachingHostAllocator final : public Allocator {
+// Where a caching allocator's blocks come from and go back to: the host heap or a GPU's memory.
+class BlockSource {
+ public:
+  virtual ~BlockSource() = default;
+  // At least `bytes` bytes, 64-byte aligned (device memory is 256-byte aligned); nullptr when the
+  // memory is exhausted.
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void free(void* ptr) = 0;
+  virtual std::string memory_name() const = 0;  // "host memory", "cuda:0 memory"
+};
+
+// Caches freed blocks by rounded size and serves a request from the smallest cached block that
+// fits. A device's blocks are used on its one compute stream, so a block released while kernels
+// that read it are still queued is reused only by kernels queued after them.
+class CachingAllocator final : public Allocator {
  public:
   struct Stats {
     size_t bytes_in_use = 0;
@@ -32,10 +49,11 @@ class CachingHostAllocator final : public Allocator {
     size_t system_allocations = 0;
   };
 
-  ~CachingHostAllocator() override;
+  explicit CachingAllocator(std::unique_ptr<BlockSource> source);
+  ~CachingAllocator() override;
   void* allocate(size_t bytes) override;
   void release(void* ptr, size_t bytes) override;  // the block's own size is known here
-  // Returns every cached block to the system.
+  // Returns every cached block to its source.
   void empty_cache();
   Stats stats() const;
 
@@ -48,14 +66,19 @@ class CachingHostAllocator final : public Allocator {
   // to in_use_. Holds mutex_.
   void* take_cached(size_t size);
 
+  std::unique_ptr<BlockSource> source_;
   mutable std::mutex mutex_;
   std::map<size_t, std::vector<void*>> free_blocks_;  // block size -> cached blocks (non-empty)
   std::unordered_map<void*, size_t> in_use_;          // block -> its size
   Stats stats_;
 };
 
-// The allocator for a device. CPU only for now; asking for a CUDA device throws an Error.
+// Blocks from the C heap.
+std::unique_ptr<BlockSource> host_blocks();
+
+// The allocator for a device: the host's, or (in a build with CUDA) the GPU's caching allocator.
+// Throws an Error naming the reason when the device cannot be used.
 Allocator& allocator_for(Device device);
-CachingHostAllocator& host_allocator();
+CachingAllocator& host_allocator();
 
 }  // namespace recur

@@ -1,4 +1,4 @@
-// Counter-based random numbers (Philox4x32-10, Salmon et al. 2011).
+// Counter-based random numbers (Philox4x32-10, Salmon et al. 2011; core/philox.h).
 //
 // A random number is a pure function of (seed, purpose, two tags, substream, index): no generator
 // state to save or to keep in step across ranks. Callers pick tags that do not depend on the rank
@@ -8,6 +8,8 @@
 
 #include <array>
 #include <cstdint>
+
+#include "core/philox.h"
 
 namespace recur {
 
@@ -35,11 +37,13 @@ class RandomStream {
   std::array<uint32_t, 4> block(uint64_t sub, uint64_t block_index) const {
     return philox4x32(counter(sub, block_index), key_);
   }
+  // The Philox key, for kernels that draw this stream's numbers on a device.
+  std::array<uint32_t, 2> key() const { return key_; }
 
  private:
   static std::array<uint32_t, 4> counter(uint64_t sub, uint64_t block_index) {
-    return {static_cast<uint32_t>(block_index), static_cast<uint32_t>(block_index >> 32),
-            static_cast<uint32_t>(sub), static_cast<uint32_t>(sub >> 32)};
+    const PhiloxBlock c = philox_counter(sub, block_index);
+    return {c.lane[0], c.lane[1], c.lane[2], c.lane[3]};
   }
   std::array<uint32_t, 2> key_;
 };

@@ -1,7 +1,8 @@
 #include "core/tensor.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "core/gpu.h"
 
 namespace recur {
 
@@ -35,11 +36,11 @@ Tensor Tensor::full(const Shape& shape, DType dtype, double value) {
   return t;
 }
 
-void Tensor::check_access(DType requested) const {
+void Tensor::check_access(DType requested, bool host) const {
   RECUR_ASSERT(storage_ != nullptr, "access to an undefined tensor");
   RECUR_ASSERT(requested == dtype_, "tensor is ", dtype_name(dtype_), ", accessed as ",
                dtype_name(requested));
-  RECUR_ASSERT(storage_->device().is_cpu(), "host access to a ", storage_->device().str(),
+  RECUR_ASSERT(!host || storage_->device().is_cpu(), "host access to a ", storage_->device().str(),
                " tensor");
 }
 
@@ -80,9 +81,13 @@ void Tensor::copy_from(const Tensor& source) {
     const char* from =
         static_cast<const char*>(source.storage_->data()) + source.offset_ * dtype_size(dtype_);
     char* to = static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_);
-    std::memmove(to, from, static_cast<size_t>(numel()) * dtype_size(dtype_));
+    gpu::copy(to, device(), from, source.device(),
+              static_cast<size_t>(numel()) * dtype_size(dtype_));
     return;
   }
+  RECUR_ASSERT(device().is_cpu() && source.device().is_cpu(), "copy of ",
+               dtype_name(source.dtype()), " on ", source.device().str(), " into ",
+               dtype_name(dtype_), " on ", device().str());
   RECUR_ASSERT(dtype_ != DType::I32 && source.dtype() != DType::I32, "copy between ",
                dtype_name(source.dtype()), " and ", dtype_name(dtype_));
   if (dtype_ == DType::F32) {
@@ -98,7 +103,18 @@ Tensor Tensor::to(DType dtype) const {
   return t;
 }
 
+Tensor Tensor::to(Device target) const {
+  Tensor t = empty(shape_, dtype_, target);
+  t.copy_from(*this);
+  return t;
+}
+
 void Tensor::fill(double value) {
+  if (!device().is_cpu()) {
+    gpu::fill(device(), dtype_, static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_),
+              static_cast<size_t>(numel()), value);
+    return;
+  }
   switch (dtype_) {
     case DType::F32:
       std::fill_n(data<float>(), numel(), static_cast<float>(value));
@@ -114,6 +130,7 @@ void Tensor::fill(double value) {
 
 double Tensor::item(int64_t i) const {
   RECUR_ASSERT(i >= 0 && i < numel(), "item ", i, " of ", shape_.str());
+  if (!device().is_cpu()) return view(i, {1}).to(Device::cpu()).item(0);
   switch (dtype_) {
     case DType::F32:
       return data<float>()[i];

@@ -64,6 +64,19 @@ class Tensor {
     return static_cast<const T*>(storage_->data()) + offset_;
   }
 
+  // The elements' address on the tensor's device, for kernels: unlike data(), also for a CUDA
+  // tensor, whose memory host code must not touch.
+  template <class T>
+  T* device_data() {
+    check_access(dtype_of<T>, false);
+    return static_cast<T*>(storage_->data()) + offset_;
+  }
+  template <class T>
+  const T* device_data() const {
+    check_access(dtype_of<T>, false);
+    return static_cast<const T*>(storage_->data()) + offset_;
+  }
+
   // Same elements, another shape with the same number of elements.
   Tensor reshape(const Shape& shape) const;
   // Rows [begin, end) along the first dimension.
@@ -74,8 +87,12 @@ class Tensor {
   Tensor clone() const;
   // Converts to another floating dtype (a copy, also when the dtype is the same).
   Tensor to(DType dtype) const;
+  // A copy on `device` (also when it is this tensor's device).
+  Tensor to(Device device) const;
+  // Copies `source`'s elements in, converting f32 <-> f64 on the host; across devices the dtypes
+  // must match.
   void copy_from(const Tensor& source);
-  void fill(double value);
+  void fill(double value);  // on any device
   void zero() { fill(0.0); }
 
   template <class T>
@@ -83,11 +100,11 @@ class Tensor {
     const T* p = data<T>();
     return std::vector<T>(p, p + numel());
   }
-  // Element `i` of a floating tensor, converted to double (slow; for tests and reporting).
+  // Element `i`, converted to double (slow, and a copy from a device; for tests and reporting).
   double item(int64_t i = 0) const;
 
  private:
-  void check_access(DType requested) const;
+  void check_access(DType requested, bool host = true) const;
 
   std::shared_ptr<Storage> storage_;
   int64_t offset_ = 0;  // in elements

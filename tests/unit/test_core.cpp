@@ -105,20 +105,20 @@ TEST(Tensor, WrongDtypeAccessIsAnError) {
 }
 
 TEST(CachingAllocator, ReusesFreedBlocks) {
-  CachingHostAllocator alloc;
+  CachingAllocator alloc(host_blocks());
   void* a = alloc.allocate(100000);
   alloc.release(a, 100000);
   void* b = alloc.allocate(99000);  // same size class
   EXPECT_EQ(a, b);
   EXPECT_EQ(alloc.stats().system_allocations, 1u);
   alloc.release(b, 99000);
-  EXPECT_EQ(CachingHostAllocator::rounded_size(1), 64u);
-  EXPECT_EQ(CachingHostAllocator::rounded_size(3000), 4096u);
-  EXPECT_LE(CachingHostAllocator::rounded_size(100001), 100001u * 9 / 8);
+  EXPECT_EQ(CachingAllocator::rounded_size(1), 64u);
+  EXPECT_EQ(CachingAllocator::rounded_size(3000), 4096u);
+  EXPECT_LE(CachingAllocator::rounded_size(100001), 100001u * 9 / 8);
 }
 
 TEST(CachingAllocator, ServesARequestFromTheSmallestCachedBlockThatFits) {
-  CachingHostAllocator alloc;
+  CachingAllocator alloc(host_blocks());
   void* big = alloc.allocate(300000);
   void* medium = alloc.allocate(150000);
   void* small = alloc.allocate(10000);
@@ -134,7 +134,7 @@ TEST(CachingAllocator, ServesARequestFromTheSmallestCachedBlockThatFits) {
   EXPECT_EQ(alloc.stats().system_allocations, 4u);
   alloc.release(fresh, 4000);
   EXPECT_EQ(alloc.stats().bytes_cached,
-            CachingHostAllocator::rounded_size(10000) + CachingHostAllocator::rounded_size(4000));
+            CachingAllocator::rounded_size(10000) + CachingAllocator::rounded_size(4000));
   alloc.release(first, 120000);
   alloc.release(second, 200000);
 }

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "kernels/activation.h"
+
 namespace recur::cpu {
 
 template <class T>
@@ -26,7 +28,7 @@ void sum_rows_accumulate(int64_t rows, int64_t cols, const T* x, T* out);
 template <class T>
 void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* out);
 
-enum class Activation { Sigmoid, Tanh, Relu };
+using recur::Activation;
 // y = f(x)
 template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y);

@@ -1,0 +1,42 @@
+// What recur needs from the CUDA runtime outside the kernels, declared whether or not this build
+// has the CUDA backend. Without it (RECUR_WITH_CUDA off) no device is ever available and every
+// function that needs one throws an Error that says so.
+//
+// Each device has one compute stream: kernels, copies and the device allocator's reuse of blocks
+// are ordered on it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/allocator.h"
+#include "core/device.h"
+#include "core/dtype.h"
+
+namespace recur::gpu {
+
+bool built_with_cuda();
+
+// The devices this process can use; none, with the runtime's reason, on a machine without a GPU
+// or driver and in a build without CUDA.
+struct Availability {
+  int devices = 0;
+  std::string reason;  // why there are none
+};
+const Availability& availability();
+
+// Throws an Error naming `device` and the reason unless it can be used.
+void require(Device device);
+// The caching allocator of device `index` (require()s it).
+CachingAllocator& device_allocator(int index);
+
+// Copies `bytes` between two places on any devices (host included), after the work already queued
+// on the devices' compute streams; returns when the bytes have arrived.
+void copy(void* destination, Device destination_device, const void* source, Device source_device,
+          size_t bytes);
+// Sets n elements of type `dtype` at `data` on CUDA device `device` to `value`, in stream order.
+void fill(Device device, DType dtype, void* data, size_t n, double value);
+// Waits for everything queued on the device's compute stream.
+void synchronize(Device device);
+
+}  // namespace recur::gpu

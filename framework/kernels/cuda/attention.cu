@@ -1,0 +1,162 @@
+#include "kernels/cuda/attention.h"
+#include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/runtime.h"
+
+namespace recur::cuda {
+
+namespace {
+
+constexpr int kRowThreads = 128;
+
+__device__ int64_t source_length(const AttentionDims& d, const int32_t* lengths, int64_t b) {
+  const int64_t len = lengths[b];
+  return len < 1 ? 1 : (len > d.source ? d.source : len);
+}
+
+// score of source position s for row b, reduced over the block.
+template <class T>
+__device__ T score_of(AttentionScore score, int64_t D, const T* q, const T* k, const T* v) {
+  T s = 0;
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x)
+    s += score == AttentionScore::Dot ? q[i] * k[i] : v[i] * tanh(q[i] + k[i]);
+  return block_sum(s);
+}
+
+// One block per batch row: weights (S) and context (E).
+template <class T>
+__global__ void attention_kernel(AttentionScore score, AttentionDims d, const T* query,
+                                 const T* keys, const T* values, const int32_t* lengths, const T* v,
+                                 T* weights, T* context) {
+  const int64_t b = blockIdx.x, S = d.source, D = d.key, E = d.value;
+  const int64_t len = source_length(d, lengths, b);
+  T* w = weights + b * S;
+  T max = T(-1e30);
+  for (int64_t s = 0; s < len; ++s) {
+    const T value = score_of(score, D, query + b * D, keys + (b * S + s) * D, v);
+    if (threadIdx.x == 0) w[s] = value;
+    max = value > max ? value : max;
+  }
+  __syncthreads();
+  T total = 0;
+  for (int64_t s = 0; s < len; ++s)
+    total += exp(w[s] - max);
+  const T inv = T(1) / total;
+  __syncthreads();  // every thread has read the scores before they become weights
+  for (int64_t s = threadIdx.x; s < S; s += blockDim.x)
+    w[s] = s < len ? exp(w[s] - max) * inv : T(0);
+  __syncthreads();
+  for (int64_t e = threadIdx.x; e < E; e += blockDim.x) {
+    T c = 0;
+    for (int64_t s = 0; s < len; ++s)
+      c += w[s] * values[(b * S + s) * E + e];
+    context[b * E + e] = c;
+  }
+}
+
+// One block per batch row. dscore (B, S) is scratch; dv_rows (B, D), when given, receives the
+// row's part of dv (added over rows in order by another kernel).
+template <class T>
+__global__ void attention_backward_kernel(AttentionScore score, AttentionDims d, const T* query,
+                                          const T* keys, const T* values, const int32_t* lengths,
+                                          const T* v, const T* weights, const T* dcontext,
+                                          T* dquery, T* dkeys, T* dvalues, T* dscore, T* dv_rows) {
+  const int64_t b = blockIdx.x, S = d.source, D = d.key, E = d.value;
+  const int64_t len = source_length(d, lengths, b);
+  const T* w = weights + b * S;
+  const T* dc = dcontext + b * E;
+  T* g = dscore + b * S;
+  // d weights, then through the softmax.
+  T weighted = 0;
+  for (int64_t s = 0; s < len; ++s) {
+    const T* val = values + (b * S + s) * E;
+    T dot = 0;
+    for (int64_t e = threadIdx.x; e < E; e += blockDim.x)
+      dot += dc[e] * val[e];
+    dot = block_sum(dot);
+    weighted += w[s] * dot;
+    if (threadIdx.x == 0) g[s] = dot;
+    if (dvalues) {
+      for (int64_t e = threadIdx.x; e < E; e += blockDim.x)
+        dvalues[(b * S + s) * E + e] += w[s] * dc[e];
+    }
+  }
+  __syncthreads();
+  for (int64_t s = threadIdx.x; s < len; s += blockDim.x)
+    g[s] = w[s] * (g[s] - weighted);
+  __syncthreads();
+  const T* q = query + b * D;
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+    T dq = 0, dvi = 0;
+    for (int64_t s = 0; s < len; ++s) {
+      const T k = keys[(b * S + s) * D + i];
+      T gi;
+      if (score == AttentionScore::Dot) {
+        dq += g[s] * k;
+        gi = g[s] * q[i];
+      } else {
+        const T th = tanh(q[i] + k);
+        gi = g[s] * v[i] * (T(1) - th * th);
+        dq += gi;
+        dvi += g[s] * th;
+      }
+      if (dkeys) dkeys[(b * S + s) * D + i] += gi;
+    }
+    if (dquery) dquery[b * D + i] += dq;
+    if (dv_rows) dv_rows[b * D + i] = dvi;
+  }
+}
+
+// dv[i] += sum over rows b, in order, of dv_rows[b, i].
+template <class T>
+__global__ void add_rows_kernel(int64_t rows, int64_t cols, const T* parts, T* out) {
+  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= cols) return;
+  T s = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    s += parts[r * cols + i];
+  out[i] += s;
+}
+
+}  // namespace
+
+template <class T>
+void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                       const T* values, const int32_t* lengths, const T* v, T* weights,
+                       T* context) {
+  if (d.batch == 0) return;
+  attention_kernel<<<static_cast<unsigned int>(d.batch), kRowThreads, 0, compute_stream()>>>(
+      score, d, query, keys, values, lengths, v, weights, context);
+  check_launch("attention_kernel");
+}
+
+template <class T>
+void attention_backward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                        const T* values, const int32_t* lengths, const T* v, const T* weights,
+                        const T* dcontext, T* dquery, T* dkeys, T* dvalues, T* dv) {
+  if (d.batch == 0) return;
+  const bool with_dv = dv && score == AttentionScore::Additive;
+  const DeviceBuffer scratch(static_cast<size_t>(d.batch * (d.source + d.key)) * sizeof(T));
+  T* dscore = scratch.as<T>();
+  T* dv_rows = with_dv ? dscore + d.batch * d.source : nullptr;
+  cudaStream_t stream = compute_stream();
+  attention_backward_kernel<<<static_cast<unsigned int>(d.batch), kRowThreads, 0, stream>>>(
+      score, d, query, keys, values, lengths, v, weights, dcontext, dquery, dkeys, dvalues, dscore,
+      dv_rows);
+  check_launch("attention_backward_kernel");
+  if (!with_dv) return;
+  const auto blocks = static_cast<unsigned int>((d.key + kThreads - 1) / kThreads);
+  add_rows_kernel<<<blocks, kThreads, 0, stream>>>(d.batch, d.key, dv_rows, dv);
+  check_launch("add_rows_kernel");
+}
+
+#define RECUR_INSTANTIATE(T)                                                                      \
+  template void attention_forward<T>(AttentionScore, const AttentionDims&, const T*, const T*,    \
+                                     const T*, const int32_t*, const T*, T*, T*);                 \
+  template void attention_backward<T>(AttentionScore, const AttentionDims&, const T*, const T*,   \
+                                      const T*, const int32_t*, const T*, const T*, const T*, T*, \
+                                      T*, T*, T*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur::cuda

@@ -1,0 +1,25 @@
+// One attention step over a batch on the device: the counterpart of kernels/cpu/attention.h
+// (scores, masks and layouts there). One block of threads per batch row.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/cpu/attention.h"
+
+namespace recur::cuda {
+
+using cpu::AttentionDims;
+using cpu::AttentionScore;
+
+template <class T>
+void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                       const T* values, const int32_t* lengths, const T* v, T* weights, T* context);
+
+// Adds the gradients for dcontext to dquery, dkeys, dvalues and dv (any may be null). dv sums over
+// the batch in row order.
+template <class T>
+void attention_backward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
+                        const T* values, const int32_t* lengths, const T* v, const T* weights,
+                        const T* dcontext, T* dquery, T* dkeys, T* dvalues, T* dv);
+
+}  // namespace recur::cuda

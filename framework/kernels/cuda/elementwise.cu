@@ -1,0 +1,185 @@
+#include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/for_each.cuh"
+#include "kernels/cuda/runtime.h"
+
+namespace recur::cuda {
+
+namespace {
+
+template <class T>
+__device__ T sigmoid_of(T x) {
+  return T(1) / (T(1) + exp(-x));
+}
+
+// Fixed grid of the deterministic sums: every run adds the same partials in the same order.
+constexpr unsigned int kSumBlocks = 256;
+
+// partial[block] = sum of term(x[i]) over the block's grid-stride share.
+template <class T, class Term>
+__global__ void partial_sums_kernel(int64_t n, const T* x, Term term, double* partial) {
+  double s = 0.0;
+  const int64_t stride = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride)
+    s += term(x[i]);
+  s = block_sum(s);
+  if (threadIdx.x == 0) partial[blockIdx.x] = s;
+}
+
+__global__ void add_partials_kernel(const double* partial, unsigned int count, double* total) {
+  double s = 0.0;
+  for (unsigned int b = 0; b < count; ++b)
+    s += partial[b];
+  *total = s;
+}
+
+template <class T, class Term>
+double deterministic_sum(int64_t n, const T* x, Term term) {
+  const DeviceBuffer scratch((kSumBlocks + 1) * sizeof(double));
+  double* partial = scratch.as<double>();
+  cudaStream_t stream = compute_stream();
+  partial_sums_kernel<<<kSumBlocks, kThreads, 0, stream>>>(n, x, term, partial);
+  check_launch("partial_sums_kernel");
+  add_partials_kernel<<<1, 1, 0, stream>>>(partial, kSumBlocks, partial + kSumBlocks);
+  check_launch("add_partials_kernel");
+  double total = 0.0;
+  check(
+      cudaMemcpyAsync(&total, partial + kSumBlocks, sizeof(double), cudaMemcpyDeviceToHost, stream),
+      "cudaMemcpyAsync of a sum");
+  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after a sum");
+  return total;
+}
+
+}  // namespace
+
+template <class T>
+void add(int64_t n, const T* a, const T* b, T* out) {
+  for_each("add", n, [=] __device__(int64_t i) { out[i] = a[i] + b[i]; });
+}
+
+template <class T>
+void mul(int64_t n, const T* a, const T* b, T* out) {
+  for_each("mul", n, [=] __device__(int64_t i) { out[i] = a[i] * b[i]; });
+}
+
+template <class T>
+void axpy(int64_t n, T alpha, const T* x, T* y) {
+  for_each("axpy", n, [=] __device__(int64_t i) { y[i] += alpha * x[i]; });
+}
+
+template <class T>
+void mul_accumulate(int64_t n, const T* a, const T* b, T* out) {
+  for_each("mul_accumulate", n, [=] __device__(int64_t i) { out[i] += a[i] * b[i]; });
+}
+
+template <class T>
+void scale(int64_t n, T alpha, T* x) {
+  for_each("scale", n, [=] __device__(int64_t i) { x[i] *= alpha; });
+}
+
+template <class T>
+void add_bias(int64_t rows, int64_t cols, const T* bias, T* x) {
+  for_each("add_bias", rows * cols, [=] __device__(int64_t i) { x[i] += bias[i % cols]; });
+}
+
+template <class T>
+void sum_rows_accumulate(int64_t rows, int64_t cols, const T* x, T* out) {
+  // One thread per column walks the rows in order, as the CPU kernel does.
+  for_each("sum_rows_accumulate", cols, [=] __device__(int64_t c) {
+    T s = out[c];
+    for (int64_t r = 0; r < rows; ++r)
+      s += x[r * cols + c];
+    out[c] = s;
+  });
+}
+
+template <class T>
+void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* out) {
+  for_each("scale_rows", rows * cols,
+           [=] __device__(int64_t i) { out[i] = x[i] * row_scale[i / cols]; });
+}
+
+template <class T>
+void activation_forward(Activation f, int64_t n, const T* x, T* y) {
+  switch (f) {
+    case Activation::Sigmoid:
+      for_each("sigmoid", n, [=] __device__(int64_t i) { y[i] = sigmoid_of(x[i]); });
+      break;
+    case Activation::Tanh:
+      for_each("tanh", n, [=] __device__(int64_t i) { y[i] = tanh(x[i]); });
+      break;
+    case Activation::Relu:
+      for_each("relu", n, [=] __device__(int64_t i) { y[i] = x[i] > T(0) ? x[i] : T(0); });
+      break;
+  }
+}
+
+template <class T>
+void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx) {
+  switch (f) {
+    case Activation::Sigmoid:
+      for_each("sigmoid_backward", n,
+               [=] __device__(int64_t i) { dx[i] += dy[i] * y[i] * (T(1) - y[i]); });
+      break;
+    case Activation::Tanh:
+      for_each("tanh_backward", n,
+               [=] __device__(int64_t i) { dx[i] += dy[i] * (T(1) - y[i] * y[i]); });
+      break;
+    case Activation::Relu:
+      for_each("relu_backward", n,
+               [=] __device__(int64_t i) { dx[i] += y[i] > T(0) ? dy[i] : T(0); });
+      break;
+  }
+}
+
+template <class T>
+double sum(int64_t n, const T* x) {
+  return deterministic_sum(n, x, [] __device__(T v) { return static_cast<double>(v); });
+}
+
+template <class T>
+double sum_squares(int64_t n, const T* x) {
+  return deterministic_sum(
+      n, x, [] __device__(T v) { return static_cast<double>(v) * static_cast<double>(v); });
+}
+
+void fill(DType dtype, void* data, int64_t n, double value) {
+  switch (dtype) {
+    case DType::F32: {
+      float* p = static_cast<float*>(data);
+      const auto v = static_cast<float>(value);
+      for_each("fill", n, [=] __device__(int64_t i) { p[i] = v; });
+      break;
+    }
+    case DType::F64: {
+      double* p = static_cast<double*>(data);
+      for_each("fill", n, [=] __device__(int64_t i) { p[i] = value; });
+      break;
+    }
+    case DType::I32: {
+      int32_t* p = static_cast<int32_t*>(data);
+      const auto v = static_cast<int32_t>(value);
+      for_each("fill", n, [=] __device__(int64_t i) { p[i] = v; });
+      break;
+    }
+  }
+}
+
+#define RECUR_INSTANTIATE(T)                                                         \
+  template void add<T>(int64_t, const T*, const T*, T*);                             \
+  template void mul<T>(int64_t, const T*, const T*, T*);                             \
+  template void axpy<T>(int64_t, T, const T*, T*);                                   \
+  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                  \
+  template void scale<T>(int64_t, T, T*);                                            \
+  template void add_bias<T>(int64_t, int64_t, const T*, T*);                         \
+  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);              \
+  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);             \
+  template void activation_forward<T>(Activation, int64_t, const T*, T*);            \
+  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*); \
+  template double sum<T>(int64_t, const T*);                                         \
+  template double sum_squares<T>(int64_t, const T*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur::cuda

@@ -1,0 +1,104 @@
+#include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/layer_norm.h"
+#include "kernels/cuda/runtime.h"
+
+namespace recur::cuda {
+
+namespace {
+
+constexpr int kRowThreads = 256;
+
+// One block per row.
+template <class T>
+__global__ void layer_norm_kernel(int64_t dim, T eps, const T* x, const T* gain, const T* bias,
+                                  T* y, T* mean, T* rstd) {
+  const int64_t row = blockIdx.x * dim;
+  T sum = 0;
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
+    sum += x[row + i];
+  const T mu = block_sum(sum) / T(dim);
+  T squares = 0;
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
+    squares += (x[row + i] - mu) * (x[row + i] - mu);
+  const T inv = T(1) / sqrt(block_sum(squares) / T(dim) + eps);
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
+    y[row + i] = (x[row + i] - mu) * inv * gain[i] + bias[i];
+  if (threadIdx.x == 0) {
+    mean[blockIdx.x] = mu;
+    rstd[blockIdx.x] = inv;
+  }
+}
+
+// dx of one row per block.
+template <class T>
+__global__ void layer_norm_dx_kernel(int64_t dim, const T* x, const T* gain, const T* mean,
+                                     const T* rstd, const T* dy, T* dx) {
+  const int64_t row = blockIdx.x * dim;
+  const T mu = mean[blockIdx.x], inv = rstd[blockIdx.x];
+  T g_sum = 0, gx_sum = 0;
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) {
+    const T g = dy[row + i] * gain[i];
+    g_sum += g;
+    gx_sum += g * (x[row + i] - mu) * inv;
+  }
+  const T g_mean = block_sum(g_sum) / T(dim), gx_mean = block_sum(gx_sum) / T(dim);
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) {
+    const T xhat = (x[row + i] - mu) * inv;
+    dx[row + i] += inv * (dy[row + i] * gain[i] - g_mean - xhat * gx_mean);
+  }
+}
+
+// dgain and dbias: one thread per column walks the rows in order.
+template <class T>
+__global__ void layer_norm_parameters_kernel(int64_t rows, int64_t dim, const T* x, const T* mean,
+                                             const T* rstd, const T* dy, T* dgain, T* dbias) {
+  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= dim) return;
+  T gain_sum = 0, bias_sum = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    gain_sum += dy[r * dim + i] * (x[r * dim + i] - mean[r]) * rstd[r];
+    bias_sum += dy[r * dim + i];
+  }
+  if (dgain) dgain[i] += gain_sum;
+  if (dbias) dbias[i] += bias_sum;
+}
+
+}  // namespace
+
+template <class T>
+void layer_norm_forward(int64_t rows, int64_t dim, double eps, const T* x, const T* gain,
+                        const T* bias, T* y, T* mean, T* rstd) {
+  if (rows == 0) return;
+  layer_norm_kernel<<<static_cast<unsigned int>(rows), kRowThreads, 0, compute_stream()>>>(
+      dim, static_cast<T>(eps), x, gain, bias, y, mean, rstd);
+  check_launch("layer_norm_kernel");
+}
+
+template <class T>
+void layer_norm_backward(int64_t rows, int64_t dim, const T* x, const T* gain, const T* mean,
+                         const T* rstd, const T* dy, T* dx, T* dgain, T* dbias) {
+  if (rows == 0) return;
+  cudaStream_t stream = compute_stream();
+  if (dx) {
+    layer_norm_dx_kernel<<<static_cast<unsigned int>(rows), kRowThreads, 0, stream>>>(
+        dim, x, gain, mean, rstd, dy, dx);
+    check_launch("layer_norm_dx_kernel");
+  }
+  if (dgain || dbias) {
+    const auto blocks = static_cast<unsigned int>((dim + kThreads - 1) / kThreads);
+    layer_norm_parameters_kernel<<<blocks, kThreads, 0, stream>>>(rows, dim, x, mean, rstd, dy,
+                                                                  dgain, dbias);
+    check_launch("layer_norm_parameters_kernel");
+  }
+}
+
+#define RECUR_INSTANTIATE(T)                                                                      \
+  template void layer_norm_forward<T>(int64_t, int64_t, double, const T*, const T*, const T*, T*, \
+                                      T*, T*);                                                    \
+  template void layer_norm_backward<T>(int64_t, int64_t, const T*, const T*, const T*, const T*,  \
+                                       const T*, T*, T*, T*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
+
+}  // namespace recur::cuda

@@ -1,0 +1,21 @@
+// Fused LSTM and GRU gate passes of one time step on the device: the counterparts of
+// kernels/cpu/rnn_cells.h (same layouts, gate orders and in-place contracts; see there).
+#pragma once
+
+#include <cstdint>
+
+namespace recur::cuda {
+
+template <class T>
+void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h);
+template <class T>
+void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
+                        const T* dh, T* dc);
+template <class T>
+void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
+                      T* h);
+template <class T>
+void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const T* dh, T* dh_prev);
+
+}  // namespace recur::cuda

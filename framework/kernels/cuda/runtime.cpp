@@ -1,0 +1,183 @@
+// The GPU runtime of a build with the CUDA backend: device discovery, one compute stream, cuBLAS
+// handle and caching allocator per device, copies and fills.
+#include "kernels/cuda/runtime.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/error.h"
+#include "core/gpu.h"
+#include "kernels/cuda/elementwise.h"
+
+namespace recur::cuda {
+
+void check(cudaError_t status, const char* what) {
+  if (status == cudaSuccess) return;
+  cudaGetLastError();  // clear it, so that the next check does not report it again
+  fail("CUDA error in ", what, ": ", cudaGetErrorString(status));
+}
+
+void check(cublasStatus_t status, const char* what) {
+  RECUR_CHECK(status == CUBLAS_STATUS_SUCCESS, "cuBLAS error in ", what, ": ",
+              cublasGetStatusString(status));
+}
+
+void check_launch(const char* kernel) {
+  check(cudaGetLastError(), kernel);
+}
+
+DeviceGuard::DeviceGuard(int index) {
+  check(cudaGetDevice(&previous_), "cudaGetDevice");
+  check(cudaSetDevice(index), "cudaSetDevice");
+}
+
+DeviceGuard::~DeviceGuard() {
+  cudaSetDevice(previous_);
+}
+
+unsigned int blocks_for(int64_t n) {
+  const int64_t blocks = (n + kThreads - 1) / kThreads;
+  return static_cast<unsigned int>(std::clamp<int64_t>(blocks, 1, 65535));
+}
+
+namespace {
+
+// Device memory from cudaMalloc; out of memory is reported as nullptr so that the caching
+// allocator can free its cache and try again.
+class DeviceBlocks final : public BlockSource {
+ public:
+  explicit DeviceBlocks(int index) : index_(index) {}
+  void* allocate(size_t bytes) override {
+    const DeviceGuard guard(index_);
+    void* ptr = nullptr;
+    const cudaError_t status = cudaMalloc(&ptr, bytes);
+    if (status == cudaErrorMemoryAllocation) {
+      cudaGetLastError();
+      return nullptr;
+    }
+    check(status, "cudaMalloc");
+    return ptr;
+  }
+  void free(void* ptr) override { check(cudaFree(ptr), "cudaFree"); }
+  std::string memory_name() const override { return Device::cuda(index_).str() + " memory"; }
+
+ private:
+  int index_;
+};
+
+struct DeviceRuntime {
+  explicit DeviceRuntime(int index) : allocator(std::make_unique<DeviceBlocks>(index)) {
+    const DeviceGuard guard(index);
+    check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
+    check(cublasCreate(&blas), "cublasCreate");
+    check(cublasSetStream(blas, stream), "cublasSetStream");
+    check(cublasSetMathMode(blas, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+  }
+  cudaStream_t stream = nullptr;
+  cublasHandle_t blas = nullptr;
+  CachingAllocator allocator;
+};
+
+// Created on first use and never destroyed: tensors with static lifetime may free device blocks
+// during exit, after the CUDA runtime itself has shut down.
+DeviceRuntime& runtime(int index) {
+  static std::mutex mutex;
+  static auto* devices = new std::vector<std::unique_ptr<DeviceRuntime>>();
+  gpu::require(Device::cuda(index));
+  std::lock_guard lock(mutex);
+  if (devices->empty()) devices->resize(static_cast<size_t>(gpu::availability().devices));
+  auto& slot = (*devices)[static_cast<size_t>(index)];
+  if (!slot) slot = std::make_unique<DeviceRuntime>(index);
+  return *slot;
+}
+
+}  // namespace
+
+int current_device() {
+  int index = 0;
+  check(cudaGetDevice(&index), "cudaGetDevice");
+  return index;
+}
+
+DeviceBuffer::DeviceBuffer(size_t bytes)
+    : device_(current_device()), bytes_(bytes), data_(runtime(device_).allocator.allocate(bytes)) {}
+
+DeviceBuffer::~DeviceBuffer() {
+  runtime(device_).allocator.release(data_, bytes_);
+}
+
+cudaStream_t compute_stream() {
+  return runtime(current_device()).stream;
+}
+
+cublasHandle_t blas_handle() {
+  return runtime(current_device()).blas;
+}
+
+}  // namespace recur::cuda
+
+namespace recur::gpu {
+
+bool built_with_cuda() {
+  return true;
+}
+
+const Availability& availability() {
+  static const Availability found = [] {
+    int devices = 0;
+    const cudaError_t status = cudaGetDeviceCount(&devices);
+    if (status != cudaSuccess) {
+      cudaGetLastError();
+      return Availability{0, cudaGetErrorString(status)};
+    }
+    if (devices == 0) return Availability{0, "no CUDA device"};
+    return Availability{devices, ""};
+  }();
+  return found;
+}
+
+void require(Device device) {
+  if (device.is_cpu()) return;
+  const Availability& a = availability();
+  RECUR_CHECK(a.devices > 0, "device ", device.str(), " is not available: ", a.reason);
+  RECUR_CHECK(device.index < a.devices, "device ", device.str(), " is not available: ", a.devices,
+              " CUDA device(s) visible");
+}
+
+CachingAllocator& device_allocator(int index) {
+  return cuda::runtime(index).allocator;
+}
+
+void copy(void* destination, Device destination_device, const void* source, Device source_device,
+          size_t bytes) {
+  require(destination_device);
+  require(source_device);
+  if (destination_device.is_cpu() && source_device.is_cpu()) {
+    std::memmove(destination, source, bytes);
+    return;
+  }
+  // Order the copy after the queued work of each device involved, then wait for it: unified
+  // addressing lets the runtime tell the direction from the pointers.
+  const Device on = source_device.is_cpu() ? destination_device : source_device;
+  if (!destination_device.is_cpu() && destination_device != on) synchronize(destination_device);
+  cudaStream_t stream = cuda::runtime(on.index).stream;
+  cuda::check(cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDefault, stream),
+              "cudaMemcpyAsync");
+  cuda::check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after a copy");
+}
+
+void fill(Device device, DType dtype, void* data, size_t n, double value) {
+  require(device);
+  const cuda::DeviceGuard guard(device.index);
+  cuda::fill(dtype, data, static_cast<int64_t>(n), value);
+}
+
+void synchronize(Device device) {
+  if (device.is_cpu()) return;
+  cuda::check(cudaStreamSynchronize(cuda::runtime(device.index).stream), "cudaStreamSynchronize");
+}
+
+}  // namespace recur::gpu

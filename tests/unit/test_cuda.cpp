@@ -1,0 +1,420 @@
+// The CUDA backend against the CPU reference: the same inputs through the CPU kernels and the CUDA
+// kernels, compared norm-wise (||gpu - cpu|| / ||cpu||). Tests that need a device skip, saying
+// why, on a machine without one; the message a user gets for an unusable device is checked
+// everywhere.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/gpu.h"
+#include "test_util.h"
+
+#if RECUR_WITH_CUDA
+#include "kernels/cpu/attention.h"
+#include "kernels/cpu/blas.h"
+#include "kernels/cpu/dropout.h"
+#include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/embedding.h"
+#include "kernels/cpu/layer_norm.h"
+#include "kernels/cpu/multi_head_attention.h"
+#include "kernels/cpu/optim.h"
+#include "kernels/cpu/rnn_cells.h"
+#include "kernels/cpu/softmax.h"
+#include "kernels/cuda/attention.h"
+#include "kernels/cuda/blas.h"
+#include "kernels/cuda/dropout.h"
+#include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/embedding.h"
+#include "kernels/cuda/layer_norm.h"
+#include "kernels/cuda/multi_head_attention.h"
+#include "kernels/cuda/optim.h"
+#include "kernels/cuda/rnn_cells.h"
+#include "kernels/cuda/softmax.h"
+#endif
+
+namespace recur {
+
+// For gtest's listing of the parametrised tests: "f32", not a byte dump.
+void PrintTo(DType dtype, std::ostream* out) {
+  *out << dtype_name(dtype);
+}
+
+namespace {
+
+TEST(GpuRuntime, AnUnusableDeviceIsRefusedWithTheReason) {
+  const gpu::Availability& available = gpu::availability();
+  const Device beyond = Device::cuda(available.devices);
+  const std::string expected =
+      available.devices == 0
+          ? "device " + beyond.str() + " is not available: " + available.reason
+          : concat("device ", beyond.str(), " is not available: ", available.devices,
+                   " CUDA device(s) visible");
+  try {
+    Tensor::zeros({2}, DType::F32, beyond);
+    FAIL() << "no error for " << beyond.str();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.what(), expected);
+  }
+}
+
+#if RECUR_WITH_CUDA
+
+// ||a - b||_2 / ||b||_2 over host tensors of the same shape.
+double norm_relative_error(const Tensor& a, const Tensor& b) {
+  const Tensor a64 = a.to(DType::F64), b64 = b.to(DType::F64);
+  const double* x = a64.data<double>();
+  const double* y = b64.data<double>();
+  double difference = 0.0, reference = 0.0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    difference += (x[i] - y[i]) * (x[i] - y[i]);
+    reference += y[i] * y[i];
+  }
+  return std::sqrt(difference) / std::max(std::sqrt(reference), 1e-300);
+}
+
+constexpr double kF32Tolerance = 1e-5;  // the parity bound for f32 without TF32
+constexpr double kF64Tolerance = 1e-12;
+
+class CudaParity : public ::testing::TestWithParam<DType> {
+ protected:
+  void SetUp() override {
+    if (gpu::availability().devices == 0) {
+      GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
+    }
+  }
+  DType dtype() const { return GetParam(); }
+  double tolerance() const { return dtype() == DType::F32 ? kF32Tolerance : kF64Tolerance; }
+  Tensor random(const Shape& shape, uint64_t tag, double scale = 1.0, double shift = 0.0) const {
+    return test::random_tensor(shape, tag, scale, shift, dtype());
+  }
+  static Device gpu() { return Device::cuda(0); }
+  // Runs `run(device, tensors)` on host copies and on device copies of `inputs` and compares
+  // every tensor afterwards (kernels write into their inputs).
+  template <class Run>
+  void expect_parity(std::vector<Tensor> inputs, Run run) const {
+    std::vector<Tensor> on_gpu;
+    for (const Tensor& t : inputs)
+      on_gpu.push_back(t.to(gpu()));
+    run(Device::cpu(), inputs);
+    run(gpu(), on_gpu);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].dtype() == DType::I32) continue;  // ids and lengths: read only
+      EXPECT_LE(norm_relative_error(on_gpu[i].to(Device::cpu()), inputs[i]), tolerance())
+          << "tensor " << i;
+    }
+  }
+};
+
+// The kernel of namespace cpu on the host and of namespace cuda on a GPU, same arguments.
+#define RECUR_ON(device, kernel, ...) \
+  ((device).is_cpu() ? cpu::kernel(__VA_ARGS__) : cuda::kernel(__VA_ARGS__))
+
+TEST_P(CudaParity, CopiesAndFillsExactly) {
+  const Tensor host = random({5, 7}, 1);
+  const Tensor back = host.to(gpu()).to(Device::cpu());
+  EXPECT_EQ(norm_relative_error(back, host), 0.0);
+  Tensor filled = Tensor::empty({1000}, dtype(), gpu());
+  filled.fill(2.5);
+  EXPECT_EQ(filled.item(999), 2.5);
+  Tensor view = filled.view(10, {5});
+  view.zero();
+  EXPECT_EQ(filled.item(9), 2.5);
+  EXPECT_EQ(filled.item(10), 0.0);
+  EXPECT_EQ(filled.item(14), 0.0);
+  EXPECT_EQ(filled.item(15), 2.5);
+}
+
+TEST_P(CudaParity, ElementwiseKernels) {
+  const int64_t rows = 33, cols = 70, n = rows * cols;  // not a multiple of a block
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({n}, 1), random({n}, 2), random({n}, 3)}, [&](Device d,
+                                                                        std::vector<Tensor>& t) {
+      RECUR_ON(d, add<T>, n, t[0].device_data<T>(), t[1].device_data<T>(), t[2].device_data<T>());
+      RECUR_ON(d, axpy<T>, n, T(0.5), t[2].device_data<T>(), t[0].device_data<T>());
+      RECUR_ON(d, mul<T>, n, t[0].device_data<T>(), t[2].device_data<T>(), t[1].device_data<T>());
+      RECUR_ON(d, mul_accumulate<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
+               t[2].device_data<T>());
+      RECUR_ON(d, scale<T>, n, T(-1.5), t[2].device_data<T>());
+    });
+    expect_parity(
+        {random({rows, cols}, 4), random({cols}, 5), random({rows}, 6), random({rows, cols}, 7)},
+        [&](Device d, std::vector<Tensor>& t) {
+          RECUR_ON(d, add_bias<T>, rows, cols, t[1].device_data<T>(), t[0].device_data<T>());
+          RECUR_ON(d, sum_rows_accumulate<T>, rows, cols, t[0].device_data<T>(),
+                   t[1].device_data<T>());
+          RECUR_ON(d, scale_rows<T>, rows, cols, t[0].device_data<T>(), t[2].device_data<T>(),
+                   t[3].device_data<T>());
+        });
+  });
+}
+
+TEST_P(CudaParity, ActivationsForwardAndBackward) {
+  const int64_t n = 5000;
+  for (Activation f : {Activation::Sigmoid, Activation::Tanh, Activation::Relu}) {
+    dispatch_float(dtype(), [&]<class T>() {
+      expect_parity({random({n}, 1), Tensor::zeros({n}, dtype()), random({n}, 2), random({n}, 3)},
+                    [&](Device d, std::vector<Tensor>& t) {
+                      RECUR_ON(d, activation_forward<T>, f, n, t[0].device_data<T>(),
+                               t[1].device_data<T>());
+                      RECUR_ON(d, activation_backward<T>, f, n, t[1].device_data<T>(),
+                               t[2].device_data<T>(), t[3].device_data<T>());
+                    });
+    });
+  }
+}
+
+TEST_P(CudaParity, SumsAreDeterministicAndMatchTheHost) {
+  const int64_t n = 1'000'003;
+  const Tensor host = random({n}, 1, 0.25);
+  const Tensor device = host.to(gpu());
+  dispatch_float(dtype(), [&]<class T>() {
+    using Sum = double (*)(int64_t, const T*);
+    for (auto [cpu_sum, cuda_sum] :
+         {std::pair<Sum, Sum>{cpu::sum<T>, cuda::sum<T>},
+          std::pair<Sum, Sum>{cpu::sum_squares<T>, cuda::sum_squares<T>}}) {
+      const double expected = cpu_sum(n, host.data<T>());
+      const double first = cuda_sum(n, device.device_data<T>());
+      EXPECT_EQ(first, cuda_sum(n, device.device_data<T>()));
+      EXPECT_NEAR(first, expected, 1e-9 * std::max(1.0, std::abs(expected)));
+    }
+  });
+}
+
+TEST_P(CudaParity, GemmInEveryTransposition) {
+  const int64_t m = 37, n = 29, k = 41;
+  for (bool trans_a : {false, true}) {
+    for (bool trans_b : {false, true}) {
+      dispatch_float(dtype(), [&]<class T>() {
+        const Shape a_shape = trans_a ? Shape{k, m} : Shape{m, k};
+        const Shape b_shape = trans_b ? Shape{n, k} : Shape{k, n};
+        expect_parity({random(a_shape, 1), random(b_shape, 2), random({m, n}, 3)},
+                      [&](Device d, std::vector<Tensor>& t) {
+                        RECUR_ON(d, gemm<T>, trans_a, trans_b, m, n, k, T(0.7),
+                                 t[0].device_data<T>(), t[1].device_data<T>(), T(0.3),
+                                 t[2].device_data<T>());
+                      });
+      });
+    }
+  }
+}
+
+TEST_P(CudaParity, SoftmaxAndLogSoftmaxForwardAndBackward) {
+  const int64_t rows = 19, cols = 1000;  // a row longer than a block of threads
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({rows, cols}, 1), Tensor::zeros({rows, cols}, dtype()),
+                   random({rows, cols}, 2), random({rows, cols}, 3)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, softmax_forward<T>, rows, cols, t[0].device_data<T>(),
+                             t[1].device_data<T>());
+                    RECUR_ON(d, softmax_backward<T>, rows, cols, t[1].device_data<T>(),
+                             t[2].device_data<T>(), t[3].device_data<T>());
+                  });
+    expect_parity({random({rows, cols}, 4), Tensor::zeros({rows, cols}, dtype()),
+                   random({rows, cols}, 5), random({rows, cols}, 6)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, log_softmax_forward<T>, rows, cols, t[0].device_data<T>(),
+                             t[1].device_data<T>());
+                    RECUR_ON(d, log_softmax_backward<T>, rows, cols, t[1].device_data<T>(),
+                             t[2].device_data<T>(), t[3].device_data<T>());
+                  });
+  });
+}
+
+TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
+  const int64_t rows = 23, cols = 517;
+  const int32_t ignore = 0;
+  Tensor targets = test::random_ids({rows}, 1, static_cast<int32_t>(cols));
+  targets.data<int32_t>()[3] = targets.data<int32_t>()[11] = ignore;
+  for (double smoothing : {0.0, 0.1}) {
+    dispatch_float(dtype(), [&]<class T>() {
+      cpu::CrossEntropyTotals totals[2];
+      expect_parity({random({rows, cols}, 2, 3.0), Tensor::zeros({rows, cols}, dtype()),
+                     random({rows, cols}, 3), targets},
+                    [&](Device d, std::vector<Tensor>& t) {
+                      totals[d.is_cpu() ? 0 : 1] = RECUR_ON(
+                          d, cross_entropy_forward<T>, rows, cols, t[0].device_data<T>(),
+                          t[3].device_data<int32_t>(), ignore, smoothing, t[1].device_data<T>());
+                      RECUR_ON(d, cross_entropy_backward<T>, rows, cols, t[1].device_data<T>(),
+                               t[3].device_data<int32_t>(), ignore, smoothing, T(0.25),
+                               t[2].device_data<T>());
+                    });
+      EXPECT_EQ(totals[1].count, rows - 2);
+      EXPECT_EQ(totals[1].count, totals[0].count);
+      EXPECT_NEAR(totals[1].loss, totals[0].loss, tolerance() * totals[0].loss);
+      EXPECT_NEAR(totals[1].nll, totals[0].nll, tolerance() * totals[0].nll);
+    });
+  }
+}
+
+TEST_P(CudaParity, EmbeddingGatherAndScatterWithRepeatedIds) {
+  const int64_t n = 300, vocab = 40, dim = 300;  // every id repeats
+  const Tensor ids = test::random_ids({n}, 1, static_cast<int32_t>(vocab));
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({vocab, dim}, 2), Tensor::zeros({n, dim}, dtype()), random({n, dim}, 3),
+                   random({vocab, dim}, 4), ids},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, embedding_forward<T>, n, dim, t[4].device_data<int32_t>(),
+                             t[0].device_data<T>(), t[1].device_data<T>());
+                    RECUR_ON(d, embedding_backward<T>, n, dim, t[4].device_data<int32_t>(),
+                             t[2].device_data<T>(), t[3].device_data<T>());
+                  });
+  });
+}
+
+TEST_P(CudaParity, DropoutMasksAreTheHostMasks) {
+  const RandomStream stream(7, RngPurpose::Dropout, 3, 5);
+  const int64_t steps = 7, batch = 5, width = 13;  // rows that start mid-way through a block
+  dispatch_float(dtype(), [&]<class T>() {
+    Tensor host = Tensor::zeros({steps, batch, width}, dtype());
+    Tensor device = Tensor::zeros({steps, batch, width}, dtype(), gpu());
+    cpu::dropout_mask<T>(stream, steps, batch, width, 11, 3, 0.3, host.data<T>());
+    cuda::dropout_mask<T>(stream, steps, batch, width, 11, 3, 0.3, device.device_data<T>());
+    EXPECT_EQ(norm_relative_error(device.to(Device::cpu()), host), 0.0);
+  });
+}
+
+TEST_P(CudaParity, SgdAndAdamUpdates) {
+  const int64_t n = 10007;
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({n}, 1), random({n}, 2), random({n}, 3, 0.1)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, sgd_update<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
+                             t[2].device_data<T>(), 0.1, 0.9, 1e-4, true);
+                  });
+    // exp_avg_sq must be non-negative.
+    expect_parity({random({n}, 4), random({n}, 5), random({n}, 6, 0.1), random({n}, 7, 0.01, 0.1)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    for (int64_t step = 1; step <= 3; ++step) {
+                      RECUR_ON(d, adam_update<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
+                               t[2].device_data<T>(), t[3].device_data<T>(), 1e-3, 0.9, 0.999, 1e-8,
+                               0.01, step == 2, step);
+                    }
+                  });
+  });
+}
+
+TEST_P(CudaParity, LstmAndGruCellsForwardAndBackward) {
+  const int64_t batch = 9, hidden = 70;
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({batch, 4 * hidden}, 1), random({batch, hidden}, 2),
+                   Tensor::zeros({batch, hidden}, dtype()), Tensor::zeros({batch, hidden}, dtype()),
+                   random({batch, hidden}, 3), random({batch, hidden}, 4)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, lstm_cell_forward<T>, batch, hidden, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>());
+                    RECUR_ON(d, lstm_cell_backward<T>, batch, hidden, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
+                             t[5].device_data<T>());
+                  });
+    expect_parity({random({batch, 3 * hidden}, 5), random({batch, 3 * hidden}, 6),
+                   random({batch, hidden}, 7), Tensor::zeros({batch, hidden}, dtype()),
+                   random({batch, hidden}, 8), Tensor::zeros({batch, hidden}, dtype())},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, gru_cell_forward<T>, batch, hidden, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>());
+                    RECUR_ON(d, gru_cell_backward<T>, batch, hidden, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
+                             t[5].device_data<T>());
+                  });
+  });
+}
+
+TEST_P(CudaParity, LayerNormForwardAndBackward) {
+  const int64_t rows = 21, dim = 300;
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({rows, dim}, 1, 2.0, 0.5), random({dim}, 2, 0.1, 1.0), random({dim}, 3),
+                   Tensor::zeros({rows, dim}, dtype()), Tensor::zeros({rows}, dtype()),
+                   Tensor::zeros({rows}, dtype()), random({rows, dim}, 4), random({rows, dim}, 5),
+                   random({dim}, 6), random({dim}, 7)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RECUR_ON(d, layer_norm_forward<T>, rows, dim, 1e-5, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>(),
+                             t[4].device_data<T>(), t[5].device_data<T>());
+                    RECUR_ON(d, layer_norm_backward<T>, rows, dim, t[0].device_data<T>(),
+                             t[1].device_data<T>(), t[4].device_data<T>(), t[5].device_data<T>(),
+                             t[6].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
+                             t[9].device_data<T>());
+                  });
+  });
+}
+
+TEST_P(CudaParity, MultiHeadAttentionPaddedAndCausal) {
+  for (bool causal : {false, true}) {
+    const cpu::MultiHeadDims d{.batch = 3,
+                               .queries = causal ? 4 : 6,
+                               .keys = 9,
+                               .heads = 4,
+                               .key_dim = 8,
+                               .value_dim = 5,
+                               .causal = causal};
+    const Tensor lengths = Tensor::from_vector<int32_t>({9, 5, 1}, {3});
+    const int64_t qk = d.heads * d.key_dim, vd = d.heads * d.value_dim;
+    dispatch_float(dtype(), [&]<class T>() {
+      expect_parity({random({d.batch, d.queries, qk}, 1), random({d.batch, d.keys, qk}, 2),
+                     random({d.batch, d.keys, vd}, 3), lengths,
+                     Tensor::zeros({d.batch, d.heads, d.queries, d.keys}, dtype()),
+                     Tensor::zeros({d.batch, d.queries, vd}, dtype()),
+                     random({d.batch, d.queries, vd}, 4), random({d.batch, d.queries, qk}, 5),
+                     random({d.batch, d.keys, qk}, 6), random({d.batch, d.keys, vd}, 7)},
+                    [&](Device dev, std::vector<Tensor>& t) {
+                      RECUR_ON(dev, multi_head_attention_forward<T>, d, t[0].device_data<T>(),
+                               t[1].device_data<T>(), t[2].device_data<T>(),
+                               t[3].device_data<int32_t>(), t[4].device_data<T>(),
+                               t[5].device_data<T>());
+                      RECUR_ON(dev, multi_head_attention_backward<T>, d, t[0].device_data<T>(),
+                               t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
+                               t[6].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
+                               t[9].device_data<T>());
+                    });
+    });
+  }
+}
+
+TEST_P(CudaParity, AttentionStepDotAndAdditive) {
+  const cpu::AttentionDims d{.batch = 4, .source = 11, .key = 40, .value = 30};
+  const Tensor lengths = Tensor::from_vector<int32_t>({11, 7, 1, 3}, {4});
+  for (cpu::AttentionScore score : {cpu::AttentionScore::Dot, cpu::AttentionScore::Additive}) {
+    dispatch_float(dtype(), [&]<class T>() {
+      expect_parity(
+          {random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
+           random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),
+           Tensor::zeros({d.batch, d.source}, dtype()), Tensor::zeros({d.batch, d.value}, dtype()),
+           random({d.batch, d.value}, 5), random({d.batch, d.key}, 6),
+           random({d.batch, d.source, d.key}, 7), random({d.batch, d.source, d.value}, 8),
+           random({d.key}, 9)},
+          [&](Device dev, std::vector<Tensor>& t) {
+            RECUR_ON(dev, attention_forward<T>, score, d, t[0].device_data<T>(),
+                     t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<int32_t>(),
+                     t[4].device_data<T>(), t[5].device_data<T>(), t[6].device_data<T>());
+            RECUR_ON(dev, attention_backward<T>, score, d, t[0].device_data<T>(),
+                     t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<int32_t>(),
+                     t[4].device_data<T>(), t[5].device_data<T>(), t[7].device_data<T>(),
+                     t[8].device_data<T>(), t[9].device_data<T>(), t[10].device_data<T>(),
+                     t[11].device_data<T>());
+          });
+    });
+  }
+}
+
+TEST_P(CudaParity, DeviceBlocksAreCached) {
+  CachingAllocator& allocator = gpu::device_allocator(0);
+  const size_t before = allocator.stats().system_allocations;
+  const float* first = Tensor::empty({123457}, DType::F32, gpu()).device_data<float>();
+  const float* second = Tensor::empty({123000}, DType::F32, gpu()).device_data<float>();
+  EXPECT_EQ(first, second);
+  EXPECT_LE(allocator.stats().system_allocations, before + 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, CudaParity, ::testing::Values(DType::F32, DType::F64),
+                         [](const auto& test) { return std::string(dtype_name(test.param)); });
+
+#else
+
+TEST(CudaParity, NeedsTheCudaBackend) {
+  GTEST_SKIP() << gpu::availability().reason;
+}
+
+#endif
+
+}  // namespace
+}  // namespace recur
