@@ -31,6 +31,11 @@ struct StackCase {
   bool lengths;
 };
 
+// gtest prints a case by its name in test listings (not as a byte dump).
+void PrintTo(const StackCase& c, std::ostream* out) {
+  *out << c.name;
+}
+
 class RnnStackGradcheck : public ::testing::TestWithParam<StackCase> {};
 
 TEST_P(RnnStackGradcheck, AllParametersAndInputs) {

@@ -125,6 +125,11 @@ struct RnnCase {
   bool lengths;
 };
 
+// gtest prints a case by its name in test listings (not as a byte dump).
+void PrintTo(const RnnCase& c, std::ostream* out) {
+  *out << c.name;
+}
+
 class RnnLayerGradcheck : public ::testing::TestWithParam<RnnCase> {
  protected:
   RnnLayerOptions options() const {

@@ -28,6 +28,11 @@ struct Variant {
   CellType cell;
 };
 
+// gtest prints a case by its name in test listings (not as a byte dump).
+void PrintTo(const Variant& c, std::ostream* out) {
+  *out << c.name;
+}
+
 class Seq2SeqGradcheck : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {

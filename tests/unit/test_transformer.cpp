@@ -30,6 +30,11 @@ struct Variant {
   bool share_embeddings = false;
 };
 
+// gtest prints a case by its name in test listings (not as a byte dump).
+void PrintTo(const Variant& c, std::ostream* out) {
+  *out << c.name;
+}
+
 class TransformerGradcheck : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(TransformerGradcheck, WholeModelOverAPaddedBatch) {
