@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/allocator.h"
@@ -36,6 +37,9 @@ void copy(void* destination, Device destination_device, const void* source, Devi
           size_t bytes);
 // Sets n elements of type `dtype` at `data` on CUDA device `device` to `value`, in stream order.
 void fill(Device device, DType dtype, void* data, size_t n, double value);
+// The same value on every process that uses the same physical GPU, different for any other GPU
+// (a hash of the host name and the device's PCI bus id).
+uint64_t device_identity(Device device);
 // Waits for everything queued on the device's compute stream.
 void synchronize(Device device);
 

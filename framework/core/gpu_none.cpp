@@ -43,6 +43,10 @@ void fill(Device device, DType, void*, size_t, double) {
   unavailable(device);
 }
 
+uint64_t device_identity(Device device) {
+  unavailable(device);
+}
+
 void synchronize(Device device) {
   require(device);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/gpu.h"
+#include "dist/gpu_communicator.h"
 #include "test_util.h"
 
 #if RECUR_WITH_CUDA
@@ -57,7 +58,56 @@ TEST(GpuRuntime, AnUnusableDeviceIsRefusedWithTheReason) {
   }
 }
 
+TEST(GpuCommunicator, FindsTheFirstTwoRanksOnOneDevice) {
+  EXPECT_EQ(first_shared_device({11, 12, 13}), std::nullopt);
+  EXPECT_EQ(first_shared_device({11, 12, 13, 12, 11}), (std::pair{1, 3}));
+  EXPECT_EQ(first_shared_device({}), std::nullopt);
+}
+
+TEST(GpuCommunicator, WithoutAGpuSaysWhy) {
+  if (gpu::availability().devices > 0) GTEST_SKIP() << "this machine has a GPU";
+  try {
+    make_gpu_communicator(std::make_unique<SingleProcessCommunicator>(), Device::cuda(0),
+                          SharedGpuPolicy::Fail, 10.0);
+    FAIL() << "no error without a GPU";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.what(), "device cuda:0 is not available: " + gpu::availability().reason);
+  }
+}
+
 #if RECUR_WITH_CUDA
+
+// NCCL at world size 1 (a single GPU cannot host two NCCL ranks): every collective of a device
+// tensor leaves it as it was, and a host tensor goes through the host communicator.
+TEST(NcclCommunicator, CollectivesOfOneRank) {
+  if (gpu::availability().devices == 0) {
+    GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
+  }
+  const Device gpu = Device::cuda(0);
+  auto comm = make_gpu_communicator(std::make_unique<SingleProcessCommunicator>(), gpu,
+                                    SharedGpuPolicy::Fail, 60.0);
+  EXPECT_NE(comm->description().find("NCCL"), std::string::npos) << comm->description();
+  const Tensor values = test::random_tensor({1000}, 1, 1.0, 0.0, DType::F32);
+  for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Average}) {
+    Tensor on_gpu = values.to(gpu);
+    auto pending = comm->all_reduce_async(on_gpu, op, "test all-reduce");
+    pending->wait();
+    EXPECT_TRUE(pending->done());
+    EXPECT_GE(pending->seconds(), 0.0);
+    EXPECT_EQ(test::relative_difference(on_gpu.to(Device::cpu()), values), 0.0);
+  }
+  Tensor broadcast = values.to(gpu);
+  comm->broadcast(broadcast, 0);
+  Tensor gathered = Tensor::zeros({1000}, DType::F32, gpu);
+  comm->all_gather(values.to(gpu), gathered);
+  Tensor scattered = Tensor::zeros({1000}, DType::F32, gpu);
+  comm->reduce_scatter(values.to(gpu), scattered, ReduceOp::Sum);
+  for (const Tensor* t : {&broadcast, &gathered, &scattered})
+    EXPECT_EQ(test::relative_difference(t->to(Device::cpu()), values), 0.0);
+  Tensor host = values.clone();
+  comm->all_reduce(host);
+  EXPECT_EQ(test::relative_difference(host, values), 0.0);
+}
 
 // ||a - b||_2 / ||b||_2 over host tensors of the same shape.
 double norm_relative_error(const Tensor& a, const Tensor& b) {

@@ -2,6 +2,8 @@
 // handle and caching allocator per device, copies and fills.
 #include "kernels/cuda/runtime.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -10,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/rng.h"
 #include "kernels/cuda/elementwise.h"
 
 namespace recur::cuda {
@@ -173,6 +176,16 @@ void fill(Device device, DType dtype, void* data, size_t n, double value) {
   require(device);
   const cuda::DeviceGuard guard(device.index);
   cuda::fill(dtype, data, static_cast<int64_t>(n), value);
+}
+
+uint64_t device_identity(Device device) {
+  require(device);
+  char bus_id[64] = {};
+  cuda::check(cudaDeviceGetPCIBusId(bus_id, sizeof(bus_id), device.index), "cudaDeviceGetPCIBusId");
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  const std::string identity = std::string(host) + "/" + bus_id;
+  return hash_name(identity.data(), identity.size());
 }
 
 void synchronize(Device device) {
