@@ -22,9 +22,7 @@ class RandomStream {
   RandomStream(uint64_t seed, RngPurpose purpose, uint64_t tag_a = 0, uint64_t tag_b = 0);
 
   // 32 random bits: element `index` of substream `sub`.
-  uint32_t bits(uint64_t sub, uint64_t index) const {
-    return philox4x32(counter(sub, index / 4), key_)[index % 4];
-  }
+  uint32_t bits(uint64_t sub, uint64_t index) const { return draw(sub, index / 4).lane[index % 4]; }
   // Uniform in [0, 1) with 24 bits of resolution (every value exactly representable in f32).
   float uniform(uint64_t sub, uint64_t index) const {
     return static_cast<float>(bits(sub, index) >> 8) * 0x1p-24f;
@@ -35,15 +33,15 @@ class RandomStream {
   double normal(uint64_t sub, uint64_t index) const;
   // All four 32-bit lanes of one Philox block; fast path for filling masks.
   std::array<uint32_t, 4> block(uint64_t sub, uint64_t block_index) const {
-    return philox4x32(counter(sub, block_index), key_);
+    const PhiloxBlock b = draw(sub, block_index);
+    return {b.lane[0], b.lane[1], b.lane[2], b.lane[3]};
   }
   // The Philox key, for kernels that draw this stream's numbers on a device.
   std::array<uint32_t, 2> key() const { return key_; }
 
  private:
-  static std::array<uint32_t, 4> counter(uint64_t sub, uint64_t block_index) {
-    const PhiloxBlock c = philox_counter(sub, block_index);
-    return {c.lane[0], c.lane[1], c.lane[2], c.lane[3]};
+  PhiloxBlock draw(uint64_t sub, uint64_t block_index) const {
+    return philox4x32_10(philox_counter(sub, block_index), key_[0], key_[1]);
   }
   std::array<uint32_t, 2> key_;
 };
