@@ -44,6 +44,11 @@ void Tensor::check_access(DType requested, bool host) const {
                " tensor");
 }
 
+void* Tensor::untyped_device_data() const {
+  RECUR_ASSERT(storage_ != nullptr, "access to an undefined tensor");
+  return static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_);
+}
+
 Tensor Tensor::reshape(const Shape& shape) const {
   RECUR_ASSERT(shape.numel() == numel(), "reshape ", shape_.str(), " -> ", shape.str());
   Tensor t = *this;
@@ -78,10 +83,7 @@ Tensor Tensor::clone() const {
 void Tensor::copy_from(const Tensor& source) {
   RECUR_ASSERT(source.numel() == numel(), "copy of ", source.shape().str(), " into ", shape_.str());
   if (source.dtype() == dtype_) {
-    const char* from =
-        static_cast<const char*>(source.storage_->data()) + source.offset_ * dtype_size(dtype_);
-    char* to = static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_);
-    gpu::copy(to, device(), from, source.device(),
+    gpu::copy(untyped_device_data(), device(), source.untyped_device_data(), source.device(),
               static_cast<size_t>(numel()) * dtype_size(dtype_));
     return;
   }
@@ -111,8 +113,7 @@ Tensor Tensor::to(Device target) const {
 
 void Tensor::fill(double value) {
   if (!device().is_cpu()) {
-    gpu::fill(device(), dtype_, static_cast<char*>(storage_->data()) + offset_ * dtype_size(dtype_),
-              static_cast<size_t>(numel()), value);
+    gpu::fill(device(), dtype_, untyped_device_data(), static_cast<size_t>(numel()), value);
     return;
   }
   switch (dtype_) {

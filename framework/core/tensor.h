@@ -77,6 +77,10 @@ class Tensor {
     return static_cast<const T*>(storage_->data()) + offset_;
   }
 
+  // The first element's address on the tensor's device, whatever the dtype: for copies and
+  // collectives that move bytes.
+  void* untyped_device_data() const;
+
   // Same elements, another shape with the same number of elements.
   Tensor reshape(const Shape& shape) const;
   // Rows [begin, end) along the first dimension.

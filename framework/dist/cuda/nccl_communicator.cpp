@@ -40,18 +40,6 @@ ncclRedOp_t nccl_op(ReduceOp op, DType t) {
   return op == ReduceOp::Sum ? ncclSum : ncclAvg;
 }
 
-void* device_pointer(const Tensor& t) {
-  switch (t.dtype()) {
-    case DType::F32:
-      return const_cast<float*>(t.device_data<float>());
-    case DType::F64:
-      return const_cast<double*>(t.device_data<double>());
-    case DType::I32:
-      return const_cast<int32_t*>(t.device_data<int32_t>());
-  }
-  return nullptr;
-}
-
 class NcclCommunicator;
 
 // A collective queued on the communication stream, between two timing events.
@@ -115,7 +103,7 @@ class NcclCommunicator final : public Communicator {
   std::unique_ptr<PendingCollective> all_reduce_async(Tensor& tensor, ReduceOp op,
                                                       const std::string& what) override {
     if (tensor.device().is_cpu()) return host_->all_reduce_async(tensor, op, what);
-    void* data = device_pointer(tensor);
+    void* data = tensor.untyped_device_data();
     return enqueue(what, [&] {
       return ncclAllReduce(data, data, static_cast<size_t>(tensor.numel()),
                            nccl_type(tensor.dtype()), nccl_op(op, tensor.dtype()), comm_, stream_);
@@ -124,7 +112,7 @@ class NcclCommunicator final : public Communicator {
 
   void broadcast(Tensor& tensor, int root) override {
     if (tensor.device().is_cpu()) return host_->broadcast(tensor, root);
-    void* data = device_pointer(tensor);
+    void* data = tensor.untyped_device_data();
     enqueue("broadcast", [&] {
       return ncclBroadcast(data, data, static_cast<size_t>(tensor.numel()),
                            nccl_type(tensor.dtype()), root, comm_, stream_);
@@ -135,8 +123,8 @@ class NcclCommunicator final : public Communicator {
     if (in.device().is_cpu()) return host_->all_gather(in, out);
     RECUR_ASSERT(out.numel() == in.numel() * world_size(), "all_gather sizes");
     enqueue("all_gather", [&] {
-      return ncclAllGather(device_pointer(in), device_pointer(out), static_cast<size_t>(in.numel()),
-                           nccl_type(in.dtype()), comm_, stream_);
+      return ncclAllGather(in.untyped_device_data(), out.untyped_device_data(),
+                           static_cast<size_t>(in.numel()), nccl_type(in.dtype()), comm_, stream_);
     })->wait();
   }
 
@@ -144,7 +132,7 @@ class NcclCommunicator final : public Communicator {
     if (in.device().is_cpu()) return host_->reduce_scatter(in, out, op);
     RECUR_ASSERT(in.numel() == out.numel() * world_size(), "reduce_scatter sizes");
     enqueue("reduce_scatter", [&] {
-      return ncclReduceScatter(device_pointer(in), device_pointer(out),
+      return ncclReduceScatter(in.untyped_device_data(), out.untyped_device_data(),
                                static_cast<size_t>(out.numel()), nccl_type(in.dtype()),
                                nccl_op(op, in.dtype()), comm_, stream_);
     })->wait();
