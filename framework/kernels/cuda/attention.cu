@@ -1,5 +1,6 @@
 #include "kernels/cuda/attention.h"
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
 
 namespace recur::cuda {
@@ -106,17 +107,6 @@ __global__ void attention_backward_kernel(AttentionScore score, AttentionDims d,
   }
 }
 
-// dv[i] += sum over rows b, in order, of dv_rows[b, i].
-template <class T>
-__global__ void add_rows_kernel(int64_t rows, int64_t cols, const T* parts, T* out) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= cols) return;
-  T s = 0;
-  for (int64_t r = 0; r < rows; ++r)
-    s += parts[r * cols + i];
-  out[i] += s;
-}
-
 }  // namespace
 
 template <class T>
@@ -144,9 +134,14 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
       dv_rows);
   check_launch("attention_backward_kernel");
   if (!with_dv) return;
-  const auto blocks = static_cast<unsigned int>((d.key + kThreads - 1) / kThreads);
-  add_rows_kernel<<<blocks, kThreads, 0, stream>>>(d.batch, d.key, dv_rows, dv);
-  check_launch("add_rows_kernel");
+  // dv[i] += sum over rows b, in order, of dv_rows[b, i].
+  const int64_t rows = d.batch, cols = d.key;
+  for_each("attention_dv", cols, [=] __device__(int64_t i) {
+    T sum = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      sum += dv_rows[r * cols + i];
+    dv[i] += sum;
+  });
 }
 
 #define RECUR_INSTANTIATE(T)                                                                      \

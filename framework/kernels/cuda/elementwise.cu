@@ -1,4 +1,5 @@
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
@@ -6,11 +7,6 @@
 namespace recur::cuda {
 
 namespace {
-
-template <class T>
-__device__ T sigmoid_of(T x) {
-  return T(1) / (T(1) + exp(-x));
-}
 
 // Fixed grid of the deterministic sums: every run adds the same partials in the same order.
 constexpr unsigned int kSumBlocks = 256;

@@ -4,20 +4,6 @@
 
 namespace recur::cuda {
 
-namespace {
-
-// One thread per column of the table walks the ids in order: rows with the same id never race.
-template <class T>
-__global__ void embedding_backward_kernel(int64_t n, int64_t dim, const int32_t* ids, const T* dout,
-                                          T* dtable) {
-  const int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (j >= dim) return;
-  for (int64_t i = 0; i < n; ++i)
-    dtable[static_cast<int64_t>(ids[i]) * dim + j] += dout[i * dim + j];
-}
-
-}  // namespace
-
 template <class T>
 void embedding_forward(int64_t n, int64_t dim, const int32_t* ids, const T* table, T* out) {
   for_each("embedding_forward", n * dim, [=] __device__(int64_t i) {
@@ -27,10 +13,12 @@ void embedding_forward(int64_t n, int64_t dim, const int32_t* ids, const T* tabl
 
 template <class T>
 void embedding_backward(int64_t n, int64_t dim, const int32_t* ids, const T* dout, T* dtable) {
-  if (n * dim == 0) return;
-  const auto blocks = static_cast<unsigned int>((dim + kThreads - 1) / kThreads);
-  embedding_backward_kernel<<<blocks, kThreads, 0, compute_stream()>>>(n, dim, ids, dout, dtable);
-  check_launch("embedding_backward_kernel");
+  // One thread per column of the table walks the ids in order: rows with the same id never race.
+  if (n == 0) return;
+  for_each("embedding_backward", dim, [=] __device__(int64_t j) {
+    for (int64_t i = 0; i < n; ++i)
+      dtable[static_cast<int64_t>(ids[i]) * dim + j] += dout[i * dim + j];
+  });
 }
 
 template void embedding_forward<float>(int64_t, int64_t, const int32_t*, const float*, float*);

@@ -1,4 +1,5 @@
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/layer_norm.h"
 #include "kernels/cuda/runtime.h"
 
@@ -48,21 +49,6 @@ __global__ void layer_norm_dx_kernel(int64_t dim, const T* x, const T* gain, con
   }
 }
 
-// dgain and dbias: one thread per column walks the rows in order.
-template <class T>
-__global__ void layer_norm_parameters_kernel(int64_t rows, int64_t dim, const T* x, const T* mean,
-                                             const T* rstd, const T* dy, T* dgain, T* dbias) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= dim) return;
-  T gain_sum = 0, bias_sum = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    gain_sum += dy[r * dim + i] * (x[r * dim + i] - mean[r]) * rstd[r];
-    bias_sum += dy[r * dim + i];
-  }
-  if (dgain) dgain[i] += gain_sum;
-  if (dbias) dbias[i] += bias_sum;
-}
-
 }  // namespace
 
 template <class T>
@@ -84,12 +70,17 @@ void layer_norm_backward(int64_t rows, int64_t dim, const T* x, const T* gain, c
         dim, x, gain, mean, rstd, dy, dx);
     check_launch("layer_norm_dx_kernel");
   }
-  if (dgain || dbias) {
-    const auto blocks = static_cast<unsigned int>((dim + kThreads - 1) / kThreads);
-    layer_norm_parameters_kernel<<<blocks, kThreads, 0, stream>>>(rows, dim, x, mean, rstd, dy,
-                                                                  dgain, dbias);
-    check_launch("layer_norm_parameters_kernel");
-  }
+  if (!dgain && !dbias) return;
+  // dgain and dbias: one thread per column walks the rows in order.
+  for_each("layer_norm_parameters", dim, [=] __device__(int64_t i) {
+    T gain_sum = 0, bias_sum = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      gain_sum += dy[r * dim + i] * (x[r * dim + i] - mean[r]) * rstd[r];
+      bias_sum += dy[r * dim + i];
+    }
+    if (dgain) dgain[i] += gain_sum;
+    if (dbias) dbias[i] += bias_sum;
+  });
 }
 
 #define RECUR_INSTANTIATE(T)                                                                      \

@@ -1,3 +1,4 @@
+#include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/rnn_cells.h"
 #include "kernels/cuda/runtime.h"
@@ -5,11 +6,6 @@
 namespace recur::cuda {
 
 namespace {
-
-template <class T>
-__device__ T sigmoid_of(T x) {
-  return T(1) / (T(1) + exp(-x));
-}
 
 // fn(b, j) for every row b and unit j of a step: one thread per (b, j).
 template <class Fn>

@@ -84,17 +84,21 @@ struct DeviceRuntime {
   CachingAllocator allocator;
 };
 
-// Created on first use and never destroyed: tensors with static lifetime may free device blocks
-// during exit, after the CUDA runtime itself has shut down.
+// One slot per visible device, its runtime created once on first use (no lock after that: every
+// kernel launch looks its stream up here). Never destroyed: tensors with static lifetime may free
+// device blocks during exit, after the CUDA runtime itself has shut down.
+struct RuntimeSlot {
+  std::once_flag created;
+  std::unique_ptr<DeviceRuntime> runtime;
+};
+
 DeviceRuntime& runtime(int index) {
-  static std::mutex mutex;
-  static auto* devices = new std::vector<std::unique_ptr<DeviceRuntime>>();
   gpu::require(Device::cuda(index));
-  std::lock_guard lock(mutex);
-  if (devices->empty()) devices->resize(static_cast<size_t>(gpu::availability().devices));
-  auto& slot = (*devices)[static_cast<size_t>(index)];
-  if (!slot) slot = std::make_unique<DeviceRuntime>(index);
-  return *slot;
+  static auto* slots =
+      new std::vector<RuntimeSlot>(static_cast<size_t>(gpu::availability().devices));
+  RuntimeSlot& slot = (*slots)[static_cast<size_t>(index)];
+  std::call_once(slot.created, [&] { slot.runtime = std::make_unique<DeviceRuntime>(index); });
+  return *slot.runtime;
 }
 
 }  // namespace
