@@ -11,26 +11,7 @@
 #include "test_util.h"
 
 #if RECUR_WITH_CUDA
-#include "kernels/cpu/attention.h"
-#include "kernels/cpu/blas.h"
-#include "kernels/cpu/dropout.h"
-#include "kernels/cpu/elementwise.h"
-#include "kernels/cpu/embedding.h"
-#include "kernels/cpu/layer_norm.h"
-#include "kernels/cpu/multi_head_attention.h"
-#include "kernels/cpu/optim.h"
-#include "kernels/cpu/rnn_cells.h"
-#include "kernels/cpu/softmax.h"
-#include "kernels/cuda/attention.h"
-#include "kernels/cuda/blas.h"
-#include "kernels/cuda/dropout.h"
-#include "kernels/cuda/elementwise.h"
-#include "kernels/cuda/embedding.h"
-#include "kernels/cuda/layer_norm.h"
-#include "kernels/cuda/multi_head_attention.h"
-#include "kernels/cuda/optim.h"
-#include "kernels/cuda/rnn_cells.h"
-#include "kernels/cuda/softmax.h"
+#include "kernels/dispatch.h"
 #endif
 
 namespace recur {
@@ -155,10 +136,6 @@ class CudaParity : public ::testing::TestWithParam<DType> {
   }
 };
 
-// The kernel of namespace cpu on the host and of namespace cuda on a GPU, same arguments.
-#define RECUR_ON(device, kernel, ...) \
-  ((device).is_cpu() ? cpu::kernel(__VA_ARGS__) : cuda::kernel(__VA_ARGS__))
-
 TEST_P(CudaParity, CopiesAndFillsExactly) {
   const Tensor host = random({5, 7}, 1);
   const Tensor back = host.to(gpu()).to(Device::cpu());
@@ -179,22 +156,41 @@ TEST_P(CudaParity, ElementwiseKernels) {
   dispatch_float(dtype(), [&]<class T>() {
     expect_parity({random({n}, 1), random({n}, 2), random({n}, 3)}, [&](Device d,
                                                                         std::vector<Tensor>& t) {
-      RECUR_ON(d, add<T>, n, t[0].device_data<T>(), t[1].device_data<T>(), t[2].device_data<T>());
-      RECUR_ON(d, axpy<T>, n, T(0.5), t[2].device_data<T>(), t[0].device_data<T>());
-      RECUR_ON(d, mul<T>, n, t[0].device_data<T>(), t[2].device_data<T>(), t[1].device_data<T>());
-      RECUR_ON(d, mul_accumulate<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
-               t[2].device_data<T>());
-      RECUR_ON(d, scale<T>, n, T(-1.5), t[2].device_data<T>());
+      kernels::add<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(), t[2].device_data<T>());
+      kernels::axpy<T>(d, n, T(0.5), t[2].device_data<T>(), t[0].device_data<T>());
+      kernels::mul<T>(d, n, t[0].device_data<T>(), t[2].device_data<T>(), t[1].device_data<T>());
+      kernels::mul_accumulate<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(),
+                                 t[2].device_data<T>());
+      kernels::scale<T>(d, n, T(-1.5), t[2].device_data<T>());
     });
     expect_parity(
         {random({rows, cols}, 4), random({cols}, 5), random({rows}, 6), random({rows, cols}, 7)},
         [&](Device d, std::vector<Tensor>& t) {
-          RECUR_ON(d, add_bias<T>, rows, cols, t[1].device_data<T>(), t[0].device_data<T>());
-          RECUR_ON(d, sum_rows_accumulate<T>, rows, cols, t[0].device_data<T>(),
-                   t[1].device_data<T>());
-          RECUR_ON(d, scale_rows<T>, rows, cols, t[0].device_data<T>(), t[2].device_data<T>(),
-                   t[3].device_data<T>());
+          kernels::add_bias<T>(d, rows, cols, t[1].device_data<T>(), t[0].device_data<T>());
+          kernels::sum_rows_accumulate<T>(d, rows, cols, t[0].device_data<T>(),
+                                          t[1].device_data<T>());
+          kernels::scale_rows<T>(d, rows, cols, t[0].device_data<T>(), t[2].device_data<T>(),
+                                 t[3].device_data<T>());
         });
+    // The row moves of concat/slice/padding: copy_rows (a 5-column block out of the middle, both
+    // ways), broadcast_rows and set_padded_rows (rows 1 and 4 are padding at step 3).
+    const Tensor lengths = Tensor::from_vector<int32_t>({5, 3, 4, 9, 2, 7}, {6});
+    expect_parity({random({6, 9}, 8), random({6, 5}, 9), random({6, 9}, 10), random({9}, 11),
+                   random({6, 9}, 12), random({20}, 13), lengths},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    const int32_t* length = t[6].device_data<int32_t>();
+                    kernels::copy_rows<T>(d, 6, 5, t[0].device_data<T>() + 2, 9,
+                                          t[1].device_data<T>(), 5, true);
+                    kernels::copy_rows<T>(d, 6, 5, t[1].device_data<T>(), 5,
+                                          t[2].device_data<T>() + 3, 9, false);
+                    kernels::broadcast_rows<T>(d, 6, 9, t[3].device_data<T>(),
+                                               t[4].device_data<T>());
+                    kernels::set_padded_rows<T>(d, 6, 9, length, 3, t[0].device_data<T>(),
+                                                t[2].device_data<T>());
+                    kernels::set_padded_rows<T>(d, 6, 9, length, 3, nullptr, t[4].device_data<T>());
+                    kernels::add_scalar<T>(d, 20, T(0.75), t[5].device_data<T>());
+                    kernels::copy<T>(d, 9, t[5].device_data<T>() + 4, t[0].device_data<T>());
+                  });
   });
 }
 
@@ -204,10 +200,10 @@ TEST_P(CudaParity, ActivationsForwardAndBackward) {
     dispatch_float(dtype(), [&]<class T>() {
       expect_parity({random({n}, 1), Tensor::zeros({n}, dtype()), random({n}, 2), random({n}, 3)},
                     [&](Device d, std::vector<Tensor>& t) {
-                      RECUR_ON(d, activation_forward<T>, f, n, t[0].device_data<T>(),
-                               t[1].device_data<T>());
-                      RECUR_ON(d, activation_backward<T>, f, n, t[1].device_data<T>(),
-                               t[2].device_data<T>(), t[3].device_data<T>());
+                      kernels::activation_forward<T>(d, f, n, t[0].device_data<T>(),
+                                                     t[1].device_data<T>());
+                      kernels::activation_backward<T>(d, f, n, t[1].device_data<T>(),
+                                                      t[2].device_data<T>(), t[3].device_data<T>());
                     });
     });
   }
@@ -239,9 +235,9 @@ TEST_P(CudaParity, GemmInEveryTransposition) {
         const Shape b_shape = trans_b ? Shape{n, k} : Shape{k, n};
         expect_parity({random(a_shape, 1), random(b_shape, 2), random({m, n}, 3)},
                       [&](Device d, std::vector<Tensor>& t) {
-                        RECUR_ON(d, gemm<T>, trans_a, trans_b, m, n, k, T(0.7),
-                                 t[0].device_data<T>(), t[1].device_data<T>(), T(0.3),
-                                 t[2].device_data<T>());
+                        kernels::gemm<T>(d, trans_a, trans_b, m, n, k, T(0.7),
+                                         t[0].device_data<T>(), t[1].device_data<T>(), T(0.3),
+                                         t[2].device_data<T>());
                       });
       });
     }
@@ -254,18 +250,18 @@ TEST_P(CudaParity, SoftmaxAndLogSoftmaxForwardAndBackward) {
     expect_parity({random({rows, cols}, 1), Tensor::zeros({rows, cols}, dtype()),
                    random({rows, cols}, 2), random({rows, cols}, 3)},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, softmax_forward<T>, rows, cols, t[0].device_data<T>(),
-                             t[1].device_data<T>());
-                    RECUR_ON(d, softmax_backward<T>, rows, cols, t[1].device_data<T>(),
-                             t[2].device_data<T>(), t[3].device_data<T>());
+                    kernels::softmax_forward<T>(d, rows, cols, t[0].device_data<T>(),
+                                                t[1].device_data<T>());
+                    kernels::softmax_backward<T>(d, rows, cols, t[1].device_data<T>(),
+                                                 t[2].device_data<T>(), t[3].device_data<T>());
                   });
     expect_parity({random({rows, cols}, 4), Tensor::zeros({rows, cols}, dtype()),
                    random({rows, cols}, 5), random({rows, cols}, 6)},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, log_softmax_forward<T>, rows, cols, t[0].device_data<T>(),
-                             t[1].device_data<T>());
-                    RECUR_ON(d, log_softmax_backward<T>, rows, cols, t[1].device_data<T>(),
-                             t[2].device_data<T>(), t[3].device_data<T>());
+                    kernels::log_softmax_forward<T>(d, rows, cols, t[0].device_data<T>(),
+                                                    t[1].device_data<T>());
+                    kernels::log_softmax_backward<T>(d, rows, cols, t[1].device_data<T>(),
+                                                     t[2].device_data<T>(), t[3].device_data<T>());
                   });
   });
 }
@@ -281,12 +277,12 @@ TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
       expect_parity({random({rows, cols}, 2, 3.0), Tensor::zeros({rows, cols}, dtype()),
                      random({rows, cols}, 3), targets},
                     [&](Device d, std::vector<Tensor>& t) {
-                      totals[d.is_cpu() ? 0 : 1] = RECUR_ON(
-                          d, cross_entropy_forward<T>, rows, cols, t[0].device_data<T>(),
-                          t[3].device_data<int32_t>(), ignore, smoothing, t[1].device_data<T>());
-                      RECUR_ON(d, cross_entropy_backward<T>, rows, cols, t[1].device_data<T>(),
-                               t[3].device_data<int32_t>(), ignore, smoothing, T(0.25),
-                               t[2].device_data<T>());
+                      totals[d.is_cpu() ? 0 : 1] = kernels::cross_entropy_forward<T>(
+                          d, rows, cols, t[0].device_data<T>(), t[3].device_data<int32_t>(), ignore,
+                          smoothing, t[1].device_data<T>());
+                      kernels::cross_entropy_backward<T>(d, rows, cols, t[1].device_data<T>(),
+                                                         t[3].device_data<int32_t>(), ignore,
+                                                         smoothing, T(0.25), t[2].device_data<T>());
                     });
       EXPECT_EQ(totals[1].count, rows - 2);
       EXPECT_EQ(totals[1].count, totals[0].count);
@@ -303,10 +299,10 @@ TEST_P(CudaParity, EmbeddingGatherAndScatterWithRepeatedIds) {
     expect_parity({random({vocab, dim}, 2), Tensor::zeros({n, dim}, dtype()), random({n, dim}, 3),
                    random({vocab, dim}, 4), ids},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, embedding_forward<T>, n, dim, t[4].device_data<int32_t>(),
-                             t[0].device_data<T>(), t[1].device_data<T>());
-                    RECUR_ON(d, embedding_backward<T>, n, dim, t[4].device_data<int32_t>(),
-                             t[2].device_data<T>(), t[3].device_data<T>());
+                    kernels::embedding_forward<T>(d, n, dim, t[4].device_data<int32_t>(),
+                                                  t[0].device_data<T>(), t[1].device_data<T>());
+                    kernels::embedding_backward<T>(d, n, dim, t[4].device_data<int32_t>(),
+                                                   t[2].device_data<T>(), t[3].device_data<T>());
                   });
   });
 }
@@ -328,16 +324,16 @@ TEST_P(CudaParity, SgdAndAdamUpdates) {
   dispatch_float(dtype(), [&]<class T>() {
     expect_parity({random({n}, 1), random({n}, 2), random({n}, 3, 0.1)},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, sgd_update<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
-                             t[2].device_data<T>(), 0.1, 0.9, 1e-4, true);
+                    kernels::sgd_update<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(),
+                                           t[2].device_data<T>(), 0.1, 0.9, 1e-4, true);
                   });
     // exp_avg_sq must be non-negative.
     expect_parity({random({n}, 4), random({n}, 5), random({n}, 6, 0.1), random({n}, 7, 0.01, 0.1)},
                   [&](Device d, std::vector<Tensor>& t) {
                     for (int64_t step = 1; step <= 3; ++step) {
-                      RECUR_ON(d, adam_update<T>, n, t[0].device_data<T>(), t[1].device_data<T>(),
-                               t[2].device_data<T>(), t[3].device_data<T>(), 1e-3, 0.9, 0.999, 1e-8,
-                               0.01, step == 2, step);
+                      kernels::adam_update<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(),
+                                              t[2].device_data<T>(), t[3].device_data<T>(), 1e-3,
+                                              0.9, 0.999, 1e-8, 0.01, step == 2, step);
                     }
                   });
   });
@@ -350,21 +346,23 @@ TEST_P(CudaParity, LstmAndGruCellsForwardAndBackward) {
                    Tensor::zeros({batch, hidden}, dtype()), Tensor::zeros({batch, hidden}, dtype()),
                    random({batch, hidden}, 3), random({batch, hidden}, 4)},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, lstm_cell_forward<T>, batch, hidden, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>());
-                    RECUR_ON(d, lstm_cell_backward<T>, batch, hidden, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
-                             t[5].device_data<T>());
+                    kernels::lstm_cell_forward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                  t[1].device_data<T>(), t[2].device_data<T>(),
+                                                  t[3].device_data<T>());
+                    kernels::lstm_cell_backward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                   t[1].device_data<T>(), t[2].device_data<T>(),
+                                                   t[4].device_data<T>(), t[5].device_data<T>());
                   });
     expect_parity({random({batch, 3 * hidden}, 5), random({batch, 3 * hidden}, 6),
                    random({batch, hidden}, 7), Tensor::zeros({batch, hidden}, dtype()),
                    random({batch, hidden}, 8), Tensor::zeros({batch, hidden}, dtype())},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, gru_cell_forward<T>, batch, hidden, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>());
-                    RECUR_ON(d, gru_cell_backward<T>, batch, hidden, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
-                             t[5].device_data<T>());
+                    kernels::gru_cell_forward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                 t[1].device_data<T>(), t[2].device_data<T>(),
+                                                 t[3].device_data<T>());
+                    kernels::gru_cell_backward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                  t[1].device_data<T>(), t[2].device_data<T>(),
+                                                  t[4].device_data<T>(), t[5].device_data<T>());
                   });
   });
 }
@@ -377,13 +375,14 @@ TEST_P(CudaParity, LayerNormForwardAndBackward) {
                    Tensor::zeros({rows}, dtype()), random({rows, dim}, 4), random({rows, dim}, 5),
                    random({dim}, 6), random({dim}, 7)},
                   [&](Device d, std::vector<Tensor>& t) {
-                    RECUR_ON(d, layer_norm_forward<T>, rows, dim, 1e-5, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<T>(),
-                             t[4].device_data<T>(), t[5].device_data<T>());
-                    RECUR_ON(d, layer_norm_backward<T>, rows, dim, t[0].device_data<T>(),
-                             t[1].device_data<T>(), t[4].device_data<T>(), t[5].device_data<T>(),
-                             t[6].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
-                             t[9].device_data<T>());
+                    kernels::layer_norm_forward<T>(d, rows, dim, 1e-5, t[0].device_data<T>(),
+                                                   t[1].device_data<T>(), t[2].device_data<T>(),
+                                                   t[3].device_data<T>(), t[4].device_data<T>(),
+                                                   t[5].device_data<T>());
+                    kernels::layer_norm_backward<T>(
+                        d, rows, dim, t[0].device_data<T>(), t[1].device_data<T>(),
+                        t[4].device_data<T>(), t[5].device_data<T>(), t[6].device_data<T>(),
+                        t[7].device_data<T>(), t[8].device_data<T>(), t[9].device_data<T>());
                   });
   });
 }
@@ -407,14 +406,14 @@ TEST_P(CudaParity, MultiHeadAttentionPaddedAndCausal) {
                      random({d.batch, d.queries, vd}, 4), random({d.batch, d.queries, qk}, 5),
                      random({d.batch, d.keys, qk}, 6), random({d.batch, d.keys, vd}, 7)},
                     [&](Device dev, std::vector<Tensor>& t) {
-                      RECUR_ON(dev, multi_head_attention_forward<T>, d, t[0].device_data<T>(),
-                               t[1].device_data<T>(), t[2].device_data<T>(),
-                               t[3].device_data<int32_t>(), t[4].device_data<T>(),
-                               t[5].device_data<T>());
-                      RECUR_ON(dev, multi_head_attention_backward<T>, d, t[0].device_data<T>(),
-                               t[1].device_data<T>(), t[2].device_data<T>(), t[4].device_data<T>(),
-                               t[6].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
-                               t[9].device_data<T>());
+                      kernels::multi_head_attention_forward<T>(
+                          dev, d, t[0].device_data<T>(), t[1].device_data<T>(),
+                          t[2].device_data<T>(), t[3].device_data<int32_t>(), t[4].device_data<T>(),
+                          t[5].device_data<T>());
+                      kernels::multi_head_attention_backward<T>(
+                          dev, d, t[0].device_data<T>(), t[1].device_data<T>(),
+                          t[2].device_data<T>(), t[4].device_data<T>(), t[6].device_data<T>(),
+                          t[7].device_data<T>(), t[8].device_data<T>(), t[9].device_data<T>());
                     });
     });
   }
@@ -425,23 +424,23 @@ TEST_P(CudaParity, AttentionStepDotAndAdditive) {
   const Tensor lengths = Tensor::from_vector<int32_t>({11, 7, 1, 3}, {4});
   for (cpu::AttentionScore score : {cpu::AttentionScore::Dot, cpu::AttentionScore::Additive}) {
     dispatch_float(dtype(), [&]<class T>() {
-      expect_parity(
-          {random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
-           random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),
-           Tensor::zeros({d.batch, d.source}, dtype()), Tensor::zeros({d.batch, d.value}, dtype()),
-           random({d.batch, d.value}, 5), random({d.batch, d.key}, 6),
-           random({d.batch, d.source, d.key}, 7), random({d.batch, d.source, d.value}, 8),
-           random({d.key}, 9)},
-          [&](Device dev, std::vector<Tensor>& t) {
-            RECUR_ON(dev, attention_forward<T>, score, d, t[0].device_data<T>(),
-                     t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<int32_t>(),
-                     t[4].device_data<T>(), t[5].device_data<T>(), t[6].device_data<T>());
-            RECUR_ON(dev, attention_backward<T>, score, d, t[0].device_data<T>(),
-                     t[1].device_data<T>(), t[2].device_data<T>(), t[3].device_data<int32_t>(),
-                     t[4].device_data<T>(), t[5].device_data<T>(), t[7].device_data<T>(),
-                     t[8].device_data<T>(), t[9].device_data<T>(), t[10].device_data<T>(),
-                     t[11].device_data<T>());
-          });
+      expect_parity({random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
+                     random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),
+                     Tensor::zeros({d.batch, d.source}, dtype()),
+                     Tensor::zeros({d.batch, d.value}, dtype()), random({d.batch, d.value}, 5),
+                     random({d.batch, d.key}, 6), random({d.batch, d.source, d.key}, 7),
+                     random({d.batch, d.source, d.value}, 8), random({d.key}, 9)},
+                    [&](Device dev, std::vector<Tensor>& t) {
+                      kernels::attention_forward<T>(
+                          dev, score, d, t[0].device_data<T>(), t[1].device_data<T>(),
+                          t[2].device_data<T>(), t[3].device_data<int32_t>(), t[4].device_data<T>(),
+                          t[5].device_data<T>(), t[6].device_data<T>());
+                      kernels::attention_backward<T>(
+                          dev, score, d, t[0].device_data<T>(), t[1].device_data<T>(),
+                          t[2].device_data<T>(), t[3].device_data<int32_t>(), t[4].device_data<T>(),
+                          t[5].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
+                          t[9].device_data<T>(), t[10].device_data<T>(), t[11].device_data<T>());
+                    });
     });
   }
 }

@@ -1,5 +1,6 @@
 #include "kernels/cpu/elementwise.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/threads.h"
@@ -67,6 +68,16 @@ void scale(int64_t n, T alpha, T* x) {
 }
 
 template <class T>
+void add_scalar(int64_t n, T alpha, T* x) {
+  for_each(n, [=](int64_t i) { x[i] += alpha; });
+}
+
+template <class T>
+void copy(int64_t n, const T* x, T* out) {
+  std::copy_n(x, n, out);
+}
+
+template <class T>
 void add_bias(int64_t rows, int64_t cols, const T* bias, T* x) {
   parallel_for(rows, std::max<int64_t>(1, kGrain / cols), [=](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
@@ -96,6 +107,40 @@ void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* o
     T s = row_scale[r];
     for (int64_t c = 0; c < cols; ++c)
       out[r * cols + c] = x[r * cols + c] * s;
+  }
+}
+
+template <class T>
+void copy_rows(int64_t rows, int64_t cols, const T* src, int64_t src_stride, T* dst,
+               int64_t dst_stride, bool accumulate) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* from = src + r * src_stride;
+    T* to = dst + r * dst_stride;
+    if (accumulate) {
+      axpy<T>(cols, T(1), from, to);
+    } else {
+      std::copy_n(from, cols, to);
+    }
+  }
+}
+
+template <class T>
+void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out) {
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(row, cols, out + r * cols);
+}
+
+template <class T>
+void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
+                     T* x) {
+  for (int64_t r = 0; r < rows; ++r) {
+    if (t < lengths[r]) continue;
+    T* row = x + r * cols;
+    if (source) {
+      std::copy_n(source + r * cols, cols, row);
+    } else {
+      std::fill_n(row, cols, T(0));
+    }
   }
 }
 
@@ -139,18 +184,23 @@ double sum_squares(int64_t n, const T* x) {
   return blocked_sum(n, x, [](T v) { return static_cast<double>(v) * static_cast<double>(v); });
 }
 
-#define RECUR_INSTANTIATE(T)                                                         \
-  template void add<T>(int64_t, const T*, const T*, T*);                             \
-  template void mul<T>(int64_t, const T*, const T*, T*);                             \
-  template void axpy<T>(int64_t, T, const T*, T*);                                   \
-  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                  \
-  template void scale<T>(int64_t, T, T*);                                            \
-  template void add_bias<T>(int64_t, int64_t, const T*, T*);                         \
-  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);              \
-  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);             \
-  template void activation_forward<T>(Activation, int64_t, const T*, T*);            \
-  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*); \
-  template double sum<T>(int64_t, const T*);                                         \
+#define RECUR_INSTANTIATE(T)                                                                 \
+  template void add<T>(int64_t, const T*, const T*, T*);                                     \
+  template void mul<T>(int64_t, const T*, const T*, T*);                                     \
+  template void axpy<T>(int64_t, T, const T*, T*);                                           \
+  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                          \
+  template void scale<T>(int64_t, T, T*);                                                    \
+  template void add_scalar<T>(int64_t, T, T*);                                               \
+  template void copy<T>(int64_t, const T*, T*);                                              \
+  template void add_bias<T>(int64_t, int64_t, const T*, T*);                                 \
+  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);                      \
+  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);                     \
+  template void copy_rows<T>(int64_t, int64_t, const T*, int64_t, T*, int64_t, bool);        \
+  template void broadcast_rows<T>(int64_t, int64_t, const T*, T*);                           \
+  template void set_padded_rows<T>(int64_t, int64_t, const int32_t*, int64_t, const T*, T*); \
+  template void activation_forward<T>(Activation, int64_t, const T*, T*);                    \
+  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);         \
+  template double sum<T>(int64_t, const T*);                                                 \
   template double sum_squares<T>(int64_t, const T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

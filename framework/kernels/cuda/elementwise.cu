@@ -74,6 +74,19 @@ void scale(int64_t n, T alpha, T* x) {
 }
 
 template <class T>
+void add_scalar(int64_t n, T alpha, T* x) {
+  for_each("add_scalar", n, [=] __device__(int64_t i) { x[i] += alpha; });
+}
+
+template <class T>
+void copy(int64_t n, const T* x, T* out) {
+  if (n <= 0) return;
+  check(cudaMemcpyAsync(out, x, static_cast<size_t>(n) * sizeof(T), cudaMemcpyDeviceToDevice,
+                        compute_stream()),
+        "cudaMemcpyAsync on the device");
+}
+
+template <class T>
 void add_bias(int64_t rows, int64_t cols, const T* bias, T* x) {
   for_each("add_bias", rows * cols, [=] __device__(int64_t i) { x[i] += bias[i % cols]; });
 }
@@ -93,6 +106,30 @@ template <class T>
 void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* out) {
   for_each("scale_rows", rows * cols,
            [=] __device__(int64_t i) { out[i] = x[i] * row_scale[i / cols]; });
+}
+
+template <class T>
+void copy_rows(int64_t rows, int64_t cols, const T* src, int64_t src_stride, T* dst,
+               int64_t dst_stride, bool accumulate) {
+  for_each("copy_rows", rows * cols, [=] __device__(int64_t i) {
+    const int64_t r = i / cols, c = i % cols;
+    const T v = src[r * src_stride + c];
+    T& out = dst[r * dst_stride + c];
+    out = accumulate ? out + v : v;
+  });
+}
+
+template <class T>
+void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out) {
+  for_each("broadcast_rows", rows * cols, [=] __device__(int64_t i) { out[i] = row[i % cols]; });
+}
+
+template <class T>
+void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
+                     T* x) {
+  for_each("set_padded_rows", rows * cols, [=] __device__(int64_t i) {
+    if (t >= lengths[i / cols]) x[i] = source ? source[i] : T(0);
+  });
 }
 
 template <class T>
@@ -161,18 +198,23 @@ void fill(DType dtype, void* data, int64_t n, double value) {
   }
 }
 
-#define RECUR_INSTANTIATE(T)                                                         \
-  template void add<T>(int64_t, const T*, const T*, T*);                             \
-  template void mul<T>(int64_t, const T*, const T*, T*);                             \
-  template void axpy<T>(int64_t, T, const T*, T*);                                   \
-  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                  \
-  template void scale<T>(int64_t, T, T*);                                            \
-  template void add_bias<T>(int64_t, int64_t, const T*, T*);                         \
-  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);              \
-  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);             \
-  template void activation_forward<T>(Activation, int64_t, const T*, T*);            \
-  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*); \
-  template double sum<T>(int64_t, const T*);                                         \
+#define RECUR_INSTANTIATE(T)                                                                 \
+  template void add<T>(int64_t, const T*, const T*, T*);                                     \
+  template void mul<T>(int64_t, const T*, const T*, T*);                                     \
+  template void axpy<T>(int64_t, T, const T*, T*);                                           \
+  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                          \
+  template void scale<T>(int64_t, T, T*);                                                    \
+  template void add_scalar<T>(int64_t, T, T*);                                               \
+  template void copy<T>(int64_t, const T*, T*);                                              \
+  template void add_bias<T>(int64_t, int64_t, const T*, T*);                                 \
+  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);                      \
+  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);                     \
+  template void copy_rows<T>(int64_t, int64_t, const T*, int64_t, T*, int64_t, bool);        \
+  template void broadcast_rows<T>(int64_t, int64_t, const T*, T*);                           \
+  template void set_padded_rows<T>(int64_t, int64_t, const int32_t*, int64_t, const T*, T*); \
+  template void activation_forward<T>(Activation, int64_t, const T*, T*);                    \
+  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);         \
+  template double sum<T>(int64_t, const T*);                                                 \
   template double sum_squares<T>(int64_t, const T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

@@ -19,6 +19,10 @@ template <class T>
 void mul_accumulate(int64_t n, const T* a, const T* b, T* out);  // out += a * b
 template <class T>
 void scale(int64_t n, T alpha, T* x);  // x *= alpha
+template <class T>
+void add_scalar(int64_t n, T alpha, T* x);  // x += alpha
+template <class T>
+void copy(int64_t n, const T* x, T* out);  // out = x
 
 // x (rows, cols) += bias (cols) broadcast over rows.
 template <class T>
@@ -36,6 +40,20 @@ void activation_forward(Activation f, int64_t n, const T* x, T* y);
 // dx += dy * f'(x), with f' written in terms of the output y.
 template <class T>
 void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx);
+
+// Sub-matrix copy: row r of dst (rows, cols; rows dst_stride apart) = (or +=, when accumulate) row
+// r of src (rows, cols; rows src_stride apart). Concatenation, slicing and transposes of blocks.
+template <class T>
+void copy_rows(int64_t rows, int64_t cols, const T* src, int64_t src_stride, T* dst,
+               int64_t dst_stride, bool accumulate);
+// out (rows, cols) = row (cols) in every row.
+template <class T>
+void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out);
+// The rows of x (rows, cols) that are padding at step t (lengths[r] <= t) become row r of
+// `source`, or zeros when source is null; the other rows stay.
+template <class T>
+void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
+                     T* x);
 
 // Deterministic sums in double: a fixed grid of partial sums added in a fixed order. They wait
 // for the result (a copy to the host).
