@@ -23,6 +23,7 @@ class Var {
   Tensor& mutable_value() { return node_->value; }
   const Shape& shape() const { return node_->value.shape(); }
   DType dtype() const { return node_->value.dtype(); }
+  Device device() const { return node_->value.device(); }
   bool requires_grad() const { return node_ && node_->requires_grad; }
   // Index in its ParameterStore for parameters, -1 for every other Var.
   int32_t parameter_index() const { return node_ ? node_->parameter_index : -1; }

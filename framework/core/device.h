@@ -1,6 +1,7 @@
 // Where a tensor lives. Every tensor carries a Device; kernels dispatch on it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace recur {
@@ -16,8 +17,14 @@ struct Device {
   bool is_cpu() const { return type == DeviceType::CPU; }
   bool operator==(const Device&) const = default;
   std::string str() const;
-  // Parses "cpu", "cuda" or "cuda:N"; throws Error on anything else.
+  // Parses "cpu", "cuda" (cuda:0) or "cuda:N"; throws Error on anything else.
   static Device parse(const std::string& text);
+  // The same, or nothing for anything else.
+  static std::optional<Device> try_parse(const std::string& text);
+  // What `requested` (as parse() takes it) means for the process with this rank among the job's
+  // processes on its node, on a node with `visible_gpus` GPUs: plain "cuda" spreads the processes
+  // over the GPUs (local rank modulo their number); "cuda:N" is GPU N for every process.
+  static Device for_local_rank(const std::string& requested, int local_rank, int visible_gpus);
 };
 
 }  // namespace recur

@@ -10,7 +10,7 @@ std::string Device::str() const {
   return is_cpu() ? std::string("cpu") : "cuda:" + std::to_string(index);
 }
 
-Device Device::parse(const std::string& text) {
+std::optional<Device> Device::try_parse(const std::string& text) {
   if (text == "cpu") return cpu();
   if (text == "cuda") return cuda(0);
   if (text.starts_with("cuda:")) {
@@ -20,7 +20,19 @@ Device Device::parse(const std::string& text) {
     auto [ptr, ec] = std::from_chars(begin, end, index);
     if (ec == std::errc() && ptr == end && index >= 0) return cuda(index);
   }
-  fail("unknown device '", text, "' (expected cpu, cuda or cuda:N)");
+  return std::nullopt;
+}
+
+Device Device::parse(const std::string& text) {
+  const std::optional<Device> device = try_parse(text);
+  if (!device) fail("unknown device '", text, "' (expected cpu, cuda or cuda:N)");
+  return *device;
+}
+
+Device Device::for_local_rank(const std::string& requested, int local_rank, int visible_gpus) {
+  const Device device = parse(requested);
+  if (requested != "cuda" || visible_gpus <= 0) return device;
+  return cuda(local_rank % visible_gpus);
 }
 
 int64_t Shape::numel() const {

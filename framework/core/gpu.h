@@ -32,7 +32,9 @@ void require(Device device);
 CachingAllocator& device_allocator(int index);
 
 // Copies `bytes` between two places on any devices (host included), after the work already queued
-// on the devices' compute streams; returns when the bytes have arrived.
+// on the devices' compute streams. A copy to the host (or between two GPUs) returns when the bytes
+// have arrived; a copy to a GPU from the host or within it is queued on the GPU's compute stream,
+// where the kernels queued after it see the bytes (the host source may be reused at once).
 void copy(void* destination, Device destination_device, const void* source, Device source_device,
           size_t bytes);
 // Sets n elements of type `dtype` at `data` on CUDA device `device` to `value`, in stream order.
@@ -40,6 +42,12 @@ void fill(Device device, DType dtype, void* data, size_t n, double value);
 // The same value on every process that uses the same physical GPU, different for any other GPU
 // (a hash of the host name and the device's PCI bus id).
 uint64_t device_identity(Device device);
+// Makes `device` the calling thread's current CUDA device, on which kernels run (require()s it);
+// nothing for the CPU. recur uses one device per process and selects it once.
+void use_device(Device device);
+// The device a command runs on: `requested` ("cpu", "cuda" or "cuda:N", see
+// Device::for_local_rank) resolved for this process, checked and made current.
+Device select_device(const std::string& requested, int local_rank = 0);
 // Waits for everything queued on the device's compute stream.
 void synchronize(Device device);
 

@@ -47,6 +47,10 @@ uint64_t device_identity(Device device) {
   unavailable(device);
 }
 
+void use_device(Device device) {
+  require(device);
+}
+
 void synchronize(Device device) {
   require(device);
 }

@@ -30,8 +30,8 @@ Tensor Tensor::zeros(const Shape& shape, DType dtype, Device device) {
   return t;
 }
 
-Tensor Tensor::full(const Shape& shape, DType dtype, double value) {
-  Tensor t = empty(shape, dtype);
+Tensor Tensor::full(const Shape& shape, DType dtype, double value, Device device) {
+  Tensor t = empty(shape, dtype, device);
   t.fill(value);
   return t;
 }

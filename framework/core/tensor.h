@@ -40,7 +40,7 @@ class Tensor {
 
   static Tensor empty(const Shape& shape, DType dtype, Device device = Device::cpu());
   static Tensor zeros(const Shape& shape, DType dtype, Device device = Device::cpu());
-  static Tensor full(const Shape& shape, DType dtype, double value);
+  static Tensor full(const Shape& shape, DType dtype, double value, Device device = Device::cpu());
   template <class T>
   static Tensor from_vector(const std::vector<T>& values, const Shape& shape);
 
@@ -93,6 +93,8 @@ class Tensor {
   Tensor to(DType dtype) const;
   // A copy on `device` (also when it is this tensor's device).
   Tensor to(Device device) const;
+  // This tensor when it is on `device` already, else a copy there.
+  Tensor on(Device device) const { return this->device() == device ? *this : to(device); }
   // Copies `source`'s elements in, converting f32 <-> f64 on the host; across devices the dtypes
   // must match.
   void copy_from(const Tensor& source);

@@ -20,26 +20,30 @@ AttentionOutputs attention_step(Tape& tape, const Var& query, const Var& keys, c
                " for query ", query.shape().str());
   const bool additive = score == cpu::AttentionScore::Additive;
   RECUR_ASSERT(!additive || (v.defined() && v.shape() == Shape({d.key})), "attention_step: v");
-  Tensor weights = Tensor::empty({d.batch, d.source}, query.dtype());
-  Tensor context = Tensor::empty({d.batch, d.value}, query.dtype());
+  const Device dev = ops_detail::device_of({&query, &keys, &values, &v}, "attention_step");
+  const Tensor source_lengths = lengths.on(dev);
+  Tensor weights = Tensor::empty({d.batch, d.source}, query.dtype(), dev);
+  Tensor context = Tensor::empty({d.batch, d.value}, query.dtype(), dev);
   dispatch(query, [&]<class T>() {
-    cpu::attention_forward<T>(score, d, query.value().data<T>(), keys.value().data<T>(),
-                              values.value().data<T>(), lengths.data<int32_t>(),
-                              additive ? v.value().data<T>() : nullptr, weights.data<T>(),
-                              context.data<T>());
+    kernels::attention_forward<T>(dev, score, d, query.value().device_data<T>(),
+                                  keys.value().device_data<T>(), values.value().device_data<T>(),
+                                  source_lengths.device_data<int32_t>(),
+                                  additive ? v.value().device_data<T>() : nullptr,
+                                  weights.device_data<T>(), context.device_data<T>());
   });
   AttentionOutputs out;
   out.weights = weights;
   out.context = ops_detail::output(
       tape, context, {&query, &keys, &values, additive ? &v : nullptr}, [=]<class T>(const Var& y) {
         auto grad = [](const Var& x) {
-          return x.requires_grad() ? x.grad_buffer().data<T>() : nullptr;
+          return x.requires_grad() ? x.grad_buffer().device_data<T>() : nullptr;
         };
-        cpu::attention_backward<T>(score, d, query.value().data<T>(), keys.value().data<T>(),
-                                   values.value().data<T>(), lengths.data<int32_t>(),
-                                   additive ? v.value().data<T>() : nullptr, weights.data<T>(),
-                                   y.grad().data<T>(), grad(query), grad(keys), grad(values),
-                                   additive ? grad(v) : nullptr);
+        kernels::attention_backward<T>(
+            dev, score, d, query.value().device_data<T>(), keys.value().device_data<T>(),
+            values.value().device_data<T>(), source_lengths.device_data<int32_t>(),
+            additive ? v.value().device_data<T>() : nullptr, weights.device_data<T>(),
+            y.grad().device_data<T>(), grad(query), grad(keys), grad(values),
+            additive ? grad(v) : nullptr);
       });
   return out;
 }

@@ -1,8 +1,11 @@
 // Helpers shared by the op implementations (not part of the op API).
 #pragma once
 
+#include <vector>
+
 #include "autograd/tape.h"
 #include "core/error.h"
+#include "kernels/dispatch.h"
 
 namespace recur::ops_detail {
 
@@ -17,6 +20,16 @@ decltype(auto) dispatch(const Var& v, Fn&& fn) {
 inline void check_same_dtype(const Var& a, const Var& b, const char* op) {
   RECUR_ASSERT(a.dtype() == b.dtype(), op, ": ", dtype_name(a.dtype()), " and ",
                dtype_name(b.dtype()));
+}
+
+// The device of an op's inputs, where it runs and puts its outputs; null inputs are skipped.
+inline Device device_of(const std::vector<const Var*>& inputs, const char* op) {
+  const Device device = inputs.front()->device();
+  for (const Var* v : inputs) {
+    RECUR_ASSERT(v == nullptr || !v->defined() || v->device() == device, op, ": inputs on ",
+                 device.str(), " and ", v->device().str());
+  }
+  return device;
 }
 
 inline void check_same_shape(const Var& a, const Var& b, const char* op) {

@@ -1,8 +1,6 @@
 #include "autograd/ops/dropout.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/dropout.h"
-#include "kernels/cpu/elementwise.h"
 
 namespace recur {
 
@@ -16,15 +14,18 @@ Var dropout(Tape& tape, const Var& x, const DropoutSpec& spec) {
   const int64_t steps = rank == 3 ? x.shape()[0] : 1;
   const int64_t batch = x.shape()[rank - 2], width = x.shape()[rank - 1];
   const int64_t n = x.value().numel();
-  Tensor mask = Tensor::empty(x.shape(), x.dtype());
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  const Device dev = x.device();
+  Tensor mask = Tensor::empty(x.shape(), x.dtype(), dev);
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), dev);
   dispatch(x, [&]<class T>() {
-    cpu::dropout_mask<T>(spec.stream, steps, batch, width, spec.batch_offset, spec.time_offset,
-                         spec.p, mask.data<T>());
-    cpu::mul<T>(n, x.value().data<T>(), mask.data<T>(), out.data<T>());
+    kernels::dropout_mask<T>(dev, spec.stream, steps, batch, width, spec.batch_offset,
+                             spec.time_offset, spec.p, mask.device_data<T>());
+    kernels::mul<T>(dev, n, x.value().device_data<T>(), mask.device_data<T>(),
+                    out.device_data<T>());
   });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    cpu::mul_accumulate<T>(n, y.grad().data<T>(), mask.data<T>(), x.grad_buffer().data<T>());
+    kernels::mul_accumulate<T>(dev, n, y.grad().device_data<T>(), mask.device_data<T>(),
+                               x.grad_buffer().device_data<T>());
   });
 }
 

@@ -1,7 +1,6 @@
 #include "autograd/ops/elementwise.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/elementwise.h"
 
 namespace recur {
 
@@ -10,33 +9,39 @@ using ops_detail::dispatch;
 Var add(Tape& tape, const Var& a, const Var& b) {
   ops_detail::check_same_dtype(a, b, "add");
   ops_detail::check_same_shape(a, b, "add");
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  const Device dev = ops_detail::device_of({&a, &b}, "add");
+  Tensor out = Tensor::empty(a.shape(), a.dtype(), dev);
   const int64_t n = out.numel();
   dispatch(a, [&]<class T>() {
-    cpu::add<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
+    kernels::add<T>(dev, n, a.value().device_data<T>(), b.value().device_data<T>(),
+                    out.device_data<T>());
   });
   return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
-    const T* dy = y.grad().data<T>();
-    if (a.requires_grad()) cpu::axpy<T>(n, T(1), dy, a.grad_buffer().data<T>());
-    if (b.requires_grad()) cpu::axpy<T>(n, T(1), dy, b.grad_buffer().data<T>());
+    const T* dy = y.grad().device_data<T>();
+    if (a.requires_grad()) kernels::axpy<T>(dev, n, T(1), dy, a.grad_buffer().device_data<T>());
+    if (b.requires_grad()) kernels::axpy<T>(dev, n, T(1), dy, b.grad_buffer().device_data<T>());
   });
 }
 
 Var mul(Tape& tape, const Var& a, const Var& b) {
   ops_detail::check_same_dtype(a, b, "mul");
   ops_detail::check_same_shape(a, b, "mul");
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  const Device dev = ops_detail::device_of({&a, &b}, "mul");
+  Tensor out = Tensor::empty(a.shape(), a.dtype(), dev);
   const int64_t n = out.numel();
   dispatch(a, [&]<class T>() {
-    cpu::mul<T>(n, a.value().data<T>(), b.value().data<T>(), out.data<T>());
+    kernels::mul<T>(dev, n, a.value().device_data<T>(), b.value().device_data<T>(),
+                    out.device_data<T>());
   });
   return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
-    const T* dy = y.grad().data<T>();
+    const T* dy = y.grad().device_data<T>();
     if (a.requires_grad()) {
-      cpu::mul_accumulate<T>(n, dy, b.value().data<T>(), a.grad_buffer().data<T>());
+      kernels::mul_accumulate<T>(dev, n, dy, b.value().device_data<T>(),
+                                 a.grad_buffer().device_data<T>());
     }
     if (b.requires_grad()) {
-      cpu::mul_accumulate<T>(n, dy, a.value().data<T>(), b.grad_buffer().data<T>());
+      kernels::mul_accumulate<T>(dev, n, dy, a.value().device_data<T>(),
+                                 b.grad_buffer().device_data<T>());
     }
   });
 }
@@ -46,50 +51,59 @@ Var add_bias(Tape& tape, const Var& x, const Var& bias) {
   const int64_t cols = x.shape().back(), rows = x.shape().rows();
   RECUR_ASSERT(bias.shape() == Shape({cols}), "add_bias: bias ", bias.shape().str(), " for ",
                x.shape().str());
+  const Device dev = ops_detail::device_of({&x, &bias}, "add_bias");
   Tensor out = x.value().clone();
-  dispatch(x,
-           [&]<class T>() { cpu::add_bias<T>(rows, cols, bias.value().data<T>(), out.data<T>()); });
+  dispatch(x, [&]<class T>() {
+    kernels::add_bias<T>(dev, rows, cols, bias.value().device_data<T>(), out.device_data<T>());
+  });
   return ops_detail::output(tape, out, {&x, &bias}, [=]<class T>(const Var& y) {
-    const T* dy = y.grad().data<T>();
-    if (x.requires_grad()) cpu::axpy<T>(rows * cols, T(1), dy, x.grad_buffer().data<T>());
+    const T* dy = y.grad().device_data<T>();
+    if (x.requires_grad())
+      kernels::axpy<T>(dev, rows * cols, T(1), dy, x.grad_buffer().device_data<T>());
     if (bias.requires_grad()) {
-      cpu::sum_rows_accumulate<T>(rows, cols, dy, bias.grad_buffer().data<T>());
+      kernels::sum_rows_accumulate<T>(dev, rows, cols, dy, bias.grad_buffer().device_data<T>());
     }
   });
 }
 
 Var scale(Tape& tape, const Var& x, double factor) {
+  const Device dev = x.device();
   Tensor out = x.value().clone();
   const int64_t n = out.numel();
-  dispatch(x, [&]<class T>() { cpu::scale<T>(n, static_cast<T>(factor), out.data<T>()); });
+  dispatch(x, [&]<class T>() {
+    kernels::scale<T>(dev, n, static_cast<T>(factor), out.device_data<T>());
+  });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    cpu::axpy<T>(n, static_cast<T>(factor), y.grad().data<T>(), x.grad_buffer().data<T>());
+    kernels::axpy<T>(dev, n, static_cast<T>(factor), y.grad().device_data<T>(),
+                     x.grad_buffer().device_data<T>());
   });
 }
 
 namespace {
 
-Var activation(Tape& tape, const Var& x, cpu::Activation f) {
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
+Var activation(Tape& tape, const Var& x, Activation f) {
+  const Device dev = x.device();
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), dev);
   const int64_t n = out.numel();
-  dispatch(
-      x, [&]<class T>() { cpu::activation_forward<T>(f, n, x.value().data<T>(), out.data<T>()); });
+  dispatch(x, [&]<class T>() {
+    kernels::activation_forward<T>(dev, f, n, x.value().device_data<T>(), out.device_data<T>());
+  });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    cpu::activation_backward<T>(f, n, y.value().data<T>(), y.grad().data<T>(),
-                                x.grad_buffer().data<T>());
+    kernels::activation_backward<T>(dev, f, n, y.value().device_data<T>(),
+                                    y.grad().device_data<T>(), x.grad_buffer().device_data<T>());
   });
 }
 
 }  // namespace
 
 Var sigmoid(Tape& tape, const Var& x) {
-  return activation(tape, x, cpu::Activation::Sigmoid);
+  return activation(tape, x, Activation::Sigmoid);
 }
 Var tanh(Tape& tape, const Var& x) {
-  return activation(tape, x, cpu::Activation::Tanh);
+  return activation(tape, x, Activation::Tanh);
 }
 Var relu(Tape& tape, const Var& x) {
-  return activation(tape, x, cpu::Activation::Relu);
+  return activation(tape, x, Activation::Relu);
 }
 
 }  // namespace recur

@@ -1,7 +1,5 @@
 // Fused GRU layer: forward and hand-written backward (see ops/rnn.h).
 #include "autograd/ops/rnn_common.h"
-#include "kernels/cpu/blas.h"
-#include "kernels/cpu/rnn_cells.h"
 
 namespace recur {
 
@@ -22,28 +20,32 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
                  const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
                  GruSaved& saved, Tensor& y, Tensor& h_out) {
   const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
-  T* xg = saved.x_gates.data<T>();
+  const Device dev = x.device();
+  T* xg = saved.x_gates.device_data<T>();
   // Input projection of every step at once: x W_ih^T + b_ih.   (T*B, 3H)
-  ops_detail::fill_rows<T>(rows, G, w.b_ih.value().data<T>(), xg);
-  cpu::gemm<T>(false, true, rows, G, d.input, T(1), x.value().data<T>(), w.w_ih.value().data<T>(),
-               T(1), xg);
+  kernels::broadcast_rows<T>(dev, rows, G, w.b_ih.value().device_data<T>(), xg);
+  kernels::gemm<T>(dev, false, true, rows, G, d.input, T(1), x.value().device_data<T>(),
+                   w.w_ih.value().device_data<T>(), T(1), xg);
   // The recurrent biases of every step, before the per-step GEMMs accumulate onto them.
-  ops_detail::fill_rows<T>(rows, G, w.b_hh.value().data<T>(), saved.h_gates.data<T>());
+  kernels::broadcast_rows<T>(dev, rows, G, w.b_hh.value().device_data<T>(),
+                             saved.h_gates.device_data<T>());
 
-  Tensor h_state = Tensor::empty({B, H}, x.dtype());
-  const T* h = h0.value().data<T>();
+  Tensor h_state = Tensor::empty({B, H}, x.dtype(), dev);
+  const T* h = h0.value().device_data<T>();
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
-    T* hp = saved.h_prev.data<T>() + t * B * H;
-    T* hg = saved.h_gates.data<T>() + t * B * G;
-    T* out = y.data<T>() + t * B * H;
-    ops_detail::enter_step<T>(options, t, B, H, h, hp);
-    cpu::gemm<T>(false, true, B, G, H, T(1), hp, w.w_hh.value().data<T>(), T(1), hg);
-    cpu::gru_cell_forward<T>(B, H, xg + t * B * G, hg, hp, out);
-    h = pad.any(t) ? ops_detail::pass_padding_through<T>(pad, t, B, H, hp, out, h_state.data<T>())
+    T* hp = saved.h_prev.device_data<T>() + t * B * H;
+    T* hg = saved.h_gates.device_data<T>() + t * B * G;
+    T* out = y.device_data<T>() + t * B * H;
+    ops_detail::enter_step<T>(dev, options, t, B, H, h, hp);
+    kernels::gemm<T>(dev, false, true, B, G, H, T(1), hp, w.w_hh.value().device_data<T>(), T(1),
+                     hg);
+    kernels::gru_cell_forward<T>(dev, B, H, xg + t * B * G, hg, hp, out);
+    h = pad.any(t) ? ops_detail::pass_padding_through<T>(dev, pad, t, B, H, hp, out,
+                                                         h_state.device_data<T>())
                    : out;
   }
-  std::copy_n(h, B * H, h_out.data<T>());
+  kernels::copy<T>(dev, B * H, h, h_out.device_data<T>());
 }
 
 template <class T>
@@ -51,13 +53,14 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
                   const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
                   GruSaved& saved, const GruOutputs& out) {
   const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
-  Tensor dh = Tensor::zeros({B, H}, x.dtype());
-  Tensor dstep = Tensor::empty({B, H}, x.dtype());
+  const Device dev = x.device();
+  Tensor dh = Tensor::zeros({B, H}, x.dtype(), dev);
+  Tensor dstep = Tensor::empty({B, H}, x.dtype(), dev);
   Tensor dh_in;  // a copy for the rows that pass padding through
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
-  const T* dy = out.y.has_grad() ? out.y.grad().data<T>() : nullptr;
-  T* dxg = saved.x_gates.data<T>();
-  T* dhg = saved.h_gates.data<T>();
+  const T* dy = out.y.has_grad() ? out.y.grad().device_data<T>() : nullptr;
+  T* dxg = saved.x_gates.device_data<T>();
+  T* dhg = saved.h_gates.device_data<T>();
   for (int64_t s = d.steps - 1; s >= 0; --s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* xg = dxg + t * B * G;
@@ -65,44 +68,40 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
     const bool padding = pad.any(t);
     if (padding) dh_in = dh.clone();
     if (dy) {
-      cpu::add<T>(B * H, dh.data<T>(), dy + t * B * H, dstep.data<T>());
+      kernels::add<T>(dev, B * H, dh.device_data<T>(), dy + t * B * H, dstep.device_data<T>());
     } else {
       dstep.copy_from(dh);
     }
     // dh = the direct part z * dstep, then + dh_gates W_hh.
-    cpu::gru_cell_backward<T>(B, H, xg, hg, saved.h_prev.data<T>() + t * B * H, dstep.data<T>(),
-                              dh.data<T>());
+    kernels::gru_cell_backward<T>(dev, B, H, xg, hg, saved.h_prev.device_data<T>() + t * B * H,
+                                  dstep.device_data<T>(), dh.device_data<T>());
     if (padding) {
-      for (int64_t b = 0; b < B; ++b) {
-        if (!pad.padded(t, b)) continue;
-        std::fill_n(xg + b * G, G, T(0));
-        std::fill_n(hg + b * G, G, T(0));
-      }
+      pad.set_rows<T>(t, G, nullptr, xg);
+      pad.set_rows<T>(t, G, nullptr, hg);
     }
-    cpu::gemm<T>(false, false, B, H, G, T(1), hg, w.w_hh.value().data<T>(), T(1), dh.data<T>());
-    if (padding) {
-      ops_detail::copy_rows_if<T>(B, H, dh_in.data<T>(), dh.data<T>(),
-                                  [&](int64_t b) { return pad.padded(t, b); });
-    }
-    ops_detail::leave_step_backward<T>(options, t, B, H, dh.data<T>());
+    kernels::gemm<T>(dev, false, false, B, H, G, T(1), hg, w.w_hh.value().device_data<T>(), T(1),
+                     dh.device_data<T>());
+    if (padding) pad.set_rows<T>(t, H, dh_in.device_data<T>(), dh.device_data<T>());
+    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dh.device_data<T>());
   }
-  if (h0.requires_grad()) cpu::axpy<T>(B * H, T(1), dh.data<T>(), h0.grad_buffer().data<T>());
+  if (h0.requires_grad())
+    kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
   if (w.w_hh.requires_grad()) {
-    cpu::gemm<T>(true, false, G, H, rows, T(1), dhg, saved.h_prev.data<T>(), T(1),
-                 w.w_hh.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, true, false, G, H, rows, T(1), dhg, saved.h_prev.device_data<T>(), T(1),
+                     w.w_hh.grad_buffer().device_data<T>());
   }
   if (w.b_hh.requires_grad())
-    cpu::sum_rows_accumulate<T>(rows, G, dhg, w.b_hh.grad_buffer().data<T>());
+    kernels::sum_rows_accumulate<T>(dev, rows, G, dhg, w.b_hh.grad_buffer().device_data<T>());
   if (w.w_ih.requires_grad()) {
-    cpu::gemm<T>(true, false, G, d.input, rows, T(1), dxg, x.value().data<T>(), T(1),
-                 w.w_ih.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, true, false, G, d.input, rows, T(1), dxg, x.value().device_data<T>(),
+                     T(1), w.w_ih.grad_buffer().device_data<T>());
   }
   if (x.requires_grad()) {
-    cpu::gemm<T>(false, false, rows, d.input, G, T(1), dxg, w.w_ih.value().data<T>(), T(1),
-                 x.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, false, false, rows, d.input, G, T(1), dxg,
+                     w.w_ih.value().device_data<T>(), T(1), x.grad_buffer().device_data<T>());
   }
   if (w.b_ih.requires_grad())
-    cpu::sum_rows_accumulate<T>(rows, G, dxg, w.b_ih.grad_buffer().data<T>());
+    kernels::sum_rows_accumulate<T>(dev, rows, G, dxg, w.b_ih.grad_buffer().device_data<T>());
 }
 
 }  // namespace
@@ -110,13 +109,14 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
 GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
                      const RnnLayerOptions& options) {
   const auto d = ops_detail::check_rnn_inputs("gru_layer", 3, x, h0, weights, options);
-  ops_detail::PaddingMask pad(options.lengths, d.batch);
+  const Device dev = x.device();
+  ops_detail::PaddingMask pad(options.lengths, d.batch, dev);
   const DType dt = x.dtype();
-  GruSaved saved{Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt),
-                 Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt),
-                 Tensor::empty({d.steps, d.batch, d.hidden}, dt)};
-  Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt);
-  Tensor h = Tensor::empty({d.batch, d.hidden}, dt);
+  GruSaved saved{Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt, dev),
+                 Tensor::empty({d.steps, d.batch, 3 * d.hidden}, dt, dev),
+                 Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev)};
+  Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev);
+  Tensor h = Tensor::empty({d.batch, d.hidden}, dt, dev);
   dispatch(x, [&]<class T>() { gru_forward<T>(d, x, h0, weights, options, pad, saved, y, h); });
 
   const std::vector<const Var*> inputs = {

@@ -1,7 +1,6 @@
 #include "autograd/ops/layer_norm.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/layer_norm.h"
 
 namespace recur {
 
@@ -16,20 +15,24 @@ Var layer_norm(Tape& tape, const Var& x, const Var& gain, const Var& bias, doubl
                bias.shape().str());
   ops_detail::check_same_dtype(x, gain, "layer_norm");
   ops_detail::check_same_dtype(x, bias, "layer_norm");
-  Tensor y = Tensor::empty(x.shape(), x.dtype());
-  Tensor mean = Tensor::empty({rows}, x.dtype());  // (rows)
-  Tensor rstd = Tensor::empty({rows}, x.dtype());  // (rows)
+  const Device dev = ops_detail::device_of({&x, &gain, &bias}, "layer_norm");
+  Tensor y = Tensor::empty(x.shape(), x.dtype(), dev);
+  Tensor mean = Tensor::empty({rows}, x.dtype(), dev);  // (rows)
+  Tensor rstd = Tensor::empty({rows}, x.dtype(), dev);  // (rows)
   dispatch(x, [&]<class T>() {
-    cpu::layer_norm_forward<T>(rows, dim, eps, x.value().data<T>(), gain.value().data<T>(),
-                               bias.value().data<T>(), y.data<T>(), mean.data<T>(), rstd.data<T>());
+    kernels::layer_norm_forward<T>(dev, rows, dim, eps, x.value().device_data<T>(),
+                                   gain.value().device_data<T>(), bias.value().device_data<T>(),
+                                   y.device_data<T>(), mean.device_data<T>(),
+                                   rstd.device_data<T>());
   });
   return ops_detail::output(tape, y, {&x, &gain, &bias}, [=]<class T>(const Var& out) {
     auto grad = [](const Var& v) {
-      return v.requires_grad() ? v.grad_buffer().data<T>() : nullptr;
+      return v.requires_grad() ? v.grad_buffer().device_data<T>() : nullptr;
     };
-    cpu::layer_norm_backward<T>(rows, dim, x.value().data<T>(), gain.value().data<T>(),
-                                mean.data<T>(), rstd.data<T>(), out.grad().data<T>(), grad(x),
-                                grad(gain), grad(bias));
+    kernels::layer_norm_backward<T>(dev, rows, dim, x.value().device_data<T>(),
+                                    gain.value().device_data<T>(), mean.device_data<T>(),
+                                    rstd.device_data<T>(), out.grad().device_data<T>(), grad(x),
+                                    grad(gain), grad(bias));
   });
 }
 

@@ -1,8 +1,6 @@
 #include "autograd/ops/linear.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/blas.h"
-#include "kernels/cpu/elementwise.h"
 
 namespace recur {
 
@@ -16,27 +14,32 @@ Var matmul(Tape& tape, const Var& a, const Var& b, bool trans_a, bool trans_b) {
   const int64_t n = b.shape()[trans_b ? 0 : 1];
   RECUR_ASSERT(b.shape()[trans_b ? 1 : 0] == k, "matmul: inner sizes of ", a.shape().str(), " and ",
                b.shape().str());
-  Tensor out = Tensor::empty({m, n}, a.dtype());
+  const Device dev = ops_detail::device_of({&a, &b}, "matmul");
+  Tensor out = Tensor::empty({m, n}, a.dtype(), dev);
   dispatch(a, [&]<class T>() {
-    cpu::gemm<T>(trans_a, trans_b, m, n, k, T(1), a.value().data<T>(), b.value().data<T>(), T(0),
-                 out.data<T>());
+    kernels::gemm<T>(dev, trans_a, trans_b, m, n, k, T(1), a.value().device_data<T>(),
+                     b.value().device_data<T>(), T(0), out.device_data<T>());
   });
   return ops_detail::output(tape, out, {&a, &b}, [=]<class T>(const Var& y) {
-    const T* dy = y.grad().data<T>();
+    const T* dy = y.grad().device_data<T>();
     if (a.requires_grad()) {
-      T* da = a.grad_buffer().data<T>();
+      T* da = a.grad_buffer().device_data<T>();
       if (!trans_a) {
-        cpu::gemm<T>(false, !trans_b, m, k, n, T(1), dy, b.value().data<T>(), T(1), da);
+        kernels::gemm<T>(dev, false, !trans_b, m, k, n, T(1), dy, b.value().device_data<T>(), T(1),
+                         da);
       } else {
-        cpu::gemm<T>(trans_b, true, k, m, n, T(1), b.value().data<T>(), dy, T(1), da);
+        kernels::gemm<T>(dev, trans_b, true, k, m, n, T(1), b.value().device_data<T>(), dy, T(1),
+                         da);
       }
     }
     if (b.requires_grad()) {
-      T* db = b.grad_buffer().data<T>();
+      T* db = b.grad_buffer().device_data<T>();
       if (!trans_b) {
-        cpu::gemm<T>(!trans_a, false, k, n, m, T(1), a.value().data<T>(), dy, T(1), db);
+        kernels::gemm<T>(dev, !trans_a, false, k, n, m, T(1), a.value().device_data<T>(), dy, T(1),
+                         db);
       } else {
-        cpu::gemm<T>(true, trans_a, n, k, m, T(1), dy, a.value().data<T>(), T(1), db);
+        kernels::gemm<T>(dev, true, trans_a, n, k, m, T(1), dy, a.value().device_data<T>(), T(1),
+                         db);
       }
     }
   });
@@ -50,31 +53,31 @@ Var linear(Tape& tape, const Var& x, const Var& weight, const Var& bias) {
   RECUR_ASSERT(!bias.defined() || bias.shape() == Shape({out_features}), "linear: bias ",
                bias.shape().str());
   const int64_t rows = x.shape().rows();
-  Tensor out = Tensor::empty(x.shape().with_last(out_features), x.dtype());
+  const Device dev = ops_detail::device_of({&x, &weight, &bias}, "linear");
+  Tensor out = Tensor::empty(x.shape().with_last(out_features), x.dtype(), dev);
   dispatch(x, [&]<class T>() {
-    T* y = out.data<T>();
+    T* y = out.device_data<T>();
     T beta = T(0);
     if (bias.defined()) {
-      for (int64_t r = 0; r < rows; ++r) {
-        std::copy_n(bias.value().data<T>(), out_features, y + r * out_features);
-      }
+      kernels::broadcast_rows<T>(dev, rows, out_features, bias.value().device_data<T>(), y);
       beta = T(1);
     }
-    cpu::gemm<T>(false, true, rows, out_features, in, T(1), x.value().data<T>(),
-                 weight.value().data<T>(), beta, y);
+    kernels::gemm<T>(dev, false, true, rows, out_features, in, T(1), x.value().device_data<T>(),
+                     weight.value().device_data<T>(), beta, y);
   });
   return ops_detail::output(tape, out, {&x, &weight, &bias}, [=]<class T>(const Var& y) {
-    const T* dy = y.grad().data<T>();
+    const T* dy = y.grad().device_data<T>();
     if (x.requires_grad()) {
-      cpu::gemm<T>(false, false, rows, in, out_features, T(1), dy, weight.value().data<T>(), T(1),
-                   x.grad_buffer().data<T>());
+      kernels::gemm<T>(dev, false, false, rows, in, out_features, T(1), dy,
+                       weight.value().device_data<T>(), T(1), x.grad_buffer().device_data<T>());
     }
     if (weight.requires_grad()) {
-      cpu::gemm<T>(true, false, out_features, in, rows, T(1), dy, x.value().data<T>(), T(1),
-                   weight.grad_buffer().data<T>());
+      kernels::gemm<T>(dev, true, false, out_features, in, rows, T(1), dy,
+                       x.value().device_data<T>(), T(1), weight.grad_buffer().device_data<T>());
     }
     if (bias.requires_grad()) {
-      cpu::sum_rows_accumulate<T>(rows, out_features, dy, bias.grad_buffer().data<T>());
+      kernels::sum_rows_accumulate<T>(dev, rows, out_features, dy,
+                                      bias.grad_buffer().device_data<T>());
     }
   });
 }

@@ -11,21 +11,24 @@ namespace {
 template <bool kLog>
 Var softmax_op(Tape& tape, const Var& x) {
   const int64_t cols = x.shape().back(), rows = x.shape().rows();
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
+  const Device dev = x.device();
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), dev);
   dispatch(x, [&]<class T>() {
     if constexpr (kLog) {
-      cpu::log_softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
+      kernels::log_softmax_forward<T>(dev, rows, cols, x.value().device_data<T>(),
+                                      out.device_data<T>());
     } else {
-      cpu::softmax_forward<T>(rows, cols, x.value().data<T>(), out.data<T>());
+      kernels::softmax_forward<T>(dev, rows, cols, x.value().device_data<T>(),
+                                  out.device_data<T>());
     }
   });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    const T *yv = y.value().data<T>(), *dy = y.grad().data<T>();
-    T* dx = x.grad_buffer().data<T>();
+    const T *yv = y.value().device_data<T>(), *dy = y.grad().device_data<T>();
+    T* dx = x.grad_buffer().device_data<T>();
     if constexpr (kLog) {
-      cpu::log_softmax_backward<T>(rows, cols, yv, dy, dx);
+      kernels::log_softmax_backward<T>(dev, rows, cols, yv, dy, dx);
     } else {
-      cpu::softmax_backward<T>(rows, cols, yv, dy, dx);
+      kernels::softmax_backward<T>(dev, rows, cols, yv, dy, dx);
     }
   });
 }
@@ -44,27 +47,31 @@ CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& ta
   const int64_t cols = logits.shape().back(), rows = logits.shape().rows();
   RECUR_ASSERT(targets.dtype() == DType::I32 && targets.numel() == rows,
                "cross_entropy: ", targets.numel(), " targets for logits ", logits.shape().str());
-  const int32_t* ids = targets.data<int32_t>();
+  const Tensor host_targets = targets.on(Device::cpu());
+  const int32_t* ids = host_targets.data<int32_t>();
   for (int64_t r = 0; r < rows; ++r) {
     RECUR_ASSERT(ids[r] == options.ignore_index || (ids[r] >= 0 && ids[r] < cols),
                  "cross_entropy: target ", ids[r], " outside [0, ", cols, ")");
   }
-  Tensor probs = Tensor::empty(logits.shape(), logits.dtype());
+  const Device dev = logits.device();
+  const Tensor device_targets = targets.on(dev);
+  Tensor probs = Tensor::empty(logits.shape(), logits.dtype(), dev);
   CrossEntropyResult result;
   dispatch(logits, [&]<class T>() {
-    result.totals = cpu::cross_entropy_forward<T>(rows, cols, logits.value().data<T>(), ids,
-                                                  options.ignore_index, options.label_smoothing,
-                                                  probs.data<T>());
+    result.totals = kernels::cross_entropy_forward<T>(
+        dev, rows, cols, logits.value().device_data<T>(), device_targets.device_data<int32_t>(),
+        options.ignore_index, options.label_smoothing, probs.device_data<T>());
   });
   const double normalizer = options.normalizer > 0
                                 ? options.normalizer
                                 : std::max<double>(1.0, static_cast<double>(result.totals.count));
-  Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer);
+  Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer, dev);
   result.loss = ops_detail::output(tape, loss_value, {&logits}, [=]<class T>(const Var& loss) {
     const T scale = static_cast<T>(loss.grad().item() / normalizer);
-    cpu::cross_entropy_backward<T>(rows, cols, probs.data<T>(), targets.data<int32_t>(),
-                                   options.ignore_index, options.label_smoothing, scale,
-                                   logits.grad_buffer().data<T>());
+    kernels::cross_entropy_backward<T>(dev, rows, cols, probs.device_data<T>(),
+                                       device_targets.device_data<int32_t>(), options.ignore_index,
+                                       options.label_smoothing, scale,
+                                       logits.grad_buffer().device_data<T>());
   });
   return result;
 }

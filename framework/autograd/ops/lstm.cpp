@@ -1,7 +1,5 @@
 // Fused LSTM layer: forward and hand-written backward (see ops/rnn.h).
 #include "autograd/ops/rnn_common.h"
-#include "kernels/cpu/blas.h"
-#include "kernels/cpu/rnn_cells.h"
 
 namespace recur {
 
@@ -24,37 +22,39 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
                   const ops_detail::PaddingMask& pad, LstmSaved& saved, Tensor& y, Tensor& h_out,
                   Tensor& c_out) {
   const int64_t B = d.batch, H = d.hidden, G = 4 * H, rows = d.steps * B;
-  T* gates = saved.gates.data<T>();
+  const Device dev = x.device();
+  T* gates = saved.gates.device_data<T>();
   // Input projection of every step at once: gates = x W_ih^T + (b_ih + b_hh).   (T*B, 4H)
-  std::vector<T> bias(static_cast<size_t>(G));
-  cpu::add<T>(G, w.b_ih.value().data<T>(), w.b_hh.value().data<T>(), bias.data());
-  ops_detail::fill_rows<T>(rows, G, bias.data(), gates);
-  cpu::gemm<T>(false, true, rows, G, d.input, T(1), x.value().data<T>(), w.w_ih.value().data<T>(),
-               T(1), gates);
+  Tensor bias = Tensor::empty({G}, x.dtype(), dev);
+  kernels::add<T>(dev, G, w.b_ih.value().device_data<T>(), w.b_hh.value().device_data<T>(),
+                  bias.device_data<T>());
+  kernels::broadcast_rows<T>(dev, rows, G, bias.device_data<T>(), gates);
+  kernels::gemm<T>(dev, false, true, rows, G, d.input, T(1), x.value().device_data<T>(),
+                   w.w_ih.value().device_data<T>(), T(1), gates);
 
-  Tensor h_state = Tensor::empty({B, H}, x.dtype());
-  const T* h = h0.value().data<T>();
-  const T* c = c0.value().data<T>();
+  Tensor h_state = Tensor::empty({B, H}, x.dtype(), dev);
+  const T* h = h0.value().device_data<T>();
+  const T* c = c0.value().device_data<T>();
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = gates + t * B * G;
-    T* hp = saved.h_prev.data<T>() + t * B * H;
-    T* cp = saved.c_prev.data<T>() + t * B * H;
-    T* cell = saved.cells.data<T>() + t * B * H;
-    T* out = y.data<T>() + t * B * H;
-    ops_detail::enter_step<T>(options, t, B, H, h, hp);
-    ops_detail::enter_step<T>(options, t, B, H, c, cp);
-    cpu::gemm<T>(false, true, B, G, H, T(1), hp, w.w_hh.value().data<T>(), T(1), g);
-    cpu::lstm_cell_forward<T>(B, H, g, cp, cell, out);
+    T* hp = saved.h_prev.device_data<T>() + t * B * H;
+    T* cp = saved.c_prev.device_data<T>() + t * B * H;
+    T* cell = saved.cells.device_data<T>() + t * B * H;
+    T* out = y.device_data<T>() + t * B * H;
+    ops_detail::enter_step<T>(dev, options, t, B, H, h, hp);
+    ops_detail::enter_step<T>(dev, options, t, B, H, c, cp);
+    kernels::gemm<T>(dev, false, true, B, G, H, T(1), hp, w.w_hh.value().device_data<T>(), T(1), g);
+    kernels::lstm_cell_forward<T>(dev, B, H, g, cp, cell, out);
     h = out;
     if (pad.any(t)) {
-      ops_detail::copy_rows_if<T>(B, H, cp, cell, [&](int64_t b) { return pad.padded(t, b); });
-      h = ops_detail::pass_padding_through<T>(pad, t, B, H, hp, out, h_state.data<T>());
+      pad.set_rows<T>(t, H, cp, cell);
+      h = ops_detail::pass_padding_through<T>(dev, pad, t, B, H, hp, out, h_state.device_data<T>());
     }
     c = cell;
   }
-  std::copy_n(h, B * H, h_out.data<T>());
-  std::copy_n(c, B * H, c_out.data<T>());
+  kernels::copy<T>(dev, B * H, h, h_out.device_data<T>());
+  kernels::copy<T>(dev, B * H, c, c_out.device_data<T>());
 }
 
 template <class T>
@@ -62,14 +62,15 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
                    const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
                    LstmSaved& saved, const LstmOutputs& out) {
   const int64_t B = d.batch, H = d.hidden, G = 4 * H, rows = d.steps * B;
-  Tensor dh = Tensor::zeros({B, H}, x.dtype());
-  Tensor dc = Tensor::zeros({B, H}, x.dtype());
-  Tensor dstep = Tensor::empty({B, H}, x.dtype());
+  const Device dev = x.device();
+  Tensor dh = Tensor::zeros({B, H}, x.dtype(), dev);
+  Tensor dc = Tensor::zeros({B, H}, x.dtype(), dev);
+  Tensor dstep = Tensor::empty({B, H}, x.dtype(), dev);
   Tensor dh_in, dc_in;  // copies for the rows that pass padding through
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
   if (out.c.has_grad()) dc.copy_from(out.c.grad());
-  const T* dy = out.y.has_grad() ? out.y.grad().data<T>() : nullptr;
-  T* dgates = saved.gates.data<T>();  // activations become gradients in place, step by step
+  const T* dy = out.y.has_grad() ? out.y.grad().device_data<T>() : nullptr;
+  T* dgates = saved.gates.device_data<T>();  // activations become gradients in place, step by step
   for (int64_t s = d.steps - 1; s >= 0; --s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = dgates + t * B * G;
@@ -79,46 +80,45 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
       dc_in = dc.clone();
     }
     if (dy) {
-      cpu::add<T>(B * H, dh.data<T>(), dy + t * B * H, dstep.data<T>());
+      kernels::add<T>(dev, B * H, dh.device_data<T>(), dy + t * B * H, dstep.device_data<T>());
     } else {
       dstep.copy_from(dh);
     }
-    cpu::lstm_cell_backward<T>(B, H, g, saved.c_prev.data<T>() + t * B * H,
-                               saved.cells.data<T>() + t * B * H, dstep.data<T>(), dc.data<T>());
-    if (padding) {
-      for (int64_t b = 0; b < B; ++b) {
-        if (pad.padded(t, b)) std::fill_n(g + b * G, G, T(0));
-      }
-    }
+    kernels::lstm_cell_backward<T>(dev, B, H, g, saved.c_prev.device_data<T>() + t * B * H,
+                                   saved.cells.device_data<T>() + t * B * H, dstep.device_data<T>(),
+                                   dc.device_data<T>());
+    if (padding) pad.set_rows<T>(t, G, nullptr, g);
     if (s > 0 || h0.requires_grad()) {
-      cpu::gemm<T>(false, false, B, H, G, T(1), g, w.w_hh.value().data<T>(), T(0), dh.data<T>());
+      kernels::gemm<T>(dev, false, false, B, H, G, T(1), g, w.w_hh.value().device_data<T>(), T(0),
+                       dh.device_data<T>());
     }
     if (padding) {
-      auto padded = [&](int64_t b) { return pad.padded(t, b); };
-      ops_detail::copy_rows_if<T>(B, H, dh_in.data<T>(), dh.data<T>(), padded);
-      ops_detail::copy_rows_if<T>(B, H, dc_in.data<T>(), dc.data<T>(), padded);
+      pad.set_rows<T>(t, H, dh_in.device_data<T>(), dh.device_data<T>());
+      pad.set_rows<T>(t, H, dc_in.device_data<T>(), dc.device_data<T>());
     }
-    ops_detail::leave_step_backward<T>(options, t, B, H, dh.data<T>());
-    ops_detail::leave_step_backward<T>(options, t, B, H, dc.data<T>());
+    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dh.device_data<T>());
+    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dc.device_data<T>());
   }
-  if (h0.requires_grad()) cpu::axpy<T>(B * H, T(1), dh.data<T>(), h0.grad_buffer().data<T>());
-  if (c0.requires_grad()) cpu::axpy<T>(B * H, T(1), dc.data<T>(), c0.grad_buffer().data<T>());
+  if (h0.requires_grad())
+    kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
+  if (c0.requires_grad())
+    kernels::axpy<T>(dev, B * H, T(1), dc.device_data<T>(), c0.grad_buffer().device_data<T>());
   // Weight gradients of all steps at once.
   if (w.w_hh.requires_grad()) {
-    cpu::gemm<T>(true, false, G, H, rows, T(1), dgates, saved.h_prev.data<T>(), T(1),
-                 w.w_hh.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, true, false, G, H, rows, T(1), dgates, saved.h_prev.device_data<T>(),
+                     T(1), w.w_hh.grad_buffer().device_data<T>());
   }
   if (w.w_ih.requires_grad()) {
-    cpu::gemm<T>(true, false, G, d.input, rows, T(1), dgates, x.value().data<T>(), T(1),
-                 w.w_ih.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, true, false, G, d.input, rows, T(1), dgates, x.value().device_data<T>(),
+                     T(1), w.w_ih.grad_buffer().device_data<T>());
   }
   if (x.requires_grad()) {
-    cpu::gemm<T>(false, false, rows, d.input, G, T(1), dgates, w.w_ih.value().data<T>(), T(1),
-                 x.grad_buffer().data<T>());
+    kernels::gemm<T>(dev, false, false, rows, d.input, G, T(1), dgates,
+                     w.w_ih.value().device_data<T>(), T(1), x.grad_buffer().device_data<T>());
   }
   for (Var* b : {&w.b_ih, &w.b_hh}) {
     if (b->requires_grad())
-      cpu::sum_rows_accumulate<T>(rows, G, dgates, b->grad_buffer().data<T>());
+      kernels::sum_rows_accumulate<T>(dev, rows, G, dgates, b->grad_buffer().device_data<T>());
   }
 }
 
@@ -128,15 +128,17 @@ LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
                        const RnnWeights& weights, const RnnLayerOptions& options) {
   const auto d = ops_detail::check_rnn_inputs("lstm_layer", 4, x, h0, weights, options);
   RECUR_ASSERT(c0.shape() == h0.shape(), "lstm_layer: cell state ", c0.shape().str());
-  ops_detail::PaddingMask pad(options.lengths, d.batch);
+  RECUR_ASSERT(c0.device() == x.device(), "lstm_layer: cell state on ", c0.device().str());
+  const Device dev = x.device();
+  ops_detail::PaddingMask pad(options.lengths, d.batch, dev);
   const DType dt = x.dtype();
-  LstmSaved saved{Tensor::empty({d.steps, d.batch, 4 * d.hidden}, dt),
-                  Tensor::empty({d.steps, d.batch, d.hidden}, dt),
-                  Tensor::empty({d.steps, d.batch, d.hidden}, dt),
-                  Tensor::empty({d.steps, d.batch, d.hidden}, dt)};
-  Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt);
-  Tensor h = Tensor::empty({d.batch, d.hidden}, dt);
-  Tensor c = Tensor::empty({d.batch, d.hidden}, dt);
+  LstmSaved saved{Tensor::empty({d.steps, d.batch, 4 * d.hidden}, dt, dev),
+                  Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev),
+                  Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev),
+                  Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev)};
+  Tensor y = Tensor::empty({d.steps, d.batch, d.hidden}, dt, dev);
+  Tensor h = Tensor::empty({d.batch, d.hidden}, dt, dev);
+  Tensor c = Tensor::empty({d.batch, d.hidden}, dt, dev);
   dispatch(
       x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
 

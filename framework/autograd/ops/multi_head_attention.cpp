@@ -1,7 +1,6 @@
 #include "autograd/ops/multi_head_attention.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/multi_head_attention.h"
 
 namespace recur {
 
@@ -42,22 +41,24 @@ MultiHeadAttentionOutputs multi_head_attention(Tape& tape, const Var& q, const V
                                                const Tensor& key_lengths, int64_t heads,
                                                bool causal) {
   const cpu::MultiHeadDims d = dims_of(q, k, v, key_lengths, heads, causal);
-  Tensor probs = Tensor::empty({d.batch, d.heads, d.queries, d.keys}, q.dtype());
-  Tensor out = Tensor::empty({d.batch, d.queries, d.heads * d.value_dim}, q.dtype());
+  const Device dev = ops_detail::device_of({&q, &k, &v}, "multi_head_attention");
+  const Tensor lengths = key_lengths.on(dev);
+  Tensor probs = Tensor::empty({d.batch, d.heads, d.queries, d.keys}, q.dtype(), dev);
+  Tensor out = Tensor::empty({d.batch, d.queries, d.heads * d.value_dim}, q.dtype(), dev);
   dispatch(q, [&]<class T>() {
-    cpu::multi_head_attention_forward<T>(d, q.value().data<T>(), k.value().data<T>(),
-                                         v.value().data<T>(), key_lengths.data<int32_t>(),
-                                         probs.data<T>(), out.data<T>());
+    kernels::multi_head_attention_forward<T>(
+        dev, d, q.value().device_data<T>(), k.value().device_data<T>(), v.value().device_data<T>(),
+        lengths.device_data<int32_t>(), probs.device_data<T>(), out.device_data<T>());
   });
   MultiHeadAttentionOutputs result;
   result.probs = probs;
   result.out = ops_detail::output(tape, out, {&q, &k, &v}, [=]<class T>(const Var& y) {
     auto grad = [](const Var& x) {
-      return x.requires_grad() ? x.grad_buffer().data<T>() : nullptr;
+      return x.requires_grad() ? x.grad_buffer().device_data<T>() : nullptr;
     };
-    cpu::multi_head_attention_backward<T>(d, q.value().data<T>(), k.value().data<T>(),
-                                          v.value().data<T>(), probs.data<T>(), y.grad().data<T>(),
-                                          grad(q), grad(k), grad(v));
+    kernels::multi_head_attention_backward<T>(
+        dev, d, q.value().device_data<T>(), k.value().device_data<T>(), v.value().device_data<T>(),
+        probs.device_data<T>(), y.grad().device_data<T>(), grad(q), grad(k), grad(v));
   });
   return result;
 }

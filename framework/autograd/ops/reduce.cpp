@@ -1,7 +1,6 @@
 #include "autograd/ops/reduce.h"
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/elementwise.h"
 
 namespace recur {
 
@@ -12,13 +11,13 @@ namespace {
 // sum(x) * factor, with gradient factor everywhere.
 Var scaled_sum(Tape& tape, const Var& x, double factor) {
   const int64_t n = x.value().numel();
-  double total = dispatch(x, [&]<class T>() { return cpu::sum<T>(n, x.value().data<T>()); });
-  return ops_detail::output(tape, Tensor::full({1}, x.dtype(), total * factor), {&x},
+  const Device dev = x.device();
+  double total =
+      dispatch(x, [&]<class T>() { return kernels::sum<T>(dev, n, x.value().device_data<T>()); });
+  return ops_detail::output(tape, Tensor::full({1}, x.dtype(), total * factor, dev), {&x},
                             [=]<class T>(const Var& y) {
                               T g = static_cast<T>(y.grad().item() * factor);
-                              T* dx = x.grad_buffer().data<T>();
-                              for (int64_t i = 0; i < n; ++i)
-                                dx[i] += g;
+                              kernels::add_scalar<T>(dev, n, g, x.grad_buffer().device_data<T>());
                             });
 }
 

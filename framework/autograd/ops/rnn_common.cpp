@@ -1,5 +1,8 @@
 #include "autograd/ops/rnn_common.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace recur::ops_detail {
 
 RnnDims check_rnn_inputs(const char* op, int gates, const Var& x, const Var& h0,
@@ -18,10 +21,11 @@ RnnDims check_rnn_inputs(const char* op, int gates, const Var& x, const Var& h0,
   RECUR_ASSERT(h0.shape() == Shape({d.batch, d.hidden}), op, ": initial state ", h0.shape().str());
   for (const Var* v : {&h0, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh})
     check_same_dtype(x, *v, op);
+  device_of({&x, &h0, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh}, op);
   if (options.keep.defined()) {
-    RECUR_ASSERT(
-        options.keep.shape() == Shape({d.steps, d.batch}) && options.keep.dtype() == x.dtype(), op,
-        ": keep mask ", options.keep.shape().str());
+    RECUR_ASSERT(options.keep.shape() == Shape({d.steps, d.batch}) &&
+                     options.keep.dtype() == x.dtype() && options.keep.device() == x.device(),
+                 op, ": keep mask ", options.keep.shape().str());
   }
   if (options.lengths.defined()) {
     RECUR_ASSERT(
@@ -31,11 +35,12 @@ RnnDims check_rnn_inputs(const char* op, int gates, const Var& x, const Var& h0,
   return d;
 }
 
-PaddingMask::PaddingMask(const Tensor& lengths, int64_t batch) {
+PaddingMask::PaddingMask(const Tensor& lengths, int64_t batch, Device device) : batch_(batch) {
   if (!lengths.defined()) return;
-  lengths_ = lengths.to_vector<int32_t>();
-  RECUR_ASSERT(static_cast<int64_t>(lengths_.size()) == batch, "lengths for ", batch, " rows");
-  min_length_ = *std::min_element(lengths_.begin(), lengths_.end());
+  RECUR_ASSERT(lengths.numel() == batch, "lengths for ", batch, " rows");
+  const std::vector<int32_t> values = lengths.on(Device::cpu()).to_vector<int32_t>();
+  min_length_ = *std::min_element(values.begin(), values.end());
+  lengths_ = lengths.on(device);
 }
 
 }  // namespace recur::ops_detail

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "autograd/ops/common.h"
-#include "kernels/cpu/elementwise.h"
 
 namespace recur {
 
@@ -32,40 +31,31 @@ int normalize_axis(int axis, int rank) {
   return a;
 }
 
-template <class T>
-void move_block(const T* src, T* dst, int64_t n, bool accumulate) {
-  if (accumulate) {
-    cpu::axpy<T>(n, T(1), src, dst);
-  } else {
-    std::copy_n(src, n, dst);
-  }
-}
-
 // part (outer, part.size, inner) -> whole (outer, whole.size, inner) at `offset` along the axis.
 template <class T>
-void part_to_whole(const AxisView& whole, const AxisView& part, int64_t offset, const T* src,
-                   T* dst, bool accumulate) {
+void part_to_whole(Device dev, const AxisView& whole, const AxisView& part, int64_t offset,
+                   const T* src, T* dst, bool accumulate) {
   const int64_t block = part.size * part.inner;
-  for (int64_t o = 0; o < whole.outer; ++o) {
-    move_block(src + o * block, dst + (o * whole.size + offset) * whole.inner, block, accumulate);
-  }
+  kernels::copy_rows<T>(dev, whole.outer, block, src, block, dst + offset * whole.inner,
+                        whole.size * whole.inner, accumulate);
 }
 
 // whole at `offset` along the axis -> part.
 template <class T>
-void whole_to_part(const AxisView& whole, const AxisView& part, int64_t offset, const T* src,
-                   T* dst, bool accumulate) {
+void whole_to_part(Device dev, const AxisView& whole, const AxisView& part, int64_t offset,
+                   const T* src, T* dst, bool accumulate) {
   const int64_t block = part.size * part.inner;
-  for (int64_t o = 0; o < whole.outer; ++o) {
-    move_block(src + (o * whole.size + offset) * whole.inner, dst + o * block, block, accumulate);
-  }
+  kernels::copy_rows<T>(dev, whole.outer, block, src + offset * whole.inner,
+                        whole.size * whole.inner, dst, block, accumulate);
 }
 
 }  // namespace
 
 Var reshape(Tape& tape, const Var& x, const Shape& shape) {
+  const Device dev = x.device();
   return ops_detail::output(tape, x.value().reshape(shape), {&x}, [=]<class T>(const Var& y) {
-    cpu::axpy<T>(y.value().numel(), T(1), y.grad().data<T>(), x.grad_buffer().data<T>());
+    kernels::axpy<T>(dev, y.value().numel(), T(1), y.grad().device_data<T>(),
+                     x.grad_buffer().device_data<T>());
   });
 }
 
@@ -84,25 +74,28 @@ Var concat(Tape& tape, const std::vector<Var>& parts, int axis) {
     }
     dims[a] += p.shape()[a];
   }
-  Tensor out = Tensor::empty(Shape(dims), parts[0].dtype());
+  std::vector<const Var*> inputs;
+  for (const Var& p : parts)
+    inputs.push_back(&p);
+  const Device dev = ops_detail::device_of(inputs, "concat");
+  Tensor out = Tensor::empty(Shape(dims), parts[0].dtype(), dev);
   const AxisView whole = axis_view(out.shape(), a);
   dispatch(parts[0], [&]<class T>() {
     int64_t offset = 0;
     for (const Var& p : parts) {
       AxisView pv = axis_view(p.shape(), a);
-      part_to_whole<T>(whole, pv, offset, p.value().data<T>(), out.data<T>(), false);
+      part_to_whole<T>(dev, whole, pv, offset, p.value().device_data<T>(), out.device_data<T>(),
+                       false);
       offset += pv.size;
     }
   });
-  std::vector<const Var*> inputs;
-  for (const Var& p : parts)
-    inputs.push_back(&p);
   return ops_detail::output(tape, out, inputs, [=, parts = parts]<class T>(const Var& y) {
     int64_t offset = 0;
     for (const Var& p : parts) {
       AxisView pv = axis_view(p.shape(), a);
       if (p.requires_grad()) {
-        whole_to_part<T>(whole, pv, offset, y.grad().data<T>(), p.grad_buffer().data<T>(), true);
+        whole_to_part<T>(dev, whole, pv, offset, y.grad().device_data<T>(),
+                         p.grad_buffer().device_data<T>(), true);
       }
       offset += pv.size;
     }
@@ -115,14 +108,17 @@ Var slice(Tape& tape, const Var& x, int axis, int64_t begin, int64_t end) {
                ") of axis ", a, " of ", x.shape().str());
   std::vector<int64_t> dims = x.shape().dims();
   dims[a] = end - begin;
-  Tensor out = Tensor::empty(Shape(dims), x.dtype());
+  const Device dev = x.device();
+  Tensor out = Tensor::empty(Shape(dims), x.dtype(), dev);
   const AxisView whole = axis_view(x.shape(), a);
   const AxisView part = axis_view(out.shape(), a);
   dispatch(x, [&]<class T>() {
-    whole_to_part<T>(whole, part, begin, x.value().data<T>(), out.data<T>(), false);
+    whole_to_part<T>(dev, whole, part, begin, x.value().device_data<T>(), out.device_data<T>(),
+                     false);
   });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    part_to_whole<T>(whole, part, begin, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
+    part_to_whole<T>(dev, whole, part, begin, y.grad().device_data<T>(),
+                     x.grad_buffer().device_data<T>(), true);
   });
 }
 
@@ -130,11 +126,11 @@ namespace {
 
 // dst (B, A, inner) = src (A, B, inner) with rows moved; accumulates when asked.
 template <class T>
-void swap_blocks(int64_t a, int64_t b, int64_t inner, const T* src, T* dst, bool accumulate) {
-  for (int64_t i = 0; i < a; ++i) {
-    for (int64_t j = 0; j < b; ++j)
-      move_block(src + (i * b + j) * inner, dst + (j * a + i) * inner, inner, accumulate);
-  }
+void swap_blocks(Device dev, int64_t a, int64_t b, int64_t inner, const T* src, T* dst,
+                 bool accumulate) {
+  for (int64_t i = 0; i < a; ++i)
+    kernels::copy_rows<T>(dev, b, inner, src + i * b * inner, inner, dst + i * inner, a * inner,
+                          accumulate);
 }
 
 }  // namespace
@@ -144,12 +140,14 @@ Var swap_leading(Tape& tape, const Var& x) {
   std::vector<int64_t> dims = x.shape().dims();
   const int64_t a = dims[0], b = dims[1], inner = x.value().numel() / std::max<int64_t>(1, a * b);
   std::swap(dims[0], dims[1]);
-  Tensor out = Tensor::empty(Shape(dims), x.dtype());
+  const Device dev = x.device();
+  Tensor out = Tensor::empty(Shape(dims), x.dtype(), dev);
   dispatch(x, [&]<class T>() {
-    swap_blocks<T>(a, b, inner, x.value().data<T>(), out.data<T>(), false);
+    swap_blocks<T>(dev, a, b, inner, x.value().device_data<T>(), out.device_data<T>(), false);
   });
   return ops_detail::output(tape, out, {&x}, [=]<class T>(const Var& y) {
-    swap_blocks<T>(b, a, inner, y.grad().data<T>(), x.grad_buffer().data<T>(), true);
+    swap_blocks<T>(dev, b, a, inner, y.grad().device_data<T>(), x.grad_buffer().device_data<T>(),
+                   true);
   });
 }
 
