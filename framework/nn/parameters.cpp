@@ -52,7 +52,7 @@ void initialise(const Parameter& p, uint64_t seed, T* values) {
 
 }  // namespace
 
-void ParameterStore::materialize(DType dtype, uint64_t seed) {
+void ParameterStore::materialize(DType dtype, uint64_t seed, Device device) {
   RECUR_ASSERT(!materialized(), "materialize() twice");
   RECUR_ASSERT(dtype == DType::F32 || dtype == DType::F64, "parameters in ", dtype_name(dtype));
   int64_t offset = 0;
@@ -61,13 +61,17 @@ void ParameterStore::materialize(DType dtype, uint64_t seed) {
     offset += (p->numel() + kAlignment - 1) / kAlignment * kAlignment;
   }
   size_ = offset;
-  values_ = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
-  grads_ = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
+  Tensor initial = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
+  for (const auto& p : parameters_) {
+    Tensor value = initial.view(p->offset_, p->shape_);
+    dispatch_float(dtype, [&]<class T>() { initialise<T>(*p, seed, value.data<T>()); });
+  }
+  values_ = device.is_cpu() ? initial : initial.to(device);
+  grads_ = Tensor::zeros(initial.shape(), dtype, device);
   for (size_t i = 0; i < parameters_.size(); ++i) {
     Parameter& p = *parameters_[i];
-    Tensor value = values_.view(p.offset_, p.shape_);
-    dispatch_float(dtype, [&]<class T>() { initialise<T>(p, seed, value.data<T>()); });
-    p.var_ = Var::parameter(value, grads_.view(p.offset_, p.shape_), static_cast<int32_t>(i));
+    p.var_ = Var::parameter(values_.view(p.offset_, p.shape_), grads_.view(p.offset_, p.shape_),
+                            static_cast<int32_t>(i));
   }
 }
 

@@ -56,15 +56,17 @@ class ParameterStore {
   // Declares a parameter; paths are unique ("rnn/layer0/fwd/w_ih"). Only before materialize().
   Parameter* declare(const std::string& path, const Shape& shape, Init init);
 
-  // Allocates the flat buffers and initialises every parameter from the counter-based RNG keyed
-  // by (seed, its path): the values do not depend on declaration order or on the rank.
-  void materialize(DType dtype, uint64_t seed);
+  // Allocates the flat buffers on `device` and initialises every parameter from the counter-based
+  // RNG keyed by (seed, its path): the values depend neither on declaration order nor on the rank
+  // nor on the device (they are drawn on the host and copied).
+  void materialize(DType dtype, uint64_t seed, Device device = Device::cpu());
   bool materialized() const { return values_.defined(); }
 
   // Flat (N) buffers. Each parameter starts at a multiple of kAlignment elements; the gaps are 0.
   Tensor& values() { return values_; }
   const Tensor& values() const { return values_; }
   Tensor& grads() { return grads_; }
+  Device device() const { return values_.device(); }
   int64_t size() const { return size_; }
   int64_t parameter_count() const;  // elements that belong to parameters (no gaps)
 

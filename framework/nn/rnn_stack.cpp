@@ -38,11 +38,12 @@ RnnStack::RnnStack(ParameterStore& store, const std::string& path, const RnnStac
 
 RnnState RnnStack::zero_state(int64_t batch, DType dtype) const {
   RnnState s;
+  const Device device = parameters_.front()->var().device();
   const int64_t n = spec_.layers * spec_.directions();
   for (int64_t i = 0; i < n; ++i) {
-    s.h.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
+    s.h.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype, device));
     if (spec_.cell == CellType::Lstm)
-      s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype));
+      s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype, device));
   }
   return s;
 }
@@ -54,6 +55,9 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
   RECUR_ASSERT(x.shape().rank() == 3 && x.shape()[2] == spec_.input_size, "RnnStack ", path_,
                ": input ", x.shape().str());
   const RnnState start = initial.empty() ? zero_state(x.shape()[1], x.dtype()) : initial;
+  // Moved to the input's device once here rather than by every layer.
+  const Tensor keep = sequence.keep.defined() ? sequence.keep.on(x.device()) : Tensor();
+  const Tensor lengths = sequence.lengths.defined() ? sequence.lengths.on(x.device()) : Tensor();
   Output out;
   Var input = x;
   for (int64_t layer = 0; layer < spec_.layers; ++layer) {
@@ -67,7 +71,7 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
       const size_t k = static_cast<size_t>(layer * spec_.directions() + dir);
       const Parameter* const* p = &parameters_[4 * k];
       RnnWeights w{p[0]->var(), p[1]->var(), p[2]->var(), p[3]->var()};
-      RnnLayerOptions options{dir == 1, sequence.keep, sequence.lengths};
+      RnnLayerOptions options{dir == 1, keep, lengths};
       if (spec_.cell == CellType::Lstm) {
         LstmOutputs o = lstm_layer(ctx.tape, input, start.h[k], start.c[k], w, options);
         directions.push_back(o.y);

@@ -53,6 +53,7 @@ class RnnStack {
   Output forward(const ForwardContext& ctx, const Var& x, const RnnState& initial,
                  const RnnSequenceInfo& sequence = {}) const;
 
+  // Zeros on the device of the stack's parameters.
   RnnState zero_state(int64_t batch, DType dtype) const;
   const RnnStackSpec& spec() const { return spec_; }
 

@@ -60,7 +60,8 @@ Var dropout_batch_major(const ForwardContext& ctx, const Var& x, double p,
   return reshape(ctx.tape, dropout(ctx.tape, rows, ctx.dropout(p, site)), shape);
 }
 
-Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dtype) {
+Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dtype,
+                            Device device) {
   Tensor out = Tensor::empty({count, dim}, dtype);
   dispatch_float(dtype, [&]<class T>() {
     T* p = out.data<T>();
@@ -72,7 +73,7 @@ Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dty
       }
     }
   });
-  return out;
+  return out.on(device);
 }
 
 }  // namespace recur

@@ -132,7 +132,9 @@ Seq2Seq::DecoderState Seq2Seq::start(const Memory& memory) const {
   const DType dtype = memory.values.dtype();
   DecoderState s;
   s.rnn = memory.initial.empty() ? decoder_.zero_state(batch, dtype) : memory.initial;
-  if (config_.input_feeding) s.feed = Var(Tensor::zeros({batch, config_.decoder_hidden}, dtype));
+  if (config_.input_feeding) {
+    s.feed = Var(Tensor::zeros({batch, config_.decoder_hidden}, dtype, memory.values.device()));
+  }
   return s;
 }
 

@@ -10,12 +10,14 @@ namespace recur {
 
 namespace {
 
-// probs (B, H, 1, S) -> (B, S): the alignment of one decoder position, averaged over heads.
+// probs (B, H, 1, S) -> (B, S) on the host: the alignment of one decoder position, averaged over
+// heads.
 Tensor mean_over_heads(const Tensor& probs) {
   const int64_t B = probs.dim(0), H = probs.dim(1), S = probs.dim(3);
+  const Tensor host_probs = probs.on(Device::cpu());
   Tensor out = Tensor::zeros({B, S}, probs.dtype());
   dispatch_float(probs.dtype(), [&]<class T>() {
-    const T* p = probs.data<T>();
+    const T* p = host_probs.data<T>();
     T* o = out.data<T>();
     for (int64_t b = 0; b < B; ++b) {
       for (int64_t h = 0; h < H; ++h) {

@@ -30,7 +30,7 @@ Var embed_tokens(const ForwardContext& ctx, const TransformerConfig& config,
                 " tokens is longer than model.max_positions (", config.max_positions, ")");
     position_rows = reshape(tape, slice(tape, positions->var(), 0, first, first + T), {T * D});
   } else {
-    position_rows = Var(sinusoidal_positions(first, T, D, x.dtype()).reshape({T * D}));
+    position_rows = Var(sinusoidal_positions(first, T, D, x.dtype(), x.device()).reshape({T * D}));
   }
   x = reshape(tape, add_bias(tape, reshape(tape, x, {B, T * D}), position_rows), {B, T, D});
   return dropout_batch_major(ctx, x, config.dropout, site);
