@@ -199,9 +199,11 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
     fail("checkpoint ", name, ": not enough disk space in ", options_.directory,
          ": this rank's shard needs ", needed >> 20, " MB, ", available >> 20, " MB are free");
   }
+  // Buffers on a GPU are copied to the host now: that copy is the snapshot training goes on from.
+  const bool on_device = !params.device().is_cpu();
   for (const FlatBuffer& b : buffers) {
-    job->buffers.push_back(
-        {b.name, b.tensor.view(job->range.begin, {job->range.end - job->range.begin})});
+    const Tensor range = b.tensor.view(job->range.begin, {job->range.end - job->range.begin});
+    job->buffers.push_back({b.name, on_device ? range.to(Device::cpu()) : range});
   }
   if (!async) {
     run(*job);
@@ -211,10 +213,12 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
     std::lock_guard lock(mutex_);
     snapshot_ready_ = false;
   }
-  thread_ = std::thread([this, job] {
+  thread_ = std::thread([this, job, on_device] {
     try {
-      for (FlatBuffer& b : job->buffers)
-        b.tensor = b.tensor.clone();  // the snapshot
+      if (!on_device) {
+        for (FlatBuffer& b : job->buffers)
+          b.tensor = b.tensor.clone();  // the snapshot
+      }
       {
         std::lock_guard lock(mutex_);
         snapshot_ready_ = true;

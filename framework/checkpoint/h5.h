@@ -26,7 +26,8 @@ class H5File {
   const std::string& path() const { return path_; }
 
   // Datasets; intermediate groups are created. Tensors are stored with their shape, chunked, with
-  // the fletcher32 checksum filter: a damaged dataset fails to read instead of reading wrong.
+  // the fletcher32 checksum filter: a damaged dataset fails to read instead of reading wrong. A
+  // tensor on a GPU is copied to the host first.
   void write_tensor(const std::string& name, const Tensor& tensor);
   void write_string(const std::string& name, const std::string& text);
   void write_strings(const std::string& name, const std::vector<std::string>& texts);

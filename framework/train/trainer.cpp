@@ -42,10 +42,11 @@ std::string ranks_differing(Communicator& comm, uint64_t hash) {
 }
 
 uint64_t hash_values(const Tensor& values) {
+  const Tensor host = values.on(Device::cpu());
   const auto* bytes = reinterpret_cast<const char*>(
-      values.dtype() == DType::F32 ? static_cast<const void*>(values.data<float>())
-                                   : static_cast<const void*>(values.data<double>()));
-  return hash_name(bytes, static_cast<uint64_t>(values.numel()) * dtype_size(values.dtype()));
+      host.dtype() == DType::F32 ? static_cast<const void*>(host.data<float>())
+                                 : static_cast<const void*>(host.data<double>()));
+  return hash_name(bytes, static_cast<uint64_t>(host.numel()) * dtype_size(host.dtype()));
 }
 
 }  // namespace
