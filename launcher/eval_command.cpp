@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/gpu.h"
 #include "core/threads.h"
 #include "data/scoring.h"
 #include "lstm_lm/lm_data.h"
@@ -14,13 +15,13 @@ namespace recur::cli {
 namespace {
 
 struct EvalArgs {
-  std::string checkpoint, data, source, target;
+  std::string checkpoint, data, source, target, device = "cpu";
   int64_t batch_size = 0, bptt = 0, beam = 0;
   int threads = 0;
 };
 
 void evaluate_lm(const EvalArgs& a) {
-  std::unique_ptr<LoadedLm> lm = load_lm(a.checkpoint);
+  std::unique_ptr<LoadedLm> lm = load_lm(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = lm->config;
   std::string path = a.data;
   if (path.empty()) path = !c.data.test.empty() ? c.data.test : c.data.valid;
@@ -46,7 +47,7 @@ void evaluate_lm(const EvalArgs& a) {
 }
 
 void evaluate_seq2seq(const EvalArgs& a) {
-  std::unique_ptr<LoadedSeq2Seq> s = load_seq2seq(a.checkpoint);
+  std::unique_ptr<LoadedSeq2Seq> s = load_seq2seq(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = s->config;
   const std::string source = !a.source.empty() ? a.source : c.parallel.source_test;
   const std::string target = !a.target.empty() ? a.target : c.parallel.target_test;
@@ -104,6 +105,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--beam", args->beam,
                   "translation models: beam size besides greedy (default: decoding.beam_size)");
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
+  cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->callback([args] {
     configure_threads(args->threads, 1);
     const std::string type = model_type_of(args->checkpoint);

@@ -2,8 +2,10 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/gpu.h"
 #include "core/log.h"
 #include "dist/communicator.h"
+#include "dist/gpu_communicator.h"
 #include "train/stop_signal.h"
 #include "training_run.h"
 
@@ -14,7 +16,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     std::string config;
     std::vector<std::string> overrides;
     bool overwrite = false;
-    std::string resume, init_from;
+    std::string resume, init_from, device;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("train", "train a model from a YAML config");
@@ -28,18 +30,28 @@ void add_train_command(CLI::App& app, int& exit_code) {
                   "or a new run when there is none) or a checkpoint directory");
   cmd->add_option("--init-from", args->init_from,
                   "start a new run from the weights of a model file, run or checkpoint");
+  cmd->add_option("--device", args->device,
+                  "cpu, cuda (each rank a GPU of its own) or cuda:N; sets training.device");
   cmd->callback([args, &exit_code] {
-    ExperimentConfig config = ExperimentConfig::load({args->config, "", args->overrides});
+    std::vector<std::string> overrides = args->overrides;
+    if (!args->device.empty()) overrides.push_back("training.device=" + args->device);
+    ExperimentConfig config = ExperimentConfig::load({args->config, "", overrides});
     std::unique_ptr<Communicator> comm =
         make_communicator({config.distributed.collective_timeout_s});
     try {
+      const Device device = gpu::select_device(config.training.device, comm->local_rank());
+      if (!device.is_cpu()) {
+        comm = make_gpu_communicator(std::move(comm), device, config.distributed.shared_gpu,
+                                     config.distributed.collective_timeout_s);
+      }
       const TrainResult result =
-          run_training(config, *comm, {args->overwrite, args->resume, args->init_from});
+          run_training(config, *comm, {args->overwrite, args->resume, args->init_from, device});
       if (result.reason == StopReason::Signal) {
         exit_code = result.stop_signal == SIGINT ? kExitSigint : kExitInterrupted;
       }
     } catch (const Error& e) {
-      if (comm->world_size() == 1) throw;
+      // (No communicator left when the GPU one failed to start: every rank fails alike then.)
+      if (!comm || comm->world_size() == 1) throw;
       // The other ranks may be waiting in a collective: end the whole job now.
       log::error("rank ", comm->rank(), ": ", e.what());
       comm->abort(1);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "core/gpu.h"
 #include "core/threads.h"
 #include "seq2seq/heatmap.h"
 #include "seq2seq/seq2seq_model_file.h"
@@ -14,7 +15,7 @@ namespace recur::cli {
 namespace {
 
 struct TranslateArgs {
-  std::string checkpoint, input, attention;
+  std::string checkpoint, input, attention, device = "cpu";
   int64_t beam = 0, nbest = 1;
   double length_penalty = -1, max_length_ratio = -1;
   int threads = 0;
@@ -37,7 +38,7 @@ std::vector<std::string> read_input(const std::string& path) {
 
 void translate(const TranslateArgs& a) {
   configure_threads(a.threads, 1);
-  std::unique_ptr<LoadedSeq2Seq> loaded = load_seq2seq(a.checkpoint);
+  std::unique_ptr<LoadedSeq2Seq> loaded = load_seq2seq(a.checkpoint, gpu::select_device(a.device));
   const DecodingConfig& d = loaded->config.decoding;
   SearchOptions options;
   options.beam = a.beam > 0 ? a.beam : d.beam_size;
@@ -99,6 +100,7 @@ void add_translate_command(CLI::App& app) {
   cmd->add_option("--attention", a->attention,
                   "write one SVG attention heatmap per sentence into this folder");
   cmd->add_option("--threads", a->threads, "threads (default: all cores)");
+  cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->callback([a] { translate(*a); });
 }
 

@@ -110,6 +110,7 @@ void ExperimentConfig::check(ConfigChecker& c) const {
                 "model.max_positions", "learned positions need max_positions >= training.bptt");
       break;
   }
+  training.check(c);
   optimizer.check(c);
   const bool has_valid = lm ? !data.valid.empty() : !parallel.source_valid.empty();
   c.require(training.max_steps > 0 || training.max_epochs > 0 || training.max_minutes > 0,

@@ -169,9 +169,9 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   job->prepare(config, comm, dir, identity ? &*identity : nullptr);
   ParameterStore store;
   job->build(store);
-  store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed));
+  store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed), options.device);
   log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
-            " tensors");
+            " tensors, on ", options.device.str());
   if (initial) {
     assign_parameters(initial->params, store, options.init_from);
     log::info("initialised the parameters from ", options.init_from, " (step ", initial->step, ")");

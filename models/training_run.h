@@ -19,6 +19,7 @@ struct RunOptions {
   bool overwrite = false;  // reuse a run directory that already holds a trained model
   std::string resume;      // "auto" (the newest good checkpoint, if any) or a checkpoint directory
   std::string init_from;   // a model file, run or checkpoint whose weights start a new run
+  Device device;           // where this rank trains (see gpu::select_device)
 };
 
 class ModelJob {

@@ -30,6 +30,14 @@ void TrainingConfig::describe(ConfigVisitor& v) {
           Bounds::non_negative());
   v.field("clip_norm", clip_norm, "clip the global gradient norm to this (0: no clipping)",
           Bounds::non_negative());
+  v.field("device", device,
+          "cpu; cuda: each rank on a GPU of its own, by its rank on the node; cuda:N: GPU N "
+          "(the command line's --device overrides it)");
+}
+
+void TrainingConfig::check(ConfigChecker& c) const {
+  c.require(Device::try_parse(device).has_value(), "training.device",
+            "must be cpu, cuda or cuda:N, not '" + device + "'");
 }
 
 void OptimizerConfig::describe(ConfigVisitor& v) {
@@ -107,6 +115,10 @@ void DistributedConfig::describe(ConfigVisitor& v) {
           "a collective that does not finish within this many seconds names the ranks that do not "
           "respond and aborts the job",
           Bounds::positive());
+  v.choice("shared_gpu", shared_gpu,
+           {{"fail", SharedGpuPolicy::Fail}, {"stage", SharedGpuPolicy::Stage}},
+           "when ranks share a GPU (which NCCL refuses): fail with a message naming them, or stage "
+           "the gradients through host memory and MPI");
 }
 
 void CheckpointConfig::describe(ConfigVisitor& v) {

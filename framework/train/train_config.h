@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/visitor.h"
+#include "dist/gpu_communicator.h"
 #include "optim/schedule.h"
 
 namespace recur {
@@ -18,12 +19,14 @@ struct TrainingConfig {
   int64_t accumulate = 1;       // micro-batches per step (gradient accumulation)
   int64_t bptt = 35;
   bool variable_bptt = false;
-  int64_t max_steps = 0;   // 0: no limit
-  double max_epochs = 0;   // 0: no limit
-  double max_minutes = 0;  // 0: no limit
-  double clip_norm = 0;    // 0: no clipping
+  int64_t max_steps = 0;       // 0: no limit
+  double max_epochs = 0;       // 0: no limit
+  double max_minutes = 0;      // 0: no limit
+  double clip_norm = 0;        // 0: no clipping
+  std::string device = "cpu";  // cpu, cuda (each rank its own GPU of the node) or cuda:N
 
   void describe(ConfigVisitor& v);
+  void check(ConfigChecker& c) const;
 };
 
 enum class OptimizerType { Sgd, Adam, AdamW };
@@ -68,6 +71,7 @@ struct ValidationConfig {
 struct DistributedConfig {
   double bucket_mb = 4;               // gradient all-reduce bucket size
   double collective_timeout_s = 300;  // a collective unfinished after this long aborts the job
+  SharedGpuPolicy shared_gpu = SharedGpuPolicy::Fail;
 
   void describe(ConfigVisitor& v);
 };

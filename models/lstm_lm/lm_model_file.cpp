@@ -17,7 +17,7 @@ std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& confi
   return std::make_unique<LstmLm>(config.lstm_lm, vocab_size, store);
 }
 
-std::unique_ptr<LoadedLm> load_lm(const std::string& path) {
+std::unique_ptr<LoadedLm> load_lm(const std::string& path, Device device) {
   const ModelSource source = read_model_source(path);
   const std::string& type = source.identity.texts.at("model_type");
   RECUR_CHECK(type == "lstm_lm" || type == "transformer_lm", path, " holds a ", type,
@@ -26,7 +26,7 @@ std::unique_ptr<LoadedLm> load_lm(const std::string& path) {
   lm->config = config_of(source, path);
   lm->vocab = vocab_of(source.identity);
   lm->model = make_language_model(lm->config, lm->vocab.size(), lm->store);
-  lm->store.materialize(DType::F32, 0);
+  lm->store.materialize(DType::F32, 0, device);
   assign_parameters(source.params, lm->store, path);
   return lm;
 }

@@ -21,7 +21,7 @@ struct LoadedLm {
   std::unique_ptr<LanguageModel> model;
 };
 
-// `path`: a model file, a run directory or a checkpoint directory.
-std::unique_ptr<LoadedLm> load_lm(const std::string& path);
+// `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
+std::unique_ptr<LoadedLm> load_lm(const std::string& path, Device device = Device::cpu());
 
 }  // namespace recur

@@ -23,8 +23,9 @@ struct LoadedSeq2Seq {
   std::unique_ptr<TranslationModel> model;
 };
 
-// `path`: a model file, a run directory or a checkpoint directory.
-std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path);
+// `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
+std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path,
+                                            Device device = Device::cpu());
 // The model type a model file, run or checkpoint holds ("lstm_lm", "seq2seq", ...).
 std::string model_type_of(const std::string& path);
 
