@@ -8,7 +8,8 @@
 
 #include "checkpoint/checkpoint.h"
 #include "core/error.h"
-#include "kernels/cpu/blas.h"
+#include "core/gpu.h"
+#include "kernels/dispatch.h"
 
 namespace recur::bench {
 
@@ -34,12 +35,14 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-std::vector<double> gemm_gflops(int64_t n, int repeats) {
-  Tensor a = Tensor::full({n, n}, DType::F32, 0.5), b = Tensor::full({n, n}, DType::F32, 0.25);
-  Tensor c = Tensor::zeros({n, n}, DType::F32);
+std::vector<double> gemm_gflops(int64_t n, int repeats, Device device) {
+  const Tensor a = Tensor::full({n, n}, DType::F32, 0.5, device);
+  const Tensor b = Tensor::full({n, n}, DType::F32, 0.25, device);
+  Tensor c = Tensor::zeros({n, n}, DType::F32, device);
   auto multiply = [&] {
-    cpu::gemm<float>(false, false, n, n, n, 1.0f, a.data<float>(), b.data<float>(), 0.0f,
-                     c.data<float>());
+    kernels::gemm<float>(device, false, false, n, n, n, 1.0f, a.device_data<float>(),
+                         b.device_data<float>(), 0.0f, c.device_data<float>());
+    gpu::synchronize(device);
   };
   multiply();
   multiply();
@@ -53,9 +56,11 @@ std::vector<double> gemm_gflops(int64_t n, int repeats) {
 }
 
 Measurement Workload::round(int steps) {
+  gpu::synchronize(device_);
   const double start = now_s();
   for (int i = 0; i < steps; ++i)
     step();
+  gpu::synchronize(device_);
   const double seconds = (now_s() - start) / steps;
   return {static_cast<double>(tokens_per_step()) / seconds, seconds * 1e3};
 }
@@ -126,10 +131,11 @@ CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds) {
   return result;
 }
 
-double torch_tokens_per_s(const std::string& python, const std::string& script, int threads,
-                          int steps, const std::string& workload) {
-  const std::string command = concat(python, " '", script, "' --threads ", threads, " --steps ",
-                                     steps, " ", workload, " 2>&1");
+double torch_tokens_per_s(const std::string& python, const std::string& script, Device device,
+                          int threads, int steps, const std::string& workload) {
+  const std::string command =
+      concat(python, " '", script, "' --device ", device.str(), " --threads ", threads, " --steps ",
+             steps, " ", workload, " 2>&1");
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   RECUR_CHECK(pipe != nullptr, "cannot run ", command);
   double tokens_per_s = 0;

@@ -16,27 +16,34 @@ struct Measurement {
   double ms_per_step = 0;
 };
 
-// float32 C = A B with n x n matrices through OpenBLAS; GFLOP/s of each repeat.
-std::vector<double> gemm_gflops(int64_t n, int repeats);
+// float32 C = A B with n x n matrices through OpenBLAS or, on a GPU, cuBLAS (no TF32); GFLOP/s of
+// each repeat.
+std::vector<double> gemm_gflops(int64_t n, int repeats, Device device = Device::cpu());
 
 // A training workload of torch_ref.py with the same shapes, on random token ids: forward,
 // backward, clipping and the optimiser step. One measurement per round of `steps` steps.
 class Workload {
  public:
+  explicit Workload(Device device) : device_(device) {}
   virtual ~Workload() = default;
   virtual std::string name() const = 0;         // torch_ref.py's name for it
   virtual std::string description() const = 0;  // shapes and optimiser, one line
   virtual int64_t tokens_per_step() const = 0;  // target tokens
   virtual double flops_per_token() const = 0;   // forward + backward, matrix products only
   virtual void step() = 0;
+  // Timed from and to an idle device: a GPU's queued work is waited for at both ends.
   Measurement round(int steps);
+  Device device() const { return device_; }
+
+ private:
+  Device device_;
 };
 
 // 2 x 512 LSTM LM, embeddings 512, vocabulary 10k, batch 32, bptt 35, SGD with clipping 0.25,
 // state carried across windows (other sizes for the checkpoint benchmark).
 class LmWorkload final : public Workload {
  public:
-  explicit LmWorkload(int64_t vocab = 10000, int64_t size = 512);
+  explicit LmWorkload(int64_t vocab = 10000, int64_t size = 512, Device device = Device::cpu());
   ~LmWorkload() override;
   std::string name() const override { return "lm"; }
   std::string description() const override;
@@ -56,10 +63,10 @@ class TranslationWorkload final : public Workload {
  public:
   // Embeddings 256, 2-layer bidirectional LSTM encoder of 256 per direction, 2-layer LSTM decoder
   // of 512 from a zero state with Luong general attention and input feeding, clipping 5.
-  static std::unique_ptr<TranslationWorkload> seq2seq();
+  static std::unique_ptr<TranslationWorkload> seq2seq(Device device);
   // As nn.Transformer: d_model 512, 8 heads, 3 + 3 post-norm layers, feed-forward 2048, no
   // clipping. Neither model has dropout.
-  static std::unique_ptr<TranslationWorkload> transformer();
+  static std::unique_ptr<TranslationWorkload> transformer(Device device);
   ~TranslationWorkload() override;
   std::string name() const override;
   std::string description() const override;
@@ -69,7 +76,7 @@ class TranslationWorkload final : public Workload {
 
  private:
   struct State;
-  explicit TranslationWorkload(std::unique_ptr<State> state);
+  TranslationWorkload(std::unique_ptr<State> state, Device device);
   std::unique_ptr<State> state_;
 };
 
@@ -86,9 +93,9 @@ struct CheckpointBench {
 };
 CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds);
 
-// Runs `python torch_ref.py --threads t --steps s <workload>`: its tokens/s.
-double torch_tokens_per_s(const std::string& python, const std::string& script, int threads,
-                          int steps, const std::string& workload);
+// Runs `python torch_ref.py --device d --threads t --steps s <workload>`: its tokens/s.
+double torch_tokens_per_s(const std::string& python, const std::string& script, Device device,
+                          int threads, int steps, const std::string& workload);
 
 double median(std::vector<double> values);
 

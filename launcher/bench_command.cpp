@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "commands.h"
 #include "core/error.h"
+#include "core/gpu.h"
 #include "core/threads.h"
 
 namespace recur::cli {
@@ -13,39 +14,50 @@ struct BenchArgs {
   int threads = 0;
   int steps = 8;
   int rounds = 5;
-  int64_t size = 2048;
+  int64_t size = 0;  // 0: 2048 on the CPU, 8192 on a GPU
+  std::string device = "cpu";
   std::string torch_ref;
   std::string python = "/usr/bin/python3";
   std::string directory = "runs/bench-ckpt";
 };
 
-void print_gemm(const BenchArgs& a, const ThreadSetup& setup) {
-  const std::vector<double> g = bench::gemm_gflops(a.size, a.rounds * a.steps);
-  std::printf(
-      "gemm: float32 %lld^3 on %d thread%s: %.1f GFLOP/s (median of %zu; min %.1f, max %.1f)\n",
-      static_cast<long long>(a.size), setup.threads, setup.threads == 1 ? "" : "s",
-      bench::median(g), g.size(), *std::min_element(g.begin(), g.end()),
-      *std::max_element(g.begin(), g.end()));
-  std::printf("{\"workload\": \"gemm\", \"gflops\": %.3f, \"threads\": %d}\n", bench::median(g),
-              setup.threads);
+// What the figures were measured on: "2 threads" or "cuda:0".
+std::string where(Device device, const ThreadSetup& setup) {
+  return device.is_cpu() ? concat(setup.threads, setup.threads == 1 ? " thread" : " threads")
+                         : device.str();
 }
 
-// Rounds alternate recur, the GEMM peak and PyTorch at 1 and 2 threads, so that drifts of this
-// machine's speed hit all of them alike; results are medians over the rounds.
+void print_gemm(const BenchArgs& a, Device device, const ThreadSetup& setup) {
+  const std::vector<double> g = bench::gemm_gflops(a.size, a.rounds * a.steps, device);
+  std::printf("gemm: float32 %lld^3 on %s: %.1f GFLOP/s (median of %zu; min %.1f, max %.1f)\n",
+              static_cast<long long>(a.size), where(device, setup).c_str(), bench::median(g),
+              g.size(), *std::min_element(g.begin(), g.end()),
+              *std::max_element(g.begin(), g.end()));
+  std::printf("{\"workload\": \"gemm\", \"gflops\": %.3f, \"device\": \"%s\", \"threads\": %d}\n",
+              bench::median(g), device.str().c_str(), setup.threads);
+}
+
+// Rounds alternate recur, the GEMM peak and PyTorch (on the CPU at 1 and at 2 threads, on a GPU
+// once), so that drifts of the machine's speed hit all of them alike; results are medians over the
+// rounds.
 void run_workload(bench::Workload& workload, const BenchArgs& a, const ThreadSetup& setup) {
+  const Device device = workload.device();
   workload.round(2);  // warm-up: allocator cache, first-touch pages
   std::vector<double> recur_rates, peak, torch1, torch2;
   for (int r = 0; r < a.rounds; ++r) {
     recur_rates.push_back(workload.round(a.steps).tokens_per_s);
-    peak.push_back(bench::median(bench::gemm_gflops(a.size, 3)));
+    peak.push_back(bench::median(bench::gemm_gflops(a.size, 3, device)));
     std::string torch_note;
     if (!a.torch_ref.empty()) {
       torch1.push_back(
-          bench::torch_tokens_per_s(a.python, a.torch_ref, 1, a.steps, workload.name()));
+          bench::torch_tokens_per_s(a.python, a.torch_ref, device, 1, a.steps, workload.name()));
+      torch_note = concat(", pytorch ", static_cast<int>(torch1.back()),
+                          device.is_cpu() ? " (1 thread)" : "");
+    }
+    if (!a.torch_ref.empty() && device.is_cpu()) {
       torch2.push_back(
-          bench::torch_tokens_per_s(a.python, a.torch_ref, 2, a.steps, workload.name()));
-      torch_note = concat(", pytorch ", static_cast<int>(torch1.back()), " (1 thread) ",
-                          static_cast<int>(torch2.back()), " (2 threads)");
+          bench::torch_tokens_per_s(a.python, a.torch_ref, device, 2, a.steps, workload.name()));
+      torch_note += concat(" ", static_cast<int>(torch2.back()), " (2 threads)");
     }
     std::fprintf(stderr, "round %d/%d: recur %.0f tok/s%s\n", r + 1, a.rounds, recur_rates.back(),
                  torch_note.c_str());
@@ -58,27 +70,31 @@ void run_workload(bench::Workload& workload, const BenchArgs& a, const ThreadSet
                 1e3 * static_cast<double>(workload.tokens_per_step()) / rate, gflops,
                 100.0 * gflops / peak_gflops);
   };
-  std::printf("%s; %d threads; medians of %d rounds of %d steps\n", workload.description().c_str(),
-              setup.threads, a.rounds, a.steps);
+  std::printf("%s; %s; medians of %d rounds of %d steps\n", workload.description().c_str(),
+              where(device, setup).c_str(), a.rounds, a.steps);
   std::printf("%-22s %9s %9s %9s %9s\n", "", "tok/s", "ms/step", "GFLOP/s", "of peak");
   const double recur_rate = bench::median(recur_rates);
   row("recur", recur_rate);
   double best_torch = 0;
   if (!torch1.empty()) {
-    row("pytorch (1 thread)", bench::median(torch1));
-    row("pytorch (2 threads)", bench::median(torch2));
-    best_torch = std::max(bench::median(torch1), bench::median(torch2));
+    row(device.is_cpu() ? "pytorch (1 thread)" : "pytorch", bench::median(torch1));
+    best_torch = bench::median(torch1);
   }
-  std::printf("gemm peak (float32 %lld^3, same process): %.1f GFLOP/s\n",
-              static_cast<long long>(a.size), peak_gflops);
+  if (!torch2.empty()) {
+    row("pytorch (2 threads)", bench::median(torch2));
+    best_torch = std::max(best_torch, bench::median(torch2));
+  }
+  std::printf("gemm peak (float32 %lld^3, %s, same process): %.1f GFLOP/s\n",
+              static_cast<long long>(a.size), device.is_cpu() ? "OpenBLAS" : "cuBLAS, no TF32",
+              peak_gflops);
   if (best_torch > 0) std::printf("ratio recur / best pytorch: %.2fx\n", recur_rate / best_torch);
   std::printf(
       "{\"workload\": \"%s\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
-      "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"threads\": "
-      "%d}\n",
+      "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"device\": "
+      "\"%s\", \"threads\": %d}\n",
       workload.name().c_str(), recur_rate, recur_rate * flops / 1e9, peak_gflops,
       recur_rate * flops / 1e9 / peak_gflops, best_torch,
-      best_torch > 0 ? recur_rate / best_torch : 0.0, setup.threads);
+      best_torch > 0 ? recur_rate / best_torch : 0.0, device.str().c_str(), setup.threads);
 }
 
 void run_ckpt(const BenchArgs& a) {
@@ -116,7 +132,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
-  cmd->add_option("--gemm-size", args->size, "matrix size of the GEMM peak")->capture_default_str();
+  cmd->add_option("--gemm-size", args->size,
+                  "matrix size of the GEMM peak (default: 2048 on the CPU, 8192 on a GPU)");
+  cmd->add_option("--device", args->device, "cpu, cuda or cuda:N (lm, seq2seq, transformer, gemm)")
+      ->capture_default_str();
   cmd->add_option(
       "--torch-ref", args->torch_ref,
       "torch_ref.py: also run PyTorch's workload (1 and 2 threads) in alternating rounds");
@@ -127,17 +146,20 @@ void add_bench_command(CLI::App& app) {
   cmd->callback([args, workload] {
     const ThreadSetup setup = configure_threads(args->threads, 1);
     std::fprintf(stderr, "threads: %s\n", setup.str().c_str());
+    const Device device = gpu::select_device(args->device);
+    if (args->size == 0) args->size = device.is_cpu() ? 2048 : 8192;
     if (*workload == "gemm") {
-      print_gemm(*args, setup);
+      print_gemm(*args, device, setup);
     } else if (*workload == "ckpt") {
+      RECUR_CHECK(device.is_cpu(), "bench ckpt measures the disk: it runs on the CPU only");
       run_ckpt(*args);
     } else if (*workload == "lm") {
-      bench::LmWorkload lm;
+      bench::LmWorkload lm(10000, 512, device);
       run_workload(lm, *args, setup);
     } else if (*workload == "seq2seq") {
-      run_workload(*bench::TranslationWorkload::seq2seq(), *args, setup);
+      run_workload(*bench::TranslationWorkload::seq2seq(device), *args, setup);
     } else {
-      run_workload(*bench::TranslationWorkload::transformer(), *args, setup);
+      run_workload(*bench::TranslationWorkload::transformer(device), *args, setup);
     }
   });
 }

@@ -38,7 +38,8 @@ struct LmWorkload::State {
   int64_t step = 0;
 };
 
-LmWorkload::LmWorkload(int64_t vocab, int64_t size) : state_(std::make_unique<State>()) {
+LmWorkload::LmWorkload(int64_t vocab, int64_t size, Device device)
+    : Workload(device), state_(std::make_unique<State>()) {
   State& s = *state_;
   s.vocab = vocab;
   s.size = size;
@@ -47,7 +48,7 @@ LmWorkload::LmWorkload(int64_t vocab, int64_t size) : state_(std::make_unique<St
   config.hidden_size = size;
   config.layers = kLmLayers;
   s.model = std::make_unique<LstmLm>(config, vocab, s.store);
-  s.store.materialize(DType::F32, 0);
+  s.store.materialize(DType::F32, 0, device);
   s.sgd = std::make_unique<Sgd>(s.store, SgdOptions{});
   const Tensor window = random_ids(kBptt + 1, kLmBatch, 0, vocab);  // (bptt + 1, B)
   s.inputs = window.slice_rows(0, kBptt).clone();
@@ -180,14 +181,15 @@ struct TranslationWorkload::State {
   int64_t step = 0;
 
   template <class Model, class Config>
-  void build(const Config& config) {
+  void build(const Config& config, Device device) {
     model = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
-    store.materialize(DType::F32, 0);
+    store.materialize(DType::F32, 0, device);
     adam = std::make_unique<Adam>(store, AdamOptions{});
   }
 };
 
-TranslationWorkload::TranslationWorkload(std::unique_ptr<State> state) : state_(std::move(state)) {}
+TranslationWorkload::TranslationWorkload(std::unique_ptr<State> state, Device device)
+    : Workload(device), state_(std::move(state)) {}
 
 TranslationWorkload::~TranslationWorkload() = default;
 
@@ -219,7 +221,7 @@ void TranslationWorkload::step() {
   s.adam->step(s.lr);
 }
 
-std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq() {
+std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq(Device device) {
   const Seq2SeqConfig c = bench_seq2seq_config();
   auto s = std::make_unique<State>();
   s->name = "seq2seq";
@@ -231,11 +233,11 @@ std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq() {
   s->flops_per_token = seq2seq_flops_per_token(c);
   s->clip_norm = 5.0;
   s->lr = 1e-3;
-  s->build<Seq2Seq>(c);
-  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s)));
+  s->build<Seq2Seq>(c, device);
+  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s), device));
 }
 
-std::unique_ptr<TranslationWorkload> TranslationWorkload::transformer() {
+std::unique_ptr<TranslationWorkload> TranslationWorkload::transformer(Device device) {
   const TransformerConfig c = bench_transformer_config();
   auto s = std::make_unique<State>();
   s->name = "transformer";
@@ -246,8 +248,8 @@ std::unique_ptr<TranslationWorkload> TranslationWorkload::transformer() {
   s->flops_per_token = transformer_flops_per_token(c);
   s->clip_norm = 0.0;  // nn.Transformer's workload does not clip
   s->lr = 1e-4;
-  s->build<Transformer>(c);
-  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s)));
+  s->build<Transformer>(c, device);
+  return std::unique_ptr<TranslationWorkload>(new TranslationWorkload(std::move(s), device));
 }
 
 }  // namespace recur::bench
