@@ -166,14 +166,26 @@ void copy(void* destination, Device destination_device, const void* source, Devi
     std::memmove(destination, source, bytes);
     return;
   }
-  // Order the copy after the queued work of each device involved, then wait for it: unified
-  // addressing lets the runtime tell the direction from the pointers.
+  // The copy goes after the work queued on the device's compute stream (unified addressing lets the
+  // runtime tell the direction from the pointers). recur's host memory is pageable, which the
+  // runtime stages before cudaMemcpyAsync returns: a copy to a device needs no wait, only one the
+  // host reads or one between two devices does.
   const Device on = source_device.is_cpu() ? destination_device : source_device;
-  if (!destination_device.is_cpu() && destination_device != on) synchronize(destination_device);
+  const bool between_devices = !destination_device.is_cpu() && !source_device.is_cpu() &&
+                               destination_device != source_device;
+  if (between_devices) synchronize(destination_device);
   cudaStream_t stream = cuda::runtime(on.index).stream;
   cuda::check(cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDefault, stream),
               "cudaMemcpyAsync");
-  cuda::check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after a copy");
+  if (destination_device.is_cpu() || between_devices) {
+    cuda::check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after a copy");
+  }
+}
+
+void use_device(Device device) {
+  if (device.is_cpu()) return;
+  require(device);
+  cuda::check(cudaSetDevice(device.index), "cudaSetDevice");
 }
 
 void fill(Device device, DType dtype, void* data, size_t n, double value) {
