@@ -122,6 +122,36 @@ TEST(Config, CrossFieldChecks) {
             "model.hidden_size == model.embedding_size");
 }
 
+TEST(Config, DeviceMustBeOneThatExists) {
+  const std::string file = write_config("ok.yaml", kValid);
+  EXPECT_EQ(load_error(file, {"training.device=gpu0"}),
+            "invalid config: --set training.device=gpu0: training.device: must be cpu, cuda or "
+            "cuda:N, not 'gpu0'");
+  EXPECT_EQ(load_error(file, {"distributed.shared_gpu=share"}),
+            "invalid config: --set distributed.shared_gpu=share: distributed.shared_gpu: must be "
+            "one of fail, stage, got 'share' (did you mean 'stage'?)");
+}
+
+TEST(Config, AResumedRunMayChangeItsDeviceButNotItsModel) {
+  const std::string file = write_config("ok.yaml", kValid);
+  ExperimentConfig trained = ExperimentConfig::load({file, "", {}});
+  // A checkpoint written before training.device existed lacks the key.
+  std::string before = trained.to_yaml();
+  const std::string device_line = "  device: \"cpu\"\n";
+  ASSERT_NE(before.find(device_line), std::string::npos) << before;
+  before.erase(before.find(device_line), device_line.size());
+  ExperimentConfig on_gpu = ExperimentConfig::load({file, "", {"training.device=cuda:1"}});
+  EXPECT_NO_THROW(check_resume_compatible(before, on_gpu));
+  ExperimentConfig wider = ExperimentConfig::load({file, "", {"model.hidden_size=65"}});
+  try {
+    check_resume_compatible(trained.to_yaml(), wider);
+    FAIL() << "a wider model resumed";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).substr(0, 80),
+              "cannot resume: the config sets model.hidden_size to 65, the checkpoint was train");
+  }
+}
+
 TEST(Config, MissingPiecesAreErrors) {
   const std::string no_train = write_config("no-train.yaml", "training:\n  max_steps: 5\n");
   EXPECT_EQ(load_error(no_train),

@@ -104,6 +104,26 @@ TEST(Tensor, WrongDtypeAccessIsAnError) {
   EXPECT_THROW(Tensor::zeros({2}, DType::F32, Device::cuda(0)), Error);
 }
 
+TEST(Device, ParsesAndSpreadsRanksOverTheGpusOfANode) {
+  EXPECT_EQ(Device::parse("cuda:3"), Device::cuda(3));
+  EXPECT_EQ(Device::try_parse("gpu"), std::nullopt);
+  EXPECT_EQ(Device::try_parse("cuda:-1"), std::nullopt);
+  EXPECT_EQ(Device::try_parse("cuda:1x"), std::nullopt);
+  // Plain "cuda": local rank modulo the node's GPUs; "cuda:N": GPU N for every rank.
+  EXPECT_EQ(Device::for_local_rank("cuda", 5, 4), Device::cuda(1));
+  EXPECT_EQ(Device::for_local_rank("cuda", 2, 8), Device::cuda(2));
+  EXPECT_EQ(Device::for_local_rank("cuda:1", 5, 4), Device::cuda(1));
+  EXPECT_EQ(Device::for_local_rank("cpu", 5, 4), Device::cpu());
+  // Without GPUs it is cuda:0, which gpu::require() then refuses with the reason.
+  EXPECT_EQ(Device::for_local_rank("cuda", 3, 0), Device::cuda(0));
+  try {
+    Device::parse("tpu");
+    FAIL() << "no error for tpu";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "unknown device 'tpu' (expected cpu, cuda or cuda:N)");
+  }
+}
+
 TEST(CachingAllocator, ReusesFreedBlocks) {
   CachingAllocator alloc(host_blocks());
   void* a = alloc.allocate(100000);
