@@ -45,6 +45,8 @@ uint64_t device_identity(Device device);
 // Makes `device` the calling thread's current CUDA device, on which kernels run (require()s it);
 // nothing for the CPU. recur uses one device per process and selects it once.
 void use_device(Device device);
+// The index of the calling thread's current CUDA device (0 without the backend).
+int current_device();
 // The device a command runs on: `requested` ("cpu", "cuda" or "cuda:N", see
 // Device::for_local_rank) resolved for this process, checked and made current.
 Device select_device(const std::string& requested, int local_rank = 0);

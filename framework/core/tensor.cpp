@@ -87,9 +87,10 @@ void Tensor::copy_from(const Tensor& source) {
               static_cast<size_t>(numel()) * dtype_size(dtype_));
     return;
   }
-  RECUR_ASSERT(device().is_cpu() && source.device().is_cpu(), "copy of ",
-               dtype_name(source.dtype()), " on ", source.device().str(), " into ",
-               dtype_name(dtype_), " on ", device().str());
+  if (!device().is_cpu() || !source.device().is_cpu()) {
+    copy_from(source.on(Device::cpu()).to(dtype_));  // converted on the host
+    return;
+  }
   RECUR_ASSERT(dtype_ != DType::I32 && source.dtype() != DType::I32, "copy between ",
                dtype_name(source.dtype()), " and ", dtype_name(dtype_));
   if (dtype_ == DType::F32) {

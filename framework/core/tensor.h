@@ -95,8 +95,8 @@ class Tensor {
   Tensor to(Device device) const;
   // This tensor when it is on `device` already, else a copy there.
   Tensor on(Device device) const { return this->device() == device ? *this : to(device); }
-  // Copies `source`'s elements in, converting f32 <-> f64 on the host; across devices the dtypes
-  // must match.
+  // Copies `source`'s elements in, converting f32 <-> f64 (on the host: a conversion to or from
+  // a device goes through a host copy).
   void copy_from(const Tensor& source);
   void fill(double value);  // on any device
   void zero() { fill(0.0); }

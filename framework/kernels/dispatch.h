@@ -9,6 +9,7 @@
 
 #include "core/device.h"
 #include "core/error.h"
+#include "core/gpu.h"
 #include "kernels/cpu/attention.h"
 #include "kernels/cpu/blas.h"
 #include "kernels/cpu/dropout.h"
@@ -45,9 +46,12 @@ using cpu::MultiHeadDims;
 
 // True for a CUDA device. The CUDA branches below are discarded in a build without the backend, so
 // a device tensor there (which the allocator never hands out) is an internal error, not a no-op.
+// CUDA kernels run on the current device's stream: data on another device would race with it.
 inline bool on_cuda(Device device) {
   if (device.is_cpu()) return false;
   RECUR_ASSERT(kCudaBackend, "a kernel on ", device.str(), " in a build without CUDA");
+  RECUR_ASSERT(device.index == gpu::current_device(), "a kernel on ", device.str(),
+               " while the current device is cuda:", gpu::current_device());
   return true;
 }
 

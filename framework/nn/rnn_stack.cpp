@@ -55,9 +55,9 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
   RECUR_ASSERT(x.shape().rank() == 3 && x.shape()[2] == spec_.input_size, "RnnStack ", path_,
                ": input ", x.shape().str());
   const RnnState start = initial.empty() ? zero_state(x.shape()[1], x.dtype()) : initial;
-  // Moved to the input's device once here rather than by every layer.
+  // Moved to the input's device once here rather than by every layer. The lengths stay where they
+  // are: each layer needs them on the host too (their minimum).
   const Tensor keep = sequence.keep.defined() ? sequence.keep.on(x.device()) : Tensor();
-  const Tensor lengths = sequence.lengths.defined() ? sequence.lengths.on(x.device()) : Tensor();
   Output out;
   Var input = x;
   for (int64_t layer = 0; layer < spec_.layers; ++layer) {
@@ -71,7 +71,7 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
       const size_t k = static_cast<size_t>(layer * spec_.directions() + dir);
       const Parameter* const* p = &parameters_[4 * k];
       RnnWeights w{p[0]->var(), p[1]->var(), p[2]->var(), p[3]->var()};
-      RnnLayerOptions options{dir == 1, keep, lengths};
+      RnnLayerOptions options{dir == 1, keep, sequence.lengths};
       if (spec_.cell == CellType::Lstm) {
         LstmOutputs o = lstm_layer(ctx.tape, input, start.h[k], start.c[k], w, options);
         directions.push_back(o.y);

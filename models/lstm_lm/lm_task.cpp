@@ -111,17 +111,17 @@ void LmTask::restore_state(const TrainingState& state) {
   const bool lstm = model_.state_has_cell();
   for (size_t m = 0; m < states_.size(); ++m) {
     RnnState& s = states_[m];
-    s = RnnState{};
+    s = model_.zero_state(per, dtype_);  // on the model's device
     const int64_t first = mine_.first + static_cast<int64_t>(m) * per;
     for (int64_t layer = 0; layer < model_.state_layers(); ++layer) {
-      auto rows = [&](const char* kind) {
+      auto restore = [&](const char* kind, Var& rows) {
         const Tensor& all = state.tensors.at(concat("tbptt/", kind, "/layer", layer));
         RECUR_CHECK(all.dim(0) == training_.batch_size, "the checkpoint carries ", all.dim(0),
                     " streams, training.batch_size is ", training_.batch_size);
-        return Var(all.slice_rows(first, first + per).clone());
+        rows.mutable_value().copy_from(all.slice_rows(first, first + per));
       };
-      s.h.push_back(rows("h"));
-      if (lstm) s.c.push_back(rows("c"));
+      restore("h", s.h[static_cast<size_t>(layer)]);
+      if (lstm) restore("c", s.c[static_cast<size_t>(layer)]);
     }
   }
 }

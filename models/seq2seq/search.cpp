@@ -71,8 +71,9 @@ std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
     const DecoderStep out = decoder->step(tokens, t);
     // The search itself runs on the host.
     const Tensor logits = model.logits(ctx, out.output).value().on(Device::cpu());  // (B k, V)
-    const Tensor attention =
-        out.attention.defined() ? out.attention.on(Device::cpu()) : Tensor();  // (B k, S)
+    const Tensor attention = options.keep_attention && out.attention.defined()
+                                 ? out.attention.on(Device::cpu())
+                                 : Tensor();  // (B k, S)
     const int64_t vocab = logits.dim(1);
     Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
     cpu::log_softmax_forward<float>(batch * k, vocab, logits.data<float>(),
@@ -107,7 +108,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
         const Candidate& cand = candidates[c];
         Hypothesis h = beams[static_cast<size_t>(cand.parent)].hypothesis;
         h.log_prob = cand.log_prob;
-        if (options.keep_attention && attention.defined()) {
+        if (attention.defined()) {
           const float* w = attention.data<float>() + cand.parent * source_length;
           h.attention.emplace_back(w, w + sources[static_cast<size_t>(b)].size());
         }

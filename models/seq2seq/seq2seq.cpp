@@ -105,7 +105,7 @@ Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source,
   Memory m;
   m.values = swap_leading(tape, enc.y);                        // (B, S, enc)
   m.keys = keys_ ? keys_->forward(tape, m.values) : m.values;  // (B, S, D)
-  m.lengths = lengths;
+  m.lengths = lengths.on(m.values.device());  // read by every decoder step's attention
   if (config_.bridge == BridgeType::Zeros) return m;
   // Decoder layer l starts from encoder layer min(l, top): its final states, directions joined.
   const int64_t directions = config_.bidirectional ? 2 : 1;

@@ -182,6 +182,10 @@ void copy(void* destination, Device destination_device, const void* source, Devi
   }
 }
 
+int current_device() {
+  return cuda::current_device();
+}
+
 void use_device(Device device) {
   if (device.is_cpu()) return;
   require(device);
