@@ -90,19 +90,6 @@ TEST(NcclCommunicator, CollectivesOfOneRank) {
   EXPECT_EQ(test::relative_difference(host, values), 0.0);
 }
 
-// ||a - b||_2 / ||b||_2 over host tensors of the same shape.
-double norm_relative_error(const Tensor& a, const Tensor& b) {
-  const Tensor a64 = a.to(DType::F64), b64 = b.to(DType::F64);
-  const double* x = a64.data<double>();
-  const double* y = b64.data<double>();
-  double difference = 0.0, reference = 0.0;
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    difference += (x[i] - y[i]) * (x[i] - y[i]);
-    reference += y[i] * y[i];
-  }
-  return std::sqrt(difference) / std::max(std::sqrt(reference), 1e-300);
-}
-
 constexpr double kF32Tolerance = 1e-5;  // the parity bound for f32 without TF32
 constexpr double kF64Tolerance = 1e-12;
 
@@ -130,7 +117,7 @@ class CudaParity : public ::testing::TestWithParam<DType> {
     run(gpu(), on_gpu);
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i].dtype() == DType::I32) continue;  // ids and lengths: read only
-      EXPECT_LE(norm_relative_error(on_gpu[i].to(Device::cpu()), inputs[i]), tolerance())
+      EXPECT_LE(test::norm_relative_error(on_gpu[i].to(Device::cpu()), inputs[i]), tolerance())
           << "tensor " << i;
     }
   }
@@ -139,7 +126,7 @@ class CudaParity : public ::testing::TestWithParam<DType> {
 TEST_P(CudaParity, CopiesAndFillsExactly) {
   const Tensor host = random({5, 7}, 1);
   const Tensor back = host.to(gpu()).to(Device::cpu());
-  EXPECT_EQ(norm_relative_error(back, host), 0.0);
+  EXPECT_EQ(test::norm_relative_error(back, host), 0.0);
   Tensor filled = Tensor::empty({1000}, dtype(), gpu());
   filled.fill(2.5);
   EXPECT_EQ(filled.item(999), 2.5);
@@ -315,7 +302,7 @@ TEST_P(CudaParity, DropoutMasksAreTheHostMasks) {
     Tensor device = Tensor::zeros({steps, batch, width}, dtype(), gpu());
     cpu::dropout_mask<T>(stream, steps, batch, width, 11, 3, 0.3, host.data<T>());
     cuda::dropout_mask<T>(stream, steps, batch, width, 11, 3, 0.3, device.device_data<T>());
-    EXPECT_EQ(norm_relative_error(device.to(Device::cpu()), host), 0.0);
+    EXPECT_EQ(test::norm_relative_error(device.to(Device::cpu()), host), 0.0);
   });
 }
 

@@ -54,4 +54,17 @@ double relative_difference(const Tensor& a, const Tensor& b) {
   return diff / norm;
 }
 
+double norm_relative_error(const Tensor& a, const Tensor& b) {
+  EXPECT_EQ(a.numel(), b.numel());
+  const Tensor a64 = a.on(Device::cpu()).to(DType::F64), b64 = b.on(Device::cpu()).to(DType::F64);
+  const double* x = a64.data<double>();
+  const double* y = b64.data<double>();
+  double difference = 0.0, reference = 0.0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    difference += (x[i] - y[i]) * (x[i] - y[i]);
+    reference += y[i] * y[i];
+  }
+  return std::sqrt(difference) / std::max(std::sqrt(reference), 1e-300);
+}
+
 }  // namespace recur::test

@@ -25,5 +25,8 @@ void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inpu
 
 // max |a - b| / max(max |b|, tiny)
 double relative_difference(const Tensor& a, const Tensor& b);
+// ||a - b||_2 / ||b||_2 over tensors with the same number of elements, on any devices (the GPU
+// parity bound).
+double norm_relative_error(const Tensor& a, const Tensor& b);
 
 }  // namespace recur::test
