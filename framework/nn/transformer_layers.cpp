@@ -60,8 +60,7 @@ Var dropout_batch_major(const ForwardContext& ctx, const Var& x, double p,
   return reshape(ctx.tape, dropout(ctx.tape, rows, ctx.dropout(p, site)), shape);
 }
 
-Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dtype,
-                            Device device) {
+Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dtype, Device device) {
   Tensor out = Tensor::empty({count, dim}, dtype);
   dispatch_float(dtype, [&]<class T>() {
     T* p = out.data<T>();

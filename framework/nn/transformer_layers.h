@@ -61,9 +61,9 @@ class FeedForward {
 // as for time-major activations, so they do not depend on the number of ranks.
 Var dropout_batch_major(const ForwardContext& ctx, const Var& x, double p, const std::string& site);
 
-// The sinusoidal position encodings of positions [first, first + count): (count, dim) on `device`
-// (computed on the host), with
-// sin(pos / 10000^(2i/dim)) in column 2i and cos in column 2i + 1.
+// The sinusoidal position encodings of positions [first, first + count): (count, dim), with
+// sin(pos / 10000^(2i/dim)) in column 2i and cos in column 2i + 1; computed on the host, returned
+// on `device`.
 Tensor sinusoidal_positions(int64_t first, int64_t count, int64_t dim, DType dtype,
                             Device device = Device::cpu());
 
