@@ -40,7 +40,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
         make_communicator({config.distributed.collective_timeout_s});
     try {
       const Device device = gpu::select_device(config.training.device, comm->local_rank());
-      if (!device.is_cpu()) {
+      // Ranks exchange device tensors (gradients, parameters) only when there are several.
+      if (!device.is_cpu() && comm->world_size() > 1) {
         comm = make_gpu_communicator(std::move(comm), device, config.distributed.shared_gpu,
                                      config.distributed.collective_timeout_s);
       }
