@@ -144,9 +144,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--dir", args->directory, "ckpt: where to write (the disk to measure)")
       ->capture_default_str();
   cmd->callback([args, workload] {
+    const Device device = gpu::select_device(args->device);
     const ThreadSetup setup = configure_threads(args->threads, 1);
     std::fprintf(stderr, "threads: %s\n", setup.str().c_str());
-    const Device device = gpu::select_device(args->device);
     if (args->size == 0) args->size = device.is_cpu() ? 2048 : 8192;
     if (*workload == "gemm") {
       print_gemm(*args, device, setup);

@@ -34,7 +34,10 @@ void add_train_command(CLI::App& app, int& exit_code) {
                   "cpu, cuda (each rank a GPU of its own) or cuda:N; sets training.device");
   cmd->callback([args, &exit_code] {
     std::vector<std::string> overrides = args->overrides;
-    if (!args->device.empty()) overrides.push_back("training.device=" + args->device);
+    if (!args->device.empty()) {
+      Device::parse(args->device);  // an unknown device is refused as such, not as a config value
+      overrides.push_back("training.device=" + args->device);
+    }
     ExperimentConfig config = ExperimentConfig::load({args->config, "", overrides});
     std::unique_ptr<Communicator> comm =
         make_communicator({config.distributed.collective_timeout_s});

@@ -48,6 +48,14 @@ expect_error "recur: error: no model at $WORK/nothing.h5: no such file or direct
 printf 'not hdf5' >"$WORK/fake.h5"
 expect_error "recur: error: $WORK/fake.h5 is not an HDF5 file" "$RECUR" eval --checkpoint "$WORK/fake.h5"
 
+# An unknown device, whichever command names it.
+expect_error "recur: error: unknown device 'tpu' (expected cpu, cuda or cuda:N)" \
+  "$RECUR" train --config "$config" --device tpu
+expect_error "recur: error: unknown device 'gpu' (expected cpu, cuda or cuda:N)" \
+  "$RECUR" eval --checkpoint "$WORK/run" --device gpu
+expect_error "recur: error: unknown device 'cuda:x' (expected cpu, cuda or cuda:N)" \
+  "$RECUR" bench lm --device cuda:x
+
 # Checkpoints that are not there or not whole.
 expect_error "recur: error: cannot resume from $WORK/nothing: not a checkpoint directory (it has no manifest.json)" \
   "$RECUR" train --config "$config" --resume "$WORK/nothing"
