@@ -16,11 +16,6 @@
 
 namespace recur {
 
-// For gtest's listing of the parametrised tests: "f32", not a byte dump.
-void PrintTo(DType dtype, std::ostream* out) {
-  *out << dtype_name(dtype);
-}
-
 namespace {
 
 TEST(GpuRuntime, AnUnusableDeviceIsRefusedWithTheReason) {
@@ -93,19 +88,9 @@ TEST(NcclCommunicator, CollectivesOfOneRank) {
 constexpr double kF32Tolerance = 1e-5;  // the parity bound for f32 without TF32
 constexpr double kF64Tolerance = 1e-12;
 
-class CudaParity : public ::testing::TestWithParam<DType> {
+class CudaParity : public test::GpuTest {
  protected:
-  void SetUp() override {
-    if (gpu::availability().devices == 0) {
-      GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
-    }
-  }
-  DType dtype() const { return GetParam(); }
   double tolerance() const { return dtype() == DType::F32 ? kF32Tolerance : kF64Tolerance; }
-  Tensor random(const Shape& shape, uint64_t tag, double scale = 1.0, double shift = 0.0) const {
-    return test::random_tensor(shape, tag, scale, shift, dtype());
-  }
-  static Device gpu() { return Device::cuda(0); }
   // Runs `run(device, tensors)` on host copies and on device copies of `inputs` and compares
   // every tensor afterwards (kernels write into their inputs).
   template <class Run>

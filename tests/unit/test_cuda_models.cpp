@@ -10,7 +10,6 @@
 #include <functional>
 
 #include "autograd/ops/loss.h"
-#include "core/gpu.h"
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "seq2seq/seq2seq.h"
@@ -18,32 +17,12 @@
 #include "transformer/transformer.h"
 #include "transformer/transformer_lm.h"
 
-namespace recur {
-
-// For gtest's listing of the parametrised tests: "f32", not a byte dump.
-void PrintTo(DType dtype, std::ostream* out) {
-  *out << dtype_name(dtype);
-}
-
-namespace test {
+namespace recur::test {
 namespace {
 
-Device gpu() {
-  return Device::cuda(0);
-}
-
-class GpuParity : public ::testing::TestWithParam<DType> {
+class GpuParity : public GpuTest {
  protected:
-  void SetUp() override {
-    if (gpu::availability().devices == 0) {
-      GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
-    }
-  }
-  DType dtype() const { return GetParam(); }
   double tolerance() const { return dtype() == DType::F32 ? 1e-5 : 1e-10; }
-  Tensor random(const Shape& shape, uint64_t tag, double scale = 1.0) const {
-    return random_tensor(shape, tag, scale, 0.0, dtype());
-  }
   void expect_close(const Tensor& gpu_result, const Tensor& cpu_result, const std::string& what,
                     double slack = 1.0) const {
     ASSERT_EQ(gpu_result.shape(), cpu_result.shape()) << what;
@@ -389,5 +368,4 @@ TEST_P(ModelParity, Transformer) {
 INSTANTIATE_TEST_SUITE_P(Dtypes, ModelParity, ::testing::Values(DType::F32, DType::F64));
 
 }  // namespace
-}  // namespace test
-}  // namespace recur
+}  // namespace recur::test

@@ -3,7 +3,23 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/gpu.h"
+
+namespace recur {
+
+void PrintTo(DType dtype, std::ostream* out) {
+  *out << dtype_name(dtype);
+}
+
+}  // namespace recur
+
 namespace recur::test {
+
+void GpuTest::SetUp() {
+  if (gpu::availability().devices == 0) {
+    GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
+  }
+}
 
 Tensor random_tensor(const Shape& shape, uint64_t tag, double scale, double shift, DType dtype) {
   RandomStream stream(99, RngPurpose::Test, tag);

@@ -7,6 +7,13 @@
 #include "autograd/ops.h"
 #include "data/parallel_corpus.h"
 
+namespace recur {
+
+// For gtest's listing of tests parametrised by dtype: "f32", not a byte dump.
+void PrintTo(DType dtype, std::ostream* out);
+
+}  // namespace recur
+
 namespace recur::test {
 
 // A tensor of normal(0, scale) + shift values, drawn from the test stream `tag`.
@@ -28,5 +35,16 @@ double relative_difference(const Tensor& a, const Tensor& b);
 // ||a - b||_2 / ||b||_2 over tensors with the same number of elements, on any devices (the GPU
 // parity bound).
 double norm_relative_error(const Tensor& a, const Tensor& b);
+
+// A GPU against the CPU, parametrised by dtype: skips, saying why, where no CUDA device is usable.
+class GpuTest : public ::testing::TestWithParam<DType> {
+ protected:
+  void SetUp() override;
+  DType dtype() const { return GetParam(); }
+  static Device gpu() { return Device::cuda(0); }
+  Tensor random(const Shape& shape, uint64_t tag, double scale = 1.0, double shift = 0.0) const {
+    return random_tensor(shape, tag, scale, shift, dtype());
+  }
+};
 
 }  // namespace recur::test
