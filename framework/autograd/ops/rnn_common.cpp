@@ -35,7 +35,7 @@ RnnDims check_rnn_inputs(const char* op, int gates, const Var& x, const Var& h0,
   return d;
 }
 
-PaddingMask::PaddingMask(const Tensor& lengths, int64_t batch, Device device) : batch_(batch) {
+PaddingMask::PaddingMask(const Tensor& lengths, int64_t batch, Device device) {
   if (!lengths.defined()) return;
   RECUR_ASSERT(lengths.numel() == batch, "lengths for ", batch, " rows");
   const std::vector<int32_t> values = lengths.on(Device::cpu()).to_vector<int32_t>();

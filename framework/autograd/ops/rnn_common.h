@@ -23,13 +23,12 @@ class PaddingMask {
   // when source is null.
   template <class T>
   void set_rows(int64_t t, int64_t width, const T* source, T* x) const {
-    kernels::set_padded_rows<T>(lengths_.device(), batch_, width, lengths_.device_data<int32_t>(),
-                                t, source, x);
+    kernels::set_padded_rows<T>(lengths_.device(), lengths_.numel(), width,
+                                lengths_.device_data<int32_t>(), t, source, x);
   }
 
  private:
   Tensor lengths_;  // (batch) on the layer's device
-  int64_t batch_ = 0;
   int32_t min_length_ = 0;
 };
 
