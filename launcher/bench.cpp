@@ -99,7 +99,7 @@ CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds) {
   for (int r = 0; r < rounds; ++r) {
     state.step = 2 * r + 1;
     double start = now_s();
-    writer.write(store, buffers, state, false, {}, 0, 0);
+    writer.write(store, {.buffers = buffers, .state = state});
     sync.push_back(now_s() - start);
     const std::string written = (fs::path(directory) / checkpoint_name(state.step)).string();
     result.checkpoint_bytes = 0;
@@ -110,7 +110,7 @@ CheckpointBench run_checkpoint_bench(const std::string& directory, int rounds) {
 
     state.step = 2 * r + 2;
     start = now_s();
-    writer.write(store, buffers, state, true, {}, 0, 0);
+    writer.write(store, {.buffers = buffers, .state = state, .async = true});
     double waited = now_s() - start;
     const double step_start = now_s();
     model.round(1);                     // training goes on while the checkpoint is written

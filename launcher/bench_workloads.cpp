@@ -82,7 +82,7 @@ void LmWorkload::step() {
   State& s = *state_;
   s.store.zero_grad();
   Tape tape;
-  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  const ForwardContext ctx = ForwardContext::for_training(tape, 0, ++s.step, 0);
   LstmLm::Output out = s.model->forward(ctx, s.inputs, s.state, Tensor());
   tape.backward(cross_entropy(tape, out.logits, s.targets, {}).loss);
   s.state = out.state.detached();
@@ -214,7 +214,7 @@ void TranslationWorkload::step() {
   State& s = *state_;
   s.store.zero_grad();
   Tape tape;
-  const ForwardContext ctx{tape, true, 0, ++s.step, 0};
+  const ForwardContext ctx = ForwardContext::for_training(tape, 0, ++s.step, 0);
   const Var logits = s.model->forward(ctx, s.batch);
   tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
   if (s.clip_norm > 0) clip_grad_norm(s.store, s.clip_norm);

@@ -107,17 +107,7 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.checkpoint.every_steps = c.checkpoint.every_steps;
   o.checkpoint.every_minutes = c.checkpoint.every_minutes;
   o.checkpoint.keep_last = c.checkpoint.keep_last;
-  switch (c.checkpoint.keep_best_by) {
-    case KeepBest::None:
-      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::None;
-      break;
-    case KeepBest::ValidLoss:
-      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Loss;
-      break;
-    case KeepBest::ValidScore:
-      o.checkpoint.keep_best = CheckpointPolicy::KeepBest::Score;
-      break;
-  }
+  o.checkpoint.keep_best = c.checkpoint.keep_best_by;
   o.checkpoint.async = c.checkpoint.async;
   o.checkpoint.wait_timeout_s = c.distributed.collective_timeout_s;
   return o;

@@ -161,10 +161,7 @@ std::string checkpoint_name(int64_t step) {
 struct CheckpointWriter::Job {
   const ParameterStore* params = nullptr;
   Range range;
-  std::vector<FlatBuffer> buffers;  // this rank's range of each buffer
-  TrainingState state;
-  std::map<std::string, double> validation;
-  int64_t keep_last = 0, keep_step = 0;
+  CheckpointRequest request;  // its buffers cut to this rank's range
   fs::path temporary, final;
 };
 
@@ -174,19 +171,16 @@ CheckpointWriter::~CheckpointWriter() {
   if (thread_.joinable()) thread_.join();
 }
 
-void CheckpointWriter::write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
-                             TrainingState state, bool async,
-                             const std::map<std::string, double>& validation, int64_t keep_last,
-                             int64_t keep_step) {
+void CheckpointWriter::write(const ParameterStore& params, CheckpointRequest request) {
   wait();
   auto job = std::make_shared<Job>();
   job->params = &params;
   job->range = rank_range(params.size(), options_.rank, options_.world_size);
-  job->state = std::move(state);
-  job->validation = validation;
-  job->keep_last = keep_last;
-  job->keep_step = keep_step;
-  const std::string name = checkpoint_name(job->state.step);
+  const std::vector<FlatBuffer> buffers = std::move(request.buffers);
+  const bool async = request.async;
+  job->request = std::move(request);
+  job->request.buffers.clear();
+  const std::string name = checkpoint_name(job->request.state.step);
   job->final = fs::path(options_.directory) / name;
   job->temporary = fs::path(options_.directory) / concat(".tmp-", name, "-", options_.attempt);
   fs::create_directories(job->temporary);
@@ -203,7 +197,7 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
   const bool on_device = !params.device().is_cpu();
   for (const FlatBuffer& b : buffers) {
     const Tensor range = b.tensor.view(job->range.begin, {job->range.end - job->range.begin});
-    job->buffers.push_back({b.name, on_device ? range.to(Device::cpu()) : range});
+    job->request.buffers.push_back({b.name, on_device ? range.to(Device::cpu()) : range});
   }
   if (!async) {
     run(*job);
@@ -216,7 +210,7 @@ void CheckpointWriter::write(const ParameterStore& params, const std::vector<Fla
   thread_ = std::thread([this, job, on_device] {
     try {
       if (!on_device) {
-        for (FlatBuffer& b : job->buffers)
+        for (FlatBuffer& b : job->request.buffers)
           b.tensor = b.tensor.clone();  // the snapshot
       }
       {
@@ -268,21 +262,21 @@ void CheckpointWriter::write_shard(const Job& job) {
   {
     H5File file = H5File::create(path.string());
     file.set_attribute("/", "format", std::string("recur-checkpoint-shard"));
-    file.set_attribute("/", "step", job.state.step);
+    file.set_attribute("/", "step", job.request.state.step);
     file.set_attribute("/", "rank", static_cast<int64_t>(options_.rank));
     file.set_attribute("/", "world_size", static_cast<int64_t>(options_.world_size));
     file.set_attribute("/", "range", std::vector<int64_t>{job.range.begin, job.range.end});
     const std::vector<ParameterSlice> slices = slices_in(*job.params, job.range);
     size_t written = 0;
-    const size_t total = slices.size() * job.buffers.size();
-    for (const FlatBuffer& buffer : job.buffers) {
+    const size_t total = slices.size() * job.request.buffers.size();
+    for (const FlatBuffer& buffer : job.request.buffers) {
       for (const ParameterSlice& s : slices) {
         const std::string dataset = "/" + buffer.name + "/" + s.parameter->path();
         const int64_t local = s.parameter->offset() + s.begin - job.range.begin;
         file.write_tensor(dataset, buffer.tensor.view(local, {s.end - s.begin}));
         file.set_attribute(dataset, "global_shape", s.parameter->shape().dims());
         file.set_attribute(dataset, "range", std::vector<int64_t>{s.begin, s.end});
-        if (++written == total / 2) crash_point("mid_shard", options_.rank, job.state.step);
+        if (++written == total / 2) crash_point("mid_shard", options_.rank, job.request.state.step);
       }
     }
     file.flush();
@@ -297,7 +291,7 @@ void CheckpointWriter::write_shard(const Job& job) {
 }
 
 void CheckpointWriter::commit(const Job& job) {
-  write_state_file(job.temporary / kStateFile, job.state);
+  write_state_file(job.temporary / kStateFile, job.request.state);
   std::vector<std::pair<std::string, std::string>> files = {
       {kStateFile, file_record(job.temporary / kStateFile)}};
   // The other ranks' shards: each announces its size and hash in a .done file when it is synced.
@@ -318,21 +312,23 @@ void CheckpointWriter::commit(const Job& job) {
                 ": unreadable record of rank ", r, "'s shard in ", done.string());
     files.emplace_back(shard_name(r, options_.world_size), record);
   }
-  crash_point("before_manifest", 0, job.state.step);
-  const auto version =
-      job.state.texts.count("recur_version") ? job.state.texts.at("recur_version") : "";
-  write_synced(job.temporary / kManifest,
-               manifest_text(job.state.step, options_.world_size, job.validation, files, version));
+  crash_point("before_manifest", 0, job.request.state.step);
+  const auto version = job.request.state.texts.count("recur_version")
+                           ? job.request.state.texts.at("recur_version")
+                           : "";
+  write_synced(job.temporary / kManifest, manifest_text(job.request.state.step, options_.world_size,
+                                                        job.request.validation, files, version));
   for (int r = 0; r < options_.world_size; ++r)
     fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
-  crash_point("before_rename", 0, job.state.step);
+  crash_point("before_rename", 0, job.request.state.step);
   if (fs::exists(job.final))
     fs::remove_all(job.final);  // the same step written again after a resume
   fs::rename(job.temporary, job.final);
   sync_path(options_.directory);
-  crash_point("after_rename", 0, job.state.step);
-  if (job.keep_last > 0) remove_old_checkpoints(options_.directory, job.keep_last, job.keep_step);
+  crash_point("after_rename", 0, job.request.state.step);
+  if (job.request.keep_last > 0)
+    remove_old_checkpoints(options_.directory, job.request.keep_last, job.request.keep_step);
 }
 
 std::vector<CheckpointRef> list_checkpoints(const std::string& directory) {

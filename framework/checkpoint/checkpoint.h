@@ -48,6 +48,18 @@ struct CheckpointOptions {
   double wait_timeout_s = 300;  // rank 0 waits this long for the other ranks' shards
 };
 
+// One checkpoint to write: its contents and how old ones are kept.
+struct CheckpointRequest {
+  std::vector<FlatBuffer> buffers;  // parameters, optimiser state (this rank's range is written)
+  TrainingState state;
+  bool async = false;  // write in a background thread (see CheckpointWriter::write)
+  std::map<std::string, double> validation = {};  // figures measured at this step, for the manifest
+  // Once committed, rank 0 removes checkpoints beyond the newest `keep_last` (0: keeps all),
+  // sparing `keep_step` (the best checkpoint; 0: none).
+  int64_t keep_last = 0;
+  int64_t keep_step = 0;
+};
+
 class CheckpointWriter {
  public:
   explicit CheckpointWriter(CheckpointOptions options);
@@ -56,11 +68,7 @@ class CheckpointWriter {
   // Every rank calls this at the same step. Synchronous: returns when this rank's part is written
   // (on rank 0: when the checkpoint is committed). Asynchronous: copies the buffers in a background
   // thread that then writes; call snapshot_taken() before the buffers change.
-  // `validation`: figures measured at this step, recorded in the manifest. Once committed, rank 0
-  // removes checkpoints beyond the newest `keep_last`, sparing `keep_step`.
-  void write(const ParameterStore& params, const std::vector<FlatBuffer>& buffers,
-             TrainingState state, bool async, const std::map<std::string, double>& validation,
-             int64_t keep_last, int64_t keep_step);
+  void write(const ParameterStore& params, CheckpointRequest request);
   // Returns once an asynchronous write has copied the buffers (seconds waited).
   double snapshot_taken();
   // Returns once the write in flight is finished; rethrows its error.

@@ -2,33 +2,14 @@
 // loop (optimiser, schedule, clipping, logging, validation, stopping).
 #pragma once
 
-#include <cmath>
 #include <cstdint>
-#include <numbers>
-#include <optional>
-#include <string>
 
 #include "checkpoint/checkpoint.h"
 #include "dist/gradient_sync.h"
+#include "train/loss_totals.h"
+#include "train/validation.h"
 
 namespace recur {
-
-// Loss sums over predicted tokens; added across ranks before they are reported.
-struct LossTotals {
-  double nll = 0.0;     // sum of -log p(target), nats
-  double tokens = 0.0;  // targets predicted
-  double chars = 0.0;   // characters those targets stand for
-
-  double loss() const { return tokens > 0 ? nll / tokens : 0.0; }
-  double perplexity() const { return std::exp(loss()); }
-  double bits_per_char() const { return chars > 0 ? nll / std::numbers::ln2 / chars : 0.0; }
-  LossTotals& operator+=(const LossTotals& o) {
-    nll += o.nll;
-    tokens += o.tokens;
-    chars += o.chars;
-    return *this;
-  }
-};
 
 class TrainingTask {
  public:
@@ -49,14 +30,8 @@ class TrainingTask {
   };
   virtual Shard shard() const = 0;
   virtual bool has_validation() const = 0;
-  // This rank's loss totals over its part of the validation data, and, for tasks that have one, a
-  // score of the whole validation set (all ranks; higher is better, e.g. BLEU) that then decides
-  // which model is best.
-  struct Validation {
-    LossTotals loss;
-    std::optional<double> score;
-    std::string score_name;
-  };
+  // This rank's loss totals over its part of the validation data and, for tasks that have one,
+  // the score of the whole validation set (every rank computes its share).
   virtual Validation validate() = 0;
 
   // What exact resumption needs besides parameters and optimiser state (data position, carried

@@ -109,10 +109,8 @@ std::vector<FlatBuffer> Trainer::flat_buffers() const {
   return buffers;
 }
 
-void Trainer::write_checkpoint(int64_t step, bool async,
-                               const std::map<std::string, double>& validation) {
+TrainingState Trainer::trainer_state() const {
   TrainingState state = outputs_.identity;
-  state.step = step;
   const LrSchedule::State& schedule = schedule_.state();
   state.scalars = {
       {"optimizer/steps", static_cast<double>(optimizer_.steps())},
@@ -120,33 +118,52 @@ void Trainer::write_checkpoint(int64_t step, bool async,
       {"schedule/best_loss", schedule.best_loss},
       {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
       {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
-      {"trainer/has_best", has_best_ ? 1.0 : 0.0},
-      {"trainer/best_metric", best_metric_},
-      {"trainer/best_nll", best_validation_.nll},
-      {"trainer/best_tokens", best_validation_.tokens},
-      {"trainer/best_chars", best_validation_.chars},
-      {"trainer/best_step", static_cast<double>(best_validation_step_)},
-      {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)}};
-  if (best_score_) state.scalars["trainer/best_score"] = *best_score_;
-  task_.save_state(state);
+      {"trainer/has_best", best_model_.found ? 1.0 : 0.0},
+      {"trainer/best_metric", best_model_.metric},
+      {"trainer/best_nll", best_validation_.loss.nll},
+      {"trainer/best_tokens", best_validation_.loss.tokens},
+      {"trainer/best_chars", best_validation_.loss.chars},
+      {"trainer/best_step", static_cast<double>(best_model_.step)},
+      {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)},
+      {"trainer/best_checkpoint_step", static_cast<double>(best_checkpoint_.step)},
+      {"trainer/best_checkpoint_metric", best_checkpoint_.metric}};
+  if (best_validation_.score) state.scalars["trainer/best_score"] = *best_validation_.score;
+  return state;
+}
+
+void Trainer::restore_trainer_state(const TrainingState& state) {
+  const auto& s = state.scalars;
+  optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
+  schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
+                     s.at("schedule/has_best") != 0,
+                     static_cast<int64_t>(s.at("schedule/bad_validations"))});
+  best_model_ = {s.at("trainer/has_best") != 0, s.at("trainer/best_metric"),
+                 static_cast<int64_t>(s.at("trainer/best_step"))};
+  best_validation_.loss = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"),
+                           s.at("trainer/best_chars")};
+  if (s.count("trainer/best_score")) best_validation_.score = s.at("trainer/best_score");
+  validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
+  const auto checkpoint_step = static_cast<int64_t>(s.at("trainer/best_checkpoint_step"));
+  best_checkpoint_ = {checkpoint_step > 0, s.at("trainer/best_checkpoint_metric"), checkpoint_step};
+}
+
+void Trainer::write_checkpoint(int64_t step, bool async,
+                               const std::optional<Validation>& validation) {
   const CheckpointPolicy& policy = options_.checkpoint;
-  // The keep-best metric of this checkpoint (higher is better), when it was validated.
-  std::optional<double> metric;
-  for (const auto& [name, value] : validation) {
-    if (policy.keep_best == CheckpointPolicy::KeepBest::Loss && name == "valid_loss")
-      metric = -value;
-    if (policy.keep_best == CheckpointPolicy::KeepBest::Score && name != "valid_loss")
-      metric = value;
-  }
-  if (metric && (best_checkpoint_step_ == 0 || *metric > best_checkpoint_metric_)) {
-    best_checkpoint_step_ = step;
-    best_checkpoint_metric_ = *metric;
-  }
-  state.scalars["trainer/best_checkpoint_step"] = static_cast<double>(best_checkpoint_step_);
-  state.scalars["trainer/best_checkpoint_metric"] = best_checkpoint_metric_;
+  const std::optional<double> metric =
+      validation ? validation->metric(policy.keep_best) : std::nullopt;
+  if (metric) best_checkpoint_.offer(*metric, step);
+  CheckpointRequest request{
+      .buffers = flat_buffers(),
+      .state = trainer_state(),
+      .async = async,
+      .keep_last = policy.keep_last,
+      .keep_step = policy.keep_best != KeepBest::None ? best_checkpoint_.step : 0};
+  request.state.step = step;
+  task_.save_state(request.state);
+  if (validation) request.validation = validation->manifest_figures();
   const auto start = Clock::now();
-  writer_->write(params_, flat_buffers(), std::move(state), async, validation, policy.keep_last,
-                 policy.keep_best != CheckpointPolicy::KeepBest::None ? best_checkpoint_step_ : 0);
+  writer_->write(params_, std::move(request));
   if (async) {
     log::info("checkpoint ", checkpoint_name(step), ": writing in the background");
   } else {
@@ -159,20 +176,7 @@ void Trainer::restore(const std::string& checkpoint) {
   const TrainingState state = read_training_state(checkpoint);
   std::vector<FlatBuffer> buffers = flat_buffers();
   read_flat_buffers(checkpoint, params_, buffers);
-  const auto& s = state.scalars;
-  optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
-  schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
-                     s.at("schedule/has_best") != 0,
-                     static_cast<int64_t>(s.at("schedule/bad_validations"))});
-  has_best_ = s.at("trainer/has_best") != 0;
-  best_metric_ = s.at("trainer/best_metric");
-  best_validation_ = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"),
-                      s.at("trainer/best_chars")};
-  if (s.count("trainer/best_score")) best_score_ = s.at("trainer/best_score");
-  best_validation_step_ = static_cast<int64_t>(s.at("trainer/best_step"));
-  validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
-  best_checkpoint_step_ = static_cast<int64_t>(s.at("trainer/best_checkpoint_step"));
-  best_checkpoint_metric_ = s.at("trainer/best_checkpoint_metric");
+  restore_trainer_state(state);
   task_.restore_state(state);
   first_step_ = state.step + 1;
   if (comm_.world_size() > 1) {
@@ -216,12 +220,11 @@ Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
   interval.exposed_s += comm.exposed_s;
 
   // One small all-reduce per step: the loss sums and whether any rank was asked to stop.
-  Tensor sums = Tensor::from_vector<double>(
-      {local.nll, local.tokens, local.chars, StopSignals::received() != 0 ? 1.0 : 0.0}, {4});
-  comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the step's loss");
+  const FlaggedTotals all =
+      sum_over_ranks(comm_, local, StopSignals::received() != 0, "all-reduce of the step's loss");
   StepResult r;
-  r.totals = {sums.item(0), sums.item(1), sums.item(2)};
-  r.stop = sums.item(3) > 0;
+  r.totals = all.totals;
+  r.stop = all.any_rank_flagged;
   interval.local += local;
   interval.totals += r.totals;
   interval.steps += 1;
@@ -239,8 +242,8 @@ Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
   return r;
 }
 
-void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& interval,
-                           double elapsed) {
+void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, double elapsed) {
+  const double lr = schedule_.lr(step) * task_.lr_scale();
   const double seconds = seconds_since(interval.start);
   const double tokens_per_s = interval.totals.tokens / std::max(seconds, 1e-9);
   const double done = progress(step, elapsed);
@@ -285,147 +288,141 @@ void Trainer::log_progress(int64_t step, double lr, double grad_norm, Interval& 
   interval = Interval{};
 }
 
-bool Trainer::validate(int64_t step, TrainResult& result, double elapsed) {
+bool Trainer::validation_due(int64_t step) const {
+  return options_.validate_every > 0 && step % options_.validate_every == 0 &&
+         task_.has_validation();
+}
+
+Validation Trainer::validate(int64_t step, double elapsed) {
   const auto start = Clock::now();
-  const TrainingTask::Validation local = task_.validate();
-  Tensor sums =
-      Tensor::from_vector<double>({local.loss.nll, local.loss.tokens, local.loss.chars}, {3});
-  comm_.all_reduce(sums, ReduceOp::Sum, "all-reduce of the validation loss");
+  Validation v = task_.validate();
+  v.loss = sum_over_ranks(comm_, v.loss, "all-reduce of the validation loss");
   const double validation_s = seconds_since(start);
-  const LossTotals totals{sums.item(0), sums.item(1), sums.item(2)};
-  result.last_validation = totals;
-  result.last_score = local.score;
-  schedule_.on_validation(totals.loss());
-  // The task's score decides the best model when it has one, else the loss.
-  const double metric = local.score ? *local.score : -totals.loss();
-  const bool improved = !has_best_ || metric > best_metric_;
-  const std::string score =
-      local.score ? concat(" | ", local.score_name, " ", log::fixed(*local.score, 2)) : "";
-  log::info("valid   step ", step, " | ", figures(totals, options_.show_bpc), score,
-            improved ? " | best so far" : "");
-  if (comm_.is_root()) {
-    JsonLine line;
-    line.add("type", std::string("valid"))
-        .add("step", step)
-        .add("epoch", task_.epochs_done())
-        .add("loss", totals.loss())
-        .add("ppl", totals.perplexity())
-        .add("bpc", totals.bits_per_char())
-        .add("tokens", totals.tokens)
-        // Wall time since the start, and the part of it spent training: validation costs differ
-        // between models, so comparisons plot against the training time.
-        .add("elapsed_s", elapsed + validation_s)
-        .add("train_s", elapsed - validation_s_);
-    if (local.score) line.add(local.score_name, *local.score);
-    outputs_.metrics.write(line);
-  }
+  schedule_.on_validation(v.loss.loss());
+  const bool improved = best_model_.offer(v.metric(), step);
+  log_validation(step, v, improved, elapsed, validation_s);
   validation_s_ += validation_s;
-  RECUR_CHECK(std::isfinite(totals.nll), "validation loss is not finite at step ", step);
+  RECUR_CHECK(std::isfinite(v.loss.nll), "validation loss is not finite at step ", step);
   if (improved) {
-    has_best_ = true;
-    best_metric_ = metric;
-    best_validation_ = totals;
-    best_score_ = local.score;
-    best_validation_step_ = step;
+    best_validation_ = v;
     validations_without_improvement_ = 0;
     if (comm_.is_root()) outputs_.save("best", step);
-    return false;
+  } else {
+    validations_without_improvement_ += 1;
   }
-  validations_without_improvement_ += 1;
-  return options_.patience > 0 && validations_without_improvement_ >= options_.patience;
+  return v;
+}
+
+void Trainer::log_validation(int64_t step, const Validation& v, bool improved, double elapsed,
+                             double validation_s) {
+  const std::string score =
+      v.score ? concat(" | ", v.score_name, " ", log::fixed(*v.score, 2)) : "";
+  log::info("valid   step ", step, " | ", figures(v.loss, options_.show_bpc), score,
+            improved ? " | best so far" : "");
+  if (!comm_.is_root()) return;
+  JsonLine line;
+  line.add("type", std::string("valid"))
+      .add("step", step)
+      .add("epoch", task_.epochs_done())
+      .add("loss", v.loss.loss())
+      .add("ppl", v.loss.perplexity())
+      .add("bpc", v.loss.bits_per_char())
+      .add("tokens", v.loss.tokens)
+      // Wall time since the start, and the part of it spent training: validation costs differ
+      // between models, so comparisons plot against the training time.
+      .add("elapsed_s", elapsed + validation_s)
+      .add("train_s", elapsed - validation_s_);
+  if (v.score) line.add(v.score_name, *v.score);
+  outputs_.metrics.write(line);
+}
+
+Trainer::RootClock Trainer::read_root_clock(double elapsed) const {
+  const CheckpointPolicy& policy = options_.checkpoint;
+  const bool timed = options_.max_minutes > 0 || policy.every_minutes > 0;
+  Tensor flags = Tensor::from_vector<double>(
+      {options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0,
+       policy.every_minutes > 0 && seconds_since(last_checkpoint_) >= 60.0 * policy.every_minutes
+           ? 1.0
+           : 0.0},
+      {2});
+  if (timed && comm_.world_size() > 1) comm_.broadcast(flags, 0);
+  return {flags.item(0) > 0, flags.item(1) > 0};
+}
+
+std::optional<StopReason> Trainer::limit_reached(int64_t step, const RootClock& clock) const {
+  if (options_.max_steps > 0 && step >= options_.max_steps) return StopReason::MaxSteps;
+  if (options_.max_epochs > 0 && task_.epochs_done() >= options_.max_epochs) {
+    return StopReason::MaxEpochs;
+  }
+  if (clock.out_of_time) return StopReason::TimeBudget;
+  return std::nullopt;
+}
+
+std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interval,
+                                                  std::optional<Validation>& validation) {
+  const StepResult r = run_step(step, interval);
+  const double elapsed = seconds_since(start_);
+  if (step % options_.log_every == 0) log_progress(step, r.grad_norm, interval, elapsed);
+  validation.reset();
+  if (r.stop) {
+    if (writer_) write_checkpoint(step, false, std::nullopt);
+    return StopReason::Signal;
+  }
+  if (validation_due(step)) {
+    validation = validate(step, elapsed);
+    if (options_.patience > 0 && validations_without_improvement_ >= options_.patience) {
+      return StopReason::EarlyStopping;
+    }
+  }
+  // Rank 0's clock decides the time budget and timed checkpoints, so every rank agrees.
+  const RootClock clock = read_root_clock(elapsed);
+  const CheckpointPolicy& policy = options_.checkpoint;
+  if (writer_ &&
+      ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.checkpoint_due)) {
+    write_checkpoint(step, policy.async, validation);
+    last_checkpoint_ = Clock::now();
+  }
+  return limit_reached(step, clock);
 }
 
 TrainResult Trainer::run() {
   StopSignals signals;
-  const auto start = Clock::now();
-  auto last_checkpoint = start;
-  const CheckpointPolicy& policy = options_.checkpoint;
-  TrainResult result;
-  Interval interval;
+  start_ = last_checkpoint_ = Clock::now();
   int64_t step = first_step_ - 1;
-  bool validated_last_step = false;
+  std::optional<StopReason> reason;
   // A run resumed after its last step (a requeued job that had finished) trains no further.
-  const bool finished = options_.max_steps > 0 && step >= options_.max_steps;
-  if (finished) log::info("the run already reached training.max_steps (", options_.max_steps, ")");
-  for (; !finished;) {
-    ++step;
-    const StepResult r = run_step(step, interval);
-    const double elapsed = seconds_since(start);
-    validated_last_step = false;
-    if (step % options_.log_every == 0) {
-      result.last_train = interval.totals;
-      log_progress(step, schedule_.lr(step) * task_.lr_scale(), r.grad_norm, interval, elapsed);
-    }
-    if (r.stop) {
-      result.reason = StopReason::Signal;
-      result.stop_signal = StopSignals::received();
-      if (writer_) write_checkpoint(step, false, {});
-      break;
-    }
-    std::map<std::string, double> validation;
-    if (options_.validate_every > 0 && step % options_.validate_every == 0 &&
-        task_.has_validation()) {
-      validated_last_step = true;
-      const bool stop_early = validate(step, result, elapsed);
-      validation["valid_loss"] = result.last_validation.loss();
-      if (result.last_score) validation["valid_score"] = *result.last_score;
-      if (stop_early) {
-        result.reason = StopReason::EarlyStopping;
-        break;
-      }
-    }
-    // Rank 0's clock decides the time budget and timed checkpoints, so every rank agrees.
-    Tensor clock = Tensor::from_vector<double>(
-        {options_.max_minutes > 0 && elapsed >= 60.0 * options_.max_minutes ? 1.0 : 0.0,
-         policy.every_minutes > 0 && seconds_since(last_checkpoint) >= 60.0 * policy.every_minutes
-             ? 1.0
-             : 0.0},
-        {2});
-    if ((options_.max_minutes > 0 || policy.every_minutes > 0) && comm_.world_size() > 1) {
-      comm_.broadcast(clock, 0);
-    }
-    if (writer_ &&
-        ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.item(1) > 0)) {
-      write_checkpoint(step, policy.async, validation);
-      last_checkpoint = Clock::now();
-    }
-    if (options_.max_steps > 0 && step >= options_.max_steps) {
-      result.reason = StopReason::MaxSteps;
-      break;
-    }
-    if (options_.max_epochs > 0 && task_.epochs_done() >= options_.max_epochs) {
-      result.reason = StopReason::MaxEpochs;
-      break;
-    }
-    if (clock.item(0) > 0) {
-      result.reason = StopReason::TimeBudget;
-      break;
-    }
+  if (options_.max_steps > 0 && step >= options_.max_steps) {
+    log::info("the run already reached training.max_steps (", options_.max_steps, ")");
+    reason = StopReason::MaxSteps;
   }
-  if (interval.totals.tokens > 0) result.last_train = interval.totals;
-  if (task_.has_validation() && !validated_last_step && result.reason != StopReason::Signal) {
-    validate(step, result, seconds_since(start));
+  Interval interval;
+  std::optional<Validation> validation;  // of the last step run, if it validated
+  while (!reason)
+    reason = train_one_step(++step, interval, validation);
+  return finish(step, *reason, validation.has_value());
+}
+
+TrainResult Trainer::finish(int64_t step, StopReason reason, bool validated_last_step) {
+  TrainResult result{step, reason, reason == StopReason::Signal ? StopSignals::received() : 0, 0};
+  if (task_.has_validation() && !validated_last_step && reason != StopReason::Signal) {
+    validate(step, seconds_since(start_));
   }
   if (writer_) {
     writer_->wait();
-    if (policy.async)
+    if (options_.checkpoint.async)
       log::info("asynchronous checkpoints: training waited ", checkpoint_stall_s_, " s in total");
   }
-  result.steps = step;
-  result.seconds = seconds_since(start);
-  result.best_validation = best_validation_;
-  result.best_score = best_score_;
-  result.best_step = best_validation_step_;
+  result.seconds = seconds_since(start_);
   if (comm_.is_root()) {
     outputs_.save("final", step);
     outputs_.metrics.write(JsonLine()
                                .add("type", std::string("end"))
                                .add("step", step)
-                               .add("reason", std::string(stop_reason_text(result.reason)))
+                               .add("reason", std::string(stop_reason_text(reason)))
                                .add("elapsed_s", result.seconds)
                                .add("train_s", result.seconds - validation_s_));
   }
-  log::info("stopped after ", step, " steps (", stop_reason_text(result.reason), ") in ",
+  log::info("stopped after ", step, " steps (", stop_reason_text(reason), ") in ",
             format_duration(result.seconds));
   return result;
 }

@@ -4,6 +4,7 @@
 // or a stop signal; NaN/Inf detection.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "optim/schedule.h"
 #include "train/metrics.h"
 #include "train/task.h"
+#include "train/validation.h"
 
 namespace recur {
 
@@ -24,10 +26,8 @@ struct CheckpointPolicy {
   int64_t every_steps = 0;   // 0: not by steps
   double every_minutes = 0;  // 0: not by time
   int64_t keep_last = 3;
-  enum class KeepBest { None, Loss, Score };
-  KeepBest keep_best =
-      KeepBest::None;  // also keep the best validated checkpoint (by loss or score)
-  bool async = false;  // write in the background while training goes on
+  KeepBest keep_best = KeepBest::None;  // also keep the best validated checkpoint
+  bool async = false;                   // write in the background while training goes on
   double wait_timeout_s = 300;
 };
 
@@ -52,12 +52,6 @@ struct TrainResult {
   StopReason reason = StopReason::MaxSteps;
   int stop_signal = 0;  // with StopReason::Signal
   double seconds = 0;
-  LossTotals last_train;             // totals of the last logging interval
-  LossTotals last_validation;        // tokens == 0 when there was none
-  std::optional<double> last_score;  // the task's validation score (e.g. BLEU), if it has one
-  LossTotals best_validation;
-  std::optional<double> best_score;
-  int64_t best_step = 0;
 };
 
 // Where the trainer's results go. Only rank 0's `metrics` are written; every rank writes its own
@@ -90,16 +84,35 @@ class Trainer {
     double grad_norm = 0;
     bool stop = false;  // a rank received a stop signal
   };
+  // What rank 0's clock says after a step (broadcast, so that every rank agrees).
+  struct RootClock {
+    bool out_of_time = false;
+    bool checkpoint_due = false;
+  };
+
+  // One step with everything that follows it (progress, validation, checkpoint); the reason to
+  // stop after it, if any. `validation`: this step's, if it validated.
+  std::optional<StopReason> train_one_step(int64_t step, Interval& interval,
+                                           std::optional<Validation>& validation);
   StepResult run_step(int64_t step, Interval& interval);
-  void log_progress(int64_t step, double lr, double grad_norm, Interval& interval, double elapsed);
-  // Returns true when training should stop early.
-  // `elapsed`: seconds since the run started, for the metrics line.
-  bool validate(int64_t step, TrainResult& result, double elapsed);
+  void log_progress(int64_t step, double grad_norm, Interval& interval, double elapsed);
+  bool validation_due(int64_t step) const;
+  // Validates and tracks the best model (saved on improvement); `elapsed`: seconds since the start.
+  Validation validate(int64_t step, double elapsed);
+  void log_validation(int64_t step, const Validation& v, bool improved, double elapsed,
+                      double validation_s);
+  RootClock read_root_clock(double elapsed) const;
+  // The limit (steps, epochs, time) reached after `step`, if any.
+  std::optional<StopReason> limit_reached(int64_t step, const RootClock& clock) const;
+  // After the last step: the final validation, checkpoint wait, final model, the end line.
+  TrainResult finish(int64_t step, StopReason reason, bool validated_last_step);
   double progress(int64_t step, double elapsed) const;
   void synchronise_start();
   std::vector<FlatBuffer> flat_buffers() const;
-  // `validation`: figures measured at this step (valid_loss, valid_<score>), none if not validated.
-  void write_checkpoint(int64_t step, bool async, const std::map<std::string, double>& validation);
+  // `validation`: this step's, recorded in the manifest and offered to the keep-best tracker.
+  void write_checkpoint(int64_t step, bool async, const std::optional<Validation>& validation);
+  TrainingState trainer_state() const;
+  void restore_trainer_state(const TrainingState& state);
 
   TrainingTask& task_;
   ParameterStore& params_;
@@ -111,16 +124,12 @@ class Trainer {
   GradientReducer reducer_;
   std::unique_ptr<CheckpointWriter> writer_;
   int64_t first_step_ = 1;
+  std::chrono::steady_clock::time_point start_, last_checkpoint_;
+  BestTracker best_model_;       // by Validation::metric()
+  Validation best_validation_;   // the validation best_model_ tracks
+  BestTracker best_checkpoint_;  // by options_.checkpoint.keep_best
   int64_t validations_without_improvement_ = 0;
-  // The best validation: its metric (the task's score, or minus the loss), loss and score.
-  bool has_best_ = false;
-  double best_metric_ = 0;
-  LossTotals best_validation_;
-  std::optional<double> best_score_;
-  int64_t best_validation_step_ = 0;
-  double best_checkpoint_metric_ = 0;  // the keep-best metric of best_checkpoint_step_
-  int64_t best_checkpoint_step_ = 0;
-  double validation_s_ = 0;         // spent validating, so far
+  double validation_s_ = 0;        // spent validating, so far
   double checkpoint_stall_s_ = 0;  // waiting for the snapshot of an asynchronous checkpoint
 };
 

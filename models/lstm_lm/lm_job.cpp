@@ -48,11 +48,9 @@ ModelJob::Figures LmJob::evaluate_test(const ExperimentConfig& config, Communica
   if (data_->test.size() == 0) return {};
   const auto& lm = static_cast<LmTask&>(task);
   auto evaluate = [&](bool reset_each_window) {
-    const LossTotals local =
-        lm.evaluate(data_->test, config.validation.batch_size, reset_each_window);
-    Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens, local.chars}, {3});
-    comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
-    return LossTotals{sums.item(0), sums.item(1), sums.item(2)};
+    return sum_over_ranks(comm,
+                          lm.evaluate(data_->test, config.validation.batch_size, reset_each_window),
+                          "all-reduce of the test loss");
   };
   // Windows with reset state are what a transformer sees: the fair comparison of the families.
   const LossTotals windows = evaluate(true);

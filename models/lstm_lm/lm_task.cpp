@@ -1,6 +1,7 @@
 #include "lstm_lm/lm_task.h"
 
 #include "autograd/ops/loss.h"
+#include "train/micro_batches.h"
 
 namespace recur {
 
@@ -38,37 +39,26 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
   const TbpttWindow w = schedule_.next(step);
   lr_scale_ = schedule_.lr_scale(w);
   std::vector<StreamWindow> windows;
-  Tensor counts = Tensor::zeros({1}, DType::F64);
+  std::vector<MicroBatch> batches;
   for (int64_t m = 0; m < training_.accumulate; ++m) {
     const StreamRange part =
         stream_range(mine_.count, m, training_.accumulate, "streams", "micro-batches");
-    windows.push_back(
-        streams_.window(w.position, w.steps, mine_.first + part.first, part.count, dtype_));
-    counts.data<double>()[0] += static_cast<double>(windows.back().targets_counted);
+    const int64_t first = mine_.first + part.first;
+    windows.push_back(streams_.window(w.position, w.steps, first, part.count, dtype_));
+    batches.push_back({first, windows.back().targets_counted});
   }
-  // Normalised by the targets of all ranks: the ranks' gradients sum to the exact average.
-  comm_.all_reduce(counts, ReduceOp::Sum, "all-reduce of the step's target count");
-  const double global_targets = counts.item();
-
-  LossTotals totals;
-  for (int64_t m = 0; m < training_.accumulate; ++m) {
-    const StreamWindow& window = windows[static_cast<size_t>(m)];
-    RnnState& state = states_[static_cast<size_t>(m)];
-    const int64_t count = window.inputs.dim(1);
-    if (w.starts_epoch) state = model_.zero_state(count, dtype_);
-    Tape tape;
-    const int64_t first = mine_.first + m * count;
-    ForwardContext ctx{tape, true, static_cast<uint64_t>(training_.seed), step, first};
-    LanguageModel::Output out = model_.forward(ctx, window.inputs, state, window.keep);
-    CrossEntropyResult ce = cross_entropy(tape, out.logits, window.targets,
-                                          {StreamWindow::kIgnore, 0.0, global_targets});
-    if (m + 1 == training_.accumulate) sync.attach(tape);
-    if (global_targets > 0) tape.backward(ce.loss);
-    state = out.state.detached();
-    totals += {ce.totals.nll, static_cast<double>(ce.totals.count),
-               static_cast<double>(window.target_chars)};
-  }
-  return totals;
+  return train_micro_batches(
+      batches, static_cast<uint64_t>(training_.seed), step, comm_, sync,
+      [&](const ForwardContext& ctx, size_t m, double global_targets) -> MicroBatchLoss {
+        const StreamWindow& window = windows[m];
+        RnnState& state = states_[m];
+        if (w.starts_epoch) state = model_.zero_state(window.inputs.dim(1), dtype_);
+        LanguageModel::Output out = model_.forward(ctx, window.inputs, state, window.keep);
+        CrossEntropyResult ce = cross_entropy(ctx.tape, out.logits, window.targets,
+                                              {StreamWindow::kIgnore, 0.0, global_targets});
+        state = out.state.detached();
+        return {ce.loss, LossTotals::of(ce, static_cast<double>(window.target_chars))};
+      });
 }
 
 Tensor LmTask::local_state(size_t layer, bool cell) const {
@@ -126,7 +116,7 @@ void LmTask::restore_state(const TrainingState& state) {
   }
 }
 
-LmTask::Validation LmTask::validate() {
+Validation LmTask::validate() {
   return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""};
 }
 
@@ -147,13 +137,12 @@ LossTotals evaluate_lm(const LanguageModel& model, const TokenSequence& sequence
     const int64_t steps = std::min(bptt, eval_streams.last_position() - position);
     StreamWindow window = eval_streams.window(position, steps, mine.first, mine.count, dtype);
     Tape tape(false);
-    ForwardContext ctx{tape, false, 0, 0, mine.first};
+    ForwardContext ctx = ForwardContext::for_inference(tape, mine.first);
     if (reset_each_window) state = model.zero_state(mine.count, dtype);
     LanguageModel::Output out = model.forward(ctx, window.inputs, state, window.keep);
     CrossEntropyResult ce =
         cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore});
-    totals += {ce.totals.nll, static_cast<double>(ce.totals.count),
-               static_cast<double>(window.target_chars)};
+    totals += LossTotals::of(ce, static_cast<double>(window.target_chars));
     state = out.state;
     position += steps;
   }

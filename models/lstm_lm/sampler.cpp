@@ -51,7 +51,7 @@ std::string sample_text(const LanguageModel& model, const Vocab& vocab, DType dt
   };
   for (int64_t i = 0; i < options.tokens; ++i) {
     Tape tape(false);
-    ForwardContext ctx{tape, false, 0, 0, 0};
+    ForwardContext ctx = ForwardContext::for_inference(tape);
     if (stateless && context_limit > 0 && context.size() > context_limit)
       context.erase(context.begin(), context.end() - static_cast<std::ptrdiff_t>(context_limit));
     const auto steps = static_cast<int64_t>(context.size());

@@ -40,7 +40,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
     all[static_cast<size_t>(b)] = b;
   const Seq2SeqBatch source = make_batch(data, all, false);
   Tape tape(false);
-  const ForwardContext ctx{tape, false, 0, 0, 0};
+  const ForwardContext ctx = ForwardContext::for_inference(tape);
   std::vector<int64_t> expand;
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t j = 0; j < k; ++j)

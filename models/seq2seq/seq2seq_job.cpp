@@ -31,19 +31,17 @@ ModelJob::Figures Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Comm
                                             TrainingTask& task) {
   if (data_->test.size() == 0) return {};
   auto& t = static_cast<Seq2SeqTask&>(task);
-  const LossTotals local = t.loss(data_->test);
-  Tensor sums = Tensor::from_vector<double>({local.nll, local.tokens}, {2});
-  comm.all_reduce(sums, ReduceOp::Sum, "all-reduce of the test loss");
+  const LossTotals loss = sum_over_ranks(comm, t.loss(data_->test), "all-reduce of the test loss");
   SearchOptions options;
   options.max_length_ratio = config.decoding.max_length_ratio;
   options.length_penalty = config.decoding.length_penalty;
   const Seq2SeqTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
   options.beam = config.decoding.beam_size;
   const Seq2SeqTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
-  log::info("test (final model): loss ", log::fixed(sums.item(0) / sums.item(1), 4),
-            " | BLEU greedy ", log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
+  log::info("test (final model): loss ", log::fixed(loss.loss(), 4), " | BLEU greedy ",
+            log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
             log::fixed(beam.bleu, 2), " | chrF beam ", log::fixed(beam.chrf, 2));
-  return {{"loss", sums.item(0) / sums.item(1)},
+  return {{"loss", loss.loss()},
           {"bleu_greedy", greedy.bleu},
           {"bleu_beam", beam.bleu},
           {"chrf_greedy", greedy.chrf},

@@ -1,6 +1,7 @@
 #include "seq2seq/seq2seq_task.h"
 
 #include "autograd/ops/loss.h"
+#include "train/micro_batches.h"
 
 namespace recur {
 
@@ -43,31 +44,21 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
   const std::vector<int64_t> examples = slice(global, mine);
   const int64_t micro = config_.training.accumulate;
   std::vector<Seq2SeqBatch> batches;
-  std::vector<int64_t> offsets;
-  Tensor counts = Tensor::zeros({1}, DType::F64);
+  std::vector<MicroBatch> plan;
   for (int64_t m = 0; m < micro; ++m) {
     const auto range = part(static_cast<int64_t>(examples.size()), m, micro);
     if (range.first == range.second) continue;
     batches.push_back(make_batch(data_.train, slice(examples, range), model_.reverses_source()));
-    offsets.push_back(mine.first + range.first);
-    counts.data<double>()[0] += static_cast<double>(batches.back().target_tokens);
+    plan.push_back({mine.first + range.first, batches.back().target_tokens});
   }
-  // Normalised by the targets of all ranks: the ranks' gradients sum to the exact average.
-  comm_.all_reduce(counts, ReduceOp::Sum, "all-reduce of the step's target count");
-  const double global_targets = counts.item();
-  LossTotals totals;
-  for (size_t m = 0; m < batches.size(); ++m) {
-    Tape tape;
-    const ForwardContext ctx{tape, true, static_cast<uint64_t>(config_.training.seed), step,
-                             offsets[m]};
-    const Var logits = model_.forward(ctx, batches[m]);
-    const CrossEntropyResult ce = cross_entropy(tape, logits, batches[m].target_out,
-                                                {-1, model_.label_smoothing(), global_targets});
-    if (m + 1 == batches.size()) sync.attach(tape);
-    tape.backward(ce.loss);
-    totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
-  }
-  return totals;
+  return train_micro_batches(
+      plan, static_cast<uint64_t>(config_.training.seed), step, comm_, sync,
+      [&](const ForwardContext& ctx, size_t m, double global_targets) -> MicroBatchLoss {
+        const CrossEntropyResult ce =
+            cross_entropy(ctx.tape, model_.forward(ctx, batches[m]), batches[m].target_out,
+                          {-1, model_.label_smoothing(), global_targets});
+        return {ce.loss, LossTotals::of(ce)};
+      });
 }
 
 LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split,
@@ -80,10 +71,10 @@ LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split
     if (mine.first == mine.second) continue;
     const Seq2SeqBatch batch = make_batch(split, slice(all, mine), model.reverses_source());
     Tape tape(false);
-    const ForwardContext ctx{tape, false, 0, 0, mine.first};
+    const ForwardContext ctx = ForwardContext::for_inference(tape, mine.first);
     const CrossEntropyResult ce =
         cross_entropy(tape, model.forward(ctx, batch), batch.target_out, {-1});
-    totals += {ce.totals.nll, static_cast<double>(ce.totals.count), 0.0};
+    totals += LossTotals::of(ce);
   }
   return totals;
 }
@@ -142,7 +133,7 @@ Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split,
   return {bleu.score(), chrf.score()};
 }
 
-Seq2SeqTask::Validation Seq2SeqTask::validate() {
+Validation Seq2SeqTask::validate() {
   Validation v{loss(data_.valid), std::nullopt, "bleu"};
   if (config_.validation.bleu) {
     SearchOptions greedy;

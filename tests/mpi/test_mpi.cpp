@@ -94,7 +94,8 @@ struct SmallLm {
     Tensor ids = random_ids({6, 4}, 100 + tag, 50), targets = random_ids({6, 4}, 200 + tag, 50);
     store.zero_grad();
     Tape tape;
-    LstmLm::Output out = model->forward({tape, true, 1, 1, 0}, ids, {}, Tensor());
+    LstmLm::Output out =
+        model->forward(ForwardContext::for_training(tape, 1, 1, 0), ids, {}, Tensor());
     Var loss = cross_entropy(tape, out.logits, targets, {}).loss;
     sync.attach(tape);
     tape.backward(loss);

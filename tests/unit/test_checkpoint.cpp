@@ -49,7 +49,9 @@ fs::path fresh_dir(const std::string& name) {
 void write_as(int world, const fs::path& dir, Model& m, int64_t step) {
   for (int rank = world - 1; rank >= 0; --rank) {
     CheckpointWriter w({dir.string(), rank, world, "t", 10.0});
-    w.write(m.store, m.buffers(), sample_state(step), false, {{"valid_loss", 1.5}}, 0, 0);
+    w.write(
+        m.store,
+        {.buffers = m.buffers(), .state = sample_state(step), .validation = {{"valid_loss", 1.5}}});
   }
 }
 
@@ -94,7 +96,7 @@ TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
   const fs::path dir = fresh_dir("async");
   const std::vector<float> before = m.store.values().to_vector<float>();
   CheckpointWriter w({dir.string(), 0, 1, "t", 10.0});
-  w.write(m.store, m.buffers(), sample_state(7), true, {}, 0, 0);
+  w.write(m.store, {.buffers = m.buffers(), .state = sample_state(7), .async = true});
   w.snapshot_taken();
   m.store.values().fill(9.0);  // training goes on after the snapshot
   w.wait();

@@ -225,7 +225,7 @@ Trace train(const BuildModel& build, Device device, DType dtype, bool adam, int 
   for (int step = 1; step <= steps; ++step) {
     store.zero_grad();
     Tape tape;
-    const ForwardContext ctx{tape, true, 5, step, 0};  // dropout on
+    const ForwardContext ctx = ForwardContext::for_training(tape, 5, step, 0);  // dropout on
     const Var loss = loss_of(ctx);
     tape.backward(loss);
     trace.losses.push_back(loss.value().item());

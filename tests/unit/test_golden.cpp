@@ -80,7 +80,7 @@ void check_rnn_stack(const std::string& group, CellType cell) {
   load_params(file, group, store);
 
   Tape tape;
-  ForwardContext ctx{tape, true, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_training(tape, 0, 0, 0);
   Var input(x, true);
   RnnState initial;
   initial.h = split_state(file.read_tensor(values + "h0"));
@@ -135,7 +135,7 @@ TEST(GoldenPyTorch, LstmLanguageModel) {
   load_params(file, "lm", store);
 
   Tape tape;
-  ForwardContext ctx{tape, true, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_training(tape, 0, 0, 0);
   RnnState state;
   state.h = split_state(file.read_tensor("lm/values/h0"));
   state.c = split_state(file.read_tensor("lm/values/c0"));

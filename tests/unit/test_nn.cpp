@@ -47,7 +47,7 @@ TEST_P(RnnStackGradcheck, AllParametersAndInputs) {
   RnnSequenceInfo seq;
   if (c.lengths) seq.lengths = Tensor::from_vector<int32_t>({4, 2, 3}, {3});
   check_model(store, {x}, [&](Tape& tape, const std::vector<Var>& in) {
-    ForwardContext ctx{tape, true, 9, 4, 0};
+    ForwardContext ctx = ForwardContext::for_training(tape, 9, 4, 0);
     RnnStack::Output out = stack.forward(ctx, in[0], {}, seq);
     std::vector<Var> outputs = {out.y};
     for (const Var& h : out.state.h)
@@ -88,7 +88,7 @@ TEST(LanguageModelGradcheck, LstmWithDropoutResetsAndPaddedTargets) {
     RnnState state = model.zero_state(2, DType::F64);
     state.h[0] = random_var({2, 4}, 42, 0.5, false);
     check_model(store, {}, [&](Tape& tape, const std::vector<Var>&) {
-      ForwardContext ctx{tape, true, 2, 6, 0};
+      ForwardContext ctx = ForwardContext::for_training(tape, 2, 6, 0);
       LstmLm::Output out = model.forward(ctx, ids, state, keep);
       return std::vector<Var>{cross_entropy(tape, out.logits, targets, {-1, 0.1}).loss};
     });
@@ -107,7 +107,7 @@ TEST(LanguageModelGradcheck, Gru) {
   store.materialize(DType::F64, 3);
   Tensor ids = random_ids({4, 2}, 43, 6), targets = random_ids({4, 2}, 44, 6);
   check_model(store, {}, [&](Tape& tape, const std::vector<Var>&) {
-    ForwardContext ctx{tape, true, 2, 6, 0};
+    ForwardContext ctx = ForwardContext::for_training(tape, 2, 6, 0);
     LstmLm::Output out = model.forward(ctx, ids, {}, Tensor());
     return std::vector<Var>{cross_entropy(tape, out.logits, targets, {}).loss};
   });
@@ -220,7 +220,8 @@ TEST(Tape, ReportsEachParameterOnceWhenItsGradientIsFinal) {
     at_hook[static_cast<size_t>(p)] =
         store.parameters()[static_cast<size_t>(p)]->var().grad().clone();
   });
-  LstmLm::Output out = model.forward({tape, true, 0, 0, 0}, ids, {}, Tensor());
+  LstmLm::Output out =
+      model.forward(ForwardContext::for_training(tape, 0, 0, 0), ids, {}, Tensor());
   tape.backward(cross_entropy(tape, out.logits, targets, {}).loss);
 
   ASSERT_EQ(order.size(), store.parameters().size());

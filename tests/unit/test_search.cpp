@@ -46,7 +46,7 @@ double teacher_forced_log_prob(const TranslationModel& model, const std::vector<
   data.target = {tokens};
   const Seq2SeqBatch batch = make_batch(data, {0}, false);
   Tape tape(false);
-  const ForwardContext ctx{tape, false, 0, 0, 0};
+  const ForwardContext ctx = ForwardContext::for_inference(tape);
   const Tensor logits = model.forward(ctx, batch).value();  // (T, V), batch of one
   Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
   cpu::log_softmax_forward<float>(logits.dim(0), kVocab, logits.data<float>(),

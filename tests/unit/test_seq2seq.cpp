@@ -47,7 +47,7 @@ TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
     params.push_back(p->var());
   expect_gradients_match(
       [&](Tape& tape, const std::vector<Var>&) {
-        ForwardContext ctx{tape, true, 5, 3, 0};
+        ForwardContext ctx = ForwardContext::for_training(tape, 5, 3, 0);
         Var logits = model.forward(ctx, batch);
         return std::vector<Var>{
             cross_entropy(tape, logits, batch.target_out, {-1, c.label_smoothing}).loss};
@@ -73,7 +73,7 @@ TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
   store.materialize(DType::F64, 4);
   const ParallelData data = tiny_parallel_data();
   Tape tape(false);
-  ForwardContext ctx{tape, false, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_inference(tape);
   const Seq2SeqBatch all = make_batch(data, {0, 1, 2}, false);
   const Tensor logits = model.forward(ctx, all).value();  // (T * 3, V)
   for (int64_t row = 0; row < 3; ++row) {
@@ -94,7 +94,7 @@ TEST(Seq2Seq, AttentionWeightsSkipPaddingAndSumToOne) {
   store.materialize(DType::F64, 4);
   const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, true);
   Tape tape(false);
-  ForwardContext ctx{tape, false, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_inference(tape);
   const Seq2Seq::Memory memory = model.encode(ctx, batch.source, batch.source_lengths);
   Seq2Seq::DecoderState state = model.start(memory);
   const Tensor bos = Tensor::full({3}, DType::I32, Vocab::kBos);

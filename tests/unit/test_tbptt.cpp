@@ -45,7 +45,8 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
   for (int64_t w = 0; w < windows; ++w) {
     StreamWindow data = streams.window(w * window, window, 0, 2, DType::F64);
     Tape tape;
-    LstmLm::Output out = model.forward({tape, true, 5, 1, 0}, data.inputs, state, data.keep);
+    LstmLm::Output out =
+        model.forward(ForwardContext::for_training(tape, 5, 1, 0), data.inputs, state, data.keep);
     tape.backward(cross_entropy(tape, out.logits, data.targets, {-1, 0.0, normalizer}).loss);
     logits_a.push_back(out.logits.value().clone());
     state = out.state.detached();
@@ -60,7 +61,8 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
     std::vector<Var> losses;
     for (int64_t w = 0; w < windows; ++w) {
       StreamWindow data = streams.window(w * window, window, 0, 2, DType::F64);
-      LstmLm::Output out = model.forward({tape, true, 5, 1, 0}, data.inputs, carried, data.keep);
+      LstmLm::Output out = model.forward(ForwardContext::for_training(tape, 5, 1, 0), data.inputs,
+                                         carried, data.keep);
       losses.push_back(cross_entropy(tape, out.logits, data.targets, {-1, 0.0, normalizer}).loss);
       EXPECT_EQ(out.logits.value().to_vector<double>(),
                 logits_a[static_cast<size_t>(w)].to_vector<double>());
@@ -73,14 +75,16 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
   // (c) the outputs of one untruncated pass over all steps are the same.
   Tape tape(false);
   StreamWindow all = streams.window(0, window * windows, 0, 2, DType::F64);
-  Tensor full =
-      model.forward({tape, false, 5, 1, 0}, all.inputs, model.zero_state(2, DType::F64), all.keep)
-          .logits.value();
+  Tensor full = model
+                    .forward(ForwardContext::for_inference(tape), all.inputs,
+                             model.zero_state(2, DType::F64), all.keep)
+                    .logits.value();
   std::vector<Tensor> eval_windows;
   RnnState s = model.zero_state(2, DType::F64);
   for (int64_t w = 0; w < windows; ++w) {
     StreamWindow data = streams.window(w * window, window, 0, 2, DType::F64);
-    LstmLm::Output out = model.forward({tape, false, 5, 1, 0}, data.inputs, s, data.keep);
+    LstmLm::Output out =
+        model.forward(ForwardContext::for_inference(tape), data.inputs, s, data.keep);
     Tensor part = full.view(w * out.logits.value().numel(), out.logits.shape());
     EXPECT_LT(relative_difference(out.logits.value(), part), 1e-13) << "window " << w;
     s = out.state;

@@ -52,7 +52,7 @@ TEST_P(TransformerGradcheck, WholeModelOverAPaddedBatch) {
     params.push_back(p->var());
   expect_gradients_match(
       [&](Tape& tape, const std::vector<Var>&) {
-        ForwardContext ctx{tape, true, 5, 3, 0};  // dropout on
+        ForwardContext ctx = ForwardContext::for_training(tape, 5, 3, 0);  // dropout on
         Var logits = model.forward(ctx, batch);
         return std::vector<Var>{
             cross_entropy(tape, logits, batch.target_out, {-1, c.label_smoothing}).loss};
@@ -112,7 +112,8 @@ TEST(Transformer, IncrementalDecodingMatchesTheFullDecoder) {
       store.materialize(DType::F64, 3);
       const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
       Tape tape(false);
-      const ForwardContext ctx{tape, training, 7, 1, 0};
+      const ForwardContext ctx = training ? ForwardContext::for_training(tape, 7, 1, 0)
+                                          : ForwardContext::for_inference(tape);
       const Tensor full = model.forward(ctx, batch).value();
       const Tensor stepwise = stepwise_logits(model, ctx, batch);
       ASSERT_EQ(full.shape(), stepwise.shape());
@@ -127,7 +128,7 @@ TEST(Transformer, PaddingDoesNotLeakIntoOtherRows) {
   store.materialize(DType::F64, 4);
   const ParallelData data = tiny_parallel_data();
   Tape tape(false);
-  ForwardContext ctx{tape, false, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_inference(tape);
   const Tensor logits = model.forward(ctx, make_batch(data, {0, 1, 2}, false)).value();
   for (int64_t row = 0; row < 3; ++row) {
     const Seq2SeqBatch alone = make_batch(data, {row}, false);
@@ -147,7 +148,7 @@ TEST(Transformer, CrossAttentionSkipsPaddingAndSumsToOne) {
   store.materialize(DType::F64, 4);
   const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
   Tape tape(false);
-  ForwardContext ctx{tape, false, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_inference(tape);
   const Transformer::Memory memory = model.encode(ctx, batch.source, batch.source_lengths);
   Transformer::DecoderState state = model.start(ctx, memory);
   const Tensor bos = Tensor::full({3}, DType::I32, Vocab::kBos);
@@ -173,7 +174,7 @@ TEST(Transformer, LearnedPositionsRejectLongerSequences) {
   Transformer model(c, 10, 10, store);
   store.materialize(DType::F64, 4);
   Tape tape(false);
-  ForwardContext ctx{tape, false, 0, 0, 0};
+  ForwardContext ctx = ForwardContext::for_inference(tape);
   const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0}, false);  // 4 source tokens
   try {
     model.forward(ctx, batch);

@@ -39,7 +39,7 @@ TEST(TransformerLmGradcheck, WholeModelWithDropout) {
       params.push_back(p->var());
     expect_gradients_match(
         [&](Tape& tape, const std::vector<Var>&) {
-          ForwardContext ctx{tape, true, 5, 3, 0};  // dropout on
+          ForwardContext ctx = ForwardContext::for_training(tape, 5, 3, 0);  // dropout on
           const Var logits = model.forward(ctx, ids, {}, Tensor()).logits;
           return std::vector<Var>{cross_entropy(tape, logits, targets, {}).loss};
         },
@@ -53,7 +53,7 @@ TEST(TransformerLm, NoPositionSeesALaterOne) {
   store.materialize(DType::F64, 3);
   Tensor ids = random_ids({kContext, 2}, 13, kVocab);
   Tape tape(false);
-  const ForwardContext ctx{tape, false, 0, 0, 0};
+  const ForwardContext ctx = ForwardContext::for_inference(tape);
   const Tensor before = model.forward(ctx, ids, {}, Tensor()).logits.value();      // (T * B, V)
   ids.data<int32_t>()[4 * 2 + 1] = (ids.data<int32_t>()[4 * 2 + 1] + 1) % kVocab;  // t 4, row 1
   const Tensor after = model.forward(ctx, ids, {}, Tensor()).logits.value();
@@ -79,7 +79,8 @@ TEST(TransformerLm, RefusesAWindowLongerThanItsContext) {
   store.materialize(DType::F32, 3);
   Tape tape(false);
   try {
-    model.forward({tape, false, 0, 0, 0}, random_ids({kContext + 1, 1}, 1, kVocab), {}, Tensor());
+    model.forward(ForwardContext::for_inference(tape), random_ids({kContext + 1, 1}, 1, kVocab), {},
+                  Tensor());
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),
@@ -97,7 +98,7 @@ double independent_windows_nll(const LanguageModel& model, const TokenSequence& 
     const int64_t steps = std::min(bptt, cut.last_position() - position);
     const StreamWindow w = cut.window(position, steps, 0, streams, DType::F32);
     Tape tape(false);
-    const ForwardContext ctx{tape, false, 0, 0, 0};
+    const ForwardContext ctx = ForwardContext::for_inference(tape);
     const Var logits =
         model.forward(ctx, w.inputs, model.zero_state(streams, DType::F32), w.keep).logits;
     nll += cross_entropy(tape, logits, w.targets, {StreamWindow::kIgnore}).totals.nll;
