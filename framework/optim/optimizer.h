@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/state_visitor.h"
 #include "nn/parameters.h"
 
 namespace recur {
@@ -19,9 +20,10 @@ class Optimizer {
   virtual void step(double lr) = 0;
   // Flat state buffers (same layout as the parameters), by name, for checkpoints.
   virtual std::vector<std::pair<std::string, Tensor>> state() const = 0;
-  int64_t steps() const { return steps_; }
-  // After loading the state buffers from a checkpoint: the number of updates already made.
-  void restore_steps(int64_t steps) { steps_ = steps; }
+  // What a checkpoint holds besides the state buffers: the number of updates already made.
+  void describe_state(StateVisitor& v) {
+    v.section("optimizer", [&](StateVisitor& s) { s.field("steps", steps_); });
+  }
 
  protected:
   ParameterStore& store_;

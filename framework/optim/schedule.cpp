@@ -49,4 +49,13 @@ void LrSchedule::on_validation(double loss) {
   }
 }
 
+void LrSchedule::describe_state(StateVisitor& v) {
+  v.section("schedule", [&](StateVisitor& s) {
+    s.field("plateau_scale", state_.plateau_scale);
+    s.field("best_loss", state_.best_loss);
+    s.field("has_best", state_.has_best);
+    s.field("bad_validations", state_.bad_validations);
+  });
+}
+
 }  // namespace recur

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "core/state_visitor.h"
+
 namespace recur {
 
 enum class ScheduleType { Constant, StepDecay, Plateau, InverseSqrt, Cosine };
@@ -27,17 +29,16 @@ class LrSchedule {
   // Plateau schedules decay when a validation loss (lower is better) stops improving.
   void on_validation(double loss);
 
-  // State that a resumed run must restore (plateau bookkeeping).
+  // What a resumed run must restore: the plateau bookkeeping.
+  void describe_state(StateVisitor& v);
+
+ private:
   struct State {
     double plateau_scale = 1.0;
     double best_loss = 0.0;
     bool has_best = false;
     int64_t bad_validations = 0;
   };
-  const State& state() const { return state_; }
-  void restore(const State& state) { state_ = state; }
-
- private:
   ScheduleSpec spec_;
   State state_;
 };

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "checkpoint/checkpoint.h"
+#include "core/state_visitor.h"
 #include "dist/gradient_sync.h"
 #include "train/loss_totals.h"
 #include "train/validation.h"
@@ -35,9 +35,8 @@ class TrainingTask {
   virtual Validation validate() = 0;
 
   // What exact resumption needs besides parameters and optimiser state (data position, carried
-  // state), complete for all ranks: every rank calls both at the same step (they may communicate).
-  virtual void save_state(TrainingState& state) const = 0;
-  virtual void restore_state(const TrainingState& state) = 0;
+  // state), complete for all ranks: every rank describes it at the same step (it may communicate).
+  virtual void describe_state(StateVisitor& v) = 0;
 };
 
 }  // namespace recur

@@ -45,7 +45,10 @@ double TbpttSchedule::epochs_done() const {
          static_cast<double>(position_) / static_cast<double>(last_position_);
 }
 
-void TbpttSchedule::restore(int64_t epoch, int64_t position) {
+void TbpttSchedule::describe_state(StateVisitor& v) {
+  int64_t epoch = epoch_, position = position_;
+  v.field("epoch", epoch);
+  v.field("position", position);
   RECUR_CHECK(epoch >= 0 && position >= 0 && position <= last_position_, "cannot restore data ",
               "position ", position, " of epoch ", epoch, ": the streams have ", last_position_,
               " positions (different data or batch size?)");

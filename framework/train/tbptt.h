@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "core/state_visitor.h"
+
 namespace recur {
 
 struct TbpttWindow {
@@ -26,10 +28,9 @@ class TbpttSchedule {
   double lr_scale(const TbpttWindow& w) const;
   double epochs_done() const;
 
-  // Position state (what a checkpoint must hold to continue exactly).
-  int64_t epoch() const { return epoch_; }
-  int64_t position() const { return position_; }
-  void restore(int64_t epoch, int64_t position);
+  // The position (what a checkpoint must hold to continue exactly); a restored position must lie
+  // within these streams.
+  void describe_state(StateVisitor& v);
 
  private:
   int64_t window_length(int64_t step) const;

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "checkpoint/file_hash.h"
+#include "checkpoint/state_io.h"
 #include "core/log.h"
 #include "core/rng.h"
 #include "train/stop_signal.h"
@@ -109,42 +110,19 @@ std::vector<FlatBuffer> Trainer::flat_buffers() const {
   return buffers;
 }
 
-TrainingState Trainer::trainer_state() const {
-  TrainingState state = outputs_.identity;
-  const LrSchedule::State& schedule = schedule_.state();
-  state.scalars = {
-      {"optimizer/steps", static_cast<double>(optimizer_.steps())},
-      {"schedule/plateau_scale", schedule.plateau_scale},
-      {"schedule/best_loss", schedule.best_loss},
-      {"schedule/has_best", schedule.has_best ? 1.0 : 0.0},
-      {"schedule/bad_validations", static_cast<double>(schedule.bad_validations)},
-      {"trainer/has_best", best_model_.found ? 1.0 : 0.0},
-      {"trainer/best_metric", best_model_.metric},
-      {"trainer/best_nll", best_validation_.loss.nll},
-      {"trainer/best_tokens", best_validation_.loss.tokens},
-      {"trainer/best_chars", best_validation_.loss.chars},
-      {"trainer/best_step", static_cast<double>(best_model_.step)},
-      {"trainer/bad_validations", static_cast<double>(validations_without_improvement_)},
-      {"trainer/best_checkpoint_step", static_cast<double>(best_checkpoint_.step)},
-      {"trainer/best_checkpoint_metric", best_checkpoint_.metric}};
-  if (best_validation_.score) state.scalars["trainer/best_score"] = *best_validation_.score;
-  return state;
-}
-
-void Trainer::restore_trainer_state(const TrainingState& state) {
-  const auto& s = state.scalars;
-  optimizer_.restore_steps(static_cast<int64_t>(s.at("optimizer/steps")));
-  schedule_.restore({s.at("schedule/plateau_scale"), s.at("schedule/best_loss"),
-                     s.at("schedule/has_best") != 0,
-                     static_cast<int64_t>(s.at("schedule/bad_validations"))});
-  best_model_ = {s.at("trainer/has_best") != 0, s.at("trainer/best_metric"),
-                 static_cast<int64_t>(s.at("trainer/best_step"))};
-  best_validation_.loss = {s.at("trainer/best_nll"), s.at("trainer/best_tokens"),
-                           s.at("trainer/best_chars")};
-  if (s.count("trainer/best_score")) best_validation_.score = s.at("trainer/best_score");
-  validations_without_improvement_ = static_cast<int64_t>(s.at("trainer/bad_validations"));
-  const auto checkpoint_step = static_cast<int64_t>(s.at("trainer/best_checkpoint_step"));
-  best_checkpoint_ = {checkpoint_step > 0, s.at("trainer/best_checkpoint_metric"), checkpoint_step};
+void Trainer::describe_state(StateVisitor& v) {
+  optimizer_.describe_state(v);
+  schedule_.describe_state(v);
+  v.section("trainer", [&](StateVisitor& t) {
+    best_model_.describe_state(t, "best");
+    t.field("best_nll", best_validation_.loss.nll);
+    t.field("best_tokens", best_validation_.loss.tokens);
+    t.field("best_chars", best_validation_.loss.chars);
+    t.field("best_score", best_validation_.score);
+    t.field("bad_validations", validations_without_improvement_);
+    best_checkpoint_.describe_state(t, "best_checkpoint");
+  });
+  task_.describe_state(v);
 }
 
 void Trainer::write_checkpoint(int64_t step, bool async,
@@ -155,12 +133,13 @@ void Trainer::write_checkpoint(int64_t step, bool async,
   if (metric) best_checkpoint_.offer(*metric, step);
   CheckpointRequest request{
       .buffers = flat_buffers(),
-      .state = trainer_state(),
+      .state = outputs_.identity,
       .async = async,
       .keep_last = policy.keep_last,
       .keep_step = policy.keep_best != KeepBest::None ? best_checkpoint_.step : 0};
   request.state.step = step;
-  task_.save_state(request.state);
+  StateSaver saver(request.state);
+  describe_state(saver);
   if (validation) request.validation = validation->manifest_figures();
   const auto start = Clock::now();
   writer_->write(params_, std::move(request));
@@ -176,8 +155,8 @@ void Trainer::restore(const std::string& checkpoint) {
   const TrainingState state = read_training_state(checkpoint);
   std::vector<FlatBuffer> buffers = flat_buffers();
   read_flat_buffers(checkpoint, params_, buffers);
-  restore_trainer_state(state);
-  task_.restore_state(state);
+  StateLoader loader(state, checkpoint);
+  describe_state(loader);
   first_step_ = state.step + 1;
   if (comm_.world_size() > 1) {
     const std::string differing = ranks_differing(comm_, hash_values(params_.values()));

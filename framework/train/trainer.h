@@ -111,8 +111,8 @@ class Trainer {
   std::vector<FlatBuffer> flat_buffers() const;
   // `validation`: this step's, recorded in the manifest and offered to the keep-best tracker.
   void write_checkpoint(int64_t step, bool async, const std::optional<Validation>& validation);
-  TrainingState trainer_state() const;
-  void restore_trainer_state(const TrainingState& state);
+  // Everything a checkpoint holds besides the flat buffers and the run's identity.
+  void describe_state(StateVisitor& v);
 
   TrainingTask& task_;
   ParameterStore& params_;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/state_visitor.h"
 #include "train/loss_totals.h"
 #include "train/train_config.h"
 
@@ -28,19 +29,24 @@ struct Validation {
   std::map<std::string, double> manifest_figures() const;
 };
 
-// The best of a series of metrics (higher is better) and the step it was reached at.
+// The best of a series of metrics (higher is better) and the step it was reached at. Steps count
+// from 1, so step 0 means none yet.
 struct BestTracker {
-  bool found = false;
   double metric = 0;
   int64_t step = 0;
 
+  bool found() const { return step > 0; }
   // True, and remembered, when `value` is the first or better than every earlier one.
   bool offer(double value, int64_t at_step) {
-    if (found && !(value > metric)) return false;  // a NaN never improves
-    found = true;
+    if (found() && !(value > metric)) return false;  // a NaN never improves
     metric = value;
     step = at_step;
     return true;
+  }
+  // Saved as <name>_metric and <name>_step.
+  void describe_state(StateVisitor& v, const std::string& name) {
+    v.field((name + "_metric").c_str(), metric);
+    v.field((name + "_step").c_str(), step);
   }
 };
 

@@ -74,45 +74,42 @@ Tensor LmTask::local_state(size_t layer, bool cell) const {
   return rows;
 }
 
-void LmTask::save_state(TrainingState& state) const {
-  state.scalars["data/epoch"] = static_cast<double>(schedule_.epoch());
-  state.scalars["data/position"] = static_cast<double>(schedule_.position());
-  state.texts["data/train_hash"] = data_.train_hash();
-  // The carried state of every global stream: ranks hold contiguous ranges in rank order.
-  const int64_t hidden = model_.state_size();
-  const bool lstm = model_.state_has_cell();
-  for (size_t layer = 0; layer < static_cast<size_t>(model_.state_layers()); ++layer) {
-    for (bool cell : {false, true}) {
-      if (cell && !lstm) continue;
-      Tensor all = Tensor::empty({training_.batch_size, hidden}, dtype_);
-      comm_.all_gather(local_state(layer, cell), all);
-      state.tensors[concat("tbptt/", cell ? "c" : "h", "/layer", layer)] = all;
+void LmTask::describe_state(StateVisitor& v) {
+  v.section("data", [&](StateVisitor& d) {
+    std::string train_hash = data_.train_hash();
+    d.field("train_hash", train_hash);
+    RECUR_CHECK(train_hash == data_.train_hash(), "data.train: the training text ",
+                "differs from the one the checkpoint was trained on; resume needs the same data");
+    schedule_.describe_state(d);
+  });
+  v.section("tbptt", [&](StateVisitor& t) {
+    for (size_t layer = 0; layer < static_cast<size_t>(model_.state_layers()); ++layer) {
+      describe_carried_state(t, layer, false);
+      if (model_.state_has_cell()) describe_carried_state(t, layer, true);
     }
-  }
+  });
 }
 
-void LmTask::restore_state(const TrainingState& state) {
-  RECUR_CHECK(state.texts.at("data/train_hash") == data_.train_hash(),
-              "data.train: the training text ",
-              "differs from the one the checkpoint was trained on; resume needs the same data");
-  schedule_.restore(static_cast<int64_t>(state.scalars.at("data/epoch")),
-                    static_cast<int64_t>(state.scalars.at("data/position")));
+void LmTask::describe_carried_state(StateVisitor& v, size_t layer, bool cell) {
+  Tensor all;  // (batch_size, state_size): every global stream, ranks' ranges in rank order
+  if (!v.restoring()) {
+    all = Tensor::empty({training_.batch_size, model_.state_size()}, dtype_);
+    comm_.all_gather(local_state(layer, cell), all);
+  }
+  v.field(concat(cell ? "c" : "h", "/layer", layer).c_str(), all);
+  if (v.restoring()) restore_local_state(all, layer, cell);
+}
+
+void LmTask::restore_local_state(const Tensor& all, size_t layer, bool cell) {
+  RECUR_CHECK(all.dim(0) == training_.batch_size, "the checkpoint carries ", all.dim(0),
+              " streams, training.batch_size is ", training_.batch_size);
   const int64_t per = mine_.count / training_.accumulate;
-  const bool lstm = model_.state_has_cell();
   for (size_t m = 0; m < states_.size(); ++m) {
     RnnState& s = states_[m];
-    s = model_.zero_state(per, dtype_);  // on the model's device
+    if (s.h.empty()) s = model_.zero_state(per, dtype_);  // on the model's device
     const int64_t first = mine_.first + static_cast<int64_t>(m) * per;
-    for (int64_t layer = 0; layer < model_.state_layers(); ++layer) {
-      auto restore = [&](const char* kind, Var& rows) {
-        const Tensor& all = state.tensors.at(concat("tbptt/", kind, "/layer", layer));
-        RECUR_CHECK(all.dim(0) == training_.batch_size, "the checkpoint carries ", all.dim(0),
-                    " streams, training.batch_size is ", training_.batch_size);
-        rows.mutable_value().copy_from(all.slice_rows(first, first + per));
-      };
-      restore("h", s.h[static_cast<size_t>(layer)]);
-      if (lstm) restore("c", s.c[static_cast<size_t>(layer)]);
-    }
+    Var& rows = (cell ? s.c : s.h)[layer];
+    rows.mutable_value().copy_from(all.slice_rows(first, first + per));
   }
 }
 

@@ -35,8 +35,7 @@ class LmTask final : public TrainingTask {
   Shard shard() const override { return {mine_.first, mine_.count}; }
   bool has_validation() const override { return data_.valid.size() > 0; }
   Validation validate() override;
-  void save_state(TrainingState& state) const override;
-  void restore_state(const TrainingState& state) override;
+  void describe_state(StateVisitor& v) override;
 
   // Evaluation of this rank's share of `streams` streams over a whole sequence, in windows of
   // validation.bptt (or training.bptt) tokens: stateful, or with the state reset in every window.
@@ -48,6 +47,10 @@ class LmTask final : public TrainingTask {
  private:
   // This rank's carried state of layer `layer` (h or c), all micro-batches in stream order.
   Tensor local_state(size_t layer, bool cell) const;
+  // The carried h (or c) of layer `layer` for every global stream: saving gathers the ranks'
+  // ranges, restoring takes this rank's range.
+  void describe_carried_state(StateVisitor& v, size_t layer, bool cell);
+  void restore_local_state(const Tensor& all, size_t layer, bool cell);
 
   const LanguageModel& model_;
   const LmData& data_;

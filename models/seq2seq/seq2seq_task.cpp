@@ -144,18 +144,16 @@ Validation Seq2SeqTask::validate() {
   return v;
 }
 
-void Seq2SeqTask::save_state(TrainingState& state) const {
-  state.scalars["data/epoch"] = static_cast<double>(epoch_);
-  state.scalars["data/batch"] = static_cast<double>(next_batch_);
-  state.scalars["data/batches"] = static_cast<double>(batcher_.batches());
-}
-
-void Seq2SeqTask::restore_state(const TrainingState& state) {
-  RECUR_CHECK(static_cast<int64_t>(state.scalars.at("data/batches")) == batcher_.batches(),
-              "the training data make ", batcher_.batches(), " batches, the checkpoint's made ",
-              state.scalars.at("data/batches"), " (other data or training.batch_tokens?)");
-  epoch_ = static_cast<int64_t>(state.scalars.at("data/epoch"));
-  next_batch_ = static_cast<int64_t>(state.scalars.at("data/batch"));
+void Seq2SeqTask::describe_state(StateVisitor& v) {
+  v.section("data", [&](StateVisitor& d) {
+    int64_t batches = batcher_.batches();
+    d.field("batches", batches);
+    RECUR_CHECK(batches == batcher_.batches(), "the training data make ", batcher_.batches(),
+                " batches, the checkpoint's made ", batches,
+                " (other data or training.batch_tokens?)");
+    d.field("epoch", epoch_);
+    d.field("batch", next_batch_);
+  });
 }
 
 }  // namespace recur

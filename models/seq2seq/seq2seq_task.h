@@ -28,8 +28,7 @@ class Seq2SeqTask final : public TrainingTask {
   Shard shard() const override { return shard_; }
   bool has_validation() const override { return data_.valid.size() > 0; }
   Validation validate() override;
-  void save_state(TrainingState& state) const override;
-  void restore_state(const TrainingState& state) override;
+  void describe_state(StateVisitor& v) override;
 
   // This rank's loss totals over a split (its share of every batch).
   LossTotals loss(const ParallelData& split) const;
