@@ -6,7 +6,7 @@
 
 #include "core/threads.h"
 #include "kernels/cpu/blas.h"
-#include "kernels/cpu/math.h"
+#include "kernels/element_math.h"
 
 namespace recur::cpu {
 
@@ -38,7 +38,7 @@ void masked_softmax(int64_t length, int64_t visible, T* row) {
     max = std::max(max, row[j]);
   T total = 0;
   for (int64_t j = 0; j < visible; ++j) {
-    row[j] = exp_of(row[j] - max);
+    row[j] = kernels::exp_of(row[j] - max);
     total += row[j];
   }
   const T inv = T(1) / total;

@@ -1,7 +1,7 @@
 #include "kernels/cpu/rnn_cells.h"
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/element_math.h"
 
 namespace recur::cpu {
 
@@ -22,17 +22,17 @@ void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev,
       T* cb = c + b * H;
       T* hb = h + b * H;
       for (int64_t j = 0; j < H; ++j) {
-        T i = sigmoid_of(g[j]);
-        T f = sigmoid_of(g[H + j]);
-        T n = tanh_of(g[2 * H + j]);
-        T o = sigmoid_of(g[3 * H + j]);
+        T i = kernels::sigmoid_of(g[j]);
+        T f = kernels::sigmoid_of(g[H + j]);
+        T n = kernels::tanh_of(g[2 * H + j]);
+        T o = kernels::sigmoid_of(g[3 * H + j]);
         T cell = f * cp[j] + i * n;
         g[j] = i;
         g[H + j] = f;
         g[2 * H + j] = n;
         g[3 * H + j] = o;
         cb[j] = cell;
-        hb[j] = o * tanh_of(cell);
+        hb[j] = o * kernels::tanh_of(cell);
       }
     }
   });
@@ -51,7 +51,7 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
       T* dcb = dc + b * H;
       for (int64_t j = 0; j < H; ++j) {
         T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
-        T tc = tanh_of(cb[j]);
+        T tc = kernels::tanh_of(cb[j]);
         T dcell = dcb[j] + dhb[j] * o * (T(1) - tc * tc);
         g[j] = dcell * n * i * (T(1) - i);
         g[H + j] = dcell * cp[j] * f * (T(1) - f);
@@ -74,9 +74,9 @@ void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
       const T* hp = h_prev + b * H;
       T* hb = h + b * H;
       for (int64_t j = 0; j < H; ++j) {
-        T r = sigmoid_of(xg[j] + hg[j]);
-        T z = sigmoid_of(xg[H + j] + hg[H + j]);
-        T n = tanh_of(xg[2 * H + j] + r * hg[2 * H + j]);
+        T r = kernels::sigmoid_of(xg[j] + hg[j]);
+        T z = kernels::sigmoid_of(xg[H + j] + hg[H + j]);
+        T n = kernels::tanh_of(xg[2 * H + j] + r * hg[2 * H + j]);
         xg[j] = r;
         xg[H + j] = z;
         xg[2 * H + j] = n;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/element_math.h"
 
 namespace recur::cpu {
 
@@ -36,7 +36,7 @@ T exp_shifted(int64_t n, const T* x, T shift, T* y) {
   T s = 0;
 #pragma omp simd reduction(+ : s)
   for (int64_t i = 0; i < n; ++i) {
-    y[i] = exp_of(x[i] - shift);
+    y[i] = kernels::exp_of(x[i] - shift);
     s += y[i];
   }
   return s;
@@ -91,7 +91,7 @@ void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T
       total += gr[i];
     T* dr = dx + r * cols;
     for (int64_t i = 0; i < cols; ++i)
-      dr[i] += gr[i] - exp_of(yr[i]) * total;
+      dr[i] += gr[i] - kernels::exp_of(yr[i]) * total;
   });
 }
 

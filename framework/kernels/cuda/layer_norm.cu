@@ -2,6 +2,7 @@
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/layer_norm.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/element_math.h"
 
 namespace recur::cuda {
 
@@ -21,7 +22,7 @@ __global__ void layer_norm_kernel(int64_t dim, T eps, const T* x, const T* gain,
   T squares = 0;
   for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
     squares += (x[row + i] - mu) * (x[row + i] - mu);
-  const T inv = T(1) / sqrt(block_sum(squares) / T(dim) + eps);
+  const T inv = T(1) / kernels::sqrt_of(block_sum(squares) / T(dim) + eps);
   for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
     y[row + i] = (x[row + i] - mu) * inv * gain[i] + bias[i];
   if (threadIdx.x == 0) {

@@ -4,6 +4,7 @@
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/multi_head_attention.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/element_math.h"
 
 namespace recur::cuda {
 
@@ -32,7 +33,7 @@ __global__ void masked_softmax_kernel(MultiHeadDims d, const int32_t* key_length
   max = block_max(max);
   T total = 0;
   for (int64_t j = threadIdx.x; j < visible; j += blockDim.x) {
-    p[j] = exp(p[j] - max);
+    p[j] = kernels::exp_of(p[j] - max);
     total += p[j];
   }
   const T inv = T(1) / block_sum(total);

@@ -2,6 +2,7 @@
 
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/optim.h"
+#include "kernels/element_math.h"
 
 namespace recur::cuda {
 
@@ -38,7 +39,7 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
     const T v = b2 * exp_avg_sq[i] + (T(1) - b2) * g * g;
     exp_avg[i] = m;
     exp_avg_sq[i] = v;
-    param[i] = param[i] * shrink - step_size * m / (sqrt(v) * inv_sqrt_c2 + e);
+    param[i] = param[i] * shrink - step_size * m / (kernels::sqrt_of(v) * inv_sqrt_c2 + e);
   });
 }
 

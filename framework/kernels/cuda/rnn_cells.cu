@@ -1,7 +1,7 @@
-#include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/rnn_cells.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/element_math.h"
 
 namespace recur::cuda {
 
@@ -20,17 +20,17 @@ void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev,
   const int64_t H = hidden;
   for_units("lstm_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
     T* g = gates + b * 4 * H;
-    const T i = sigmoid_of(g[j]);
-    const T f = sigmoid_of(g[H + j]);
-    const T n = tanh(g[2 * H + j]);
-    const T o = sigmoid_of(g[3 * H + j]);
+    const T i = kernels::sigmoid_of(g[j]);
+    const T f = kernels::sigmoid_of(g[H + j]);
+    const T n = kernels::tanh_of(g[2 * H + j]);
+    const T o = kernels::sigmoid_of(g[3 * H + j]);
     const T cell = f * c_prev[b * H + j] + i * n;
     g[j] = i;
     g[H + j] = f;
     g[2 * H + j] = n;
     g[3 * H + j] = o;
     c[b * H + j] = cell;
-    h[b * H + j] = o * tanh(cell);
+    h[b * H + j] = o * kernels::tanh_of(cell);
   });
 }
 
@@ -42,7 +42,7 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
     T* g = gates + b * 4 * H;
     const int64_t k = b * H + j;
     const T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
-    const T tc = tanh(c[k]);
+    const T tc = kernels::tanh_of(c[k]);
     const T dcell = dc[k] + dh[k] * o * (T(1) - tc * tc);
     g[j] = dcell * n * i * (T(1) - i);
     g[H + j] = dcell * c_prev[k] * f * (T(1) - f);
@@ -59,9 +59,9 @@ void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
   for_units("gru_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
     T* xg = x_gates + b * 3 * H;
     const T* hg = h_gates + b * 3 * H;
-    const T r = sigmoid_of(xg[j] + hg[j]);
-    const T z = sigmoid_of(xg[H + j] + hg[H + j]);
-    const T n = tanh(xg[2 * H + j] + r * hg[2 * H + j]);
+    const T r = kernels::sigmoid_of(xg[j] + hg[j]);
+    const T z = kernels::sigmoid_of(xg[H + j] + hg[H + j]);
+    const T n = kernels::tanh_of(xg[2 * H + j] + r * hg[2 * H + j]);
     xg[j] = r;
     xg[H + j] = z;
     xg[2 * H + j] = n;
