@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/threads.h"
-#include "kernels/element_math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cpu {
 
@@ -105,7 +105,8 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
           }
         }
         for (int64_t s = 0; s < len; ++s) {
-          dscore[static_cast<size_t>(s)] = w[s] * (dscore[static_cast<size_t>(s)] - weighted);
+          dscore[static_cast<size_t>(s)] =
+              kernels::softmax_grad(w[s], dscore[static_cast<size_t>(s)], weighted);
         }
         const T* q = query + b * D;
         for (int64_t s = 0; s < len; ++s) {
@@ -122,7 +123,7 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
           }
           for (int64_t i = 0; i < D; ++i) {
             const T th = kernels::tanh_of(q[i] + k[i]);
-            const T gi = g * v[i] * (T(1) - th * th);
+            const T gi = kernels::tanh_grad(th, g * v[i]);
             if (dq) dq[i] += gi;
             if (dk) dk[i] += gi;
             if (dv) my_dv[static_cast<size_t>(i)] += g * th;

@@ -6,7 +6,7 @@
 
 #include "core/threads.h"
 #include "kernels/cpu/blas.h"
-#include "kernels/element_math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cpu {
 
@@ -101,7 +101,7 @@ void multi_head_attention_backward(const MultiHeadDims& d, const T* q, const T* 
           weighted += pi[j] * dsi[j];
 #pragma omp simd
         for (int64_t j = 0; j < Tk; ++j)
-          dsi[j] = pi[j] * (dsi[j] - weighted) * scale;
+          dsi[j] = kernels::softmax_grad(pi[j], dsi[j], weighted) * scale;
       }
       const T* qb = q + b * Tq * qk_stride + qk_offset;
       const T* kb = k + b * Tk * qk_stride + qk_offset;

@@ -2,7 +2,7 @@
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
-#include "kernels/element_math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cuda {
 
@@ -84,7 +84,7 @@ __global__ void attention_backward_kernel(AttentionScore score, AttentionDims d,
   }
   __syncthreads();
   for (int64_t s = threadIdx.x; s < len; s += blockDim.x)
-    g[s] = w[s] * (g[s] - weighted);
+    g[s] = kernels::softmax_grad(w[s], g[s], weighted);
   __syncthreads();
   const T* q = query + b * D;
   for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
@@ -97,7 +97,7 @@ __global__ void attention_backward_kernel(AttentionScore score, AttentionDims d,
         gi = g[s] * q[i];
       } else {
         const T th = kernels::tanh_of(q[i] + k);
-        gi = g[s] * v[i] * (T(1) - th * th);
+        gi = kernels::tanh_grad(th, g[s] * v[i]);
         dq += gi;
         dvi += g[s] * th;
       }

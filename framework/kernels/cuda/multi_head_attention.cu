@@ -4,7 +4,7 @@
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/multi_head_attention.h"
 #include "kernels/cuda/runtime.h"
-#include "kernels/element_math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cuda {
 
@@ -50,7 +50,7 @@ __global__ void softmax_backward_kernel(int64_t keys, const T* probs, T scale, T
     weighted += probs[row + j] * ds[row + j];
   weighted = block_sum(weighted);
   for (int64_t j = threadIdx.x; j < keys; j += blockDim.x)
-    ds[row + j] = probs[row + j] * (ds[row + j] - weighted) * scale;
+    ds[row + j] = kernels::softmax_grad(probs[row + j], ds[row + j], weighted) * scale;
 }
 
 template <class T>
