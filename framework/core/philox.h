@@ -4,11 +4,7 @@
 
 #include <cstdint>
 
-#ifdef __CUDACC__
-#define RECUR_HOST_DEVICE __host__ __device__
-#else
-#define RECUR_HOST_DEVICE
-#endif
+#include "core/host_device.h"
 
 namespace recur {
 
@@ -17,7 +13,7 @@ struct PhiloxBlock {
 };
 
 // Ten rounds over `counter` under the key (k0, k1).
-RECUR_HOST_DEVICE inline PhiloxBlock philox4x32_10(PhiloxBlock counter, uint32_t k0, uint32_t k1) {
+RECUR_HOST_DEVICE PhiloxBlock philox4x32_10(PhiloxBlock counter, uint32_t k0, uint32_t k1) {
   constexpr uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
   constexpr uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
   uint32_t* c = counter.lane;
@@ -35,7 +31,7 @@ RECUR_HOST_DEVICE inline PhiloxBlock philox4x32_10(PhiloxBlock counter, uint32_t
 }
 
 // The counter of block `block_index` (four draws) of substream `sub`.
-RECUR_HOST_DEVICE inline PhiloxBlock philox_counter(uint64_t sub, uint64_t block_index) {
+RECUR_HOST_DEVICE PhiloxBlock philox_counter(uint64_t sub, uint64_t block_index) {
   return {{static_cast<uint32_t>(block_index), static_cast<uint32_t>(block_index >> 32),
            static_cast<uint32_t>(sub), static_cast<uint32_t>(sub >> 32)}};
 }

@@ -41,11 +41,6 @@ inline constexpr bool kCudaBackend = true;
 inline constexpr bool kCudaBackend = false;
 #endif
 
-using cpu::AttentionDims;
-using cpu::AttentionScore;
-using cpu::CrossEntropyTotals;
-using cpu::MultiHeadDims;
-
 // True for a CUDA device. The CUDA branches below are discarded in a build without the backend, so
 // a device tensor there (which the allocator never hands out) is an internal error, not a no-op.
 // CUDA kernels run on the current device's stream: data on another device would race with it.

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "data/vocab.h"
-#include "kernels/cpu/softmax.h"
+#include "kernels/dispatch.h"
 
 namespace recur {
 
@@ -76,8 +76,8 @@ std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
                                  : Tensor();  // (B k, S)
     const int64_t vocab = logits.dim(1);
     Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
-    cpu::log_softmax_forward<float>(batch * k, vocab, logits.data<float>(),
-                                    log_probs.data<float>());
+    kernels::log_softmax_forward<float>(logits.device(), batch * k, vocab, logits.data<float>(),
+                                        log_probs.data<float>());
     const float* lp = log_probs.data<float>();
     std::vector<int64_t> parents(static_cast<size_t>(batch * k));
     std::vector<Beam> next(static_cast<size_t>(batch * k));

@@ -159,8 +159,7 @@ Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, c
   ctx.time_offset = position;  // dropout differs from one target position to the next
   Tape& tape = ctx.tape;
   const int64_t batch = tokens.numel();
-  const auto score =
-      additive(config_.attention) ? cpu::AttentionScore::Additive : cpu::AttentionScore::Dot;
+  const auto score = additive(config_.attention) ? AttentionScore::Additive : AttentionScore::Dot;
   const Var v = v_ ? v_->var() : Var();
   auto attend = [&](const Var& query) {
     const Var q = query_ ? query_->forward(tape, query) : query;

@@ -4,7 +4,7 @@
 #include "core/allocator.h"
 #include "core/threads.h"
 #include "kernels/cpu/dropout.h"
-#include "kernels/cpu/math.h"
+#include "kernels/element_math.h"
 #include "test_util.h"
 
 namespace recur::test {
@@ -170,12 +170,12 @@ TEST(Threads, AutoDividesCoresAmongTheRanksSharingThem) {
 
 TEST(Math, FastFloatExpAndTanhAreAccurate) {
   for (float x = -80.0f; x < 80.0f; x += 0.37f) {
-    EXPECT_NEAR(cpu::exp_fast(x) / std::exp(x), 1.0f, 4e-7f) << x;
+    EXPECT_NEAR(kernels::exp_fast(x) / std::exp(x), 1.0f, 4e-7f) << x;
   }
   for (float x = -10.0f; x < 10.0f; x += 0.013f) {
-    EXPECT_NEAR(cpu::tanh_of(x), std::tanh(x), 2e-7f) << x;
+    EXPECT_NEAR(kernels::tanh_of(x), std::tanh(x), 2e-7f) << x;
   }
-  EXPECT_TRUE(std::isnan(cpu::exp_fast(NAN)));
+  EXPECT_TRUE(std::isnan(kernels::exp_fast(NAN)));
 }
 
 }  // namespace

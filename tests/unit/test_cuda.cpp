@@ -245,7 +245,7 @@ TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
   targets.data<int32_t>()[3] = targets.data<int32_t>()[11] = ignore;
   for (double smoothing : {0.0, 0.1}) {
     dispatch_float(dtype(), [&]<class T>() {
-      cpu::CrossEntropyTotals totals[2];
+      CrossEntropyTotals totals[2];
       expect_parity({random({rows, cols}, 2, 3.0), Tensor::zeros({rows, cols}, dtype()),
                      random({rows, cols}, 3), targets},
                     [&](Device d, std::vector<Tensor>& t) {
@@ -361,13 +361,13 @@ TEST_P(CudaParity, LayerNormForwardAndBackward) {
 
 TEST_P(CudaParity, MultiHeadAttentionPaddedAndCausal) {
   for (bool causal : {false, true}) {
-    const cpu::MultiHeadDims d{.batch = 3,
-                               .queries = causal ? 4 : 6,
-                               .keys = 9,
-                               .heads = 4,
-                               .key_dim = 8,
-                               .value_dim = 5,
-                               .causal = causal};
+    const MultiHeadDims d{.batch = 3,
+                          .queries = causal ? 4 : 6,
+                          .keys = 9,
+                          .heads = 4,
+                          .key_dim = 8,
+                          .value_dim = 5,
+                          .causal = causal};
     const Tensor lengths = Tensor::from_vector<int32_t>({9, 5, 1}, {3});
     const int64_t qk = d.heads * d.key_dim, vd = d.heads * d.value_dim;
     dispatch_float(dtype(), [&]<class T>() {
@@ -392,9 +392,9 @@ TEST_P(CudaParity, MultiHeadAttentionPaddedAndCausal) {
 }
 
 TEST_P(CudaParity, AttentionStepDotAndAdditive) {
-  const cpu::AttentionDims d{.batch = 4, .source = 11, .key = 40, .value = 30};
+  const AttentionDims d{.batch = 4, .source = 11, .key = 40, .value = 30};
   const Tensor lengths = Tensor::from_vector<int32_t>({11, 7, 1, 3}, {4});
-  for (cpu::AttentionScore score : {cpu::AttentionScore::Dot, cpu::AttentionScore::Additive}) {
+  for (AttentionScore score : {AttentionScore::Dot, AttentionScore::Additive}) {
     dispatch_float(dtype(), [&]<class T>() {
       expect_parity({random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
                      random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),

@@ -147,15 +147,14 @@ TEST_P(OpParity, LayerNormAndAttention) {
       "attention_step dot", {random({3, 10}, 20), random({3, 6, 10}, 21), random({3, 6, 7}, 22)},
       [&](Tape& t, const std::vector<Var>& v, Device) {
         return std::vector<Var>{
-            attention_step(t, v[0], v[1], v[2], lengths, cpu::AttentionScore::Dot, Var()).context};
+            attention_step(t, v[0], v[1], v[2], lengths, AttentionScore::Dot, Var()).context};
       });
   expect_parity(
       "attention_step additive",
       {random({3, 10}, 23), random({3, 6, 10}, 24), random({3, 6, 7}, 25), random({10}, 26)},
       [&](Tape& t, const std::vector<Var>& v, Device) {
         return std::vector<Var>{
-            attention_step(t, v[0], v[1], v[2], lengths, cpu::AttentionScore::Additive, v[3])
-                .context};
+            attention_step(t, v[0], v[1], v[2], lengths, AttentionScore::Additive, v[3]).context};
       });
 }
 

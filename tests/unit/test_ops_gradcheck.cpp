@@ -178,8 +178,8 @@ INSTANTIATE_TEST_SUITE_P(Variants, RnnLayerGradcheck,
 TEST(OpsGradcheck, AttentionStepEveryScoreWithPadding) {
   // 3 rows, 5 source positions; rows 1 and 2 are padded after 2 and 4 positions.
   const Tensor lengths = Tensor::from_vector<int32_t>({5, 2, 4}, {3});
-  for (auto score : {cpu::AttentionScore::Dot, cpu::AttentionScore::Additive}) {
-    const bool additive = score == cpu::AttentionScore::Additive;
+  for (auto score : {AttentionScore::Dot, AttentionScore::Additive}) {
+    const bool additive = score == AttentionScore::Additive;
     Vars inputs = {random_var({3, 4}, 70), random_var({3, 5, 4}, 71), random_var({3, 5, 6}, 72)};
     if (additive) inputs.push_back(random_var({4}, 73));
     expect_gradients_match(

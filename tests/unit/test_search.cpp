@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "data/vocab.h"
-#include "kernels/cpu/softmax.h"
+#include "kernels/dispatch.h"
 #include "seq2seq/search.h"
 #include "seq2seq/seq2seq.h"
 #include "test_util.h"
@@ -49,8 +49,8 @@ double teacher_forced_log_prob(const TranslationModel& model, const std::vector<
   const ForwardContext ctx = ForwardContext::for_inference(tape);
   const Tensor logits = model.forward(ctx, batch).value();  // (T, V), batch of one
   Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);
-  cpu::log_softmax_forward<float>(logits.dim(0), kVocab, logits.data<float>(),
-                                  log_probs.data<float>());
+  kernels::log_softmax_forward<float>(logits.device(), logits.dim(0), kVocab, logits.data<float>(),
+                                      log_probs.data<float>());
   double total = 0;
   const size_t positions = tokens.size() + (ended ? 1 : 0);
   for (size_t t = 0; t < positions; ++t) {

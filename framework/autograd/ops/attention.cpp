@@ -7,18 +7,17 @@ namespace recur {
 using ops_detail::dispatch;
 
 AttentionOutputs attention_step(Tape& tape, const Var& query, const Var& keys, const Var& values,
-                                const Tensor& lengths, cpu::AttentionScore score, const Var& v) {
+                                const Tensor& lengths, AttentionScore score, const Var& v) {
   RECUR_ASSERT(query.shape().rank() == 2 && keys.shape().rank() == 3 && values.shape().rank() == 3,
                "attention_step: query ", query.shape().str(), ", keys ", keys.shape().str(),
                ", values ", values.shape().str());
-  const cpu::AttentionDims d{query.shape()[0], keys.shape()[1], query.shape()[1],
-                             values.shape()[2]};
+  const AttentionDims d{query.shape()[0], keys.shape()[1], query.shape()[1], values.shape()[2]};
   RECUR_ASSERT(keys.shape() == Shape({d.batch, d.source, d.key}) && values.shape()[0] == d.batch &&
                    values.shape()[1] == d.source && lengths.numel() == d.batch &&
                    lengths.dtype() == DType::I32,
                "attention_step: keys ", keys.shape().str(), " and values ", values.shape().str(),
                " for query ", query.shape().str());
-  const bool additive = score == cpu::AttentionScore::Additive;
+  const bool additive = score == AttentionScore::Additive;
   RECUR_ASSERT(!additive || (v.defined() && v.shape() == Shape({d.key})), "attention_step: v");
   const Device dev = ops_detail::device_of({&query, &keys, &values, &v}, "attention_step");
   const Tensor source_lengths = lengths.on(dev);

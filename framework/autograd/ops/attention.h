@@ -3,7 +3,7 @@
 #pragma once
 
 #include "autograd/tape.h"
-#include "kernels/cpu/attention.h"
+#include "kernels/kernel_types.h"
 
 namespace recur {
 
@@ -15,6 +15,6 @@ struct AttentionOutputs {
 // query (B, D), keys (B, S, D), values (B, S, E), lengths (B) i32: positions s >= lengths[b] are
 // padding. v (D) for the additive score, undefined for the dot score.
 AttentionOutputs attention_step(Tape& tape, const Var& query, const Var& keys, const Var& values,
-                                const Tensor& lengths, cpu::AttentionScore score, const Var& v);
+                                const Tensor& lengths, AttentionScore score, const Var& v);
 
 }  // namespace recur

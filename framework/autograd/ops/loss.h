@@ -2,7 +2,7 @@
 #pragma once
 
 #include "autograd/tape.h"
-#include "kernels/cpu/softmax.h"
+#include "kernels/kernel_types.h"
 
 namespace recur {
 
@@ -18,8 +18,8 @@ struct CrossEntropyOptions {
 };
 
 struct CrossEntropyResult {
-  Var loss;                        // scalar: smoothed loss sum / normalizer
-  cpu::CrossEntropyTotals totals;  // unnormalised sums, for reporting
+  Var loss;                   // scalar: smoothed loss sum / normalizer
+  CrossEntropyTotals totals;  // unnormalised sums, for reporting
 };
 
 // logits (N, V) or (..., V); targets: i32 with logits' leading shape.

@@ -8,14 +8,14 @@ using ops_detail::dispatch;
 
 namespace {
 
-cpu::MultiHeadDims dims_of(const Var& q, const Var& k, const Var& v, const Tensor& key_lengths,
-                           int64_t heads, bool causal) {
+MultiHeadDims dims_of(const Var& q, const Var& k, const Var& v, const Tensor& key_lengths,
+                      int64_t heads, bool causal) {
   const char* op = "multi_head_attention";
   RECUR_ASSERT(q.shape().rank() == 3 && k.shape().rank() == 3 && v.shape().rank() == 3, op, ": q ",
                q.shape().str(), ", k ", k.shape().str(), ", v ", v.shape().str());
   ops_detail::check_same_dtype(q, k, op);
   ops_detail::check_same_dtype(q, v, op);
-  cpu::MultiHeadDims d;
+  MultiHeadDims d;
   d.batch = q.shape()[0];
   d.queries = q.shape()[1];
   d.keys = k.shape()[1];
@@ -40,7 +40,7 @@ cpu::MultiHeadDims dims_of(const Var& q, const Var& k, const Var& v, const Tenso
 MultiHeadAttentionOutputs multi_head_attention(Tape& tape, const Var& q, const Var& k, const Var& v,
                                                const Tensor& key_lengths, int64_t heads,
                                                bool causal) {
-  const cpu::MultiHeadDims d = dims_of(q, k, v, key_lengths, heads, causal);
+  const MultiHeadDims d = dims_of(q, k, v, key_lengths, heads, causal);
   const Device dev = ops_detail::device_of({&q, &k, &v}, "multi_head_attention");
   const Tensor lengths = key_lengths.on(dev);
   Tensor probs = Tensor::empty({d.batch, d.heads, d.queries, d.keys}, q.dtype(), dev);

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cpu {
 
@@ -24,7 +24,7 @@ T additive_score(int64_t n, const T* q, const T* k, const T* v) {
   T s = 0;
 #pragma omp simd reduction(+ : s)
   for (int64_t i = 0; i < n; ++i)
-    s += v[i] * tanh_of(q[i] + k[i]);
+    s += v[i] * kernels::tanh_of(q[i] + k[i]);
   return s;
 }
 
@@ -53,7 +53,7 @@ void attention_forward(AttentionScore score, const AttentionDims& d, const T* qu
       }
       T total = 0;
       for (int64_t s = 0; s < len; ++s) {
-        w[s] = exp_of(w[s] - max);
+        w[s] = kernels::exp_of(w[s] - max);
         total += w[s];
       }
       for (int64_t s = 0; s < len; ++s)
@@ -105,7 +105,8 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
           }
         }
         for (int64_t s = 0; s < len; ++s) {
-          dscore[static_cast<size_t>(s)] = w[s] * (dscore[static_cast<size_t>(s)] - weighted);
+          dscore[static_cast<size_t>(s)] =
+              kernels::softmax_grad(w[s], dscore[static_cast<size_t>(s)], weighted);
         }
         const T* q = query + b * D;
         for (int64_t s = 0; s < len; ++s) {
@@ -121,8 +122,8 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
             continue;
           }
           for (int64_t i = 0; i < D; ++i) {
-            const T th = tanh_of(q[i] + k[i]);
-            const T gi = g * v[i] * (T(1) - th * th);
+            const T th = kernels::tanh_of(q[i] + k[i]);
+            const T gi = kernels::tanh_grad(th, g * v[i]);
             if (dq) dq[i] += gi;
             if (dk) dk[i] += gi;
             if (dv) my_dv[static_cast<size_t>(i)] += g * th;

@@ -11,13 +11,9 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_types.h"
+
 namespace recur::cpu {
-
-enum class AttentionScore { Dot, Additive };
-
-struct AttentionDims {
-  int64_t batch = 0, source = 0, key = 0, value = 0;
-};
 
 template <class T>
 void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,

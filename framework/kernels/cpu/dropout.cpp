@@ -1,17 +1,15 @@
 #include "kernels/cpu/dropout.h"
 
-#include <cmath>
-
 #include "core/threads.h"
+#include "kernels/dropout_math.h"
 
 namespace recur::cpu {
 
 template <class T>
 void dropout_mask(const RandomStream& stream, int64_t steps, int64_t batch, int64_t width,
                   int64_t batch_offset, int64_t time_offset, double p, T* mask) {
-  // Keep when the 24 random bits are >= p * 2^24, as RandomStream::uniform() >= p would.
-  const uint32_t threshold = static_cast<uint32_t>(std::ceil(p * 0x1p24));
-  const T keep_scale = static_cast<T>(1.0 / (1.0 - p));
+  const uint32_t threshold = kernels::dropout_threshold(p);
+  const T keep_scale = kernels::dropout_keep_scale<T>(p);
   const int64_t per_row = steps * width;
   parallel_for(batch, 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
@@ -23,8 +21,8 @@ void dropout_mask(const RandomStream& stream, int64_t steps, int64_t batch, int6
         do {
           const auto local = static_cast<int64_t>(e - first);
           const int64_t t = local / width, j = local % width;
-          const bool keep = (bits[e % 4] >> 8) >= threshold;
-          mask[(t * batch + b) * width + j] = keep ? keep_scale : T(0);
+          mask[(t * batch + b) * width + j] =
+              kernels::dropout_mask_value(bits[e % 4], threshold, keep_scale);
           ++e;
         } while (e < last && e % 4 != 0);
       }

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/element_math.h"
 
 namespace recur::cpu {
 
@@ -148,13 +148,13 @@ template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y) {
   switch (f) {
     case Activation::Sigmoid:
-      for_each(n, [=](int64_t i) { y[i] = sigmoid_of(x[i]); });
+      for_each(n, [=](int64_t i) { y[i] = kernels::sigmoid_of(x[i]); });
       break;
     case Activation::Tanh:
-      for_each(n, [=](int64_t i) { y[i] = tanh_of(x[i]); });
+      for_each(n, [=](int64_t i) { y[i] = kernels::tanh_of(x[i]); });
       break;
     case Activation::Relu:
-      for_each(n, [=](int64_t i) { y[i] = x[i] > T(0) ? x[i] : T(0); });
+      for_each(n, [=](int64_t i) { y[i] = kernels::relu_of(x[i]); });
       break;
   }
 }
@@ -163,13 +163,13 @@ template <class T>
 void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx) {
   switch (f) {
     case Activation::Sigmoid:
-      for_each(n, [=](int64_t i) { dx[i] += dy[i] * y[i] * (T(1) - y[i]); });
+      for_each(n, [=](int64_t i) { dx[i] += kernels::sigmoid_grad(y[i], dy[i]); });
       break;
     case Activation::Tanh:
-      for_each(n, [=](int64_t i) { dx[i] += dy[i] * (T(1) - y[i] * y[i]); });
+      for_each(n, [=](int64_t i) { dx[i] += kernels::tanh_grad(y[i], dy[i]); });
       break;
     case Activation::Relu:
-      for_each(n, [=](int64_t i) { dx[i] += y[i] > T(0) ? dy[i] : T(0); });
+      for_each(n, [=](int64_t i) { dx[i] += kernels::relu_grad(y[i], dy[i]); });
       break;
   }
 }

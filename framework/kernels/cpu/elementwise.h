@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "kernels/activation.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::cpu {
 
@@ -32,7 +32,6 @@ void sum_rows_accumulate(int64_t rows, int64_t cols, const T* x, T* out);
 template <class T>
 void scale_rows(int64_t rows, int64_t cols, const T* x, const T* row_scale, T* out);
 
-using recur::Activation;
 // y = f(x)
 template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y);

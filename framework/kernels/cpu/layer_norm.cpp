@@ -1,10 +1,10 @@
 #include "kernels/cpu/layer_norm.h"
 
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
 #include "core/threads.h"
+#include "kernels/layer_norm_math.h"
 
 namespace recur::cpu {
 
@@ -32,11 +32,11 @@ void layer_norm_forward(int64_t rows, int64_t dim, double eps, const T* x, const
 #pragma omp simd reduction(+ : squares)
       for (int64_t i = 0; i < dim; ++i)
         squares += (xr[i] - mu) * (xr[i] - mu);
-      const T inv = T(1) / std::sqrt(squares / T(dim) + T(eps));
+      const T inv = kernels::layer_norm_rstd(squares, dim, T(eps));
       T* yr = y + r * dim;
 #pragma omp simd
       for (int64_t i = 0; i < dim; ++i)
-        yr[i] = (xr[i] - mu) * inv * gain[i] + bias[i];
+        yr[i] = kernels::layer_norm_output(xr[i], mu, inv, gain[i], bias[i]);
       mean[r] = mu;
       rstd[r] = inv;
     }
@@ -64,7 +64,7 @@ void layer_norm_backward(int64_t rows, int64_t dim, const T* x, const T* gain, c
         T g_sum = 0, gx_sum = 0;
 #pragma omp simd reduction(+ : g_sum, gx_sum)
         for (int64_t i = 0; i < dim; ++i) {
-          const T xhat = (xr[i] - mu) * inv;
+          const T xhat = kernels::normalised(xr[i], mu, inv);
           const T g = dyr[i] * gain[i];
           g_sum += g;
           gx_sum += g * xhat;
@@ -76,8 +76,8 @@ void layer_norm_backward(int64_t rows, int64_t dim, const T* x, const T* gain, c
         T* dxr = dx + r * dim;
 #pragma omp simd
         for (int64_t i = 0; i < dim; ++i) {
-          const T xhat = (xr[i] - mu) * inv;
-          dxr[i] += inv * (dyr[i] * gain[i] - g_mean - xhat * gx_mean);
+          const T xhat = kernels::normalised(xr[i], mu, inv);
+          dxr[i] += kernels::layer_norm_dx(dyr[i], gain[i], xhat, inv, g_mean, gx_mean);
         }
       }
     }

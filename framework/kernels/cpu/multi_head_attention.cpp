@@ -5,19 +5,13 @@
 #include <vector>
 
 #include "core/threads.h"
+#include "kernels/attention_masks.h"
 #include "kernels/cpu/blas.h"
-#include "kernels/cpu/math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cpu {
 
 namespace {
-
-// Keys visible to query i of sequence b: [0, visible).
-int64_t visible_keys(const MultiHeadDims& d, int32_t key_length, int64_t i) {
-  int64_t visible = std::clamp<int64_t>(key_length, 1, d.keys);
-  if (d.causal) visible = std::min(visible, i + d.keys - d.queries + 1);
-  return std::max<int64_t>(visible, 1);
-}
 
 // (sequence, head) blocks per thread: a block is Tq x Tk x (Dk + Dv) multiply-adds.
 int64_t grain(const MultiHeadDims& d) {
@@ -38,7 +32,7 @@ void masked_softmax(int64_t length, int64_t visible, T* row) {
     max = std::max(max, row[j]);
   T total = 0;
   for (int64_t j = 0; j < visible; ++j) {
-    row[j] = exp_of(row[j] - max);
+    row[j] = kernels::exp_of(row[j] - max);
     total += row[j];
   }
   const T inv = T(1) / total;
@@ -63,7 +57,7 @@ void multi_head_attention_forward(const MultiHeadDims& d, const T* q, const T* k
       T* p = probs + bh * Tq * Tk;                    // (Tq, Tk)
       gemm<T>(false, true, Tq, Tk, Dk, scale_of<T>(d), qb, qk_stride, kb, qk_stride, T(0), p, Tk);
       for (int64_t i = 0; i < Tq; ++i)
-        masked_softmax(Tk, visible_keys(d, key_lengths[b], i), p + i * Tk);
+        masked_softmax(Tk, kernels::visible_keys(d, key_lengths[b], i), p + i * Tk);
       gemm<T>(false, false, Tq, Dv, Tk, T(1), p, Tk, vb, v_stride, T(0),
               out + b * Tq * v_stride + h * Dv, v_stride);
     }
@@ -101,7 +95,7 @@ void multi_head_attention_backward(const MultiHeadDims& d, const T* q, const T* 
           weighted += pi[j] * dsi[j];
 #pragma omp simd
         for (int64_t j = 0; j < Tk; ++j)
-          dsi[j] = pi[j] * (dsi[j] - weighted) * scale;
+          dsi[j] = kernels::softmax_grad(pi[j], dsi[j], weighted) * scale;
       }
       const T* qb = q + b * Tq * qk_stride + qk_offset;
       const T* kb = k + b * Tk * qk_stride + qk_offset;

@@ -15,12 +15,9 @@
 
 #include <cstdint>
 
-namespace recur::cpu {
+#include "kernels/kernel_types.h"
 
-struct MultiHeadDims {
-  int64_t batch = 0, queries = 0, keys = 0, heads = 0, key_dim = 0, value_dim = 0;
-  bool causal = false;
-};
+namespace recur::cpu {
 
 template <class T>
 void multi_head_attention_forward(const MultiHeadDims& d, const T* q, const T* k, const T* v,

@@ -1,8 +1,7 @@
 #include "kernels/cpu/optim.h"
 
-#include <cmath>
-
 #include "core/threads.h"
+#include "kernels/optim_math.h"
 
 namespace recur::cpu {
 
@@ -13,18 +12,10 @@ constexpr int64_t kGrain = 1 << 15;
 template <class T>
 void sgd_update(int64_t n, T* param, const T* grad, T* momentum_buf, double lr, double momentum,
                 double weight_decay, bool nesterov) {
-  const T lr_t = static_cast<T>(lr), mu = static_cast<T>(momentum);
-  const T wd = static_cast<T>(weight_decay);
+  const auto c = kernels::sgd_coefficients<T>(lr, momentum, weight_decay, nesterov);
   parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T d = grad[i] + wd * param[i];
-      if (mu != T(0)) {
-        T buf = mu * momentum_buf[i] + d;
-        momentum_buf[i] = buf;
-        d = nesterov ? d + mu * buf : buf;
-      }
-      param[i] -= lr_t * d;
-    }
+    for (int64_t i = begin; i < end; ++i)
+      kernels::sgd_element(i, c, param, grad, momentum_buf);
   });
 }
 
@@ -32,22 +23,11 @@ template <class T>
 void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, double lr,
                  double beta1, double beta2, double eps, double weight_decay, bool decoupled,
                  int64_t step) {
-  const double correction1 = 1.0 - std::pow(beta1, static_cast<double>(step));
-  const double correction2 = 1.0 - std::pow(beta2, static_cast<double>(step));
-  const T step_size = static_cast<T>(lr / correction1);
-  const T inv_sqrt_c2 = static_cast<T>(1.0 / std::sqrt(correction2));
-  const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2), e = static_cast<T>(eps);
-  const T l2 = decoupled ? T(0) : static_cast<T>(weight_decay);
-  const T shrink = decoupled ? static_cast<T>(1.0 - lr * weight_decay) : T(1);
+  const auto c =
+      kernels::adam_coefficients<T>(lr, beta1, beta2, eps, weight_decay, decoupled, step);
   parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T g = grad[i] + l2 * param[i];
-      T m = b1 * exp_avg[i] + (T(1) - b1) * g;
-      T v = b2 * exp_avg_sq[i] + (T(1) - b2) * g * g;
-      exp_avg[i] = m;
-      exp_avg_sq[i] = v;
-      param[i] = param[i] * shrink - step_size * m / (std::sqrt(v) * inv_sqrt_c2 + e);
-    }
+    for (int64_t i = begin; i < end; ++i)
+      kernels::adam_element(i, c, param, grad, exp_avg, exp_avg_sq);
   });
 }
 

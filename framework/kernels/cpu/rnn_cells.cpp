@@ -1,7 +1,7 @@
 #include "kernels/cpu/rnn_cells.h"
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/rnn_cell_math.h"
 
 namespace recur::cpu {
 
@@ -21,19 +21,8 @@ void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev,
       const T* cp = c_prev + b * H;
       T* cb = c + b * H;
       T* hb = h + b * H;
-      for (int64_t j = 0; j < H; ++j) {
-        T i = sigmoid_of(g[j]);
-        T f = sigmoid_of(g[H + j]);
-        T n = tanh_of(g[2 * H + j]);
-        T o = sigmoid_of(g[3 * H + j]);
-        T cell = f * cp[j] + i * n;
-        g[j] = i;
-        g[H + j] = f;
-        g[2 * H + j] = n;
-        g[3 * H + j] = o;
-        cb[j] = cell;
-        hb[j] = o * tanh_of(cell);
-      }
+      for (int64_t j = 0; j < H; ++j)
+        kernels::lstm_unit_forward(H, j, g, cp, cb, hb);
     }
   });
 }
@@ -49,16 +38,8 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
       const T* cb = c + b * H;
       const T* dhb = dh + b * H;
       T* dcb = dc + b * H;
-      for (int64_t j = 0; j < H; ++j) {
-        T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
-        T tc = tanh_of(cb[j]);
-        T dcell = dcb[j] + dhb[j] * o * (T(1) - tc * tc);
-        g[j] = dcell * n * i * (T(1) - i);
-        g[H + j] = dcell * cp[j] * f * (T(1) - f);
-        g[2 * H + j] = dcell * i * (T(1) - n * n);
-        g[3 * H + j] = dhb[j] * tc * o * (T(1) - o);
-        dcb[j] = dcell * f;
-      }
+      for (int64_t j = 0; j < H; ++j)
+        kernels::lstm_unit_backward(H, j, g, cp, cb, dhb, dcb);
     }
   });
 }
@@ -73,15 +54,8 @@ void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
       const T* hg = h_gates + b * 3 * H;
       const T* hp = h_prev + b * H;
       T* hb = h + b * H;
-      for (int64_t j = 0; j < H; ++j) {
-        T r = sigmoid_of(xg[j] + hg[j]);
-        T z = sigmoid_of(xg[H + j] + hg[H + j]);
-        T n = tanh_of(xg[2 * H + j] + r * hg[2 * H + j]);
-        xg[j] = r;
-        xg[H + j] = z;
-        xg[2 * H + j] = n;
-        hb[j] = (T(1) - z) * n + z * hp[j];
-      }
+      for (int64_t j = 0; j < H; ++j)
+        kernels::gru_unit_forward(H, j, xg, hg, hp, hb);
     }
   });
 }
@@ -97,19 +71,8 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
       const T* hp = h_prev + b * H;
       const T* dhb = dh + b * H;
       T* dpb = dh_prev + b * H;
-      for (int64_t j = 0; j < H; ++j) {
-        T r = xg[j], z = xg[H + j], n = xg[2 * H + j];
-        T dn = dhb[j] * (T(1) - z) * (T(1) - n * n);  // gradient of n's pre-activation
-        T dz = dhb[j] * (hp[j] - n) * z * (T(1) - z);
-        T dr = dn * hg[2 * H + j] * r * (T(1) - r);
-        xg[j] = dr;
-        xg[H + j] = dz;
-        xg[2 * H + j] = dn;
-        hg[j] = dr;
-        hg[H + j] = dz;
-        hg[2 * H + j] = dn * r;
-        dpb[j] = dhb[j] * z;
-      }
+      for (int64_t j = 0; j < H; ++j)
+        kernels::gru_unit_backward(H, j, xg, hg, hp, dhb, dpb);
     }
   });
 }

@@ -1,10 +1,9 @@
 #include "kernels/cpu/softmax.h"
 
-#include <cmath>
 #include <vector>
 
 #include "core/threads.h"
-#include "kernels/cpu/math.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cpu {
 
@@ -36,7 +35,7 @@ T exp_shifted(int64_t n, const T* x, T shift, T* y) {
   T s = 0;
 #pragma omp simd reduction(+ : s)
   for (int64_t i = 0; i < n; ++i) {
-    y[i] = exp_of(x[i] - shift);
+    y[i] = kernels::exp_of(x[i] - shift);
     s += y[i];
   }
   return s;
@@ -65,7 +64,7 @@ void softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx
       dot += gr[i] * yr[i];
     T* dr = dx + r * cols;
     for (int64_t i = 0; i < cols; ++i)
-      dr[i] += yr[i] * (gr[i] - dot);
+      dr[i] += kernels::softmax_grad(yr[i], gr[i], dot);
   });
 }
 
@@ -75,7 +74,7 @@ void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y) {
     const T* xr = x + r * cols;
     T* yr = y + r * cols;
     T m = row_max(cols, xr);
-    T shift = m + std::log(exp_shifted(cols, xr, m, yr));
+    T shift = kernels::log_normaliser(m, exp_shifted(cols, xr, m, yr));
     for (int64_t i = 0; i < cols; ++i)
       yr[i] = xr[i] - shift;
   });
@@ -91,7 +90,7 @@ void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T
       total += gr[i];
     T* dr = dx + r * cols;
     for (int64_t i = 0; i < cols; ++i)
-      dr[i] += gr[i] - exp_of(yr[i]) * total;
+      dr[i] += kernels::log_softmax_grad(yr[i], gr[i], total);
   });
 }
 
@@ -110,18 +109,15 @@ CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* lo
     for (int64_t i = 0; i < cols; ++i)
       pr[i] *= inv;
     if (targets[r] == ignore_index) return;
-    double log_z = static_cast<double>(m) + std::log(static_cast<double>(s));
+    double log_z = kernels::log_normaliser(static_cast<double>(m), static_cast<double>(s));
     double nll = log_z - static_cast<double>(xr[targets[r]]);
-    double loss = (1.0 - smoothing) * nll;
+    double sum_x = 0.0;
     if (smoothing > 0.0) {
-      double sum_x = 0.0;
 #pragma omp simd reduction(+ : sum_x)
       for (int64_t i = 0; i < cols; ++i)
         sum_x += static_cast<double>(xr[i]);
-      // -(1/V) sum_v log p_v = log Z - mean(x)
-      loss += smoothing * (log_z - sum_x / static_cast<double>(cols));
     }
-    row_loss[static_cast<size_t>(r)] = loss;
+    row_loss[static_cast<size_t>(r)] = kernels::smoothed_loss(nll, log_z, sum_x, cols, smoothing);
     row_nll[static_cast<size_t>(r)] = nll;
   });
   CrossEntropyTotals totals;
@@ -144,7 +140,7 @@ void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const in
     const T* pr = probs + r * cols;
     T* dr = dlogits + r * cols;
     for (int64_t i = 0; i < cols; ++i)
-      dr[i] += scale * (pr[i] - uniform);
+      dr[i] += kernels::cross_entropy_grad(scale, pr[i], uniform);
     dr[targets[r]] -= scale * on_target;
   });
 }

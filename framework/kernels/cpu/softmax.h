@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_types.h"
+
 namespace recur::cpu {
 
 template <class T>
@@ -16,12 +18,6 @@ void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y);
 // dx += dy - exp(y) * sum(dy)
 template <class T>
 void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx);
-
-struct CrossEntropyTotals {
-  double loss = 0.0;  // sum over counted rows of the label-smoothed loss
-  double nll = 0.0;   // sum over counted rows of -log p(target), without smoothing
-  int64_t count = 0;  // rows whose target is not ignore_index
-};
 
 // Label smoothing follows PyTorch: the target distribution is (1 - s) one_hot(y) + s / cols.
 // Saves softmax(logits) in `probs` for the backward pass.

@@ -2,6 +2,7 @@
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cuda {
 
@@ -19,7 +20,7 @@ template <class T>
 __device__ T score_of(AttentionScore score, int64_t D, const T* q, const T* k, const T* v) {
   T s = 0;
   for (int64_t i = threadIdx.x; i < D; i += blockDim.x)
-    s += score == AttentionScore::Dot ? q[i] * k[i] : v[i] * tanh(q[i] + k[i]);
+    s += score == AttentionScore::Dot ? q[i] * k[i] : v[i] * kernels::tanh_of(q[i] + k[i]);
   return block_sum(s);
 }
 
@@ -40,11 +41,11 @@ __global__ void attention_kernel(AttentionScore score, AttentionDims d, const T*
   __syncthreads();
   T total = 0;
   for (int64_t s = 0; s < len; ++s)
-    total += exp(w[s] - max);
+    total += kernels::exp_of(w[s] - max);
   const T inv = T(1) / total;
   __syncthreads();  // every thread has read the scores before they become weights
   for (int64_t s = threadIdx.x; s < S; s += blockDim.x)
-    w[s] = s < len ? exp(w[s] - max) * inv : T(0);
+    w[s] = s < len ? kernels::exp_of(w[s] - max) * inv : T(0);
   __syncthreads();
   for (int64_t e = threadIdx.x; e < E; e += blockDim.x) {
     T c = 0;
@@ -83,7 +84,7 @@ __global__ void attention_backward_kernel(AttentionScore score, AttentionDims d,
   }
   __syncthreads();
   for (int64_t s = threadIdx.x; s < len; s += blockDim.x)
-    g[s] = w[s] * (g[s] - weighted);
+    g[s] = kernels::softmax_grad(w[s], g[s], weighted);
   __syncthreads();
   const T* q = query + b * D;
   for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
@@ -95,8 +96,8 @@ __global__ void attention_backward_kernel(AttentionScore score, AttentionDims d,
         dq += g[s] * k;
         gi = g[s] * q[i];
       } else {
-        const T th = tanh(q[i] + k);
-        gi = g[s] * v[i] * (T(1) - th * th);
+        const T th = kernels::tanh_of(q[i] + k);
+        gi = kernels::tanh_grad(th, g[s] * v[i]);
         dq += gi;
         dvi += g[s] * th;
       }

@@ -4,12 +4,9 @@
 
 #include <cstdint>
 
-#include "kernels/cpu/attention.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::cuda {
-
-using cpu::AttentionDims;
-using cpu::AttentionScore;
 
 template <class T>
 void attention_forward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,

@@ -1,8 +1,7 @@
-#include <cmath>
-
 #include "core/philox.h"
 #include "kernels/cuda/dropout.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/dropout_math.h"
 
 namespace recur::cuda {
 
@@ -29,8 +28,8 @@ __global__ void dropout_mask_kernel(uint32_t k0, uint32_t k1, int64_t steps, int
       if (e < first || e >= last) continue;
       const auto local = static_cast<int64_t>(e - first);
       const int64_t t = local / width, j = local % width;
-      const bool keep = (bits.lane[lane] >> 8) >= threshold;
-      mask[(t * batch + b) * width + j] = keep ? keep_scale : T(0);
+      mask[(t * batch + b) * width + j] =
+          kernels::dropout_mask_value(bits.lane[lane], threshold, keep_scale);
     }
   }
 }
@@ -41,9 +40,8 @@ template <class T>
 void dropout_mask(const RandomStream& stream, int64_t steps, int64_t batch, int64_t width,
                   int64_t batch_offset, int64_t time_offset, double p, T* mask) {
   if (steps * batch * width == 0) return;
-  // Keep when the 24 random bits are >= p * 2^24, as on the CPU.
-  const auto threshold = static_cast<uint32_t>(std::ceil(p * 0x1p24));
-  const auto keep_scale = static_cast<T>(1.0 / (1.0 - p));
+  const uint32_t threshold = kernels::dropout_threshold(p);
+  const T keep_scale = kernels::dropout_keep_scale<T>(p);
   const auto key = stream.key();
   const int64_t blocks = batch * ((steps * width + 3) / 4 + 1);
   dropout_mask_kernel<<<blocks_for(blocks), kThreads, 0, compute_stream()>>>(

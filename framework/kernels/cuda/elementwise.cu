@@ -1,8 +1,8 @@
 #include "kernels/cuda/block_reduce.cuh"
-#include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
+#include "kernels/element_math.h"
 
 namespace recur::cuda {
 
@@ -136,13 +136,13 @@ template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y) {
   switch (f) {
     case Activation::Sigmoid:
-      for_each("sigmoid", n, [=] __device__(int64_t i) { y[i] = sigmoid_of(x[i]); });
+      for_each("sigmoid", n, [=] __device__(int64_t i) { y[i] = kernels::sigmoid_of(x[i]); });
       break;
     case Activation::Tanh:
-      for_each("tanh", n, [=] __device__(int64_t i) { y[i] = tanh(x[i]); });
+      for_each("tanh", n, [=] __device__(int64_t i) { y[i] = kernels::tanh_of(x[i]); });
       break;
     case Activation::Relu:
-      for_each("relu", n, [=] __device__(int64_t i) { y[i] = x[i] > T(0) ? x[i] : T(0); });
+      for_each("relu", n, [=] __device__(int64_t i) { y[i] = kernels::relu_of(x[i]); });
       break;
   }
 }
@@ -152,15 +152,15 @@ void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx
   switch (f) {
     case Activation::Sigmoid:
       for_each("sigmoid_backward", n,
-               [=] __device__(int64_t i) { dx[i] += dy[i] * y[i] * (T(1) - y[i]); });
+               [=] __device__(int64_t i) { dx[i] += kernels::sigmoid_grad(y[i], dy[i]); });
       break;
     case Activation::Tanh:
       for_each("tanh_backward", n,
-               [=] __device__(int64_t i) { dx[i] += dy[i] * (T(1) - y[i] * y[i]); });
+               [=] __device__(int64_t i) { dx[i] += kernels::tanh_grad(y[i], dy[i]); });
       break;
     case Activation::Relu:
       for_each("relu_backward", n,
-               [=] __device__(int64_t i) { dx[i] += y[i] > T(0) ? dy[i] : T(0); });
+               [=] __device__(int64_t i) { dx[i] += kernels::relu_grad(y[i], dy[i]); });
       break;
   }
 }

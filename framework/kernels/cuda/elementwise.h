@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "core/dtype.h"
-#include "kernels/activation.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::cuda {
 

@@ -2,6 +2,7 @@
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/layer_norm.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/layer_norm_math.h"
 
 namespace recur::cuda {
 
@@ -21,9 +22,9 @@ __global__ void layer_norm_kernel(int64_t dim, T eps, const T* x, const T* gain,
   T squares = 0;
   for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
     squares += (x[row + i] - mu) * (x[row + i] - mu);
-  const T inv = T(1) / sqrt(block_sum(squares) / T(dim) + eps);
+  const T inv = kernels::layer_norm_rstd(block_sum(squares), dim, eps);
   for (int64_t i = threadIdx.x; i < dim; i += blockDim.x)
-    y[row + i] = (x[row + i] - mu) * inv * gain[i] + bias[i];
+    y[row + i] = kernels::layer_norm_output(x[row + i], mu, inv, gain[i], bias[i]);
   if (threadIdx.x == 0) {
     mean[blockIdx.x] = mu;
     rstd[blockIdx.x] = inv;
@@ -44,8 +45,8 @@ __global__ void layer_norm_dx_kernel(int64_t dim, const T* x, const T* gain, con
   }
   const T g_mean = block_sum(g_sum) / T(dim), gx_mean = block_sum(gx_sum) / T(dim);
   for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) {
-    const T xhat = (x[row + i] - mu) * inv;
-    dx[row + i] += inv * (dy[row + i] * gain[i] - g_mean - xhat * gx_mean);
+    const T xhat = kernels::normalised(x[row + i], mu, inv);
+    dx[row + i] += kernels::layer_norm_dx(dy[row + i], gain[i], xhat, inv, g_mean, gx_mean);
   }
 }
 

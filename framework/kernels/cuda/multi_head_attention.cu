@@ -1,9 +1,11 @@
 #include <cmath>
 
+#include "kernels/attention_masks.h"
 #include "kernels/cuda/blas.h"
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/multi_head_attention.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cuda {
 
@@ -11,20 +13,12 @@ namespace {
 
 constexpr int kRowThreads = 128;
 
-// Keys visible to query i of a sequence with `key_length` keys: [0, visible).
-__device__ int64_t visible_keys(const MultiHeadDims& d, int32_t key_length, int64_t i) {
-  int64_t visible = key_length < 1 ? 1 : (key_length > d.keys ? d.keys : key_length);
-  const int64_t causal_limit = i + d.keys - d.queries + 1;
-  if (d.causal && causal_limit < visible) visible = causal_limit;
-  return visible < 1 ? 1 : visible;
-}
-
 // One block per row (b, h, i) of probs (B, H, Tq, Tk): softmax over the visible keys, zeros
 // after them.
 template <class T>
 __global__ void masked_softmax_kernel(MultiHeadDims d, const int32_t* key_lengths, T* probs) {
   const int64_t row = blockIdx.x, i = row % d.queries, b = row / (d.queries * d.heads);
-  const int64_t visible = visible_keys(d, key_lengths[b], i);
+  const int64_t visible = kernels::visible_keys(d, key_lengths[b], i);
   T* p = probs + row * d.keys;
   T max = p[0];
   for (int64_t j = threadIdx.x; j < visible; j += blockDim.x)
@@ -32,7 +26,7 @@ __global__ void masked_softmax_kernel(MultiHeadDims d, const int32_t* key_length
   max = block_max(max);
   T total = 0;
   for (int64_t j = threadIdx.x; j < visible; j += blockDim.x) {
-    p[j] = exp(p[j] - max);
+    p[j] = kernels::exp_of(p[j] - max);
     total += p[j];
   }
   const T inv = T(1) / block_sum(total);
@@ -49,7 +43,7 @@ __global__ void softmax_backward_kernel(int64_t keys, const T* probs, T scale, T
     weighted += probs[row + j] * ds[row + j];
   weighted = block_sum(weighted);
   for (int64_t j = threadIdx.x; j < keys; j += blockDim.x)
-    ds[row + j] = probs[row + j] * (ds[row + j] - weighted) * scale;
+    ds[row + j] = kernels::softmax_grad(probs[row + j], ds[row + j], weighted) * scale;
 }
 
 template <class T>

@@ -5,11 +5,9 @@
 
 #include <cstdint>
 
-#include "kernels/cpu/multi_head_attention.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::cuda {
-
-using cpu::MultiHeadDims;
 
 template <class T>
 void multi_head_attention_forward(const MultiHeadDims& d, const T* q, const T* k, const T* v,

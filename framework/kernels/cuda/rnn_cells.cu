@@ -1,7 +1,7 @@
-#include "kernels/cuda/device_math.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/rnn_cells.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/rnn_cell_math.h"
 
 namespace recur::cuda {
 
@@ -19,18 +19,7 @@ template <class T>
 void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h) {
   const int64_t H = hidden;
   for_units("lstm_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    T* g = gates + b * 4 * H;
-    const T i = sigmoid_of(g[j]);
-    const T f = sigmoid_of(g[H + j]);
-    const T n = tanh(g[2 * H + j]);
-    const T o = sigmoid_of(g[3 * H + j]);
-    const T cell = f * c_prev[b * H + j] + i * n;
-    g[j] = i;
-    g[H + j] = f;
-    g[2 * H + j] = n;
-    g[3 * H + j] = o;
-    c[b * H + j] = cell;
-    h[b * H + j] = o * tanh(cell);
+    kernels::lstm_unit_forward(H, j, gates + b * 4 * H, c_prev + b * H, c + b * H, h + b * H);
   });
 }
 
@@ -39,16 +28,8 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
                         const T* dh, T* dc) {
   const int64_t H = hidden;
   for_units("lstm_cell_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    T* g = gates + b * 4 * H;
-    const int64_t k = b * H + j;
-    const T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
-    const T tc = tanh(c[k]);
-    const T dcell = dc[k] + dh[k] * o * (T(1) - tc * tc);
-    g[j] = dcell * n * i * (T(1) - i);
-    g[H + j] = dcell * c_prev[k] * f * (T(1) - f);
-    g[2 * H + j] = dcell * i * (T(1) - n * n);
-    g[3 * H + j] = dh[k] * tc * o * (T(1) - o);
-    dc[k] = dcell * f;
+    kernels::lstm_unit_backward(H, j, gates + b * 4 * H, c_prev + b * H, c + b * H, dh + b * H,
+                                dc + b * H);
   });
 }
 
@@ -57,15 +38,8 @@ void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
                       T* h) {
   const int64_t H = hidden;
   for_units("gru_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    T* xg = x_gates + b * 3 * H;
-    const T* hg = h_gates + b * 3 * H;
-    const T r = sigmoid_of(xg[j] + hg[j]);
-    const T z = sigmoid_of(xg[H + j] + hg[H + j]);
-    const T n = tanh(xg[2 * H + j] + r * hg[2 * H + j]);
-    xg[j] = r;
-    xg[H + j] = z;
-    xg[2 * H + j] = n;
-    h[b * H + j] = (T(1) - z) * n + z * h_prev[b * H + j];
+    kernels::gru_unit_forward(H, j, x_gates + b * 3 * H, h_gates + b * 3 * H, h_prev + b * H,
+                              h + b * H);
   });
 }
 
@@ -74,20 +48,8 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
                        const T* dh, T* dh_prev) {
   const int64_t H = hidden;
   for_units("gru_cell_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    T* xg = x_gates + b * 3 * H;
-    T* hg = h_gates + b * 3 * H;
-    const int64_t k = b * H + j;
-    const T r = xg[j], z = xg[H + j], n = xg[2 * H + j];
-    const T dn = dh[k] * (T(1) - z) * (T(1) - n * n);  // gradient of n's pre-activation
-    const T dz = dh[k] * (h_prev[k] - n) * z * (T(1) - z);
-    const T dr = dn * hg[2 * H + j] * r * (T(1) - r);
-    xg[j] = dr;
-    xg[H + j] = dz;
-    xg[2 * H + j] = dn;
-    hg[j] = dr;
-    hg[H + j] = dz;
-    hg[2 * H + j] = dn * r;
-    dh_prev[k] = dh[k] * z;
+    kernels::gru_unit_backward(H, j, x_gates + b * 3 * H, h_gates + b * 3 * H, h_prev + b * H,
+                               dh + b * H, dh_prev + b * H);
   });
 }
 

@@ -4,6 +4,7 @@
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
 #include "kernels/cuda/softmax.h"
+#include "kernels/softmax_math.h"
 
 namespace recur::cuda {
 
@@ -25,7 +26,7 @@ template <class T>
 __device__ T exp_shifted(int64_t cols, const T* x, T shift, T* y) {
   T s = 0;
   for (int64_t i = threadIdx.x; i < cols; i += blockDim.x) {
-    const T e = exp(x[i] - shift);
+    const T e = kernels::exp_of(x[i] - shift);
     if (y) y[i] = e;
     s += e;
   }
@@ -49,7 +50,7 @@ __global__ void softmax_backward_kernel(int64_t cols, const T* y, const T* dy, T
     dot += dy[row + i] * y[row + i];
   dot = block_sum(dot);
   for (int64_t i = threadIdx.x; i < cols; i += blockDim.x)
-    dx[row + i] += y[row + i] * (dy[row + i] - dot);
+    dx[row + i] += kernels::softmax_grad(y[row + i], dy[row + i], dot);
 }
 
 template <class T>
@@ -57,7 +58,7 @@ __global__ void log_softmax_kernel(int64_t cols, const T* x, T* y) {
   const T* xr = x + blockIdx.x * cols;
   T* yr = y + blockIdx.x * cols;
   const T m = row_max(cols, xr);
-  const T shift = m + log(exp_shifted(cols, xr, m, static_cast<T*>(nullptr)));
+  const T shift = kernels::log_normaliser(m, exp_shifted(cols, xr, m, static_cast<T*>(nullptr)));
   for (int64_t i = threadIdx.x; i < cols; i += blockDim.x)
     yr[i] = xr[i] - shift;
 }
@@ -70,7 +71,7 @@ __global__ void log_softmax_backward_kernel(int64_t cols, const T* y, const T* d
     total += dy[row + i];
   total = block_sum(total);
   for (int64_t i = threadIdx.x; i < cols; i += blockDim.x)
-    dx[row + i] += dy[row + i] - exp(y[row + i]) * total;
+    dx[row + i] += kernels::log_softmax_grad(y[row + i], dy[row + i], total);
 }
 
 // probs = softmax(logits) per row; row_loss and row_nll as in the CPU kernel (0 on ignored rows).
@@ -97,11 +98,9 @@ __global__ void cross_entropy_kernel(int64_t cols, const T* logits, const int32_
     row_loss[blockIdx.x] = row_nll[blockIdx.x] = 0.0;
     return;
   }
-  const double log_z = static_cast<double>(m) + log(static_cast<double>(s));
+  const double log_z = kernels::log_normaliser(static_cast<double>(m), static_cast<double>(s));
   const double nll = log_z - static_cast<double>(xr[target]);
-  // -(1/V) sum_v log p_v = log Z - mean(x)
-  row_loss[blockIdx.x] =
-      (1.0 - smoothing) * nll + smoothing * (log_z - sum_x / static_cast<double>(cols));
+  row_loss[blockIdx.x] = kernels::smoothed_loss(nll, log_z, sum_x, cols, smoothing);
   row_nll[blockIdx.x] = nll;
 }
 
@@ -181,7 +180,7 @@ void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const in
   for_each("cross_entropy_backward", rows * cols, [=] __device__(int64_t i) {
     const int32_t target = targets[i / cols];
     if (target == ignore_index) return;
-    dlogits[i] += scale * (probs[i] - uniform);
+    dlogits[i] += kernels::cross_entropy_grad(scale, probs[i], uniform);
     if (i % cols == target) dlogits[i] -= scale * on_target;
   });
 }

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "kernels/cpu/softmax.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::cuda {
 
@@ -19,7 +19,6 @@ void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y);
 template <class T>
 void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx);
 
-using cpu::CrossEntropyTotals;
 // Label smoothing as PyTorch's; saves softmax(logits) in `probs`. The totals add the rows in order
 // on the host (a copy of the per-row losses), as the CPU kernel does.
 template <class T>

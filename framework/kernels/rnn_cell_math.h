@@ -1,0 +1,76 @@
+// The gate maths of one unit of a recurrent step, written once for the CPU loops and the CUDA
+// kernels (layouts, gate orders and formulas in kernels/cpu/rnn_cells.h). Each function handles
+// unit j of one batch row: g, xg and hg are that row's gates (4H for the LSTM, 3H for the GRU), the
+// other pointers its states (H).
+#pragma once
+
+#include <cstdint>
+
+#include "core/host_device.h"
+#include "kernels/element_math.h"
+
+namespace recur::kernels {
+
+// g: in, pre-activations [i f g o]; out, activations. Writes c[j] and h[j].
+template <class T>
+RECUR_HOST_DEVICE void lstm_unit_forward(int64_t H, int64_t j, T* g, const T* c_prev, T* c, T* h) {
+  const T i = sigmoid_of(g[j]);
+  const T f = sigmoid_of(g[H + j]);
+  const T n = tanh_of(g[2 * H + j]);
+  const T o = sigmoid_of(g[3 * H + j]);
+  const T cell = f * c_prev[j] + i * n;
+  g[j] = i;
+  g[H + j] = f;
+  g[2 * H + j] = n;
+  g[3 * H + j] = o;
+  c[j] = cell;
+  h[j] = o * tanh_of(cell);
+}
+
+// g: in, the activations of the forward pass; out, gradients of the pre-activations. dc: in, the
+// gradient of c from the later step; out, the gradient of c_prev.
+template <class T>
+RECUR_HOST_DEVICE void lstm_unit_backward(int64_t H, int64_t j, T* g, const T* c_prev, const T* c,
+                                          const T* dh, T* dc) {
+  const T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
+  const T tc = tanh_of(c[j]);
+  const T dcell = dc[j] + tanh_grad(tc, dh[j] * o);
+  g[j] = sigmoid_grad(i, dcell * n);
+  g[H + j] = sigmoid_grad(f, dcell * c_prev[j]);
+  g[2 * H + j] = tanh_grad(n, dcell * i);
+  g[3 * H + j] = sigmoid_grad(o, dh[j] * tc);
+  dc[j] = dcell * f;
+}
+
+// xg: in, W_ih x + b_ih; out, activations [r z n]. hg: W_hh h_prev + b_hh. Writes h[j].
+template <class T>
+RECUR_HOST_DEVICE void gru_unit_forward(int64_t H, int64_t j, T* xg, const T* hg, const T* h_prev,
+                                        T* h) {
+  const T r = sigmoid_of(xg[j] + hg[j]);
+  const T z = sigmoid_of(xg[H + j] + hg[H + j]);
+  const T n = tanh_of(xg[2 * H + j] + r * hg[2 * H + j]);
+  xg[j] = r;
+  xg[H + j] = z;
+  xg[2 * H + j] = n;
+  h[j] = (T(1) - z) * n + z * h_prev[j];
+}
+
+// xg: in, activations; out, gradients of (W_ih x + b_ih). hg: in, W_hh h_prev + b_hh; out,
+// gradients of it. Writes dh_prev[j], the part of h_prev's gradient that bypasses W_hh.
+template <class T>
+RECUR_HOST_DEVICE void gru_unit_backward(int64_t H, int64_t j, T* xg, T* hg, const T* h_prev,
+                                         const T* dh, T* dh_prev) {
+  const T r = xg[j], z = xg[H + j], n = xg[2 * H + j];
+  const T dn = tanh_grad(n, dh[j] * (T(1) - z));  // gradient of n's pre-activation
+  const T dz = sigmoid_grad(z, dh[j] * (h_prev[j] - n));
+  const T dr = sigmoid_grad(r, dn * hg[2 * H + j]);
+  xg[j] = dr;
+  xg[H + j] = dz;
+  xg[2 * H + j] = dn;
+  hg[j] = dr;
+  hg[H + j] = dz;
+  hg[2 * H + j] = dn * r;
+  dh_prev[j] = dh[j] * z;
+}
+
+}  // namespace recur::kernels
