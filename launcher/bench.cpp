@@ -9,6 +9,7 @@
 #include "checkpoint/checkpoint.h"
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/json.h"
 #include "kernels/dispatch.h"
 
 namespace recur::bench {
@@ -17,13 +18,6 @@ namespace {
 
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-// The number after `"key": ` in a JSON line, or 0.
-double json_number(const std::string& line, const std::string& key) {
-  const std::string pattern = "\"" + key + "\": ";
-  const size_t at = line.find(pattern);
-  return at == std::string::npos ? 0.0 : std::strtod(line.c_str() + at + pattern.size(), nullptr);
 }
 
 }  // namespace
@@ -144,9 +138,10 @@ double torch_tokens_per_s(const std::string& python, const std::string& script, 
   while (std::fgets(buffer, sizeof(buffer), pipe.get())) {
     const std::string line = buffer;
     output += line;
-    if (line.find(concat("\"workload\": \"", workload, "\"")) != std::string::npos) {
-      tokens_per_s = json_number(line, "tokens_per_s");
-    }
+    if (!line.starts_with("{")) continue;  // the reference's progress text
+    const Json result = parse_json(line, "the PyTorch reference's output");
+    if (result.value("workload", "") == workload)
+      tokens_per_s = json_get<double>(result, "tokens_per_s", "the PyTorch reference's output");
   }
   const int status = pclose(pipe.release());
   RECUR_CHECK(status == 0 && tokens_per_s > 0, "the PyTorch reference failed (", command, "):\n",

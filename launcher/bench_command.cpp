@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/json.h"
 #include "core/threads.h"
 
 namespace recur::cli {
@@ -27,14 +28,21 @@ std::string where(Device device, const ThreadSetup& setup) {
                          : device.str();
 }
 
+// The machine-readable result: one JSON line after the table.
+void print_json(const Json& result) {
+  std::printf("%s\n", json_line(result).c_str());
+}
+
 void print_gemm(const BenchArgs& a, Device device, const ThreadSetup& setup) {
   const std::vector<double> g = bench::gemm_gflops(a.size, a.rounds * a.steps, device);
   std::printf("gemm: float32 %lld^3 on %s: %.1f GFLOP/s (median of %zu; min %.1f, max %.1f)\n",
               static_cast<long long>(a.size), where(device, setup).c_str(), bench::median(g),
               g.size(), *std::min_element(g.begin(), g.end()),
               *std::max_element(g.begin(), g.end()));
-  std::printf("{\"workload\": \"gemm\", \"gflops\": %.3f, \"device\": \"%s\", \"threads\": %d}\n",
-              bench::median(g), device.str().c_str(), setup.threads);
+  print_json({{"workload", "gemm"},
+              {"gflops", bench::median(g)},
+              {"device", device.str()},
+              {"threads", setup.threads}});
 }
 
 // Rounds alternate recur, the GEMM peak and PyTorch (on the CPU at 1 and at 2 threads, on a GPU
@@ -88,13 +96,16 @@ void run_workload(bench::Workload& workload, const BenchArgs& a, const ThreadSet
               static_cast<long long>(a.size), device.is_cpu() ? "OpenBLAS" : "cuBLAS, no TF32",
               peak_gflops);
   if (best_torch > 0) std::printf("ratio recur / best pytorch: %.2fx\n", recur_rate / best_torch);
-  std::printf(
-      "{\"workload\": \"%s\", \"tokens_per_s\": %.1f, \"gflops\": %.2f, \"peak_gflops\": %.2f, "
-      "\"fraction_of_peak\": %.4f, \"torch_tokens_per_s\": %.1f, \"ratio\": %.4f, \"device\": "
-      "\"%s\", \"threads\": %d}\n",
-      workload.name().c_str(), recur_rate, recur_rate * flops / 1e9, peak_gflops,
-      recur_rate * flops / 1e9 / peak_gflops, best_torch,
-      best_torch > 0 ? recur_rate / best_torch : 0.0, device.str().c_str(), setup.threads);
+  const double gflops = recur_rate * flops / 1e9;
+  print_json({{"workload", workload.name()},
+              {"tokens_per_s", recur_rate},
+              {"gflops", gflops},
+              {"peak_gflops", peak_gflops},
+              {"fraction_of_peak", gflops / peak_gflops},
+              {"torch_tokens_per_s", best_torch},
+              {"ratio", best_torch > 0 ? recur_rate / best_torch : 0.0},
+              {"device", device.str()},
+              {"threads", setup.threads}});
 }
 
 void run_ckpt(const BenchArgs& a) {
@@ -110,13 +121,16 @@ void run_ckpt(const BenchArgs& a) {
   std::printf("  asynchronous: training waited     %8.3f s     %.1f%% of the synchronous write\n",
               r.stall_s, 100.0 * r.stall_s / r.sync_s);
   std::printf("  training step alone / while writing: %.2f s / %.2f s\n", r.step_s, r.step_async_s);
-  std::printf(
-      "{\"workload\": \"ckpt\", \"checkpoint_mb\": %.1f, \"dd_mb_s\": %.1f, \"write_mb_s\": %.1f, "
-      "\"fraction_of_disk\": %.4f, \"sync_s\": %.4f, \"async_stall_s\": %.4f, \"stall_fraction\": "
-      "%.4f, "
-      "\"step_s\": %.3f, \"step_async_s\": %.3f}\n",
-      mb, r.dd_mb_s, r.write_mb_s, r.write_mb_s / r.dd_mb_s, r.sync_s, r.stall_s,
-      r.stall_s / r.sync_s, r.step_s, r.step_async_s);
+  print_json({{"workload", "ckpt"},
+              {"checkpoint_mb", mb},
+              {"dd_mb_s", r.dd_mb_s},
+              {"write_mb_s", r.write_mb_s},
+              {"fraction_of_disk", r.write_mb_s / r.dd_mb_s},
+              {"sync_s", r.sync_s},
+              {"async_stall_s", r.stall_s},
+              {"stall_fraction", r.stall_s / r.sync_s},
+              {"step_s", r.step_s},
+              {"step_async_s", r.step_async_s}});
 }
 
 }  // namespace

@@ -173,12 +173,11 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   MetricsFile metrics;
   if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
   MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
-  metrics.write(JsonLine()
-                    .add("type", std::string("run"))
-                    .add("model_type", std::string(model_type_name(config.model_type)))
-                    .add("parameters", store.parameter_count())
-                    .add("ranks", static_cast<int64_t>(comm.world_size()))
-                    .add("threads_per_rank", static_cast<int64_t>(threads.threads)));
+  metrics.write(Json{{"type", "run"},
+                     {"model_type", model_type_name(config.model_type)},
+                     {"parameters", store.parameter_count()},
+                     {"ranks", static_cast<int64_t>(comm.world_size())},
+                     {"threads_per_rank", static_cast<int64_t>(threads.threads)}});
   const TrainingState run = job->identity(config);
   auto save = [&](const std::string& which, int64_t step) {
     save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);
@@ -192,10 +191,9 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   if (result.reason != StopReason::Signal) {
     const ModelJob::Figures test = job->evaluate_test(config, comm, *task);
     if (!test.empty()) {
-      JsonLine line;
-      line.add("type", std::string("test"));
+      Json line{{"type", "test"}};
       for (const auto& [name, value] : test)
-        line.add(name, value);
+        line[name] = value;
       metrics.write(line);
     }
   }

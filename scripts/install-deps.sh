@@ -9,10 +9,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake git pkg-config
+  build-essential cmake git pkg-config clang-tidy
   libopenmpi-dev openmpi-bin
   libhdf5-dev
   libyaml-cpp-dev
+  nlohmann-json3-dev
   libopenblas-openmp-dev
   libgtest-dev
   libcli11-dev

@@ -1,7 +1,5 @@
 #include "checkpoint/checkpoint.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -13,6 +11,7 @@
 #include "checkpoint/file_hash.h"
 #include "checkpoint/h5.h"
 #include "checkpoint/model_file.h"
+#include "core/json.h"
 #include "core/log.h"
 
 namespace recur {
@@ -80,8 +79,18 @@ void write_synced(const fs::path& path, const std::string& text) {
 }
 
 // Size and hash of a finished file, as the manifest records them.
-std::string file_record(const fs::path& path) {
-  return concat(fs::file_size(path), " ", hex64(hash_file(path.string())));
+CheckpointManifest::File file_record(const fs::path& path) {
+  return {path.filename().string(), static_cast<int64_t>(fs::file_size(path)),
+          hex64(hash_file(path.string()))};
+}
+
+Json file_json(const CheckpointManifest::File& f) {
+  return {{"name", f.name}, {"bytes", f.bytes}, {"hash", f.hash}};
+}
+
+CheckpointManifest::File file_of(const Json& f, const std::string& origin) {
+  return {json_get<std::string>(f, "name", origin), json_get<int64_t>(f, "bytes", origin),
+          json_get<std::string>(f, "hash", origin)};
 }
 
 struct ParameterSlice {
@@ -130,24 +139,19 @@ void write_state_file(const fs::path& path, const TrainingState& state) {
   sync_path(path.string());
 }
 
-std::string manifest_text(int64_t step, int world, const std::map<std::string, double>& validation,
-                          const std::vector<std::pair<std::string, std::string>>& files,
-                          const std::string& version) {
-  std::string text =
-      concat("{\n  \"format\": \"recur-checkpoint\",\n  \"format_version\": ", kFormatVersion,
-             ",\n  \"step\": ", step, ",\n  \"world_size\": ", world, ",\n  \"recur_version\": \"",
-             version, "\",\n");
-  for (const auto& [name, value] : validation)
-    text += concat("  \"", name, "\": ", value, ",\n");
-  text += "  \"files\": [\n";
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string& record = files[i].second;
-    const size_t space = record.find(' ');
-    text += concat("    {\"name\": \"", files[i].first, "\", \"bytes\": ", record.substr(0, space),
-                   ", \"hash\": \"", record.substr(space + 1), "\"}",
-                   i + 1 < files.size() ? "," : "", "\n");
-  }
-  return text + "  ]\n}\n";
+Json manifest_json(const CheckpointManifest& m) {
+  Json manifest{{"format", "recur-checkpoint"},
+                {"format_version", kFormatVersion},
+                {"step", m.step},
+                {"world_size", m.world_size},
+                {"recur_version", m.recur_version}};
+  for (const auto& [name, value] : m.validation)
+    manifest[name] = value;
+  Json files = Json::array();
+  for (const CheckpointManifest::File& f : m.files)
+    files.push_back(file_json(f));
+  manifest["files"] = files;
+  return manifest;
 }
 
 }  // namespace
@@ -286,14 +290,17 @@ void CheckpointWriter::write_shard(const Job& job) {
   bytes_written_ += static_cast<int64_t>(fs::file_size(path));
   // Renamed into place: rank 0 waits for this name and must never see it half-written.
   const fs::path done = job.temporary / done_name(options_.rank);
-  write_synced(done.string() + ".part", file_record(path));
+  write_synced(done.string() + ".part", json_line(file_json(file_record(path))));
   fs::rename(done.string() + ".part", done);
 }
 
 void CheckpointWriter::commit(const Job& job) {
   write_state_file(job.temporary / kStateFile, job.request.state);
-  std::vector<std::pair<std::string, std::string>> files = {
-      {kStateFile, file_record(job.temporary / kStateFile)}};
+  CheckpointManifest manifest{job.request.state.step,
+                              options_.world_size,
+                              "",
+                              job.request.validation,
+                              {file_record(job.temporary / kStateFile)}};
   // The other ranks' shards: each announces its size and hash in a .done file when it is synced.
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.wait_timeout_s);
@@ -305,19 +312,12 @@ void CheckpointWriter::commit(const Job& job) {
                   options_.wait_timeout_s, " s");
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    std::ifstream in(done);
-    std::string record;
-    std::getline(in, record);
-    RECUR_CHECK(record.find(' ') != std::string::npos, "checkpoint ", job.final.filename().string(),
-                ": unreadable record of rank ", r, "'s shard in ", done.string());
-    files.emplace_back(shard_name(r, options_.world_size), record);
+    manifest.files.push_back(file_of(read_json_file(done.string()), done.string()));
   }
   crash_point("before_manifest", 0, job.request.state.step);
-  const auto version = job.request.state.texts.count("recur_version")
-                           ? job.request.state.texts.at("recur_version")
-                           : "";
-  write_synced(job.temporary / kManifest, manifest_text(job.request.state.step, options_.world_size,
-                                                        job.request.validation, files, version));
+  const auto version = job.request.state.texts.find("recur_version");
+  if (version != job.request.state.texts.end()) manifest.recur_version = version->second;
+  write_synced(job.temporary / kManifest, json_document(manifest_json(manifest)));
   for (int r = 0; r < options_.world_size; ++r)
     fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
@@ -349,27 +349,23 @@ std::vector<CheckpointRef> list_checkpoints(const std::string& directory) {
 CheckpointManifest read_manifest(const std::string& path) {
   const fs::path file = fs::path(path) / kManifest;
   RECUR_CHECK(fs::exists(file), path, " is not a checkpoint: it has no ", kManifest);
+  const std::string origin = file.string();
+  const Json root = read_json_file(origin);
+  RECUR_CHECK(root.is_object() && root.value("format", "") == "recur-checkpoint", origin,
+              ": not a recur checkpoint manifest");
+  const auto version = json_get<int64_t>(root, "format_version", origin);
+  RECUR_CHECK(version == kFormatVersion, path, " has checkpoint format version ", version,
+              "; this recur reads version ", kFormatVersion);
   CheckpointManifest m;
-  try {
-    const YAML::Node root = YAML::LoadFile(file.string());
-    RECUR_CHECK(root["format"].as<std::string>() == "recur-checkpoint", file.string(),
-                ": not a recur checkpoint manifest");
-    const int64_t version = root["format_version"].as<int64_t>();
-    RECUR_CHECK(version == kFormatVersion, path, " has checkpoint format version ", version,
-                "; this recur reads version ", kFormatVersion);
-    m.step = root["step"].as<int64_t>();
-    m.world_size = root["world_size"].as<int>();
-    m.recur_version = root["recur_version"].as<std::string>();
-    for (const char* name : {"valid_loss", "valid_score"}) {
-      if (root[name]) m.validation[name] = root[name].as<double>();
-    }
-    for (const auto& f : root["files"]) {
-      m.files.push_back(
-          {f["name"].as<std::string>(), f["bytes"].as<int64_t>(), f["hash"].as<std::string>()});
-    }
-  } catch (const YAML::Exception& e) {
-    fail(file.string(), ": damaged manifest (", e.what(), ")");
+  m.step = json_get<int64_t>(root, "step", origin);
+  m.world_size = json_get<int>(root, "world_size", origin);
+  m.recur_version = json_get<std::string>(root, "recur_version", origin);
+  for (const char* name : {"valid_loss", "valid_score"}) {
+    if (root.contains(name)) m.validation[name] = json_get<double>(root, name, origin);
   }
+  RECUR_CHECK(root.contains("files") && root["files"].is_array(), origin, ": no \"files\" list");
+  for (const Json& f : root["files"])
+    m.files.push_back(file_of(f, origin));
   return m;
 }
 

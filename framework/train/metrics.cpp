@@ -1,49 +1,10 @@
 #include "train/metrics.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "core/error.h"
 
 namespace recur {
-
-void JsonLine::key(const std::string& k) {
-  if (!body_.empty()) body_ += ", ";
-  body_ += "\"" + k + "\": ";
-}
-
-JsonLine& JsonLine::add(const std::string& k, double value) {
-  key(k);
-  if (!std::isfinite(value)) {
-    body_ += std::isnan(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-    return *this;
-  }
-  char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  body_.append(buffer, end);
-  return *this;
-}
-
-JsonLine& JsonLine::add(const std::string& k, int64_t value) {
-  key(k);
-  body_ += std::to_string(value);
-  return *this;
-}
-
-JsonLine& JsonLine::add(const std::string& k, const std::string& value) {
-  key(k);
-  body_ += '"';
-  for (char c : value) {
-    if (c == '"' || c == '\\') body_ += '\\';
-    if (c == '\n') {
-      body_ += "\\n";
-      continue;
-    }
-    body_ += c;
-  }
-  body_ += '"';
-  return *this;
-}
 
 MetricsFile::MetricsFile(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {
   RECUR_CHECK(file_ != nullptr, "cannot open metrics file ", path);
@@ -53,9 +14,9 @@ MetricsFile::~MetricsFile() {
   if (file_) std::fclose(file_);
 }
 
-void MetricsFile::write(const JsonLine& line) {
+void MetricsFile::write(const Json& line) {
   if (!file_) return;
-  std::fprintf(file_, "%s\n", line.str().c_str());
+  std::fprintf(file_, "%s\n", json_line(line).c_str());
   std::fflush(file_);
 }
 

@@ -6,19 +6,9 @@
 #include <string>
 #include <utility>
 
+#include "core/json.h"
+
 namespace recur {
-
-class JsonLine {
- public:
-  JsonLine& add(const std::string& key, double value);
-  JsonLine& add(const std::string& key, int64_t value);
-  JsonLine& add(const std::string& key, const std::string& value);
-  std::string str() const { return "{" + body_ + "}"; }
-
- private:
-  void key(const std::string& k);
-  std::string body_;
-};
 
 // Writes nothing when default-constructed (ranks other than 0 for the job's metrics).
 class MetricsFile {
@@ -31,7 +21,8 @@ class MetricsFile {
     return *this;
   }
   ~MetricsFile();
-  void write(const JsonLine& line);
+  // One JSON object per line (json_line).
+  void write(const Json& line);
 
  private:
   std::FILE* file_ = nullptr;

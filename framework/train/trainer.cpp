@@ -236,34 +236,32 @@ void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, d
                 format_rate(tokens_per_s).c_str(), format_duration(eta).c_str());
   log::info(head, figures(interval.totals, options_.show_bpc), tail);
   if (comm_.is_root()) {
-    outputs_.metrics.write(JsonLine()
-                               .add("type", std::string("train"))
-                               .add("step", step)
-                               .add("epoch", task_.epochs_done())
-                               .add("loss", interval.totals.loss())
-                               .add("ppl", interval.totals.perplexity())
-                               .add("bpc", interval.totals.bits_per_char())
-                               .add("lr", lr)
-                               .add("grad_norm", grad_norm)
-                               .add("tokens", interval.totals.tokens)
-                               .add("tokens_per_s", tokens_per_s)
-                               .add("compute_ms", interval.compute_s * per_step_ms)
-                               .add("comm_ms", interval.comm_s * per_step_ms)
-                               .add("exposed_comm_ms", interval.exposed_s * per_step_ms)
-                               .add("elapsed_s", elapsed));
+    outputs_.metrics.write(Json{{"type", "train"},
+                                {"step", step},
+                                {"epoch", task_.epochs_done()},
+                                {"loss", interval.totals.loss()},
+                                {"ppl", interval.totals.perplexity()},
+                                {"bpc", interval.totals.bits_per_char()},
+                                {"lr", lr},
+                                {"grad_norm", grad_norm},
+                                {"tokens", interval.totals.tokens},
+                                {"tokens_per_s", tokens_per_s},
+                                {"compute_ms", interval.compute_s * per_step_ms},
+                                {"comm_ms", interval.comm_s * per_step_ms},
+                                {"exposed_comm_ms", interval.exposed_s * per_step_ms},
+                                {"elapsed_s", elapsed}});
   }
   const TrainingTask::Shard shard = task_.shard();
-  outputs_.rank_metrics.write(JsonLine()
-                                  .add("type", std::string("rank"))
-                                  .add("step", step)
-                                  .add("rank", static_cast<int64_t>(comm_.rank()))
-                                  .add("first_example", shard.first)
-                                  .add("examples", shard.count)
-                                  .add("tokens", interval.local.tokens)
-                                  .add("loss", interval.local.loss())
-                                  .add("compute_ms", interval.compute_s * per_step_ms)
-                                  .add("comm_ms", interval.comm_s * per_step_ms)
-                                  .add("exposed_comm_ms", interval.exposed_s * per_step_ms));
+  outputs_.rank_metrics.write(Json{{"type", "rank"},
+                                   {"step", step},
+                                   {"rank", static_cast<int64_t>(comm_.rank())},
+                                   {"first_example", shard.first},
+                                   {"examples", shard.count},
+                                   {"tokens", interval.local.tokens},
+                                   {"loss", interval.local.loss()},
+                                   {"compute_ms", interval.compute_s * per_step_ms},
+                                   {"comm_ms", interval.comm_s * per_step_ms},
+                                   {"exposed_comm_ms", interval.exposed_s * per_step_ms}});
   interval = Interval{};
 }
 
@@ -299,19 +297,18 @@ void Trainer::log_validation(int64_t step, const Validation& v, bool improved, d
   log::info("valid   step ", step, " | ", figures(v.loss, options_.show_bpc), score,
             improved ? " | best so far" : "");
   if (!comm_.is_root()) return;
-  JsonLine line;
-  line.add("type", std::string("valid"))
-      .add("step", step)
-      .add("epoch", task_.epochs_done())
-      .add("loss", v.loss.loss())
-      .add("ppl", v.loss.perplexity())
-      .add("bpc", v.loss.bits_per_char())
-      .add("tokens", v.loss.tokens)
-      // Wall time since the start, and the part of it spent training: validation costs differ
-      // between models, so comparisons plot against the training time.
-      .add("elapsed_s", elapsed + validation_s)
-      .add("train_s", elapsed - validation_s_);
-  if (v.score) line.add(v.score_name, *v.score);
+  // Wall time since the start, and the part of it spent training: validation costs differ
+  // between models, so comparisons plot against the training time.
+  Json line{{"type", "valid"},
+            {"step", step},
+            {"epoch", task_.epochs_done()},
+            {"loss", v.loss.loss()},
+            {"ppl", v.loss.perplexity()},
+            {"bpc", v.loss.bits_per_char()},
+            {"tokens", v.loss.tokens},
+            {"elapsed_s", elapsed + validation_s},
+            {"train_s", elapsed - validation_s_}};
+  if (v.score) line[v.score_name] = *v.score;
   outputs_.metrics.write(line);
 }
 
@@ -394,12 +391,11 @@ TrainResult Trainer::finish(int64_t step, StopReason reason, bool validated_last
   result.seconds = seconds_since(start_);
   if (comm_.is_root()) {
     outputs_.save("final", step);
-    outputs_.metrics.write(JsonLine()
-                               .add("type", std::string("end"))
-                               .add("step", step)
-                               .add("reason", std::string(stop_reason_text(reason)))
-                               .add("elapsed_s", result.seconds)
-                               .add("train_s", result.seconds - validation_s_));
+    outputs_.metrics.write(Json{{"type", "end"},
+                                {"step", step},
+                                {"reason", stop_reason_text(reason)},
+                                {"elapsed_s", result.seconds},
+                                {"train_s", result.seconds - validation_s_}});
   }
   log::info("stopped after ", step, " steps (", stop_reason_text(reason), ") in ",
             format_duration(result.seconds));

@@ -8,20 +8,22 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "train/metrics.h"
 
 namespace recur {
 
 namespace {
 
-double number(const YAML::Node& line, const char* key) {
-  return line[key] ? line[key].as<double>() : 0.0;
+double number(const Json& line, const char* key) {
+  const auto it = line.find(key);
+  return it != line.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
 // Language models on characters are judged in bits per character, other language models in
 // perplexity, translation models in BLEU.
-std::string metric_of(const std::filesystem::path& run_dir, const YAML::Node& first_valid) {
-  if (first_valid["bleu"]) return "bleu";
+std::string metric_of(const std::filesystem::path& run_dir, const Json& first_valid) {
+  if (first_valid.contains("bleu")) return "bleu";
   const std::filesystem::path config = run_dir / "config.yaml";
   if (std::filesystem::exists(config)) {
     const YAML::Node data = YAML::LoadFile(config.string())["data"];
@@ -64,21 +66,22 @@ RunSummary read_run_summary(const std::filesystem::path& run_dir) {
   std::map<int64_t, RunSummary::Point> valid;  // a step repeated after a resume counts once
   bool started = false;
   std::string line;
-  while (std::getline(in, line)) {
+  for (int64_t line_number = 1; std::getline(in, line); ++line_number) {
     if (line.empty()) continue;
-    const YAML::Node item = YAML::Load(line);
-    const std::string type = item["type"].as<std::string>();
+    const std::string origin = concat(path.string(), ":", line_number);
+    const Json item = parse_json(line, origin);
+    const auto type = json_get<std::string>(item, "type", origin);
     if (type == "run") {
       started = true;
-      run.model_type = item["model_type"].as<std::string>();
-      run.parameters = item["parameters"].as<int64_t>();
-      run.ranks = item["ranks"].as<int64_t>();
-      run.threads_per_rank = item["threads_per_rank"].as<int64_t>();
+      run.model_type = json_get<std::string>(item, "model_type", origin);
+      run.parameters = json_get<int64_t>(item, "parameters", origin);
+      run.ranks = json_get<int64_t>(item, "ranks", origin);
+      run.threads_per_rank = json_get<int64_t>(item, "threads_per_rank", origin);
       part_train = run.train_s;
       part_elapsed = run.elapsed_s;
       validation_s = 0;
     } else if (type == "train") {
-      run.steps = item["step"].as<int64_t>();
+      run.steps = json_get<int64_t>(item, "step", origin);
       run.elapsed_s = part_elapsed + number(item, "elapsed_s");
       run.train_s = part_train + number(item, "elapsed_s") - validation_s;
       logged_tokens += number(item, "tokens");
@@ -88,18 +91,17 @@ RunSummary read_run_summary(const std::filesystem::path& run_dir) {
         run.metric = metric_of(run_dir, item);
         run.higher_is_better = run.metric == "bleu";
       }
-      const int64_t step = item["step"].as<int64_t>();
+      const auto step = json_get<int64_t>(item, "step", origin);
       valid[step] = {step, part_train + number(item, "train_s"), number(item, run.metric.c_str())};
       validation_s = number(item, "elapsed_s") - number(item, "train_s");
     } else if (type == "end") {
-      run.steps = item["step"].as<int64_t>();
+      run.steps = json_get<int64_t>(item, "step", origin);
       run.train_s = part_train + number(item, "train_s");
       run.elapsed_s = part_elapsed + number(item, "elapsed_s");
     } else if (type == "test") {
       run.test.clear();
-      for (const auto& kv : item) {
-        const std::string key = kv.first.as<std::string>();
-        if (key != "type") run.test.emplace_back(key, kv.second.as<double>());
+      for (const auto& [key, value] : item.items()) {
+        if (key != "type") run.test.emplace_back(key, number(item, key.c_str()));
       }
     }
   }
