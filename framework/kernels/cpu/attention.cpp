@@ -72,11 +72,71 @@ void attention_forward(AttentionScore score, const AttentionDims& d, const T* qu
   });
 }
 
+namespace {
+
+// Row b's gradient of its scores, dscore (S): from d context through the weights and the softmax.
+// On the way, d values (when wanted) gain the weights times d context.
+template <class T>
+void score_grad_of_row(int64_t b, int64_t len, const AttentionDims& d, const T* values,
+                       const T* weights, const T* dcontext, T* dvalues, T* dscore) {
+  const int64_t S = d.source, E = d.value;
+  const T* w = weights + b * S;
+  const T* dc = dcontext + b * E;
+  T weighted = 0;
+  for (int64_t s = 0; s < len; ++s) {
+    const T* val = values + (b * S + s) * E;
+    dscore[s] = dot(E, dc, val);
+    weighted += w[s] * dscore[s];
+    if (dvalues) {
+      T* dval = dvalues + (b * S + s) * E;
+      const T a = w[s];
+#pragma omp simd
+      for (int64_t e = 0; e < E; ++e)
+        dval[e] += a * dc[e];
+    }
+  }
+  for (int64_t s = 0; s < len; ++s)
+    dscore[s] = kernels::softmax_grad(w[s], dscore[s], weighted);
+}
+
+// Row b's gradients of the query, the keys and (additive scores) v, from its score gradients;
+// dv_part (D) is this thread's own sum of dv.
+template <class T>
+void input_grads_of_row(AttentionScore score, int64_t b, int64_t len, const AttentionDims& d,
+                        const T* query, const T* keys, const T* v, const T* dscore, T* dquery,
+                        T* dkeys, T* dv_part) {
+  const int64_t S = d.source, D = d.key;
+  const T* q = query + b * D;
+  T* dq = dquery ? dquery + b * D : nullptr;
+  for (int64_t s = 0; s < len; ++s) {
+    const T g = dscore[s];
+    const T* k = keys + (b * S + s) * D;
+    T* dk = dkeys ? dkeys + (b * S + s) * D : nullptr;
+    if (score == AttentionScore::Dot) {
+      for (int64_t i = 0; i < D; ++i) {
+        if (dq) dq[i] += g * k[i];
+        if (dk) dk[i] += g * q[i];
+      }
+      continue;
+    }
+    for (int64_t i = 0; i < D; ++i) {
+      const T th = kernels::tanh_of(q[i] + k[i]);
+      const T gi = kernels::tanh_grad(th, g * v[i]);
+      if (dq) dq[i] += gi;
+      if (dk) dk[i] += gi;
+      if (dv_part) dv_part[i] += g * th;
+    }
+  }
+}
+
+}  // namespace
+
 template <class T>
 void attention_backward(AttentionScore score, const AttentionDims& d, const T* query, const T* keys,
                         const T* values, const int32_t* lengths, const T* v, const T* weights,
                         const T* dcontext, T* dquery, T* dkeys, T* dvalues, T* dv) {
-  const int64_t S = d.source, D = d.key, E = d.value;
+  const int64_t S = d.source;
+  const bool wants_dv = dv && score == AttentionScore::Additive;
   // dv sums over the whole batch: each thread keeps its own and they are added in order.
   const int threads = num_threads();
   std::vector<std::vector<T>> dv_parts(static_cast<size_t>(threads));
@@ -84,59 +144,20 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
   parallel_for(static_cast<int64_t>(threads), 1, [&](int64_t t_begin, int64_t t_end) {
     for (int64_t t = t_begin; t < t_end; ++t) {
       std::vector<T>& my_dv = dv_parts[static_cast<size_t>(t)];
-      if (dv && score == AttentionScore::Additive) my_dv.assign(static_cast<size_t>(D), T(0));
+      if (wants_dv) my_dv.assign(static_cast<size_t>(d.key), T(0));
       std::vector<T> dscore(static_cast<size_t>(S));
       for (int64_t b = t * chunk; b < std::min(d.batch, (t + 1) * chunk); ++b) {
         const int64_t len = std::clamp<int64_t>(lengths[b], 1, S);
-        const T* w = weights + b * S;
-        const T* dc = dcontext + b * E;
-        // d weights, then through the softmax.
-        T weighted = 0;
-        for (int64_t s = 0; s < len; ++s) {
-          const T* val = values + (b * S + s) * E;
-          dscore[static_cast<size_t>(s)] = dot(E, dc, val);
-          weighted += w[s] * dscore[static_cast<size_t>(s)];
-          if (dvalues) {
-            T* dval = dvalues + (b * S + s) * E;
-            const T a = w[s];
-#pragma omp simd
-            for (int64_t e = 0; e < E; ++e)
-              dval[e] += a * dc[e];
-          }
-        }
-        for (int64_t s = 0; s < len; ++s) {
-          dscore[static_cast<size_t>(s)] =
-              kernels::softmax_grad(w[s], dscore[static_cast<size_t>(s)], weighted);
-        }
-        const T* q = query + b * D;
-        for (int64_t s = 0; s < len; ++s) {
-          const T g = dscore[static_cast<size_t>(s)];
-          const T* k = keys + (b * S + s) * D;
-          T* dk = dkeys ? dkeys + (b * S + s) * D : nullptr;
-          T* dq = dquery ? dquery + b * D : nullptr;
-          if (score == AttentionScore::Dot) {
-            for (int64_t i = 0; i < D; ++i) {
-              if (dq) dq[i] += g * k[i];
-              if (dk) dk[i] += g * q[i];
-            }
-            continue;
-          }
-          for (int64_t i = 0; i < D; ++i) {
-            const T th = kernels::tanh_of(q[i] + k[i]);
-            const T gi = kernels::tanh_grad(th, g * v[i]);
-            if (dq) dq[i] += gi;
-            if (dk) dk[i] += gi;
-            if (dv) my_dv[static_cast<size_t>(i)] += g * th;
-          }
-        }
+        score_grad_of_row(b, len, d, values, weights, dcontext, dvalues, dscore.data());
+        input_grads_of_row(score, b, len, d, query, keys, v, dscore.data(), dquery, dkeys,
+                           wants_dv ? my_dv.data() : nullptr);
       }
     }
   });
-  if (dv && score == AttentionScore::Additive) {
-    for (const std::vector<T>& part : dv_parts) {
-      for (size_t i = 0; i < part.size(); ++i)
-        dv[i] += part[i];
-    }
+  if (!wants_dv) return;
+  for (const std::vector<T>& part : dv_parts) {
+    for (size_t i = 0; i < part.size(); ++i)
+      dv[i] += part[i];
   }
 }
 
