@@ -4,11 +4,11 @@
 #include "core/gpu.h"
 #include "core/threads.h"
 #include "data/scoring.h"
-#include "lstm_lm/lm_data.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/lm_task.h"
-#include "seq2seq/seq2seq_model_file.h"
-#include "seq2seq/seq2seq_task.h"
+#include "language/language_model_data.h"
+#include "language/language_model_file.h"
+#include "language/language_model_task.h"
+#include "translation/translation_model_file.h"
+#include "translation/translation_task.h"
 
 namespace recur::cli {
 

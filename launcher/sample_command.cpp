@@ -2,8 +2,8 @@
 
 #include "commands.h"
 #include "core/threads.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/sampler.h"
+#include "language/language_model_file.h"
+#include "language/sampler.h"
 
 namespace recur::cli {
 

@@ -6,9 +6,9 @@
 #include "commands.h"
 #include "core/gpu.h"
 #include "core/threads.h"
-#include "seq2seq/heatmap.h"
-#include "seq2seq/seq2seq_model_file.h"
-#include "seq2seq/translator.h"
+#include "translation/heatmap.h"
+#include "translation/translation_model_file.h"
+#include "translation/translator.h"
 
 namespace recur::cli {
 

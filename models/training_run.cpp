@@ -8,9 +8,9 @@
 #include "checkpoint/model_file.h"
 #include "core/log.h"
 #include "core/threads.h"
-#include "lstm_lm/lm_job.h"
+#include "language/language_model_job.h"
 #include "model_io.h"
-#include "seq2seq/seq2seq_job.h"
+#include "translation/translation_job.h"
 
 namespace recur {
 

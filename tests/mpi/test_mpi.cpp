@@ -5,7 +5,7 @@
 #include "autograd/ops/loss.h"
 #include "autograd/ops/reduce.h"
 #include "dist/gradient_reducer.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "mpi_env.h"
 #include "test_util.h"

@@ -6,10 +6,10 @@
 
 #include "data/vocab.h"
 #include "kernels/cpu/softmax.h"
-#include "seq2seq/search.h"
 #include "seq2seq/seq2seq.h"
 #include "test_util.h"
 #include "transformer/transformer.h"
+#include "translation/search.h"
 
 namespace recur::test {
 namespace {

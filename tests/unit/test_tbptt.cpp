@@ -3,7 +3,7 @@
 #include "autograd/ops/loss.h"
 #include "autograd/ops/shape.h"
 #include "dist/communicator.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "test_util.h"

@@ -2,7 +2,7 @@
 // with dropout), causality (no position sees a later one), the context limit's message, and
 // evaluation on windows with reset state for both language-model families.
 #include "autograd/ops/loss.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "test_util.h"
 #include "transformer/transformer_lm.h"

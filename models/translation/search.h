@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "seq2seq/translation_model.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 

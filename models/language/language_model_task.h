@@ -7,8 +7,8 @@
 
 #include "data/token_streams.h"
 #include "dist/communicator.h"
-#include "lstm_lm/language_model.h"
-#include "lstm_lm/lm_data.h"
+#include "language/language_model.h"
+#include "language/language_model_data.h"
 #include "train/task.h"
 #include "train/tbptt.h"
 #include "train/train_config.h"

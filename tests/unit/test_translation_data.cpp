@@ -5,8 +5,8 @@
 
 #include "data/vocab.h"
 #include "dist/communicator.h"
-#include "seq2seq/seq2seq_data.h"
 #include "test_util.h"
+#include "translation/translation_data.h"
 
 namespace recur::test {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "model_io.h"
-#include "seq2seq/seq2seq_data.h"
-#include "seq2seq/translation_model.h"
+#include "translation/translation_data.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 
@@ -24,8 +24,7 @@ struct LoadedSeq2Seq {
 };
 
 // `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
-std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path,
-                                            Device device = Device::cpu());
+std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path, Device device = Device::cpu());
 // The model type a model file, run or checkpoint holds ("lstm_lm", "seq2seq", ...).
 std::string model_type_of(const std::string& path);
 

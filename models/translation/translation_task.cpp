@@ -1,4 +1,4 @@
-#include "seq2seq/seq2seq_task.h"
+#include "translation/translation_task.h"
 
 #include "autograd/ops/loss.h"
 #include "train/micro_batches.h"

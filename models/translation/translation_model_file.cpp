@@ -1,4 +1,4 @@
-#include "seq2seq/seq2seq_model_file.h"
+#include "translation/translation_model_file.h"
 
 #include "checkpoint/model_file.h"
 #include "seq2seq/seq2seq.h"

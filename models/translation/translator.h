@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "seq2seq/search.h"
-#include "seq2seq/seq2seq_data.h"
+#include "translation/search.h"
+#include "translation/translation_data.h"
 
 namespace recur {
 

@@ -1,4 +1,4 @@
-#include "lstm_lm/sampler.h"
+#include "language/sampler.h"
 
 #include <cmath>
 

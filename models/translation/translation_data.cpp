@@ -1,4 +1,4 @@
-#include "seq2seq/seq2seq_data.h"
+#include "translation/translation_data.h"
 
 #include <fstream>
 

@@ -1,16 +1,16 @@
-// A translation model's part of a training run (see training_run.h): seq2seq or transformer.
+// A language model's part of a training run (see training_run.h): lstm_lm or transformer_lm.
 #pragma once
 
 #include <memory>
 #include <optional>
 
-#include "seq2seq/seq2seq_data.h"
-#include "seq2seq/translation_model.h"
+#include "language/language_model.h"
+#include "language/language_model_data.h"
 #include "training_run.h"
 
 namespace recur {
 
-class Seq2SeqJob final : public ModelJob {
+class LmJob final : public ModelJob {
  public:
   void prepare(const ExperimentConfig& config, Communicator& comm,
                const std::filesystem::path& run_dir, const TrainingState* identity) override;
@@ -21,9 +21,9 @@ class Seq2SeqJob final : public ModelJob {
                         TrainingTask& task) override;
 
  private:
-  std::optional<Seq2SeqData> data_;
+  std::optional<LmData> data_;
   std::optional<ExperimentConfig> config_;
-  std::unique_ptr<TranslationModel> model_;
+  std::unique_ptr<LanguageModel> model_;
 };
 
 }  // namespace recur

@@ -1,4 +1,4 @@
-#include "lstm_lm/lm_data.h"
+#include "language/language_model_data.h"
 
 #include "checkpoint/file_hash.h"
 #include "core/log.h"

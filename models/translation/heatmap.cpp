@@ -1,4 +1,4 @@
-#include "seq2seq/heatmap.h"
+#include "translation/heatmap.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,10 +1,10 @@
-#include "seq2seq/seq2seq_job.h"
+#include "translation/translation_job.h"
 
 #include "core/log.h"
 #include "core/threads.h"
 #include "model_io.h"
-#include "seq2seq/seq2seq_model_file.h"
-#include "seq2seq/seq2seq_task.h"
+#include "translation/translation_model_file.h"
+#include "translation/translation_task.h"
 
 namespace recur {
 

@@ -6,10 +6,10 @@
 #include "data/scoring.h"
 #include "dist/communicator.h"
 #include "experiment.h"
-#include "seq2seq/seq2seq_data.h"
-#include "seq2seq/translation_model.h"
-#include "seq2seq/translator.h"
 #include "train/task.h"
+#include "translation/translation_data.h"
+#include "translation/translation_model.h"
+#include "translation/translator.h"
 
 namespace recur {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "lstm_lm/language_model.h"
+#include "language/language_model.h"
 #include "model_io.h"
 
 namespace recur {

@@ -1,4 +1,4 @@
-#include "lstm_lm/lm_model_file.h"
+#include "language/language_model_file.h"
 
 #include "checkpoint/model_file.h"
 #include "lstm_lm/lstm_lm.h"

@@ -1,4 +1,4 @@
-#include "seq2seq/translator.h"
+#include "translation/translator.h"
 
 #include <algorithm>
 #include <numeric>

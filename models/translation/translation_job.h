@@ -1,16 +1,16 @@
-// A language model's part of a training run (see training_run.h): lstm_lm or transformer_lm.
+// A translation model's part of a training run (see training_run.h): seq2seq or transformer.
 #pragma once
 
 #include <memory>
 #include <optional>
 
-#include "lstm_lm/language_model.h"
-#include "lstm_lm/lm_data.h"
 #include "training_run.h"
+#include "translation/translation_data.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 
-class LmJob final : public ModelJob {
+class Seq2SeqJob final : public ModelJob {
  public:
   void prepare(const ExperimentConfig& config, Communicator& comm,
                const std::filesystem::path& run_dir, const TrainingState* identity) override;
@@ -21,9 +21,9 @@ class LmJob final : public ModelJob {
                         TrainingTask& task) override;
 
  private:
-  std::optional<LmData> data_;
+  std::optional<Seq2SeqData> data_;
   std::optional<ExperimentConfig> config_;
-  std::unique_ptr<LanguageModel> model_;
+  std::unique_ptr<TranslationModel> model_;
 };
 
 }  // namespace recur

@@ -1,4 +1,4 @@
-#include "seq2seq/translation_model.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "data/vocab.h"
-#include "lstm_lm/language_model.h"
+#include "language/language_model.h"
 
 namespace recur {
 

@@ -1,8 +1,8 @@
-#include "lstm_lm/lm_job.h"
+#include "language/language_model_job.h"
 
 #include "core/log.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_file.h"
+#include "language/language_model_task.h"
 #include "model_io.h"
 
 namespace recur {

@@ -1,4 +1,4 @@
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 
 #include "autograd/ops/loss.h"
 #include "train/micro_batches.h"

@@ -1,4 +1,4 @@
-#include "seq2seq/search.h"
+#include "translation/search.h"
 
 #include <algorithm>
 #include <cmath>
