@@ -21,12 +21,12 @@ inline bool is_translation_model(ModelType type) {
 
 struct ExperimentConfig {
   ModelType model_type = ModelType::LstmLm;
-  LstmLmConfig lstm_lm;           // model.type lstm_lm
-  Seq2SeqConfig seq2seq;          // model.type seq2seq
-  TransformerConfig transformer;  // model.type transformer and transformer_lm
-  LmDataConfig data;              // the data section of language models
-  Seq2SeqDataConfig parallel;     // the data section of translation models
-  DecodingConfig decoding;        // translation models
+  LstmLmConfig lstm_lm;            // model.type lstm_lm
+  Seq2SeqConfig seq2seq;           // model.type seq2seq
+  TransformerConfig transformer;   // model.type transformer and transformer_lm
+  LanguageModelDataConfig data;    // the data section of language models
+  TranslationDataConfig parallel;  // the data section of translation models
+  DecodingConfig decoding;         // translation models
   TrainingConfig training;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;

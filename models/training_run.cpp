@@ -116,8 +116,8 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
 }  // namespace
 
 std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
-  if (is_translation_model(config.model_type)) return std::make_unique<Seq2SeqJob>();
-  return std::make_unique<LmJob>();
+  if (is_translation_model(config.model_type)) return std::make_unique<TranslationJob>();
+  return std::make_unique<LanguageModelJob>();
 }
 
 TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {

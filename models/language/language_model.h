@@ -1,6 +1,6 @@
-// What language-model training, evaluation and sampling need of a model, whichever family it is:
-// LstmLm carries its recurrent state from one window to the next; TransformerLm reads one window
-// of context at a time and carries nothing.
+// What language-model training, evaluation and sampling need of a model, whichever architecture it
+// is: LstmLm carries its recurrent state from one window to the next; TransformerLm reads one
+// window of context at a time and carries nothing.
 #pragma once
 
 #include "nn/context.h"

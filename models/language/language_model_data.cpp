@@ -14,12 +14,13 @@ TokenSequence encode_file(const std::string& path, const Vocab& vocab) {
   return seq;
 }
 
-std::string LmData::train_hash() const {
+std::string LanguageModelData::train_hash() const {
   return hex64(hash_bytes(train.ids.data(), train.ids.size() * sizeof(int32_t)));
 }
 
-LmData LmData::load(const LmDataConfig& config, const Vocab* vocab) {
-  LmData data;
+LanguageModelData LanguageModelData::load(const LanguageModelDataConfig& config,
+                                          const Vocab* vocab) {
+  LanguageModelData data;
   TextCorpus train = TextCorpus::read(config.train);
   if (vocab != nullptr) {
     data.vocab = *vocab;

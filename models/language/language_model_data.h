@@ -8,13 +8,14 @@
 
 namespace recur {
 
-struct LmData {
+struct LanguageModelData {
   Vocab vocab;
   TokenSequence train, valid, test;  // valid and test are empty when not configured
 
   // Reads the texts; builds the vocabulary from data.train (or loads data.vocab), unless a
   // vocabulary is given (a resumed run reuses its checkpoint's).
-  static LmData load(const LmDataConfig& config, const Vocab* vocab = nullptr);
+  static LanguageModelData load(const LanguageModelDataConfig& config,
+                                const Vocab* vocab = nullptr);
   // A hash of the training tokens: a resumed run checks that it trains on the same data.
   std::string train_hash() const;
 };

@@ -17,12 +17,12 @@ std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& confi
   return std::make_unique<LstmLm>(config.lstm_lm, vocab_size, store);
 }
 
-std::unique_ptr<LoadedLm> load_lm(const std::string& path, Device device) {
+std::unique_ptr<LoadedLanguageModel> load_language_model(const std::string& path, Device device) {
   const ModelSource source = read_model_source(path);
   const std::string& type = source.identity.texts.at("model_type");
   RECUR_CHECK(type == "lstm_lm" || type == "transformer_lm", path, " holds a ", type,
               " model, not a language model");
-  auto lm = std::make_unique<LoadedLm>();
+  auto lm = std::make_unique<LoadedLanguageModel>();
   lm->config = config_of(source, path);
   lm->vocab = vocab_of(source.identity);
   lm->model = make_language_model(lm->config, lm->vocab.size(), lm->store);

@@ -14,7 +14,7 @@ namespace recur {
 std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& config,
                                                    int64_t vocab_size, ParameterStore& store);
 
-struct LoadedLm {
+struct LoadedLanguageModel {
   ExperimentConfig config;
   Vocab vocab;
   ParameterStore store;
@@ -22,6 +22,7 @@ struct LoadedLm {
 };
 
 // `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
-std::unique_ptr<LoadedLm> load_lm(const std::string& path, Device device = Device::cpu());
+std::unique_ptr<LoadedLanguageModel> load_language_model(const std::string& path,
+                                                         Device device = Device::cpu());
 
 }  // namespace recur

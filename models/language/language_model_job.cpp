@@ -7,46 +7,48 @@
 
 namespace recur {
 
-void LmJob::prepare(const ExperimentConfig& config, Communicator& comm,
-                    const std::filesystem::path& run_dir, const TrainingState* identity) {
+void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                               const std::filesystem::path& run_dir,
+                               const TrainingState* identity) {
   const std::string vocab_file = (run_dir / "vocab.txt").string();
-  LmDataConfig data_config = config.data;
+  LanguageModelDataConfig data_config = config.data;
   config_ = config;
   if (identity != nullptr) {
     const Vocab vocab = vocab_of(*identity);
-    data_ = LmData::load(data_config, &vocab);
+    data_ = LanguageModelData::load(data_config, &vocab);
     if (comm.is_root()) data_->vocab.save(vocab_file);
     return;
   }
   // Rank 0 builds the vocabulary; the other ranks read the file it saves, so all use the same.
   if (comm.is_root()) {
-    data_ = LmData::load(data_config);
+    data_ = LanguageModelData::load(data_config);
     data_->vocab.save(vocab_file);
     comm.barrier();
     return;
   }
   comm.barrier();
   data_config.vocab = vocab_file;
-  data_ = LmData::load(data_config);
+  data_ = LanguageModelData::load(data_config);
 }
 
-void LmJob::build(ParameterStore& store) {
+void LanguageModelJob::build(ParameterStore& store) {
   model_ = make_language_model(*config_, data_->vocab.size(), store);
 }
 
-std::unique_ptr<TrainingTask> LmJob::task(const ExperimentConfig& config, Communicator& comm) {
-  return std::make_unique<LmTask>(*model_, *data_, config.training, config.validation, comm,
-                                  DType::F32);
+std::unique_ptr<TrainingTask> LanguageModelJob::task(const ExperimentConfig& config,
+                                                     Communicator& comm) {
+  return std::make_unique<LanguageModelTask>(*model_, *data_, config.training, config.validation,
+                                             comm, DType::F32);
 }
 
-TrainingState LmJob::identity(ExperimentConfig& config) const {
+TrainingState LanguageModelJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->vocab);
 }
 
-ModelJob::Figures LmJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                                       TrainingTask& task) {
+ModelJob::Figures LanguageModelJob::evaluate_test(const ExperimentConfig& config,
+                                                  Communicator& comm, TrainingTask& task) {
   if (data_->test.size() == 0) return {};
-  const auto& lm = static_cast<LmTask&>(task);
+  const auto& lm = static_cast<LanguageModelTask&>(task);
   auto evaluate = [&](bool reset_each_window) {
     return sum_over_ranks(comm,
                           lm.evaluate(data_->test, config.validation.batch_size, reset_each_window),

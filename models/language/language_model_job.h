@@ -10,7 +10,7 @@
 
 namespace recur {
 
-class LmJob final : public ModelJob {
+class LanguageModelJob final : public ModelJob {
  public:
   void prepare(const ExperimentConfig& config, Communicator& comm,
                const std::filesystem::path& run_dir, const TrainingState* identity) override;
@@ -21,7 +21,7 @@ class LmJob final : public ModelJob {
                         TrainingTask& task) override;
 
  private:
-  std::optional<LmData> data_;
+  std::optional<LanguageModelData> data_;
   std::optional<ExperimentConfig> config_;
   std::unique_ptr<LanguageModel> model_;
 };

@@ -13,8 +13,10 @@ StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char
   return {index * count, count};
 }
 
-LmTask::LmTask(const LanguageModel& model, const LmData& data, const TrainingConfig& training,
-               const ValidationConfig& validation, Communicator& comm, DType dtype)
+LanguageModelTask::LanguageModelTask(const LanguageModel& model, const LanguageModelData& data,
+                                     const TrainingConfig& training,
+                                     const ValidationConfig& validation, Communicator& comm,
+                                     DType dtype)
     : model_(model),
       data_(data),
       training_(training),
@@ -35,7 +37,7 @@ LmTask::LmTask(const LanguageModel& model, const LmData& data, const TrainingCon
   }
 }
 
-LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
+LossTotals LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
   const TbpttWindow w = schedule_.next(step);
   lr_scale_ = schedule_.lr_scale(w);
   std::vector<StreamWindow> windows;
@@ -61,7 +63,7 @@ LossTotals LmTask::train_step(int64_t step, GradientSync& sync) {
       });
 }
 
-Tensor LmTask::local_state(size_t layer, bool cell) const {
+Tensor LanguageModelTask::local_state(size_t layer, bool cell) const {
   const int64_t hidden = model_.state_size();
   Tensor rows = Tensor::zeros({mine_.count, hidden}, dtype_);
   const int64_t per = mine_.count / training_.accumulate;
@@ -74,7 +76,7 @@ Tensor LmTask::local_state(size_t layer, bool cell) const {
   return rows;
 }
 
-void LmTask::save_state(TrainingState& state) const {
+void LanguageModelTask::save_state(TrainingState& state) const {
   state.scalars["data/epoch"] = static_cast<double>(schedule_.epoch());
   state.scalars["data/position"] = static_cast<double>(schedule_.position());
   state.texts["data/train_hash"] = data_.train_hash();
@@ -91,7 +93,7 @@ void LmTask::save_state(TrainingState& state) const {
   }
 }
 
-void LmTask::restore_state(const TrainingState& state) {
+void LanguageModelTask::restore_state(const TrainingState& state) {
   RECUR_CHECK(state.texts.at("data/train_hash") == data_.train_hash(),
               "data.train: the training text ",
               "differs from the one the checkpoint was trained on; resume needs the same data");
@@ -116,20 +118,21 @@ void LmTask::restore_state(const TrainingState& state) {
   }
 }
 
-Validation LmTask::validate() {
+Validation LanguageModelTask::validate() {
   return {evaluate(data_.valid, validation_.batch_size), std::nullopt, ""};
 }
 
-LossTotals LmTask::evaluate(const TokenSequence& sequence, int64_t streams,
-                            bool reset_each_window) const {
+LossTotals LanguageModelTask::evaluate(const TokenSequence& sequence, int64_t streams,
+                                       bool reset_each_window) const {
   const int64_t bptt = validation_.bptt > 0 ? validation_.bptt : training_.bptt;
   const StreamRange range = stream_range(streams, comm_.rank(), comm_.world_size(),
                                          "validation.batch_size", "the number of ranks");
-  return evaluate_lm(model_, sequence, streams, bptt, range, dtype_, reset_each_window);
+  return evaluate_language_model(model_, sequence, streams, bptt, range, dtype_, reset_each_window);
 }
 
-LossTotals evaluate_lm(const LanguageModel& model, const TokenSequence& sequence, int64_t streams,
-                       int64_t bptt, const StreamRange& mine, DType dtype, bool reset_each_window) {
+LossTotals evaluate_language_model(const LanguageModel& model, const TokenSequence& sequence,
+                                   int64_t streams, int64_t bptt, const StreamRange& mine,
+                                   DType dtype, bool reset_each_window) {
   const TokenStreams eval_streams(&sequence, streams);
   RnnState state = model.zero_state(mine.count, dtype);
   LossTotals totals;

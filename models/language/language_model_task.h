@@ -24,10 +24,11 @@ struct StreamRange {
 StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char* what,
                          const char* parts_name);
 
-class LmTask final : public TrainingTask {
+class LanguageModelTask final : public TrainingTask {
  public:
-  LmTask(const LanguageModel& model, const LmData& data, const TrainingConfig& training,
-         const ValidationConfig& validation, Communicator& comm, DType dtype);
+  LanguageModelTask(const LanguageModel& model, const LanguageModelData& data,
+                    const TrainingConfig& training, const ValidationConfig& validation,
+                    Communicator& comm, DType dtype);
 
   LossTotals train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override { return schedule_.epochs_done(); }
@@ -50,7 +51,7 @@ class LmTask final : public TrainingTask {
   Tensor local_state(size_t layer, bool cell) const;
 
   const LanguageModel& model_;
-  const LmData& data_;
+  const LanguageModelData& data_;
   TrainingConfig training_;
   ValidationConfig validation_;
   Communicator& comm_;
@@ -65,8 +66,8 @@ class LmTask final : public TrainingTask {
 // Evaluation: `streams` streams cut from the sequence, non-overlapping windows of `bptt` steps, the
 // state carried from window to window or (reset_each_window) started afresh in each, as a model
 // without state always does; this process computes the streams of `range`.
-LossTotals evaluate_lm(const LanguageModel& model, const TokenSequence& sequence, int64_t streams,
-                       int64_t bptt, const StreamRange& range, DType dtype,
-                       bool reset_each_window = false);
+LossTotals evaluate_language_model(const LanguageModel& model, const TokenSequence& sequence,
+                                   int64_t streams, int64_t bptt, const StreamRange& range,
+                                   DType dtype, bool reset_each_window = false);
 
 }  // namespace recur

@@ -22,7 +22,7 @@ void LstmLmConfig::check(ConfigChecker& c) const {
             "needs model.hidden_size == model.embedding_size");
 }
 
-void LmDataConfig::describe(ConfigVisitor& v) {
+void LanguageModelDataConfig::describe(ConfigVisitor& v) {
   v.path("train", train, "training text: one sentence per line, an empty line ends a document",
          true);
   v.path("valid", valid, "validation text (same format)", false);

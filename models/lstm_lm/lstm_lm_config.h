@@ -24,7 +24,7 @@ struct LstmLmConfig {
   void check(ConfigChecker& c) const;
 };
 
-struct LmDataConfig {
+struct LanguageModelDataConfig {
   std::string train;  // one sentence per line; an empty line ends a document
   std::string valid;
   std::string test;

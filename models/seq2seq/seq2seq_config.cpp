@@ -51,7 +51,7 @@ void Seq2SeqConfig::check(ConfigChecker& c) const {
             "needs an attention (model.attention is none)");
 }
 
-void Seq2SeqDataConfig::describe(ConfigVisitor& v) {
+void TranslationDataConfig::describe(ConfigVisitor& v) {
   v.path("source_train", source_train, "training source text, one sentence per line", true);
   v.path("target_train", target_train, "training target text, line i translating source line i",
          true);

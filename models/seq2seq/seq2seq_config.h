@@ -34,7 +34,7 @@ struct Seq2SeqConfig {
   void check(ConfigChecker& c) const;
 };
 
-struct Seq2SeqDataConfig {
+struct TranslationDataConfig {
   std::string source_train, target_train;
   std::string source_valid, target_valid;
   std::string source_test, target_test;

@@ -24,7 +24,7 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
 }
 
 Vocab build_vocab(const std::vector<std::string>& lines, const TextTokenizer& tokenizer,
-                  const Seq2SeqDataConfig& c) {
+                  const TranslationDataConfig& c) {
   std::unordered_map<std::string, int64_t> counts;
   for (const std::string& line : lines) {
     for (const Token& t : tokenizer.tokenize(line))
@@ -43,7 +43,7 @@ std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase
 }
 
 // Pairs of one split, encoded; logs what was skipped. max_length 0: no limit.
-ParallelData encode_split(const char* split, const ParallelText& text, const Seq2SeqData& d,
+ParallelData encode_split(const char* split, const ParallelText& text, const TranslationData& d,
                           int64_t max_length, std::vector<std::string>* references) {
   ParallelData data =
       ParallelData::encode(text, *d.source_tokenizer, d.source_vocab, *d.target_tokenizer,
@@ -59,7 +59,7 @@ ParallelData encode_split(const char* split, const ParallelText& text, const Seq
 
 }  // namespace
 
-std::map<std::string, std::string> Seq2SeqData::identity_texts() const {
+std::map<std::string, std::string> TranslationData::identity_texts() const {
   std::map<std::string, std::string> texts = {{"source_vocab", vocab_text(source_vocab)}};
   if (source_tokenizer->subword()) {
     texts["source_subword"] = base64_encode(source_tokenizer->subword()->bytes());
@@ -68,8 +68,8 @@ std::map<std::string, std::string> Seq2SeqData::identity_texts() const {
   return texts;
 }
 
-Seq2SeqData Seq2SeqData::from_identity(const TrainingState& identity) {
-  Seq2SeqData d;
+TranslationData TranslationData::from_identity(const TrainingState& identity) {
+  TranslationData d;
   const auto& t = identity.texts;
   const TokenizerType type = tokenizer_type(t.at("tokenizer"));
   const bool lowercase = t.at("lowercase") == "1";
@@ -83,12 +83,13 @@ Seq2SeqData Seq2SeqData::from_identity(const TrainingState& identity) {
   return d;
 }
 
-Seq2SeqData Seq2SeqData::load(const Seq2SeqDataConfig& c, int threads, Communicator& comm,
-                              const fs::path& run_dir, const TrainingState* identity) {
+TranslationData TranslationData::load(const TranslationDataConfig& c, int threads,
+                                      Communicator& comm, const fs::path& run_dir,
+                                      const TrainingState* identity) {
   const ParallelText train = ParallelText::read(c.source_train, c.target_train);
   log::info("data: ", c.source_train, ": ", train.source.size(), " pairs, ", train.blank,
             " blank lines");
-  Seq2SeqData d;
+  TranslationData d;
   const bool subword = c.tokenizer == TokenizerType::Subword;
   if (identity != nullptr) {
     d = from_identity(*identity);

@@ -1,4 +1,4 @@
-// The sequence-to-sequence model's data: tokenisers, vocabularies, and the encoded parallel texts.
+// A translation model's data: tokenisers, vocabularies, and the encoded parallel texts.
 #pragma once
 
 #include <filesystem>
@@ -14,7 +14,7 @@
 
 namespace recur {
 
-struct Seq2SeqData {
+struct TranslationData {
   std::shared_ptr<TextTokenizer> source_tokenizer, target_tokenizer;
   Vocab source_vocab, target_vocab;
   ParallelData train, valid, test;
@@ -23,13 +23,13 @@ struct Seq2SeqData {
   // Tokenisers and vocabularies come from `identity` (a resumed or initialised run) or are built
   // by rank 0 from the training text (training SentencePiece models for subword units) and saved
   // in run_dir for the other ranks.
-  static Seq2SeqData load(const Seq2SeqDataConfig& config, int threads, Communicator& comm,
-                          const std::filesystem::path& run_dir, const TrainingState* identity);
+  static TranslationData load(const TranslationDataConfig& config, int threads, Communicator& comm,
+                              const std::filesystem::path& run_dir, const TrainingState* identity);
 
   // What model files and checkpoints carry besides the target vocabulary.
   std::map<std::string, std::string> identity_texts() const;
   // The tokenisers and vocabularies of a stored identity (translate, eval).
-  static Seq2SeqData from_identity(const TrainingState& identity);
+  static TranslationData from_identity(const TrainingState& identity);
 };
 
 }  // namespace recur

@@ -8,36 +8,37 @@
 
 namespace recur {
 
-void Seq2SeqJob::prepare(const ExperimentConfig& config, Communicator& comm,
-                         const std::filesystem::path& run_dir, const TrainingState* identity) {
+void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                             const std::filesystem::path& run_dir, const TrainingState* identity) {
   config_ = config;
-  data_ = Seq2SeqData::load(config.parallel, num_threads(), comm, run_dir, identity);
+  data_ = TranslationData::load(config.parallel, num_threads(), comm, run_dir, identity);
 }
 
-void Seq2SeqJob::build(ParameterStore& store) {
+void TranslationJob::build(ParameterStore& store) {
   model_ = make_translation_model(*config_, data_->source_vocab.size(), data_->target_vocab.size(),
                                   store);
 }
 
-std::unique_ptr<TrainingTask> Seq2SeqJob::task(const ExperimentConfig& config, Communicator& comm) {
-  return std::make_unique<Seq2SeqTask>(*model_, *data_, config, comm);
+std::unique_ptr<TrainingTask> TranslationJob::task(const ExperimentConfig& config,
+                                                   Communicator& comm) {
+  return std::make_unique<TranslationTask>(*model_, *data_, config, comm);
 }
 
-TrainingState Seq2SeqJob::identity(ExperimentConfig& config) const {
+TrainingState TranslationJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->target_vocab, data_->identity_texts());
 }
 
-ModelJob::Figures Seq2SeqJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
-                                            TrainingTask& task) {
+ModelJob::Figures TranslationJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                                                TrainingTask& task) {
   if (data_->test.size() == 0) return {};
-  auto& t = static_cast<Seq2SeqTask&>(task);
+  auto& t = static_cast<TranslationTask&>(task);
   const LossTotals loss = sum_over_ranks(comm, t.loss(data_->test), "all-reduce of the test loss");
   SearchOptions options;
   options.max_length_ratio = config.decoding.max_length_ratio;
   options.length_penalty = config.decoding.length_penalty;
-  const Seq2SeqTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
+  const TranslationTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
   options.beam = config.decoding.beam_size;
-  const Seq2SeqTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
+  const TranslationTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
   log::info("test (final model): loss ", log::fixed(loss.loss(), 4), " | BLEU greedy ",
             log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
             log::fixed(beam.bleu, 2), " | chrF beam ", log::fixed(beam.chrf, 2));

@@ -10,7 +10,7 @@
 
 namespace recur {
 
-class Seq2SeqJob final : public ModelJob {
+class TranslationJob final : public ModelJob {
  public:
   void prepare(const ExperimentConfig& config, Communicator& comm,
                const std::filesystem::path& run_dir, const TrainingState* identity) override;
@@ -21,7 +21,7 @@ class Seq2SeqJob final : public ModelJob {
                         TrainingTask& task) override;
 
  private:
-  std::optional<Seq2SeqData> data_;
+  std::optional<TranslationData> data_;
   std::optional<ExperimentConfig> config_;
   std::unique_ptr<TranslationModel> model_;
 };

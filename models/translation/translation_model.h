@@ -1,6 +1,6 @@
-// What training, decoding and evaluation need of an encoder-decoder, whichever family it is:
-// Seq2Seq (recurrent with attention) and Transformer implement it, so one task, one beam search
-// and one translator serve both.
+// What training, decoding and evaluation need of an encoder-decoder, whichever architecture it
+// is: Seq2Seq (recurrent with attention) and Transformer implement it, so one task, one beam
+// search and one translator serve both.
 #pragma once
 
 #include <memory>

@@ -17,14 +17,15 @@ std::unique_ptr<TranslationModel> make_translation_model(const ExperimentConfig&
   return std::make_unique<Seq2Seq>(config.seq2seq, source_vocab, target_vocab, store);
 }
 
-std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path, Device device) {
+std::unique_ptr<LoadedTranslationModel> load_translation_model(const std::string& path,
+                                                               Device device) {
   const ModelSource source = read_model_source(path);
   const std::string& type = source.identity.texts.at("model_type");
   RECUR_CHECK(type == "seq2seq" || type == "transformer", path, " holds a ", type,
               " model, not a translation model");
-  auto loaded = std::make_unique<LoadedSeq2Seq>();
+  auto loaded = std::make_unique<LoadedTranslationModel>();
   loaded->config = config_of(source, path);
-  loaded->vocabularies = Seq2SeqData::from_identity(source.identity);
+  loaded->vocabularies = TranslationData::from_identity(source.identity);
   loaded->model = make_translation_model(loaded->config, loaded->vocabularies.source_vocab.size(),
                                          loaded->vocabularies.target_vocab.size(), loaded->store);
   loaded->store.materialize(DType::F32, 0, device);

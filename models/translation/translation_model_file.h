@@ -16,15 +16,16 @@ std::unique_ptr<TranslationModel> make_translation_model(const ExperimentConfig&
                                                          int64_t source_vocab, int64_t target_vocab,
                                                          ParameterStore& store);
 
-struct LoadedSeq2Seq {
+struct LoadedTranslationModel {
   ExperimentConfig config;
-  Seq2SeqData vocabularies;  // tokenisers and vocabularies (no corpus)
+  TranslationData vocabularies;  // tokenisers and vocabularies (no corpus)
   ParameterStore store;
   std::unique_ptr<TranslationModel> model;
 };
 
 // `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
-std::unique_ptr<LoadedSeq2Seq> load_seq2seq(const std::string& path, Device device = Device::cpu());
+std::unique_ptr<LoadedTranslationModel> load_translation_model(const std::string& path,
+                                                               Device device = Device::cpu());
 // The model type a model file, run or checkpoint holds ("lstm_lm", "seq2seq", ...).
 std::string model_type_of(const std::string& path);
 

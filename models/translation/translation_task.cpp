@@ -18,8 +18,8 @@ std::vector<int64_t> slice(const std::vector<int64_t>& all, std::pair<int64_t, i
 
 }  // namespace
 
-Seq2SeqTask::Seq2SeqTask(const TranslationModel& model, const Seq2SeqData& data,
-                         const ExperimentConfig& config, Communicator& comm)
+TranslationTask::TranslationTask(const TranslationModel& model, const TranslationData& data,
+                                 const ExperimentConfig& config, Communicator& comm)
     : model_(model),
       data_(data),
       config_(config),
@@ -27,12 +27,12 @@ Seq2SeqTask::Seq2SeqTask(const TranslationModel& model, const Seq2SeqData& data,
       batcher_(data.train, config.training.batch_tokens,
                static_cast<uint64_t>(config.training.seed)) {}
 
-double Seq2SeqTask::epochs_done() const {
+double TranslationTask::epochs_done() const {
   return static_cast<double>(epoch_) +
          static_cast<double>(next_batch_) / static_cast<double>(batcher_.batches());
 }
 
-LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
+LossTotals TranslationTask::train_step(int64_t step, GradientSync& sync) {
   if (next_batch_ >= batcher_.batches()) {
     epoch_ += 1;
     next_batch_ = 0;
@@ -61,8 +61,8 @@ LossTotals Seq2SeqTask::train_step(int64_t step, GradientSync& sync) {
       });
 }
 
-LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split,
-                        int64_t batch_tokens, int rank, int world) {
+LossTotals translation_loss(const TranslationModel& model, const ParallelData& split,
+                            int64_t batch_tokens, int rank, int world) {
   const TokenBatcher batches(split, batch_tokens, 0);
   LossTotals totals;
   for (int64_t i = 0; i < batches.batches(); ++i) {
@@ -79,14 +79,15 @@ LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split
   return totals;
 }
 
-LossTotals Seq2SeqTask::loss(const ParallelData& split) const {
-  return seq2seq_loss(model_, split, config_.training.batch_tokens, comm_.rank(),
-                      comm_.world_size());
+LossTotals TranslationTask::loss(const ParallelData& split) const {
+  return translation_loss(model_, split, config_.training.batch_tokens, comm_.rank(),
+                          comm_.world_size());
 }
 
-Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split,
-                                        const std::vector<std::string>& references,
-                                        int64_t sentences, const SearchOptions& options) const {
+TranslationTask::Scores TranslationTask::scores(const ParallelData& split,
+                                                const std::vector<std::string>& references,
+                                                int64_t sentences,
+                                                const SearchOptions& options) const {
   const int64_t n = sentences > 0 ? std::min(sentences, split.size()) : split.size();
   std::vector<std::vector<int32_t>> sources;
   std::vector<std::string> refs;
@@ -133,7 +134,7 @@ Seq2SeqTask::Scores Seq2SeqTask::scores(const ParallelData& split,
   return {bleu.score(), chrf.score()};
 }
 
-Validation Seq2SeqTask::validate() {
+Validation TranslationTask::validate() {
   Validation v{loss(data_.valid), std::nullopt, "bleu"};
   if (config_.validation.bleu) {
     SearchOptions greedy;
@@ -144,13 +145,13 @@ Validation Seq2SeqTask::validate() {
   return v;
 }
 
-void Seq2SeqTask::save_state(TrainingState& state) const {
+void TranslationTask::save_state(TrainingState& state) const {
   state.scalars["data/epoch"] = static_cast<double>(epoch_);
   state.scalars["data/batch"] = static_cast<double>(next_batch_);
   state.scalars["data/batches"] = static_cast<double>(batcher_.batches());
 }
 
-void Seq2SeqTask::restore_state(const TrainingState& state) {
+void TranslationTask::restore_state(const TrainingState& state) {
   RECUR_CHECK(static_cast<int64_t>(state.scalars.at("data/batches")) == batcher_.batches(),
               "the training data make ", batcher_.batches(), " batches, the checkpoint's made ",
               state.scalars.at("data/batches"), " (other data or training.batch_tokens?)");

@@ -1,4 +1,4 @@
-// Training the sequence-to-sequence model: token-bucketed global batches split across ranks (and
+// Training a translation model: token-bucketed global batches split across ranks (and
 // micro-batches), teacher forcing, loss normalised by the global number of target tokens;
 // validation by loss and BLEU.
 #pragma once
@@ -15,13 +15,13 @@ namespace recur {
 
 // Loss totals of the part of every batch of `split` (batches of about batch_tokens) that rank
 // `rank` of `world` computes.
-LossTotals seq2seq_loss(const TranslationModel& model, const ParallelData& split,
-                        int64_t batch_tokens, int rank, int world);
+LossTotals translation_loss(const TranslationModel& model, const ParallelData& split,
+                            int64_t batch_tokens, int rank, int world);
 
-class Seq2SeqTask final : public TrainingTask {
+class TranslationTask final : public TrainingTask {
  public:
-  Seq2SeqTask(const TranslationModel& model, const Seq2SeqData& data,
-              const ExperimentConfig& config, Communicator& comm);
+  TranslationTask(const TranslationModel& model, const TranslationData& data,
+                  const ExperimentConfig& config, Communicator& comm);
 
   LossTotals train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override;
@@ -43,7 +43,7 @@ class Seq2SeqTask final : public TrainingTask {
 
  private:
   const TranslationModel& model_;
-  const Seq2SeqData& data_;
+  const TranslationData& data_;
   ExperimentConfig config_;
   Communicator& comm_;
   TokenBatcher batcher_;

@@ -20,7 +20,7 @@ struct Translation {
 
 class Translator {
  public:
-  Translator(const TranslationModel& model, const Seq2SeqData& vocabularies)
+  Translator(const TranslationModel& model, const TranslationData& vocabularies)
       : model_(model), data_(vocabularies) {}
 
   // The n best translations of each sentence.
@@ -32,7 +32,7 @@ class Translator {
 
  private:
   const TranslationModel& model_;
-  const Seq2SeqData& data_;
+  const TranslationData& data_;
 };
 
 }  // namespace recur

@@ -22,8 +22,8 @@ class ParallelFiles {
     std::ofstream(dir_ / "tgt.txt") << "the dog eats\nthe big house\n";
   }
   ~ParallelFiles() { fs::remove_all(dir_); }
-  Seq2SeqDataConfig config(bool joint) const {
-    Seq2SeqDataConfig c;
+  TranslationDataConfig config(bool joint) const {
+    TranslationDataConfig c;
     c.source_train = (dir_ / "src.txt").string();
     c.target_train = (dir_ / "tgt.txt").string();
     c.tokenizer = TokenizerType::Word;
@@ -36,15 +36,15 @@ class ParallelFiles {
   fs::path dir_;
 };
 
-TEST(Seq2SeqData, JointVocabularyCoversBothSides) {
+TEST(TranslationData, JointVocabularyCoversBothSides) {
   const ParallelFiles files;
   SingleProcessCommunicator comm;
-  const Seq2SeqData separate =
-      Seq2SeqData::load(files.config(false), 1, comm, files.run_dir(), nullptr);
+  const TranslationData separate =
+      TranslationData::load(files.config(false), 1, comm, files.run_dir(), nullptr);
   EXPECT_EQ(separate.source_vocab.id("dog"), Vocab::kUnk);
   EXPECT_EQ(separate.target_vocab.id("perro"), Vocab::kUnk);
-  const Seq2SeqData joint =
-      Seq2SeqData::load(files.config(true), 1, comm, files.run_dir(), nullptr);
+  const TranslationData joint =
+      TranslationData::load(files.config(true), 1, comm, files.run_dir(), nullptr);
   ASSERT_EQ(joint.source_vocab.size(), joint.target_vocab.size());
   for (const char* word : {"perro", "dog", "the", "la"}) {
     EXPECT_NE(joint.source_vocab.id(word), Vocab::kUnk) << word;
