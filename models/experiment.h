@@ -5,10 +5,13 @@
 #include <vector>
 
 #include "config/reader.h"
+#include "decoding_config.h"
+#include "language/language_model_data.h"
 #include "lstm_lm/lstm_lm_config.h"
 #include "seq2seq/seq2seq_config.h"
 #include "train/train_config.h"
 #include "transformer/transformer_config.h"
+#include "translation/translation_data.h"
 
 namespace recur {
 

@@ -3,10 +3,25 @@
 
 #include <string>
 
+#include "config/visitor.h"
 #include "data/text_corpus.h"
-#include "lstm_lm/lstm_lm_config.h"
+#include "data/tokenizer.h"
 
 namespace recur {
+
+// The data section of a language model: its texts and how they become tokens.
+struct LanguageModelDataConfig {
+  std::string train;  // one sentence per line; an empty line ends a document
+  std::string valid;
+  std::string test;
+  TokenizerType tokenizer = TokenizerType::Char;
+  bool lowercase = false;
+  std::string vocab;  // an existing vocabulary file; empty: built from the training data
+  int64_t min_frequency = 1;
+  int64_t max_vocab = 0;  // 0: no limit
+
+  void describe(ConfigVisitor& v);
+};
 
 struct LanguageModelData {
   Vocab vocab;

@@ -8,11 +8,28 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "config/visitor.h"
 #include "data/parallel_corpus.h"
 #include "dist/communicator.h"
-#include "seq2seq/seq2seq_config.h"
 
 namespace recur {
+
+// The data section of a translation model: its parallel texts and how they become tokens.
+struct TranslationDataConfig {
+  std::string source_train, target_train;
+  std::string source_valid, target_valid;
+  std::string source_test, target_test;
+  TokenizerType tokenizer = TokenizerType::Word;
+  bool lowercase = false;
+  int64_t subword_vocab = 8000;  // pieces of each subword model
+  bool joint_vocab = false;      // one tokeniser and vocabulary for both sides
+  int64_t min_frequency = 1;
+  int64_t max_vocab = 0;
+  int64_t max_length =
+      100;  // training pairs with a longer side (in tokens) are skipped; 0: no limit
+
+  void describe(ConfigVisitor& v);
+};
 
 struct TranslationData {
   std::shared_ptr<TextTokenizer> source_tokenizer, target_tokenizer;
