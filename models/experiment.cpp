@@ -52,8 +52,9 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
               }
             });
   const bool lm = !is_translation_model(model_type);
+  // `lm` by value: the reference writer runs section bodies after describe() has returned.
   v.section("data", "Text data. Relative paths are relative to the config file's folder.",
-            [&](ConfigVisitor& s) {
+            [&, lm](ConfigVisitor& s) {
               if (lm) {
                 data.describe(s);
               } else {
