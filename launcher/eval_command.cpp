@@ -7,6 +7,7 @@
 #include "language/language_model_data.h"
 #include "language/language_model_file.h"
 #include "language/language_model_task.h"
+#include "registry.h"
 #include "translation/translation_model_file.h"
 #include "translation/translation_task.h"
 
@@ -24,8 +25,9 @@ void score_language_model(const EvalArgs& a) {
   std::unique_ptr<LoadedLanguageModel> lm =
       load_language_model(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = lm->config;
+  const auto& data = c.data.as<LanguageModelDataConfig>();
   std::string path = a.data;
-  if (path.empty()) path = !c.data.test.empty() ? c.data.test : c.data.valid;
+  if (path.empty()) path = !data.test.empty() ? data.test : data.valid;
   RECUR_CHECK(!path.empty(),
               "no data to evaluate: pass --data (the model's config names no test or valid data)");
   const TokenSequence tokens = encode_file(path, lm->vocab);
@@ -51,8 +53,9 @@ void score_translation_model(const EvalArgs& a) {
   std::unique_ptr<LoadedTranslationModel> s =
       load_translation_model(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = s->config;
-  const std::string source = !a.source.empty() ? a.source : c.parallel.source_test;
-  const std::string target = !a.target.empty() ? a.target : c.parallel.target_test;
+  const auto& data = c.data.as<TranslationDataConfig>();
+  const std::string source = !a.source.empty() ? a.source : data.source_test;
+  const std::string target = !a.target.empty() ? a.target : data.target_test;
   RECUR_CHECK(
       !source.empty() && !target.empty(),
       "no data to evaluate: pass --source and --target (the model's config names no test data)");
@@ -110,8 +113,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->callback([args] {
     configure_threads(args->threads, 1);
-    const std::string type = model_type_of(args->checkpoint);
-    if (type == "seq2seq" || type == "transformer") {
+    const ModelType* type = find_model_type(model_type_of(args->checkpoint));
+    if (type != nullptr && type->family->translates) {
       score_translation_model(*args);
     } else {
       score_language_model(*args);

@@ -3,15 +3,14 @@
 // window of context at a time and carries nothing.
 #pragma once
 
+#include "model.h"
 #include "nn/context.h"
 #include "nn/rnn_stack.h"
 
 namespace recur {
 
-class LanguageModel {
+class LanguageModel : public Model {
  public:
-  virtual ~LanguageModel() = default;
-
   struct Output {
     Var logits;      // (T * B, V), rows time-major
     RnnState state;  // the state after the window (empty for a model without state)

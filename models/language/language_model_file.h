@@ -1,5 +1,5 @@
-// Language models (lstm_lm or transformer_lm): built from a config, or loaded trained with
-// everything needed to use them (config and vocabulary).
+// Language models (the model types of the language family): built from a config, or loaded
+// trained with everything needed to use them (config and vocabulary).
 #pragma once
 
 #include <memory>
@@ -10,7 +10,7 @@
 
 namespace recur {
 
-// The model of config.model_type (a language model type), its parameters declared in `store`.
+// The model of config.model_type() (a language model type), its parameters declared in `store`.
 std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& config,
                                                    int64_t vocab_size, ParameterStore& store);
 

@@ -11,7 +11,7 @@ void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& com
                                const std::filesystem::path& run_dir,
                                const TrainingState* identity) {
   const std::string vocab_file = (run_dir / "vocab.txt").string();
-  LanguageModelDataConfig data_config = config.data;
+  LanguageModelDataConfig data_config = config.data.as<LanguageModelDataConfig>();
   config_ = config;
   if (identity != nullptr) {
     const Vocab vocab = vocab_of(*identity);
@@ -39,6 +39,10 @@ std::unique_ptr<TrainingTask> LanguageModelJob::task(const ExperimentConfig& con
                                                      Communicator& comm) {
   return std::make_unique<LanguageModelTask>(*model_, *data_, config.training, config.validation,
                                              comm, DType::F32);
+}
+
+bool LanguageModelJob::shows_bits_per_char() const {
+  return config_->data.as<LanguageModelDataConfig>().tokenizer == TokenizerType::Char;
 }
 
 TrainingState LanguageModelJob::identity(ExperimentConfig& config) const {

@@ -1,4 +1,4 @@
-// A language model's part of a training run (see training_run.h): lstm_lm or transformer_lm.
+// A language model's part of a training run (see training_run.h), for every language model type.
 #pragma once
 
 #include <memory>
@@ -19,6 +19,7 @@ class LanguageModelJob final : public ModelJob {
   TrainingState identity(ExperimentConfig& config) const override;
   Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                         TrainingTask& task) override;
+  bool shows_bits_per_char() const override;
 
  private:
   std::optional<LanguageModelData> data_;

@@ -87,6 +87,13 @@ void TranslationDataConfig::describe(ConfigVisitor& v) {
           Bounds::non_negative());
 }
 
+void TranslationDataConfig::check(ConfigChecker& c) const {
+  c.require(source_valid.empty() == target_valid.empty(), "data.target_valid",
+            "give both data.source_valid and data.target_valid, or neither");
+  c.require(source_test.empty() == target_test.empty(), "data.target_test",
+            "give both data.source_test and data.target_test, or neither");
+}
+
 std::map<std::string, std::string> TranslationData::identity_texts() const {
   std::map<std::string, std::string> texts = {{"source_vocab", vocab_text(source_vocab)}};
   if (source_tokenizer->subword()) {

@@ -29,6 +29,7 @@ struct TranslationDataConfig {
       100;  // training pairs with a longer side (in tokens) are skipped; 0: no limit
 
   void describe(ConfigVisitor& v);
+  void check(ConfigChecker& c) const;
 };
 
 struct TranslationData {

@@ -11,7 +11,8 @@ namespace recur {
 void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
                              const std::filesystem::path& run_dir, const TrainingState* identity) {
   config_ = config;
-  data_ = TranslationData::load(config.parallel, num_threads(), comm, run_dir, identity);
+  data_ = TranslationData::load(config.data.as<TranslationDataConfig>(), num_threads(), comm,
+                                run_dir, identity);
 }
 
 void TranslationJob::build(ParameterStore& store) {

@@ -1,4 +1,5 @@
-// A translation model's part of a training run (see training_run.h): seq2seq or transformer.
+// A translation model's part of a training run (see training_run.h), for every translation model
+// type.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,7 @@ class TranslationJob final : public ModelJob {
   TrainingState identity(ExperimentConfig& config) const override;
   Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                         TrainingTask& task) override;
+  bool shows_bits_per_char() const override { return false; }
 
  private:
   std::optional<TranslationData> data_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/parallel_corpus.h"
+#include "model.h"
 #include "nn/context.h"
 
 namespace recur {
@@ -26,9 +27,8 @@ class IncrementalDecoder {
   virtual void reorder(const std::vector<int64_t>& rows) = 0;
 };
 
-class TranslationModel {
+class TranslationModel : public Model {
  public:
-  virtual ~TranslationModel() = default;
   // Teacher forcing over a batch: logits (T * B, target vocabulary), rows time-major.
   virtual Var forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const = 0;
   // (..., D) -> (..., target vocabulary)

@@ -1,5 +1,5 @@
-// Translation models (seq2seq or transformer): built from a config, or loaded trained with their
-// config, tokenisers and vocabularies.
+// Translation models (the model types of the translation family): built from a config, or loaded
+// trained with their config, tokenisers and vocabularies.
 #pragma once
 
 #include <memory>
@@ -11,7 +11,7 @@
 
 namespace recur {
 
-// The model of config.model_type (a translation model type), its parameters declared in `store`.
+// The model of config.model_type() (a translation model type), its parameters declared in `store`.
 std::unique_ptr<TranslationModel> make_translation_model(const ExperimentConfig& config,
                                                          int64_t source_vocab, int64_t target_vocab,
                                                          ParameterStore& store);
@@ -26,7 +26,5 @@ struct LoadedTranslationModel {
 // `path`: a model file, a run directory or a checkpoint directory; the parameters go to `device`.
 std::unique_ptr<LoadedTranslationModel> load_translation_model(const std::string& path,
                                                                Device device = Device::cpu());
-// The model type a model file, run or checkpoint holds ("lstm_lm", "seq2seq", ...).
-std::string model_type_of(const std::string& path);
 
 }  // namespace recur

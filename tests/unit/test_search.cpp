@@ -1,4 +1,4 @@
-// Beam search through the TranslationModel interface, for both model families: every hypothesis
+// Beam search through the TranslationModel interface, for both architectures: every hypothesis
 // it returns carries the log probability that teacher forcing gives its tokens (which checks the
 // incremental decoders and the reordering of their state between steps), and hypotheses come
 // best first.
