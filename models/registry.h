@@ -46,6 +46,7 @@ struct ModelFamily {
   ConfigSection data;  // the data section
   bool translates;     // reads and writes sentences: the decoding section, recur translate and
                        // BLEU in recur eval
+  // The data section names validation data (early stopping and the plateau schedule need it).
   std::function<bool(const ConfigPart& data)> has_validation_data;
   std::function<std::unique_ptr<ModelJob>()> make_job;  // its part of a training run
 };
@@ -57,8 +58,8 @@ using ModelFactory =
 struct ModelType {
   std::string name;     // model.type, and the model_type that model files and checkpoints keep
   std::string summary;  // what it is, in the help of model.type
-  const ModelFamily* family;
-  ConfigSection section;  // the model section
+  const ModelFamily* family;  // a row of model_families()
+  ConfigSection section;      // the model section
   ModelFactory build;
 };
 
