@@ -4,11 +4,12 @@
 #include "core/gpu.h"
 #include "core/threads.h"
 #include "data/scoring.h"
-#include "lstm_lm/lm_data.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/lm_task.h"
-#include "seq2seq/seq2seq_model_file.h"
-#include "seq2seq/seq2seq_task.h"
+#include "language/language_model_data.h"
+#include "language/language_model_file.h"
+#include "language/language_model_task.h"
+#include "registry.h"
+#include "translation/translation_model_file.h"
+#include "translation/translation_task.h"
 
 namespace recur::cli {
 
@@ -20,11 +21,13 @@ struct EvalArgs {
   int threads = 0;
 };
 
-void evaluate_lm(const EvalArgs& a) {
-  std::unique_ptr<LoadedLm> lm = load_lm(a.checkpoint, gpu::select_device(a.device));
+void score_language_model(const EvalArgs& a) {
+  std::unique_ptr<LoadedLanguageModel> lm =
+      load_language_model(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = lm->config;
+  const auto& data = c.data.as<LanguageModelDataConfig>();
   std::string path = a.data;
-  if (path.empty()) path = !c.data.test.empty() ? c.data.test : c.data.valid;
+  if (path.empty()) path = !data.test.empty() ? data.test : data.valid;
   RECUR_CHECK(!path.empty(),
               "no data to evaluate: pass --data (the model's config names no test or valid data)");
   const TokenSequence tokens = encode_file(path, lm->vocab);
@@ -37,7 +40,7 @@ void evaluate_lm(const EvalArgs& a) {
   for (bool reset : {false, true}) {
     if (reset && !stateful) break;
     const LossTotals t =
-        evaluate_lm(*lm->model, tokens, streams, bptt, {0, streams}, DType::F32, reset);
+        evaluate_language_model(*lm->model, tokens, streams, bptt, {0, streams}, DType::F32, reset);
     const std::string how = !stateful ? concat(" (windows of ", bptt, ")")
                             : reset   ? concat(" (windows of ", bptt, ", state reset in each)")
                                       : "";
@@ -46,20 +49,22 @@ void evaluate_lm(const EvalArgs& a) {
   }
 }
 
-void evaluate_seq2seq(const EvalArgs& a) {
-  std::unique_ptr<LoadedSeq2Seq> s = load_seq2seq(a.checkpoint, gpu::select_device(a.device));
+void score_translation_model(const EvalArgs& a) {
+  std::unique_ptr<LoadedTranslationModel> s =
+      load_translation_model(a.checkpoint, gpu::select_device(a.device));
   const ExperimentConfig& c = s->config;
-  const std::string source = !a.source.empty() ? a.source : c.parallel.source_test;
-  const std::string target = !a.target.empty() ? a.target : c.parallel.target_test;
+  const auto& data = c.data.as<TranslationDataConfig>();
+  const std::string source = !a.source.empty() ? a.source : data.source_test;
+  const std::string target = !a.target.empty() ? a.target : data.target_test;
   RECUR_CHECK(
       !source.empty() && !target.empty(),
       "no data to evaluate: pass --source and --target (the model's config names no test data)");
-  const Seq2SeqData& v = s->vocabularies;
+  const TranslationData& v = s->vocabularies;
   std::vector<std::string> references;
   const ParallelData pairs =
       ParallelData::encode(ParallelText::read(source, target), *v.source_tokenizer, v.source_vocab,
                            *v.target_tokenizer, v.target_vocab, 0, &references);
-  const LossTotals loss = seq2seq_loss(*s->model, pairs, c.training.batch_tokens, 0, 1);
+  const LossTotals loss = translation_loss(*s->model, pairs, c.training.batch_tokens, 0, 1);
   const Translator translator(*s->model, v);
   SearchOptions options;
   options.max_length_ratio = c.decoding.max_length_ratio;
@@ -108,11 +113,11 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->callback([args] {
     configure_threads(args->threads, 1);
-    const std::string type = model_type_of(args->checkpoint);
-    if (type == "seq2seq" || type == "transformer") {
-      evaluate_seq2seq(*args);
+    const ModelType* type = find_model_type(model_type_of(args->checkpoint));
+    if (type != nullptr && type->family->translates) {
+      score_translation_model(*args);
     } else {
-      evaluate_lm(*args);
+      score_language_model(*args);
     }
   });
 }

@@ -2,8 +2,8 @@
 
 #include "commands.h"
 #include "core/threads.h"
-#include "lstm_lm/lm_model_file.h"
-#include "lstm_lm/sampler.h"
+#include "language/language_model_file.h"
+#include "language/sampler.h"
 
 namespace recur::cli {
 
@@ -19,7 +19,7 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--seed", options->seed, "random seed")->capture_default_str();
   cmd->callback([options, checkpoint] {
     configure_threads(1, 1);
-    std::unique_ptr<LoadedLm> lm = load_lm(*checkpoint);
+    std::unique_ptr<LoadedLanguageModel> lm = load_language_model(*checkpoint);
     std::string text = sample_text(*lm->model, lm->vocab, DType::F32, *options);
     std::fwrite(text.data(), 1, text.size(), stdout);
     if (text.empty() || text.back() != '\n') std::fputc('\n', stdout);

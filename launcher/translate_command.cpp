@@ -6,9 +6,9 @@
 #include "commands.h"
 #include "core/gpu.h"
 #include "core/threads.h"
-#include "seq2seq/heatmap.h"
-#include "seq2seq/seq2seq_model_file.h"
-#include "seq2seq/translator.h"
+#include "translation/heatmap.h"
+#include "translation/translation_model_file.h"
+#include "translation/translator.h"
 
 namespace recur::cli {
 
@@ -38,7 +38,8 @@ std::vector<std::string> read_input(const std::string& path) {
 
 void translate(const TranslateArgs& a) {
   configure_threads(a.threads, 1);
-  std::unique_ptr<LoadedSeq2Seq> loaded = load_seq2seq(a.checkpoint, gpu::select_device(a.device));
+  std::unique_ptr<LoadedTranslationModel> loaded =
+      load_translation_model(a.checkpoint, gpu::select_device(a.device));
   const DecodingConfig& d = loaded->config.decoding;
   SearchOptions options;
   options.beam = a.beam > 0 ? a.beam : d.beam_size;

@@ -6,60 +6,61 @@
 #include <map>
 
 #include "config/writer.h"
+#include "registry.h"
 
 namespace recur {
 
-const char* model_type_name(ModelType type) {
-  switch (type) {
-    case ModelType::LstmLm:
-      return "lstm_lm";
-    case ModelType::Seq2Seq:
-      return "seq2seq";
-    case ModelType::Transformer:
-      return "transformer";
-    case ModelType::TransformerLm:
-      return "transformer_lm";
+namespace {
+
+std::vector<std::string> model_type_names() {
+  std::vector<std::string> names;
+  for (const ModelType& type : model_types())
+    names.push_back(type.name);
+  return names;
+}
+
+// "lstm_lm: what it is; seq2seq: ..." for every model type.
+std::string model_type_help() {
+  std::string help;
+  for (const ModelType& type : model_types())
+    help += (help.empty() ? "" : "; ") + type.name + ": " + type.summary;
+  return help;
+}
+
+size_t index_of(const ModelType& type) {
+  return static_cast<size_t>(&type - model_types().data());
+}
+
+}  // namespace
+
+ExperimentConfig::ExperimentConfig() {
+  set_model_type(model_types().front());
+}
+
+void ExperimentConfig::set_model_type(const ModelType& type) {
+  if (model_type_ == &type) return;
+  if (model_type_ == nullptr || model_type_->family != type.family) {
+    data = type.family->data.defaults();
   }
-  return "?";
+  model_type_ = &type;
+  model = type.section.defaults();
+}
+
+void ExperimentConfig::describe_model(ConfigVisitor& m) {
+  static const std::vector<std::string> names = model_type_names();
+  static const std::string help = model_type_help();
+  size_t index = index_of(*model_type_);
+  m.choice_index("type", index, names, help.c_str());
+  set_model_type(model_types()[index]);
+  model_type_->section.describe(model, m);
 }
 
 void ExperimentConfig::describe(ConfigVisitor& v) {
   // The model section comes first: its type decides which keys the other sections have.
   v.section("model", "The model. `type` selects it; the other keys belong to that type.",
-            [&](ConfigVisitor& m) {
-              m.choice("type", model_type,
-                       {{"lstm_lm", ModelType::LstmLm},
-                        {"seq2seq", ModelType::Seq2Seq},
-                        {"transformer", ModelType::Transformer},
-                        {"transformer_lm", ModelType::TransformerLm}},
-                       "lstm_lm: recurrent language model trained with truncated BPTT; seq2seq: "
-                       "recurrent encoder-decoder with attention; transformer: transformer "
-                       "encoder-decoder; transformer_lm: causal transformer language model "
-                       "reading windows of training.bptt tokens");
-              switch (model_type) {
-                case ModelType::LstmLm:
-                  lstm_lm.describe(m);
-                  break;
-                case ModelType::Seq2Seq:
-                  seq2seq.describe(m);
-                  break;
-                case ModelType::Transformer:
-                  transformer.describe(m);
-                  break;
-                case ModelType::TransformerLm:
-                  transformer.describe_language_model(m);
-                  break;
-              }
-            });
-  const bool lm = !is_translation_model(model_type);
+            [&](ConfigVisitor& m) { describe_model(m); });
   v.section("data", "Text data. Relative paths are relative to the config file's folder.",
-            [&](ConfigVisitor& s) {
-              if (lm) {
-                data.describe(s);
-              } else {
-                parallel.describe(s);
-              }
-            });
+            [&](ConfigVisitor& s) { model_type_->family->data.describe(data, s); });
   v.section("training", "The training loop. Batch sizes are global: summed over all ranks.",
             [&](ConfigVisitor& s) { training.describe(s); });
   v.section("optimizer", "The optimiser.", [&](ConfigVisitor& s) { optimizer.describe(s); });
@@ -68,7 +69,7 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
   v.section("validation",
             "Validation on the validation data, with best-model saving and early stopping.",
             [&](ConfigVisitor& s) { validation.describe(s); });
-  if (!lm) {
+  if (model_type_->family->translates) {
     v.section("decoding",
               "Translation: recur translate and the test evaluation at the end of training.",
               [&](ConfigVisitor& s) { decoding.describe(s); });
@@ -86,33 +87,11 @@ void ExperimentConfig::describe(ConfigVisitor& v) {
 }
 
 void ExperimentConfig::check(ConfigChecker& c) const {
-  const bool lm = !is_translation_model(model_type);
-  switch (model_type) {
-    case ModelType::LstmLm:
-      lstm_lm.check(c);
-      break;
-    case ModelType::Seq2Seq:
-      seq2seq.check(c);
-      break;
-    case ModelType::Transformer:
-      transformer.check(c);
-      c.require(!transformer.share_embeddings || parallel.joint_vocab, "model.share_embeddings",
-                "shared embeddings need one vocabulary for both sides: set data.joint_vocab: true");
-      break;
-    case ModelType::TransformerLm:
-      transformer.check(c);
-      c.require(validation.bptt <= training.bptt, "validation.bptt",
-                "a transformer_lm reads windows of at most training.bptt tokens");
-      c.require(!training.variable_bptt, "training.variable_bptt",
-                "a transformer_lm reads windows of exactly training.bptt tokens");
-      c.require(transformer.positions != PositionType::Learned ||
-                    transformer.max_positions >= training.bptt,
-                "model.max_positions", "learned positions need max_positions >= training.bptt");
-      break;
-  }
+  const ModelFamily& family = *model_type_->family;
+  model_type_->section.check(model, *this, c);
   training.check(c);
   optimizer.check(c);
-  const bool has_valid = lm ? !data.valid.empty() : !parallel.source_valid.empty();
+  const bool has_valid = family.has_validation_data(data);
   c.require(training.max_steps > 0 || training.max_epochs > 0 || training.max_minutes > 0,
             "training.max_steps",
             "no stopping point: set training.max_steps, "
@@ -123,12 +102,7 @@ void ExperimentConfig::check(ConfigChecker& c) const {
             "early stopping needs validation data");
   c.require(schedule.type != ScheduleType::Plateau || has_valid, "schedule.type",
             "plateau needs validation data");
-  if (!lm) {
-    c.require(parallel.source_valid.empty() == parallel.target_valid.empty(), "data.target_valid",
-              "give both data.source_valid and data.target_valid, or neither");
-    c.require(parallel.source_test.empty() == parallel.target_test.empty(), "data.target_test",
-              "give both data.source_test and data.target_test, or neither");
-  }
+  family.data.check(data, *this, c);
 }
 
 ExperimentConfig ExperimentConfig::load(const ConfigInput& input) {
@@ -149,12 +123,14 @@ std::string ExperimentConfig::to_yaml() {
 
 std::string ExperimentConfig::reference_markdown() {
   std::string text;
-  for (ModelType type :
-       {ModelType::LstmLm, ModelType::TransformerLm, ModelType::Seq2Seq, ModelType::Transformer}) {
-    ExperimentConfig config;
-    config.model_type = type;
-    text += concat("\n# model.type: ", model_type_name(type), "\n",
-                   config_reference_markdown([&](ConfigVisitor& v) { config.describe(v); }));
+  for (const ModelFamily& family : model_families()) {
+    for (const ModelType& type : model_types()) {
+      if (type.family != &family) continue;
+      ExperimentConfig config;
+      config.set_model_type(type);
+      text += concat("\n# model.type: ", type.name, "\n",
+                     config_reference_markdown([&](ConfigVisitor& v) { config.describe(v); }));
+    }
   }
   return text;
 }

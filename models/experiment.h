@@ -5,28 +5,20 @@
 #include <vector>
 
 #include "config/reader.h"
-#include "lstm_lm/lstm_lm_config.h"
-#include "seq2seq/seq2seq_config.h"
+#include "config_part.h"
+#include "decoding_config.h"
 #include "train/train_config.h"
-#include "transformer/transformer_config.h"
 
 namespace recur {
 
-enum class ModelType { LstmLm, Seq2Seq, Transformer, TransformerLm };
-
-// Model types trained on parallel text (the others are language models).
-inline bool is_translation_model(ModelType type) {
-  return type == ModelType::Seq2Seq || type == ModelType::Transformer;
-}
+struct ModelType;
 
 struct ExperimentConfig {
-  ModelType model_type = ModelType::LstmLm;
-  LstmLmConfig lstm_lm;           // model.type lstm_lm
-  Seq2SeqConfig seq2seq;          // model.type seq2seq
-  TransformerConfig transformer;  // model.type transformer and transformer_lm
-  LmDataConfig data;              // the data section of language models
-  Seq2SeqDataConfig parallel;     // the data section of translation models
-  DecodingConfig decoding;        // translation models
+  ExperimentConfig();  // the first model type of the registry, every key at its default
+
+  ConfigPart model;         // the model section: the struct of model_type()
+  ConfigPart data;          // the data section: the struct of model_type()'s family
+  DecodingConfig decoding;  // families that translate
   TrainingConfig training;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
@@ -35,6 +27,10 @@ struct ExperimentConfig {
   CheckpointConfig checkpoint;
   LoggingConfig logging;
   std::string run_dir;  // default: runs/<name of the config file>
+
+  const ModelType& model_type() const { return *model_type_; }
+  // Another type starts its model section from its defaults, and another family its data section.
+  void set_model_type(const ModelType& type);
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;
@@ -45,9 +41,12 @@ struct ExperimentConfig {
   std::string to_yaml();
   // docs/config.md: every key, for each model type
   static std::string reference_markdown();
-};
 
-const char* model_type_name(ModelType type);
+ private:
+  void describe_model(ConfigVisitor& m);
+
+  const ModelType* model_type_ = nullptr;
+};
 
 // Keys a resumed run may change (prefixes of dotted keys); every other change is an error.
 const std::vector<std::string>& keys_changeable_on_resume();

@@ -5,6 +5,7 @@
 
 #include "checkpoint/model_file.h"
 #include "core/version.h"
+#include "registry.h"
 
 namespace recur {
 
@@ -44,7 +45,7 @@ TrainingState run_identity(ExperimentConfig& config, const Vocab& vocab,
                            std::map<std::string, std::string> extra) {
   TrainingState identity;
   identity.texts = std::move(extra);
-  identity.texts["model_type"] = model_type_name(config.model_type);
+  identity.texts["model_type"] = config.model_type().name;
   identity.texts["config"] = config.to_yaml();
   identity.texts["tokenizer"] = tokenizer_name(vocab.tokenizer());
   identity.texts["lowercase"] = std::to_string(static_cast<int>(vocab.lowercase()));
@@ -94,6 +95,11 @@ ModelSource read_model_source(const std::string& path) {
   source.step = info.step;
   source.params = read_model_parameters(file);
   return source;
+}
+
+std::string model_type_of(const std::string& path) {
+  if (is_checkpoint(path)) return read_training_state(path).texts.at("model_type");
+  return read_model_file_info(resolve_model_path(path)).model_type;
 }
 
 ExperimentConfig config_of(const ModelSource& source, const std::string& origin) {

@@ -34,6 +34,8 @@ struct ModelSource {
 };
 // `path`: a model file, a run directory (see resolve_model_path) or a checkpoint directory.
 ModelSource read_model_source(const std::string& path);
+// The model type a model file, run or checkpoint holds ("lstm_lm", "seq2seq", ...).
+std::string model_type_of(const std::string& path);
 // The config a source was trained with; `origin` names it in errors.
 ExperimentConfig config_of(const ModelSource& source, const std::string& origin);
 

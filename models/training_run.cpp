@@ -8,9 +8,8 @@
 #include "checkpoint/model_file.h"
 #include "core/log.h"
 #include "core/threads.h"
-#include "lstm_lm/lm_job.h"
 #include "model_io.h"
-#include "seq2seq/seq2seq_job.h"
+#include "registry.h"
 
 namespace recur {
 
@@ -93,7 +92,7 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, ParameterSto
                                                    c.type == OptimizerType::AdamW});
 }
 
-TrainerOptions trainer_options(const ExperimentConfig& c) {
+TrainerOptions trainer_options(const ExperimentConfig& c, const ModelJob& job) {
   TrainerOptions o;
   o.max_steps = c.training.max_steps;
   o.max_epochs = c.training.max_epochs;
@@ -102,7 +101,7 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
   o.log_every = c.logging.every_steps;
   o.validate_every = c.validation.every_steps;
   o.patience = c.validation.patience;
-  o.show_bpc = !is_translation_model(c.model_type) && c.data.tokenizer == TokenizerType::Char;
+  o.show_bpc = job.shows_bits_per_char();
   o.bucket_bytes = static_cast<int64_t>(c.distributed.bucket_mb * (1 << 20));
   o.checkpoint.every_steps = c.checkpoint.every_steps;
   o.checkpoint.every_minutes = c.checkpoint.every_minutes;
@@ -116,8 +115,7 @@ TrainerOptions trainer_options(const ExperimentConfig& c) {
 }  // namespace
 
 std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
-  if (is_translation_model(config.model_type)) return std::make_unique<Seq2SeqJob>();
-  return std::make_unique<LmJob>();
+  return config.model_type().family->make_job();
 }
 
 TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
@@ -137,10 +135,10 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   }
   if (!options.init_from.empty()) {
     initial = read_model_source(options.init_from);
-    RECUR_CHECK(initial->identity.texts.at("model_type") == model_type_name(config.model_type),
+    RECUR_CHECK(initial->identity.texts.at("model_type") == config.model_type().name,
                 "--init-from ", options.init_from, " holds a ",
                 initial->identity.texts.at("model_type"), " model, the config a ",
-                model_type_name(config.model_type));
+                config.model_type().name);
     identity = initial->identity;
   }
   if (comm.is_root()) {
@@ -149,8 +147,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   }
   comm.barrier();
   log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
-  log::info(recur_version_text(), ": training ", model_type_name(config.model_type), " in ",
-            dir.string());
+  log::info(recur_version_text(), ": training ", config.model_type().name, " in ", dir.string());
   log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ",
             comm.description());
   log::info("threads: ", threads.str());
@@ -174,7 +171,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
   MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
   metrics.write(Json{{"type", "run"},
-                     {"model_type", model_type_name(config.model_type)},
+                     {"model_type", config.model_type().name},
                      {"parameters", store.parameter_count()},
                      {"ranks", static_cast<int64_t>(comm.world_size())},
                      {"threads_per_rank", static_cast<int64_t>(threads.threads)}});
@@ -182,7 +179,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   auto save = [&](const std::string& which, int64_t step) {
     save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);
   };
-  TrainerOptions trainer_config = trainer_options(config);
+  TrainerOptions trainer_config = trainer_options(config, *job);
   trainer_config.checkpoint.directory = checkpoints.string();
   Trainer trainer(*task, store, *optimizer, schedule, comm, trainer_config,
                   {metrics, rank_metrics, save, run});

@@ -1,6 +1,6 @@
 // A training run from an experiment config: run directory, resume or initialisation, data,
 // model, optimiser, schedule, checkpoints and the training loop. What differs between model
-// types is a ModelJob.
+// families is a ModelJob.
 #pragma once
 
 #include <filesystem>
@@ -40,9 +40,11 @@ class ModelJob {
   using Figures = std::vector<std::pair<std::string, double>>;
   virtual Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                                 TrainingTask& task) = 0;
+  // Progress lines show the loss in bits per character too (a model of characters).
+  virtual bool shows_bits_per_char() const = 0;
 };
 
-// Chooses the job of config.model_type.
+// The job of config.model_type()'s family.
 std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config);
 
 TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options);

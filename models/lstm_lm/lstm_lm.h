@@ -4,7 +4,7 @@
 // layout; output/weight (V, H) (absent when tied to the embedding) and output/bias (V).
 #pragma once
 
-#include "lstm_lm/language_model.h"
+#include "language/language_model.h"
 #include "lstm_lm/lstm_lm_config.h"
 #include "nn/context.h"
 #include "nn/layers.h"

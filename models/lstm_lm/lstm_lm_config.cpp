@@ -22,19 +22,4 @@ void LstmLmConfig::check(ConfigChecker& c) const {
             "needs model.hidden_size == model.embedding_size");
 }
 
-void LmDataConfig::describe(ConfigVisitor& v) {
-  v.path("train", train, "training text: one sentence per line, an empty line ends a document",
-         true);
-  v.path("valid", valid, "validation text (same format)", false);
-  v.path("test", test, "test text (same format), the default data of recur eval", false);
-  v.choice("tokenizer", tokenizer, {{"char", TokenizerType::Char}, {"word", TokenizerType::Word}},
-           "char: UTF-8 characters; word: runs of letters and digits, punctuation apart");
-  v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
-  v.path("vocab", vocab, "use this vocabulary file instead of building one from data.train", false);
-  v.field("min_frequency", min_frequency, "tokens seen fewer times in data.train become <unk>",
-          Bounds::at_least(1));
-  v.field("max_vocab", max_vocab, "keep at most this many tokens, specials included (0: all)",
-          Bounds::non_negative());
-}
-
 }  // namespace recur

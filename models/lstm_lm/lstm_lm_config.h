@@ -1,10 +1,7 @@
-// Configuration of the recurrent language model and of its text data.
+// Configuration of the recurrent language model (model.type lstm_lm).
 #pragma once
 
-#include <string>
-
 #include "config/visitor.h"
-#include "data/tokenizer.h"
 #include "nn/rnn_stack.h"
 
 namespace recur {
@@ -22,19 +19,6 @@ struct LstmLmConfig {
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;
-};
-
-struct LmDataConfig {
-  std::string train;  // one sentence per line; an empty line ends a document
-  std::string valid;
-  std::string test;
-  TokenizerType tokenizer = TokenizerType::Char;
-  bool lowercase = false;
-  std::string vocab;  // an existing vocabulary file; empty: built from the training data
-  int64_t min_frequency = 1;
-  int64_t max_vocab = 0;  // 0: no limit
-
-  void describe(ConfigVisitor& v);
 };
 
 }  // namespace recur

@@ -13,7 +13,7 @@
 #include "nn/layers.h"
 #include "nn/rnn_stack.h"
 #include "seq2seq/seq2seq_config.h"
-#include "seq2seq/translation_model.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 

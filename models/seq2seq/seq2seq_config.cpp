@@ -51,42 +51,4 @@ void Seq2SeqConfig::check(ConfigChecker& c) const {
             "needs an attention (model.attention is none)");
 }
 
-void Seq2SeqDataConfig::describe(ConfigVisitor& v) {
-  v.path("source_train", source_train, "training source text, one sentence per line", true);
-  v.path("target_train", target_train, "training target text, line i translating source line i",
-         true);
-  v.path("source_valid", source_valid, "validation source text", false);
-  v.path("target_valid", target_valid, "validation target text", false);
-  v.path("source_test", source_test, "test source text (recur eval's default)", false);
-  v.path("target_test", target_test, "test target text", false);
-  v.choice("tokenizer", tokenizer,
-           {{"char", TokenizerType::Char},
-            {"word", TokenizerType::Word},
-            {"subword", TokenizerType::Subword}},
-           "char, word, or subword (SentencePiece unigram models trained on the training text)");
-  v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
-  v.field("subword_vocab", subword_vocab, "subword: pieces of each side's SentencePiece model",
-          Bounds::at_least(16));
-  v.field("joint_vocab", joint_vocab,
-          "one subword model and vocabulary built from both sides' training text (needed by "
-          "model.share_embeddings)");
-  v.field("min_frequency", min_frequency, "tokens seen fewer times in training become <unk>",
-          Bounds::at_least(1));
-  v.field("max_vocab", max_vocab, "at most this many tokens per side, specials included (0: all)",
-          Bounds::non_negative());
-  v.field("max_length", max_length,
-          "skip training pairs with a side longer than this many tokens (0: no limit)",
-          Bounds::non_negative());
-}
-
-void DecodingConfig::describe(ConfigVisitor& v) {
-  v.field("beam_size", beam_size,
-          "beam width of recur translate and the test evaluation (1: greedy)", Bounds::at_least(1));
-  v.field("length_penalty", length_penalty,
-          "rank hypotheses by log p / length^length_penalty (0: raw log p)",
-          Bounds::non_negative());
-  v.field("max_length_ratio", max_length_ratio,
-          "stop after max_length_ratio x source length + 10 tokens", Bounds::positive());
-}
-
 }  // namespace recur

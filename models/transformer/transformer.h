@@ -17,9 +17,9 @@
 #include <optional>
 #include <vector>
 
-#include "seq2seq/translation_model.h"
 #include "transformer/transformer_blocks.h"
 #include "transformer/transformer_config.h"
+#include "translation/translation_model.h"
 
 namespace recur {
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "lstm_lm/language_model.h"
+#include "language/language_model.h"
 #include "transformer/transformer_blocks.h"
 
 namespace recur {

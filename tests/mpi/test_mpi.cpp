@@ -5,7 +5,7 @@
 #include "autograd/ops/loss.h"
 #include "autograd/ops/reduce.h"
 #include "dist/gradient_reducer.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "mpi_env.h"
 #include "test_util.h"
@@ -190,9 +190,9 @@ TEST(GradientReducer, LayoutHashesAgreeAcrossRanks) {
 }
 
 TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
-  LmDataConfig data_config;
+  LanguageModelDataConfig data_config;
   data_config.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
-  const LmData data = LmData::load(data_config);
+  const LanguageModelData data = LanguageModelData::load(data_config);
   LstmLmConfig config;
   config.embedding_size = 8;
   config.hidden_size = 8;
@@ -203,7 +203,7 @@ TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
   training.batch_size = 4 * comm().world_size();
   training.accumulate = 2;
   training.bptt = 10;
-  LmTask task(model, data, training, {}, comm(), DType::F32);
+  LanguageModelTask task(model, data, training, {}, comm(), DType::F32);
   GradientReducer reducer(store, comm(), 1024);
   int started = 0;
   reducer.set_observer(

@@ -3,6 +3,8 @@
 #include <fstream>
 
 #include "experiment.h"
+#include "language/language_model_data.h"
+#include "lstm_lm/lstm_lm_config.h"
 #include "test_util.h"
 
 namespace recur::test {
@@ -46,13 +48,14 @@ std::string load_error(const std::string& file, std::vector<std::string> overrid
 TEST(Config, ReadsValuesAndKeepsDefaults) {
   const std::string file = write_config("ok.yaml", kValid);
   ExperimentConfig c = ExperimentConfig::load({file, "", {}});
-  EXPECT_EQ(c.lstm_lm.hidden_size, 64);
-  EXPECT_EQ(c.lstm_lm.layers, 2);  // default
-  EXPECT_EQ(c.data.tokenizer, TokenizerType::Word);
+  EXPECT_EQ(c.model.as<LstmLmConfig>().hidden_size, 64);
+  EXPECT_EQ(c.model.as<LstmLmConfig>().layers, 2);  // default
+  EXPECT_EQ(c.data.as<LanguageModelDataConfig>().tokenizer, TokenizerType::Word);
   EXPECT_EQ(c.optimizer.type, OptimizerType::Sgd);
   EXPECT_DOUBLE_EQ(c.optimizer.lr, 0.5);
   // Relative to the config file's folder.
-  EXPECT_EQ(c.data.train, (fs::path(file).parent_path().parent_path() / "data/train.txt").string());
+  EXPECT_EQ(c.data.as<LanguageModelDataConfig>().train,
+            (fs::path(file).parent_path().parent_path() / "data/train.txt").string());
   EXPECT_EQ(c.run_dir, fs::absolute("runs/ok").string());
 }
 
@@ -63,11 +66,13 @@ TEST(Config, SetOverridesAndResolvesPathsAgainstTheWorkingDirectory) {
        "",
        {"optimizer.lr=0.25", "data.valid=v.txt", "training.threads=3", "schedule.type=cosine"}});
   EXPECT_DOUBLE_EQ(c.optimizer.lr, 0.25);
-  EXPECT_EQ(c.data.valid, fs::absolute("v.txt").string());
+  EXPECT_EQ(c.data.as<LanguageModelDataConfig>().valid, fs::absolute("v.txt").string());
   EXPECT_EQ(c.training.threads, 3);
   EXPECT_EQ(c.schedule.type, ScheduleType::Cosine);
   // An optional path set to nothing is cleared.
-  EXPECT_EQ(ExperimentConfig::load({file, "", {"data.valid=v.txt", "data.valid="}}).data.valid, "");
+  const ExperimentConfig cleared =
+      ExperimentConfig::load({file, "", {"data.valid=v.txt", "data.valid="}});
+  EXPECT_EQ(cleared.data.as<LanguageModelDataConfig>().valid, "");
 }
 
 TEST(Config, ResolvedYamlReadsBackToTheSameConfig) {

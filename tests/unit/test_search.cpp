@@ -1,4 +1,4 @@
-// Beam search through the TranslationModel interface, for both model families: every hypothesis
+// Beam search through the TranslationModel interface, for both architectures: every hypothesis
 // it returns carries the log probability that teacher forcing gives its tokens (which checks the
 // incremental decoders and the reordering of their state between steps), and hypotheses come
 // best first.
@@ -6,10 +6,10 @@
 
 #include "data/vocab.h"
 #include "kernels/dispatch.h"
-#include "seq2seq/search.h"
 #include "seq2seq/seq2seq.h"
 #include "test_util.h"
 #include "transformer/transformer.h"
+#include "translation/search.h"
 
 namespace recur::test {
 namespace {

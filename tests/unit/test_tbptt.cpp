@@ -3,7 +3,7 @@
 #include "autograd/ops/loss.h"
 #include "autograd/ops/shape.h"
 #include "dist/communicator.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "test_util.h"
@@ -93,10 +93,10 @@ TEST(Tbptt, CarryingStateEqualsOnePassWithTheSameTruncationPoints) {
 
 // A small training task on the shipped sample; returns the loss of every step.
 std::vector<double> train_losses(uint64_t seed, int steps, std::vector<float>* final_params) {
-  static const LmData data = [] {
-    LmDataConfig c;
+  static const LanguageModelData data = [] {
+    LanguageModelDataConfig c;
     c.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
-    return LmData::load(c);
+    return LanguageModelData::load(c);
   }();
   TrainingConfig training;
   training.seed = static_cast<int64_t>(seed);
@@ -110,7 +110,7 @@ std::vector<double> train_losses(uint64_t seed, int steps, std::vector<float>* f
   store.materialize(DType::F32, seed);
   Adam adam(store, {});
   SingleProcessCommunicator comm;
-  LmTask task(model, data, training, {}, comm, DType::F32);
+  LanguageModelTask task(model, data, training, {}, comm, DType::F32);
   NoGradientSync no_sync;
   std::vector<double> losses;
   for (int step = 1; step <= steps; ++step) {

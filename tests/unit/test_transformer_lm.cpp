@@ -2,7 +2,7 @@
 // with dropout), causality (no position sees a later one), the context limit's message, and
 // evaluation on windows with reset state for both language-model families.
 #include "autograd/ops/loss.h"
-#include "lstm_lm/lm_task.h"
+#include "language/language_model_task.h"
 #include "lstm_lm/lstm_lm.h"
 #include "test_util.h"
 #include "transformer/transformer_lm.h"
@@ -125,9 +125,10 @@ TEST(LanguageModelEvaluation, WindowsWithResetStateAreIndependent) {
   for (const LanguageModel* model : std::vector<const LanguageModel*>{&lstm, &transformer}) {
     const bool has_state = model->state_layers() > 0;
     SCOPED_TRACE(has_state ? "lstm" : "transformer");
-    const LossTotals windows = evaluate_lm(*model, sequence, 2, kContext, {0, 2}, DType::F32, true);
+    const LossTotals windows =
+        evaluate_language_model(*model, sequence, 2, kContext, {0, 2}, DType::F32, true);
     const LossTotals stateful =
-        evaluate_lm(*model, sequence, 2, kContext, {0, 2}, DType::F32, false);
+        evaluate_language_model(*model, sequence, 2, kContext, {0, 2}, DType::F32, false);
     EXPECT_EQ(windows.tokens, 38.0);  // 2 streams of 20 tokens; the last of each has no target
     EXPECT_NEAR(windows.nll, independent_windows_nll(*model, sequence, 2, kContext),
                 1e-5 * windows.nll);

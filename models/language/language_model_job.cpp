@@ -1,0 +1,81 @@
+#include "language/language_model_job.h"
+
+#include "core/log.h"
+#include "language/language_model_file.h"
+#include "language/language_model_task.h"
+#include "model_io.h"
+
+namespace recur {
+
+void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                               const std::filesystem::path& run_dir,
+                               const TrainingState* identity) {
+  const std::string vocab_file = (run_dir / "vocab.txt").string();
+  LanguageModelDataConfig data_config = config.data.as<LanguageModelDataConfig>();
+  config_ = config;
+  if (identity != nullptr) {
+    const Vocab vocab = vocab_of(*identity);
+    data_ = LanguageModelData::load(data_config, &vocab);
+    if (comm.is_root()) data_->vocab.save(vocab_file);
+    return;
+  }
+  // Rank 0 builds the vocabulary; the other ranks read the file it saves, so all use the same.
+  if (comm.is_root()) {
+    data_ = LanguageModelData::load(data_config);
+    data_->vocab.save(vocab_file);
+    comm.barrier();
+    return;
+  }
+  comm.barrier();
+  data_config.vocab = vocab_file;
+  data_ = LanguageModelData::load(data_config);
+}
+
+void LanguageModelJob::build(ParameterStore& store) {
+  model_ = make_language_model(*config_, data_->vocab.size(), store);
+}
+
+std::unique_ptr<TrainingTask> LanguageModelJob::task(const ExperimentConfig& config,
+                                                     Communicator& comm) {
+  return std::make_unique<LanguageModelTask>(*model_, *data_, config.training, config.validation,
+                                             comm, DType::F32);
+}
+
+bool LanguageModelJob::shows_bits_per_char() const {
+  return config_->data.as<LanguageModelDataConfig>().tokenizer == TokenizerType::Char;
+}
+
+TrainingState LanguageModelJob::identity(ExperimentConfig& config) const {
+  return run_identity(config, data_->vocab);
+}
+
+ModelJob::Figures LanguageModelJob::evaluate_test(const ExperimentConfig& config,
+                                                  Communicator& comm, TrainingTask& task) {
+  if (data_->test.size() == 0) return {};
+  const auto& lm = static_cast<LanguageModelTask&>(task);
+  auto evaluate = [&](bool reset_each_window) {
+    return sum_over_ranks(comm,
+                          lm.evaluate(data_->test, config.validation.batch_size, reset_each_window),
+                          "all-reduce of the test loss");
+  };
+  // Windows with reset state are what a transformer sees: the fair comparison of the families.
+  const LossTotals windows = evaluate(true);
+  Figures figures = {{"loss_windows", windows.loss()},
+                     {"ppl_windows", windows.perplexity()},
+                     {"bpc_windows", windows.bits_per_char()}};
+  if (model_->state_layers() == 0) {
+    log::info("test (final model, windows): loss ", windows.loss(), " | ppl ", windows.perplexity(),
+              " | bpc ", windows.bits_per_char());
+    return figures;
+  }
+  const LossTotals stateful = evaluate(false);
+  log::info("test (final model): loss ", stateful.loss(), " | ppl ", stateful.perplexity(),
+            " | bpc ", stateful.bits_per_char(), " | with the state reset in every window: loss ",
+            windows.loss(), " | ppl ", windows.perplexity(), " | bpc ", windows.bits_per_char());
+  figures.insert(figures.begin(), {{"loss", stateful.loss()},
+                                   {"ppl", stateful.perplexity()},
+                                   {"bpc", stateful.bits_per_char()}});
+  return figures;
+}
+
+}  // namespace recur

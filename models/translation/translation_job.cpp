@@ -1,0 +1,53 @@
+#include "translation/translation_job.h"
+
+#include "core/log.h"
+#include "core/threads.h"
+#include "model_io.h"
+#include "translation/translation_model_file.h"
+#include "translation/translation_task.h"
+
+namespace recur {
+
+void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
+                             const std::filesystem::path& run_dir, const TrainingState* identity) {
+  config_ = config;
+  data_ = TranslationData::load(config.data.as<TranslationDataConfig>(), num_threads(), comm,
+                                run_dir, identity);
+}
+
+void TranslationJob::build(ParameterStore& store) {
+  model_ = make_translation_model(*config_, data_->source_vocab.size(), data_->target_vocab.size(),
+                                  store);
+}
+
+std::unique_ptr<TrainingTask> TranslationJob::task(const ExperimentConfig& config,
+                                                   Communicator& comm) {
+  return std::make_unique<TranslationTask>(*model_, *data_, config, comm);
+}
+
+TrainingState TranslationJob::identity(ExperimentConfig& config) const {
+  return run_identity(config, data_->target_vocab, data_->identity_texts());
+}
+
+ModelJob::Figures TranslationJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,
+                                                TrainingTask& task) {
+  if (data_->test.size() == 0) return {};
+  auto& t = static_cast<TranslationTask&>(task);
+  const LossTotals loss = sum_over_ranks(comm, t.loss(data_->test), "all-reduce of the test loss");
+  SearchOptions options;
+  options.max_length_ratio = config.decoding.max_length_ratio;
+  options.length_penalty = config.decoding.length_penalty;
+  const TranslationTask::Scores greedy = t.scores(data_->test, data_->test_references, 0, options);
+  options.beam = config.decoding.beam_size;
+  const TranslationTask::Scores beam = t.scores(data_->test, data_->test_references, 0, options);
+  log::info("test (final model): loss ", log::fixed(loss.loss(), 4), " | BLEU greedy ",
+            log::fixed(greedy.bleu, 2), " | BLEU beam ", options.beam, " ",
+            log::fixed(beam.bleu, 2), " | chrF beam ", log::fixed(beam.chrf, 2));
+  return {{"loss", loss.loss()},
+          {"bleu_greedy", greedy.bleu},
+          {"bleu_beam", beam.bleu},
+          {"chrf_greedy", greedy.chrf},
+          {"chrf_beam", beam.chrf}};
+}
+
+}  // namespace recur
