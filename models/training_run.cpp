@@ -118,52 +118,84 @@ std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
   return config.model_type().family->make_job();
 }
 
-TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
+namespace {
+
+// Where a run starts from besides fresh weights: the checkpoint it resumes (its state is the
+// run's identity) or the model it is initialised from.
+struct RunStart {
+  std::string resume_from;  // a checkpoint directory, or empty
+  std::optional<TrainingState> identity;
+  std::optional<ModelSource> initial;
+};
+
+RunStart choose_start(ExperimentConfig& config, Communicator& comm, const RunOptions& options,
+                      const fs::path& checkpoints) {
   RECUR_CHECK(options.resume.empty() || options.init_from.empty(),
               "--resume and --init-from exclude each other");
+  RunStart start;
+  start.resume_from = choose_checkpoint(options.resume, checkpoints, comm);
+  if (!start.resume_from.empty()) {
+    start.identity = read_training_state(start.resume_from);
+    check_resume_compatible(start.identity->texts.at("config"), config);
+  }
+  if (!options.init_from.empty()) {
+    start.initial = read_model_source(options.init_from);
+    const std::string& type = start.initial->identity.texts.at("model_type");
+    RECUR_CHECK(type == config.model_type().name, "--init-from ", options.init_from, " holds a ",
+                type, " model, the config a ", config.model_type().name);
+    start.identity = start.initial->identity;
+  }
+  return start;
+}
+
+void open_run_log(const ExperimentConfig& config, Communicator& comm, const ThreadSetup& threads) {
+  log::open_file((fs::path(config.run_dir) / concat("train.rank", comm.rank(), ".log")).string());
+  log::info(recur_version_text(), ": training ", config.model_type().name, " in ", config.run_dir);
+  log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ",
+            comm.description());
+  log::info("threads: ", threads.str());
+}
+
+void build_model(ModelJob& job, const ExperimentConfig& config, const RunOptions& options,
+                 const RunStart& start, ParameterStore& store) {
+  job.build(store);
+  store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed), options.device);
+  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
+            " tensors, on ", options.device.str());
+  if (!start.initial) return;
+  assign_parameters(start.initial->params, store, options.init_from);
+  log::info("initialised the parameters from ", options.init_from, " (step ", start.initial->step,
+            ")");
+}
+
+void write_test_figures(MetricsFile& metrics, const ModelJob::Figures& test) {
+  if (test.empty()) return;
+  Json line{{"type", "test"}};
+  for (const auto& [name, value] : test)
+    line[name] = value;
+  metrics.write(line);
+}
+
+}  // namespace
+
+TrainResult run_training(ExperimentConfig& config, Communicator& comm, const RunOptions& options) {
   const ThreadSetup threads =
       configure_threads(static_cast<int>(config.training.threads), ranks_sharing_my_cores(comm));
   log::enable_console(comm.is_root());
   const fs::path dir = config.run_dir;
   const fs::path checkpoints = dir / "checkpoints";
-  const std::string resume_from = choose_checkpoint(options.resume, checkpoints, comm);
-  std::optional<TrainingState> identity;
-  std::optional<ModelSource> initial;
-  if (!resume_from.empty()) {
-    identity = read_training_state(resume_from);
-    check_resume_compatible(identity->texts.at("config"), config);
-  }
-  if (!options.init_from.empty()) {
-    initial = read_model_source(options.init_from);
-    RECUR_CHECK(initial->identity.texts.at("model_type") == config.model_type().name,
-                "--init-from ", options.init_from, " holds a ",
-                initial->identity.texts.at("model_type"), " model, the config a ",
-                config.model_type().name);
-    identity = initial->identity;
-  }
+  const RunStart start = choose_start(config, comm, options, checkpoints);
   if (comm.is_root()) {
     prepare_run_directory(config, options.overwrite || !options.resume.empty(),
-                          !resume_from.empty());
+                          !start.resume_from.empty());
   }
   comm.barrier();
-  log::open_file((dir / concat("train.rank", comm.rank(), ".log")).string());
-  log::info(recur_version_text(), ": training ", config.model_type().name, " in ", dir.string());
-  log::info("rank ", comm.rank(), " of ", comm.world_size(), ", pid ", ::getpid(), "; ",
-            comm.description());
-  log::info("threads: ", threads.str());
+  open_run_log(config, comm, threads);
 
   std::unique_ptr<ModelJob> job = make_job(config);
-  job->prepare(config, comm, dir, identity ? &*identity : nullptr);
+  job->prepare(config, comm, dir, start.identity ? &*start.identity : nullptr);
   ParameterStore store;
-  job->build(store);
-  store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed), options.device);
-  log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
-            " tensors, on ", options.device.str());
-  if (initial) {
-    assign_parameters(initial->params, store, options.init_from);
-    log::info("initialised the parameters from ", options.init_from, " (step ", initial->step, ")");
-  }
-
+  build_model(*job, config, options, start, store);
   std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, store);
   LrSchedule schedule(config.schedule.spec(config.optimizer.lr, config.training.max_steps));
   std::unique_ptr<TrainingTask> task = job->task(config, comm);
@@ -183,17 +215,10 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   trainer_config.checkpoint.directory = checkpoints.string();
   Trainer trainer(*task, store, *optimizer, schedule, comm, trainer_config,
                   {metrics, rank_metrics, save, run});
-  if (!resume_from.empty()) trainer.restore(resume_from);
+  if (!start.resume_from.empty()) trainer.restore(start.resume_from);
   TrainResult result = trainer.run();
-  if (result.reason != StopReason::Signal) {
-    const ModelJob::Figures test = job->evaluate_test(config, comm, *task);
-    if (!test.empty()) {
-      Json line{{"type", "test"}};
-      for (const auto& [name, value] : test)
-        line[name] = value;
-      metrics.write(line);
-    }
-  }
+  if (result.reason != StopReason::Signal)
+    write_test_figures(metrics, job->evaluate_test(config, comm, *task));
   log::close_file();
   return result;
 }
