@@ -75,8 +75,8 @@ void inspect(const std::string& path) {
     std::printf("  %-32s %.17g\n", name.c_str(), value);
   for (const auto& [name, tensor] : state.tensors)
     std::printf("  %-32s %s\n", name.c_str(), tensor.shape().str().c_str());
-  std::printf("  vocabulary: %zu tokens (%s)\n", state.vocab.size(),
-              state.texts.at("tokenizer").c_str());
+  std::printf("  vocabulary: %zu tokens (%s)\n", state.identity.vocab.size(),
+              state.identity.tokenizer.c_str());
 }
 
 void verify(const std::string& path) {

@@ -17,18 +17,18 @@ std::string recur_version_text();
 // A model file, or a run directory (its model.best.h5 if there is one, else model.h5).
 std::string resolve_model_path(const std::string& path);
 
-// The identity of a run: texts model_type, config, tokenizer, lowercase, recur_version (plus
-// `extra`), and `vocab` (a seq2seq's target vocabulary; its source vocabulary is a text).
-TrainingState run_identity(ExperimentConfig& config, const Vocab& vocab,
-                           std::map<std::string, std::string> extra = {});
-// The vocabulary of an identity (tokenizer and lowercase from its texts).
-Vocab vocab_of(const TrainingState& identity);
+// The identity of a run of `config` with `vocab` (a translation model's target vocabulary) and
+// what its family adds (`extra`).
+RunIdentity run_identity(ExperimentConfig& config, const Vocab& vocab,
+                         std::map<std::string, std::string> extra = {});
+// The vocabulary of an identity.
+Vocab vocab_of(const RunIdentity& identity);
 // A vocabulary kept as a text: one token per line.
 std::string vocab_text(const Vocab& vocab);
 Vocab vocab_from_text(const std::string& text, TokenizerType type, bool lowercase);
 
 struct ModelSource {
-  TrainingState identity;
+  RunIdentity identity;
   int64_t step = 0;
   std::map<std::string, Tensor> params;
 };
@@ -40,7 +40,7 @@ std::string model_type_of(const std::string& path);
 ExperimentConfig config_of(const ModelSource& source, const std::string& origin);
 
 // The model file of a run (see docs/checkpoint-format.md).
-void save_model(const std::string& path, const TrainingState& identity, ParameterStore& store,
+void save_model(const std::string& path, const RunIdentity& identity, ParameterStore& store,
                 int64_t step);
 
 }  // namespace recur

@@ -120,11 +120,11 @@ std::unique_ptr<ModelJob> make_job(const ExperimentConfig& config) {
 
 namespace {
 
-// Where a run starts from besides fresh weights: the checkpoint it resumes (its state is the
-// run's identity) or the model it is initialised from.
+// Where a run starts from besides fresh weights: the checkpoint it resumes or the model it is
+// initialised from, either of which gives the run's identity.
 struct RunStart {
   std::string resume_from;  // a checkpoint directory, or empty
-  std::optional<TrainingState> identity;
+  std::optional<RunIdentity> identity;
   std::optional<ModelSource> initial;
 };
 
@@ -135,12 +135,12 @@ RunStart choose_start(ExperimentConfig& config, Communicator& comm, const RunOpt
   RunStart start;
   start.resume_from = choose_checkpoint(options.resume, checkpoints, comm);
   if (!start.resume_from.empty()) {
-    start.identity = read_training_state(start.resume_from);
-    check_resume_compatible(start.identity->texts.at("config"), config);
+    start.identity = read_training_state(start.resume_from).identity;
+    check_resume_compatible(start.identity->config_yaml, config);
   }
   if (!options.init_from.empty()) {
     start.initial = read_model_source(options.init_from);
-    const std::string& type = start.initial->identity.texts.at("model_type");
+    const std::string& type = start.initial->identity.model_type;
     RECUR_CHECK(type == config.model_type().name, "--init-from ", options.init_from, " holds a ",
                 type, " model, the config a ", config.model_type().name);
     start.identity = start.initial->identity;
@@ -207,7 +207,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
                      {"parameters", store.parameter_count()},
                      {"ranks", static_cast<int64_t>(comm.world_size())},
                      {"threads_per_rank", static_cast<int64_t>(threads.threads)}});
-  const TrainingState run = job->identity(config);
+  const RunIdentity run = job->identity(config);
   auto save = [&](const std::string& which, int64_t step) {
     save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);
   };

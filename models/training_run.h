@@ -28,13 +28,13 @@ class ModelJob {
   // Reads the data. The vocabularies come from `identity` when given (a resumed or initialised
   // run), else rank 0 builds them and saves them in the run directory for the other ranks.
   virtual void prepare(const ExperimentConfig& config, Communicator& comm,
-                       const std::filesystem::path& run_dir, const TrainingState* identity) = 0;
+                       const std::filesystem::path& run_dir, const RunIdentity* identity) = 0;
   // Declares the model's parameters.
   virtual void build(ParameterStore& store) = 0;
   virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config,
                                              Communicator& comm) = 0;
   // What model files and checkpoints carry about the run.
-  virtual TrainingState identity(ExperimentConfig& config) const = 0;
+  virtual RunIdentity identity(ExperimentConfig& config) const = 0;
   // After training (not after a stop signal): the test evaluation, logged and returned as named
   // figures for metrics.jsonl (none without test data).
   using Figures = std::vector<std::pair<std::string, double>>;

@@ -126,14 +126,16 @@ void write_state_file(const fs::path& path, const TrainingState& state) {
   write_named(file, "/scalars", names, values);
   names.clear();
   values.clear();
-  for (const auto& [name, value] : state.texts) {
+  std::map<std::string, std::string> texts = identity_texts(state.identity);
+  texts.insert(state.texts.begin(), state.texts.end());
+  for (const auto& [name, value] : texts) {
     names.push_back(name);
     values.push_back(value);
   }
   write_named(file, "/texts", names, values);
   for (const auto& [name, tensor] : state.tensors)
     file.write_tensor("/tensors/" + name, tensor);
-  file.write_strings("/vocab", state.vocab);
+  file.write_strings("/vocab", state.identity.vocab);
   file.flush();
   file.close();
   sync_path(path.string());
@@ -315,8 +317,7 @@ void CheckpointWriter::commit(const Job& job) {
     manifest.files.push_back(file_of(read_json_file(done.string()), done.string()));
   }
   crash_point("before_manifest", 0, job.request.state.step);
-  const auto version = job.request.state.texts.find("recur_version");
-  if (version != job.request.state.texts.end()) manifest.recur_version = version->second;
+  manifest.recur_version = job.request.state.identity.recur_version;
   write_synced(job.temporary / kManifest, json_document(manifest_json(manifest)));
   for (int r = 0; r < options_.world_size; ++r)
     fs::remove(job.temporary / done_name(r));
@@ -410,11 +411,11 @@ TrainingState read_training_state(const std::string& path) {
   const std::vector<std::string> text_values = file.read_strings("/texts/values");
   for (size_t i = 0; i < text_names.size(); ++i)
     state.texts[text_names[i]] = text_values[i];
+  state.identity = take_identity(state.texts, file.read_strings("/vocab"));
   if (file.exists("/tensors")) {
     for (const std::string& name : file.datasets("/tensors"))
       state.tensors[name] = file.read_tensor("/tensors/" + name);
   }
-  state.vocab = file.read_strings("/vocab");
   return state;
 }
 

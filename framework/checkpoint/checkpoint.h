@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "checkpoint/run_identity.h"
 #include "nn/parameters.h"
 
 namespace recur {
@@ -27,10 +28,11 @@ namespace recur {
 // Everything but the flat buffers; complete (not per rank), so any world size can read it.
 struct TrainingState {
   int64_t step = 0;
+  RunIdentity identity;
+  // The state fields (see core/state_visitor.h), by joined name (section/field).
   std::map<std::string, double> scalars;
   std::map<std::string, Tensor> tensors;
   std::map<std::string, std::string> texts;
-  std::vector<std::string> vocab;
 };
 
 // A flat buffer with the parameter store's layout: "params", or optimiser state such as

@@ -24,23 +24,24 @@ void sync_path(const std::string& path) {
 
 void save_model_file(const std::string& path, ParameterStore& params, const ModelFileInfo& info) {
   namespace fs = std::filesystem;
+  const RunIdentity& identity = info.identity;
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   try {
     H5File file = H5File::create(temporary);
     file.set_attribute("/", "format", kFormat);
     file.set_attribute("/", "format_version", kFormatVersion);
-    file.set_attribute("/", "model_type", info.model_type);
-    file.set_attribute("/", "recur_version", info.recur_version);
+    file.set_attribute("/", "model_type", identity.model_type);
+    file.set_attribute("/", "recur_version", identity.recur_version);
     file.set_attribute("/", "step", info.step);
     for (const auto& p : params.parameters()) {
       file.write_tensor("/params/" + p->path(), p->var().value().on(Device::cpu()).to(DType::F32));
     }
-    file.write_string("/meta/config", info.config_yaml);
-    file.write_strings("/meta/vocab", info.vocab);
-    file.set_attribute("/meta/vocab", "tokenizer", info.tokenizer);
-    file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(info.lowercase));
+    file.write_string("/meta/config", identity.config_yaml);
+    file.write_strings("/meta/vocab", identity.vocab);
+    file.set_attribute("/meta/vocab", "tokenizer", identity.tokenizer);
+    file.set_attribute("/meta/vocab", "lowercase", static_cast<int64_t>(identity.lowercase));
     std::vector<std::string> names, values;
-    for (const auto& [name, value] : info.texts) {
+    for (const auto& [name, value] : identity.extra) {
       names.push_back(name);
       values.push_back(value);
     }
@@ -67,17 +68,18 @@ ModelFileInfo read_model_file_info(const std::string& path) {
   RECUR_CHECK(version == kFormatVersion, path, " has model-file format version ", version,
               "; this recur reads version ", kFormatVersion);
   ModelFileInfo info;
-  info.model_type = file.string_attribute("/", "model_type");
-  info.recur_version = file.string_attribute("/", "recur_version");
   info.step = file.int_attribute("/", "step");
-  info.config_yaml = file.read_string("/meta/config");
-  info.vocab = file.read_strings("/meta/vocab");
-  info.tokenizer = file.string_attribute("/meta/vocab", "tokenizer");
-  info.lowercase = file.int_attribute("/meta/vocab", "lowercase") != 0;
+  RunIdentity& identity = info.identity;
+  identity.model_type = file.string_attribute("/", "model_type");
+  identity.recur_version = file.string_attribute("/", "recur_version");
+  identity.config_yaml = file.read_string("/meta/config");
+  identity.vocab = file.read_strings("/meta/vocab");
+  identity.tokenizer = file.string_attribute("/meta/vocab", "tokenizer");
+  identity.lowercase = file.int_attribute("/meta/vocab", "lowercase") != 0;
   const std::vector<std::string> names = file.read_strings("/meta/texts/names");
   const std::vector<std::string> values = file.read_strings("/meta/texts/values");
   for (size_t i = 0; i < names.size() && i < values.size(); ++i)
-    info.texts[names[i]] = values[i];
+    identity.extra[names[i]] = values[i];
   return info;
 }
 

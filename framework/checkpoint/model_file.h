@@ -1,26 +1,20 @@
 // The trained-model file: one HDF5 file with a dataset per parameter path under /params (PyTorch's
 // layouts, see docs/checkpoint-format.md), plus what is needed to use the model on its own: the
-// resolved config, the vocabulary, the step and recur's version.
+// run's identity (resolved config, vocabularies, recur's version) and the step.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "checkpoint/run_identity.h"
 #include "nn/parameters.h"
 
 namespace recur {
 
 struct ModelFileInfo {
-  std::string model_type;          // e.g. "lstm_lm"
-  std::string config_yaml;         // the resolved config of the run
-  std::vector<std::string> vocab;  // tokens in id order
-  std::string tokenizer;           // "char" or "word"
-  bool lowercase = false;
+  RunIdentity identity;
   int64_t step = 0;
-  std::string recur_version;  // version and git hash
-  std::map<std::string, std::string>
-      texts;  // further identity (e.g. a seq2seq's source vocabulary)
 };
 
 // Writes to a temporary file next to `path`, syncs it, then renames it over `path`: readers see

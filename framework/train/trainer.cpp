@@ -133,7 +133,7 @@ void Trainer::write_checkpoint(int64_t step, bool async,
   if (metric) best_checkpoint_.offer(*metric, step);
   CheckpointRequest request{
       .buffers = flat_buffers(),
-      .state = outputs_.identity,
+      .state = {.identity = outputs_.identity},
       .async = async,
       .keep_last = policy.keep_last,
       .keep_step = policy.keep_best != KeepBest::None ? best_checkpoint_.step : 0};

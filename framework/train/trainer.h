@@ -61,8 +61,8 @@ struct TrainerOutputs {
   MetricsFile& rank_metrics;
   // Called on rank 0 with "best" when validation improves and "final" at the end, with the step.
   std::function<void(const std::string& which, int64_t step)> save;
-  // What every checkpoint carries about the run: config, vocabulary, version (texts, vocab).
-  TrainingState identity;
+  // What every checkpoint carries about the run.
+  RunIdentity identity;
 };
 
 class Trainer {

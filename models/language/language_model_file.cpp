@@ -14,7 +14,7 @@ std::unique_ptr<LanguageModel> make_language_model(const ExperimentConfig& confi
 
 std::unique_ptr<LoadedLanguageModel> load_language_model(const std::string& path, Device device) {
   const ModelSource source = read_model_source(path);
-  const std::string& type = source.identity.texts.at("model_type");
+  const std::string& type = source.identity.model_type;
   RECUR_CHECK(in_family(type, kLanguageFamily), path, " holds a ", type,
               " model, not a language model");
   auto lm = std::make_unique<LoadedLanguageModel>();

@@ -9,7 +9,7 @@ namespace recur {
 
 void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& comm,
                                const std::filesystem::path& run_dir,
-                               const TrainingState* identity) {
+                               const RunIdentity* identity) {
   const std::string vocab_file = (run_dir / "vocab.txt").string();
   LanguageModelDataConfig data_config = config.data.as<LanguageModelDataConfig>();
   config_ = config;
@@ -45,7 +45,7 @@ bool LanguageModelJob::shows_bits_per_char() const {
   return config_->data.as<LanguageModelDataConfig>().tokenizer == TokenizerType::Char;
 }
 
-TrainingState LanguageModelJob::identity(ExperimentConfig& config) const {
+RunIdentity LanguageModelJob::identity(ExperimentConfig& config) const {
   return run_identity(config, data_->vocab);
 }
 

@@ -94,7 +94,7 @@ void TranslationDataConfig::check(ConfigChecker& c) const {
             "give both data.source_test and data.target_test, or neither");
 }
 
-std::map<std::string, std::string> TranslationData::identity_texts() const {
+std::map<std::string, std::string> TranslationData::identity_extra() const {
   std::map<std::string, std::string> texts = {{"source_vocab", vocab_text(source_vocab)}};
   if (source_tokenizer->subword()) {
     texts["source_subword"] = base64_encode(source_tokenizer->subword()->bytes());
@@ -103,11 +103,11 @@ std::map<std::string, std::string> TranslationData::identity_texts() const {
   return texts;
 }
 
-TranslationData TranslationData::from_identity(const TrainingState& identity) {
+TranslationData TranslationData::from_identity(const RunIdentity& identity) {
   TranslationData d;
-  const auto& t = identity.texts;
-  const TokenizerType type = tokenizer_type(t.at("tokenizer"));
-  const bool lowercase = t.at("lowercase") == "1";
+  const auto& t = identity.extra;
+  const TokenizerType type = tokenizer_type(identity.tokenizer);
+  const bool lowercase = identity.lowercase;
   const bool subword = type == TokenizerType::Subword;
   d.source_tokenizer =
       make_tokenizer(type, lowercase, subword ? base64_decode(t.at("source_subword")) : "");
@@ -120,7 +120,7 @@ TranslationData TranslationData::from_identity(const TrainingState& identity) {
 
 TranslationData TranslationData::load(const TranslationDataConfig& c, int threads,
                                       Communicator& comm, const fs::path& run_dir,
-                                      const TrainingState* identity) {
+                                      const RunIdentity* identity) {
   const ParallelText train = ParallelText::read(c.source_train, c.target_train);
   log::info("data: ", c.source_train, ": ", train.source.size(), " pairs, ", train.blank,
             " blank lines");

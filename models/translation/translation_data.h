@@ -42,12 +42,12 @@ struct TranslationData {
   // by rank 0 from the training text (training SentencePiece models for subword units) and saved
   // in run_dir for the other ranks.
   static TranslationData load(const TranslationDataConfig& config, int threads, Communicator& comm,
-                              const std::filesystem::path& run_dir, const TrainingState* identity);
+                              const std::filesystem::path& run_dir, const RunIdentity* identity);
 
   // What model files and checkpoints carry besides the target vocabulary.
-  std::map<std::string, std::string> identity_texts() const;
+  std::map<std::string, std::string> identity_extra() const;
   // The tokenisers and vocabularies of a stored identity (translate, eval).
-  static TranslationData from_identity(const TrainingState& identity);
+  static TranslationData from_identity(const RunIdentity& identity);
 };
 
 }  // namespace recur

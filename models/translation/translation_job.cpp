@@ -9,7 +9,7 @@
 namespace recur {
 
 void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
-                             const std::filesystem::path& run_dir, const TrainingState* identity) {
+                             const std::filesystem::path& run_dir, const RunIdentity* identity) {
   config_ = config;
   data_ = TranslationData::load(config.data.as<TranslationDataConfig>(), num_threads(), comm,
                                 run_dir, identity);
@@ -25,8 +25,8 @@ std::unique_ptr<TrainingTask> TranslationJob::task(const ExperimentConfig& confi
   return std::make_unique<TranslationTask>(*model_, *data_, config, comm);
 }
 
-TrainingState TranslationJob::identity(ExperimentConfig& config) const {
-  return run_identity(config, data_->target_vocab, data_->identity_texts());
+RunIdentity TranslationJob::identity(ExperimentConfig& config) const {
+  return run_identity(config, data_->target_vocab, data_->identity_extra());
 }
 
 ModelJob::Figures TranslationJob::evaluate_test(const ExperimentConfig& config, Communicator& comm,

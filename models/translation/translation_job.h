@@ -14,10 +14,10 @@ namespace recur {
 class TranslationJob final : public ModelJob {
  public:
   void prepare(const ExperimentConfig& config, Communicator& comm,
-               const std::filesystem::path& run_dir, const TrainingState* identity) override;
+               const std::filesystem::path& run_dir, const RunIdentity* identity) override;
   void build(ParameterStore& store) override;
   std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
-  TrainingState identity(ExperimentConfig& config) const override;
+  RunIdentity identity(ExperimentConfig& config) const override;
   Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                         TrainingTask& task) override;
   bool shows_bits_per_char() const override { return false; }

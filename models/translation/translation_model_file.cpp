@@ -16,7 +16,7 @@ std::unique_ptr<TranslationModel> make_translation_model(const ExperimentConfig&
 std::unique_ptr<LoadedTranslationModel> load_translation_model(const std::string& path,
                                                                Device device) {
   const ModelSource source = read_model_source(path);
-  const std::string& type = source.identity.texts.at("model_type");
+  const std::string& type = source.identity.model_type;
   RECUR_CHECK(in_family(type, kTranslationFamily), path, " holds a ", type,
               " model, not a translation model");
   auto loaded = std::make_unique<LoadedTranslationModel>();

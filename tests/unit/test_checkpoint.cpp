@@ -33,8 +33,9 @@ TrainingState sample_state(int64_t step) {
   s.step = step;
   s.scalars = {{"data/position", 1234}, {"schedule/plateau_scale", 0.1}};
   s.tensors = {{"tbptt/h/layer0", random_tensor({4, 3}, 61, 1.0, 0.0, DType::F32)}};
-  s.texts = {{"config", "model: {}\n"}, {"recur_version", "test"}};
-  s.vocab = {"<pad>", "<unk>", "<bos>", "<eos>", "ä"};
+  s.identity.config_yaml = "model: {}\n";
+  s.identity.recur_version = "test";
+  s.identity.vocab = {"<pad>", "<unk>", "<bos>", "<eos>", "ä"};
   return s;
 }
 
@@ -73,8 +74,8 @@ TEST(Checkpoint, RoundTripAcrossWriterCounts) {
     const TrainingState s = read_training_state(all[0].path);
     EXPECT_EQ(s.step, 42);
     EXPECT_EQ(s.scalars.at("schedule/plateau_scale"), 0.1);  // exact
-    EXPECT_EQ(s.texts.at("config"), "model: {}\n");
-    EXPECT_EQ(s.vocab, sample_state(0).vocab);
+    EXPECT_EQ(s.identity.config_yaml, "model: {}\n");
+    EXPECT_EQ(s.identity.vocab, sample_state(0).identity.vocab);
     EXPECT_EQ(s.tensors.at("tbptt/h/layer0").to_vector<float>(),
               sample_state(0).tensors.at("tbptt/h/layer0").to_vector<float>());
 
@@ -89,6 +90,29 @@ TEST(Checkpoint, RoundTripAcrossWriterCounts) {
               m.store.find("a/weight")->var().value().to_vector<float>());
     EXPECT_TRUE(fs::is_empty(dir) == false);
   }
+}
+
+// The identity and the state fields share state.h5's texts; reading separates them again.
+TEST(Checkpoint, IdentityAndStateTextsComeBackApart) {
+  Model m;
+  const fs::path dir = fresh_dir("identity");
+  TrainingState state = sample_state(3);
+  state.identity.model_type = "seq2seq";
+  state.identity.tokenizer = "word";
+  state.identity.lowercase = true;
+  state.identity.extra = {{"source_vocab", "a\nb\n"}};
+  state.texts = {{"data/train_hash", "abc"}};
+  CheckpointWriter w({dir.string(), 0, 1, "t", 10.0});
+  w.write(m.store, {.buffers = m.buffers(), .state = state});
+
+  const TrainingState read = read_training_state(list_checkpoints(dir.string()).at(0).path);
+  EXPECT_EQ(read.identity.model_type, "seq2seq");
+  EXPECT_EQ(read.identity.tokenizer, "word");
+  EXPECT_TRUE(read.identity.lowercase);
+  EXPECT_EQ(read.identity.recur_version, "test");
+  EXPECT_EQ(read.identity.extra, state.identity.extra);
+  EXPECT_EQ(read.texts, state.texts);
+  EXPECT_EQ(read_manifest(list_checkpoints(dir.string()).at(0).path).recur_version, "test");
 }
 
 TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {

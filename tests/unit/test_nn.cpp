@@ -140,21 +140,21 @@ TEST(ModelFile, RoundTripAndMismatches) {
   ParameterStore store;
   Linear layer(store, "out", 4, 3);
   store.materialize(DType::F32, 1);
-  ModelFileInfo info{"lstm_lm",
-                     "model: {}\n",
-                     {"<pad>", "<unk>", "<bos>", "<eos>", "á"},
-                     "char",
-                     false,
-                     42,
-                     "test",
-                     {}};
+  ModelFileInfo info{{"lstm_lm",
+                      "model: {}\n",
+                      {"<pad>", "<unk>", "<bos>", "<eos>", "á"},
+                      "char",
+                      false,
+                      "test",
+                      {}},
+                     42};
   save_model_file(path, store, info);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp-" + std::to_string(::getpid())));
 
   ModelFileInfo read = read_model_file_info(path);
   EXPECT_EQ(read.step, 42);
-  EXPECT_EQ(read.vocab, info.vocab);
-  EXPECT_EQ(read.config_yaml, info.config_yaml);
+  EXPECT_EQ(read.identity.vocab, info.identity.vocab);
+  EXPECT_EQ(read.identity.config_yaml, info.identity.config_yaml);
   ParameterStore copy;
   Linear same(copy, "out", 4, 3);
   copy.materialize(DType::F32, 99);
@@ -180,7 +180,7 @@ TEST(ModelFile, ChecksumsCatchDamage) {
   store.materialize(DType::F32, 1);
   save_model_file(
       path, store,
-      {"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, 1, "t", {}});
+      {{"lstm_lm", "x", {"<pad>", "<unk>", "<bos>", "<eos>"}, "char", false, "t", {}}, 1});
   // Flip bytes in the middle of the weight's data: the fletcher32 check must fail the read.
   const Tensor w = store.find("out/weight")->var().value();
   std::string bytes;
