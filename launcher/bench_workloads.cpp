@@ -26,6 +26,10 @@ Tensor random_ids(int64_t rows, int64_t cols, uint64_t tag, int64_t vocab) {
 
 constexpr int64_t kLmBatch = 32, kBptt = 35, kLmLayers = 2;
 
+// A training step's matrix products: the forward's, and twice as many in the backward pass (the
+// gradients of both operands of every product).
+constexpr double kTrainingFlopsFactor = 3.0;
+
 }  // namespace
 
 struct LmWorkload::State {
@@ -73,9 +77,7 @@ int64_t LmWorkload::tokens_per_step() const {
 }
 
 double LmWorkload::flops_per_token() const {
-  const auto h = static_cast<double>(state_->size), e = h, v = static_cast<double>(state_->vocab);
-  const double forward = 2.0 * 4.0 * h * (e + h) + 2.0 * 4.0 * h * (h + h) + 2.0 * h * v;
-  return 3.0 * forward;  // backward: twice the forward's products
+  return kTrainingFlopsFactor * state_->model->forward_flops_per_token();
 }
 
 void LmWorkload::step() {
@@ -136,37 +138,6 @@ Seq2SeqBatch random_translation_batch() {
   return batch;
 }
 
-// Matrix-product FLOPs per target token, forward and backward. Source and target lengths are
-// equal, so per-source-token work counts once.
-double seq2seq_flops_per_token(const Seq2SeqConfig& c) {
-  const auto e = static_cast<double>(c.embedding_size), h = static_cast<double>(c.encoder_hidden);
-  const auto enc = static_cast<double>(c.encoder_output_size()),
-             d = static_cast<double>(c.decoder_hidden);
-  double forward = 0;
-  for (int64_t l = 0; l < c.encoder_layers; ++l)
-    forward += 2.0 * 2.0 * 4.0 * h * ((l == 0 ? e : enc) + h);
-  forward += 2.0 * enc * d;  // keys W_a h_s
-  for (int64_t l = 0; l < c.decoder_layers; ++l)
-    forward += 2.0 * 4.0 * d * ((l == 0 ? e + d : d) + d);
-  forward += 2.0 * 2.0 * static_cast<double>(kS2sLength) * enc;               // scores and context
-  forward += 2.0 * (enc + d) * d + 2.0 * d * static_cast<double>(kS2sVocab);  // W_c, output layer
-  return 3.0 * forward;  // backward: twice the forward's products
-}
-
-double transformer_flops_per_token(const TransformerConfig& c) {
-  const auto d = static_cast<double>(c.model_size), f = static_cast<double>(c.feed_forward_size);
-  const double length = static_cast<double>(kS2sLength);
-  const double projections = 4.0 * 2.0 * d * d;     // q, k, v, o
-  const double attention = 2.0 * 2.0 * length * d;  // scores and weighted values (full square)
-  const double feed_forward = 2.0 * 2.0 * d * f;
-  const double encoder_layer = projections + attention + feed_forward;
-  const double decoder_layer = 2.0 * (projections + attention) + feed_forward;
-  const double forward = static_cast<double>(c.encoder_layers) * encoder_layer +
-                         static_cast<double>(c.decoder_layers) * decoder_layer +
-                         2.0 * d * static_cast<double>(kS2sVocab);
-  return 3.0 * forward;
-}
-
 }  // namespace
 
 struct TranslationWorkload::State {
@@ -182,7 +153,10 @@ struct TranslationWorkload::State {
 
   template <class Model, class Config>
   void build(const Config& config, Device device) {
-    model = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
+    auto built = std::make_unique<Model>(config, kS2sVocab, kS2sVocab, store);
+    flops_per_token = kTrainingFlopsFactor * built->forward_flops(kS2sLength, kS2sLength) /
+                      static_cast<double>(kS2sLength);
+    model = std::move(built);
     store.materialize(DType::F32, 0, device);
     adam = std::make_unique<Adam>(store, AdamOptions{});
   }
@@ -230,7 +204,6 @@ std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq(Device device)
              c.encoder_hidden, " bidirectional LSTM encoder, ", c.decoder_layers, " x ",
              c.decoder_hidden, " LSTM decoder, Luong general attention with input feeding, vocab ",
              kS2sVocab, ", batch ", kS2sBatch, ", lengths ", kS2sLength, ", Adam, clip 5");
-  s->flops_per_token = seq2seq_flops_per_token(c);
   s->clip_norm = 5.0;
   s->lr = 1e-3;
   s->build<Seq2Seq>(c, device);
@@ -245,7 +218,6 @@ std::unique_ptr<TranslationWorkload> TranslationWorkload::transformer(Device dev
                           c.encoder_layers, "+", c.decoder_layers, " layers, feed-forward ",
                           c.feed_forward_size, ", post-norm, vocab ", kS2sVocab, ", batch ",
                           kS2sBatch, ", lengths ", kS2sLength, ", Adam, no dropout");
-  s->flops_per_token = transformer_flops_per_token(c);
   s->clip_norm = 0.0;  // nn.Transformer's workload does not clip
   s->lr = 1e-4;
   s->build<Transformer>(c, device);

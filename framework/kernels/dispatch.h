@@ -32,6 +32,7 @@
 #include "kernels/cuda/optim.h"
 #include "kernels/cuda/rnn_cells.h"
 #include "kernels/cuda/softmax.h"
+#include "kernels/matmul_flops.h"
 
 namespace recur::kernels {
 
@@ -82,9 +83,6 @@ RECUR_KERNEL_ON_DEVICE(activation_backward)
 RECUR_KERNEL_ON_DEVICE(sum)
 RECUR_KERNEL_ON_DEVICE(sum_squares)
 
-// kernels/{cpu,cuda}/blas.h
-RECUR_KERNEL_ON_DEVICE(gemm)
-
 // kernels/{cpu,cuda}/softmax.h
 RECUR_KERNEL_ON_DEVICE(softmax_forward)
 RECUR_KERNEL_ON_DEVICE(softmax_backward)
@@ -110,18 +108,65 @@ RECUR_KERNEL_ON_DEVICE(lstm_cell_backward)
 RECUR_KERNEL_ON_DEVICE(gru_cell_forward)
 RECUR_KERNEL_ON_DEVICE(gru_cell_backward)
 
-// kernels/{cpu,cuda}/attention.h
-RECUR_KERNEL_ON_DEVICE(attention_forward)
-RECUR_KERNEL_ON_DEVICE(attention_backward)
-
-// kernels/{cpu,cuda}/multi_head_attention.h
-RECUR_KERNEL_ON_DEVICE(multi_head_attention_forward)
-RECUR_KERNEL_ON_DEVICE(multi_head_attention_backward)
-
 // kernels/{cpu,cuda}/optim.h
 RECUR_KERNEL_ON_DEVICE(sgd_update)
 RECUR_KERNEL_ON_DEVICE(adam_update)
 
+// The kernels that do matrix products add them to matmul_flops() (kernels/matmul_flops.h); the
+// uncounted calls are theirs alone.
+namespace uncounted {
+RECUR_KERNEL_ON_DEVICE(gemm)
+RECUR_KERNEL_ON_DEVICE(attention_forward)
+RECUR_KERNEL_ON_DEVICE(attention_backward)
+RECUR_KERNEL_ON_DEVICE(multi_head_attention_forward)
+RECUR_KERNEL_ON_DEVICE(multi_head_attention_backward)
+}  // namespace uncounted
+
 #undef RECUR_KERNEL_ON_DEVICE
+
+// kernels/{cpu,cuda}/blas.h
+template <class T, class... Rest>
+void gemm(Device device, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+          Rest&&... rest) {
+  add_matmul_flops(2 * m * n * k);
+  uncounted::gemm<T>(device, trans_a, trans_b, m, n, k, std::forward<Rest>(rest)...);
+}
+
+// kernels/{cpu,cuda}/attention.h: scores over the keys and the weighted sum of the values; the
+// backward pass does each twice (for both operands).
+inline int64_t attention_flops(const AttentionDims& d) {
+  return 2 * d.batch * d.source * (d.key + d.value);
+}
+
+template <class T, class... Rest>
+void attention_forward(Device device, AttentionScore score, const AttentionDims& d,
+                       Rest&&... rest) {
+  add_matmul_flops(attention_flops(d));
+  uncounted::attention_forward<T>(device, score, d, std::forward<Rest>(rest)...);
+}
+
+template <class T, class... Rest>
+void attention_backward(Device device, AttentionScore score, const AttentionDims& d,
+                        Rest&&... rest) {
+  add_matmul_flops(2 * attention_flops(d));
+  uncounted::attention_backward<T>(device, score, d, std::forward<Rest>(rest)...);
+}
+
+// kernels/{cpu,cuda}/multi_head_attention.h, likewise.
+inline int64_t multi_head_attention_flops(const MultiHeadDims& d) {
+  return 2 * d.batch * d.heads * d.queries * d.keys * (d.key_dim + d.value_dim);
+}
+
+template <class T, class... Rest>
+void multi_head_attention_forward(Device device, const MultiHeadDims& d, Rest&&... rest) {
+  add_matmul_flops(multi_head_attention_flops(d));
+  uncounted::multi_head_attention_forward<T>(device, d, std::forward<Rest>(rest)...);
+}
+
+template <class T, class... Rest>
+void multi_head_attention_backward(Device device, const MultiHeadDims& d, Rest&&... rest) {
+  add_matmul_flops(2 * multi_head_attention_flops(d));
+  uncounted::multi_head_attention_backward<T>(device, d, std::forward<Rest>(rest)...);
+}
 
 }  // namespace recur::kernels

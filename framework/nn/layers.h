@@ -18,6 +18,8 @@ class Linear {
   // x (..., in) -> (..., out)
   Var forward(Tape& tape, const Var& x) const;
   Parameter* weight() const { return weight_; }
+  // Matrix-product FLOPs of forward per row of x: 2 in out.
+  double forward_flops_per_row() const { return 2.0 * static_cast<double>(weight_->numel()); }
 
  private:
   Parameter* weight_;

@@ -16,16 +16,25 @@ RnnState RnnState::detached() const {
   return out;
 }
 
+double RnnStackSpec::forward_flops_per_step() const {
+  double flops = 0;
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    const int64_t projected = layer_input_size(layer) + hidden_size;  // [x, h_prev] -> gates
+    flops += static_cast<double>(directions() * 2 * gates() * hidden_size * projected);
+  }
+  return flops;
+}
+
 RnnStack::RnnStack(ParameterStore& store, const std::string& path, const RnnStackSpec& spec)
     : path_(path), spec_(spec) {
   RECUR_ASSERT(spec.layers >= 1 && spec.hidden_size >= 1 && spec.input_size >= 1,
                "RnnStack: bad sizes");
-  const int64_t gates = spec.cell == CellType::Lstm ? 4 : 3;
+  const int64_t gates = spec.gates();
   const int64_t H = spec.hidden_size;
   // PyTorch's default: every weight and bias Uniform(-1/sqrt(H), 1/sqrt(H)).
   const Init init = Init::uniform(1.0 / std::sqrt(static_cast<double>(H)));
   for (int64_t layer = 0; layer < spec.layers; ++layer) {
-    const int64_t in = layer == 0 ? spec.input_size : spec.output_size();
+    const int64_t in = spec.layer_input_size(layer);
     for (int64_t dir = 0; dir < spec.directions(); ++dir) {
       std::string prefix = path + "/layer" + std::to_string(layer) + (dir == 0 ? "/fwd" : "/bwd");
       parameters_.push_back(store.declare(prefix + "/w_ih", {gates * H, in}, init));

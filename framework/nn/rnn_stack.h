@@ -24,6 +24,11 @@ struct RnnStackSpec {
 
   int64_t directions() const { return bidirectional ? 2 : 1; }
   int64_t output_size() const { return hidden_size * directions(); }
+  int64_t gates() const { return cell == CellType::Lstm ? 4 : 3; }
+  int64_t layer_input_size(int64_t layer) const { return layer == 0 ? input_size : output_size(); }
+  // Matrix-product FLOPs of the forward pass per time step and sequence: every layer and
+  // direction projects its input and its previous state into the gates.
+  double forward_flops_per_step() const;
 };
 
 // State of a stack, one entry per (layer, direction) at index layer * directions + direction,

@@ -31,4 +31,8 @@ LstmLm::Output LstmLm::forward(const ForwardContext& ctx, const Tensor& ids, con
   return {output_.forward(ctx.tape, y), rnn.state};                // (T*B, V)
 }
 
+double LstmLm::forward_flops_per_token() const {
+  return rnn_.spec().forward_flops_per_step() + output_.forward_flops_per_row();
+}
+
 }  // namespace recur

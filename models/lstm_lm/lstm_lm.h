@@ -27,6 +27,8 @@ class LstmLm final : public LanguageModel {
   bool state_has_cell() const override { return config_.cell == CellType::Lstm; }
   int64_t context_limit() const override { return 0; }
   const LstmLmConfig& config() const { return config_; }
+  // Matrix-product FLOPs of forward per token: the recurrent stack and the output layer.
+  double forward_flops_per_token() const;
 
  private:
   LstmLmConfig config_;

@@ -206,4 +206,25 @@ Var Seq2Seq::forward(const ForwardContext& ctx, const Seq2SeqBatch& batch) const
                  {steps * rows, output_.weight()->shape()[0]});  // (T * B, V)
 }
 
+double Seq2Seq::forward_flops(int64_t source_length, int64_t target_length) const {
+  auto flops_of = [](const std::optional<Linear>& layer) {
+    return layer ? layer->forward_flops_per_row() : 0.0;
+  };
+  const auto source = static_cast<double>(source_length);
+  const double per_source = encoder_.spec().forward_flops_per_step() + flops_of(keys_);
+  double per_target = decoder_.spec().forward_flops_per_step() + output_.forward_flops_per_row();
+  if (config_.attention != AttentionType::None) {
+    const auto value_size = static_cast<double>(config_.encoder_output_size());
+    const double key_size = keys_ ? static_cast<double>(config_.decoder_hidden) : value_size;
+    // The query projection, scores and context over every source position, and W_c.
+    per_target += flops_of(query_) + 2.0 * source * (key_size + value_size) + flops_of(combine_);
+  }
+  double bridge = 0;  // once per sentence
+  for (const Linear& layer : bridge_h_)
+    bridge += layer.forward_flops_per_row();
+  for (const Linear& layer : bridge_c_)
+    bridge += layer.forward_flops_per_row();
+  return source * per_source + static_cast<double>(target_length) * per_target + bridge;
+}
+
 }  // namespace recur

@@ -56,6 +56,8 @@ class Seq2Seq final : public TranslationModel {
   double label_smoothing() const override { return config_.label_smoothing; }
 
   const Seq2SeqConfig& config() const { return config_; }
+  // Matrix-product FLOPs of forward (teacher forcing) over one sentence pair of these lengths.
+  double forward_flops(int64_t source_length, int64_t target_length) const;
 
  private:
   Seq2SeqConfig config_;

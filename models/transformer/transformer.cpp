@@ -156,4 +156,23 @@ Var Transformer::forward(const ForwardContext& outer, const Seq2SeqBatch& batch)
   return reshape(ctx.tape, logits(ctx, states), {rows, output_.weight()->shape()[0]});
 }
 
+double Transformer::forward_flops(int64_t source_length, int64_t target_length) const {
+  const auto d = static_cast<double>(config_.model_size);
+  const auto source = static_cast<double>(source_length);
+  const auto target = static_cast<double>(target_length);
+  const double projection = 2.0 * d * d;  // one of q, k, v, o, per position
+  const double feed_forward = 2.0 * 2.0 * d * static_cast<double>(config_.feed_forward_size);
+  // Scores and weighted values of every head: a full square, also under the causal mask.
+  auto attention = [&](double queries, double keys) { return 2.0 * 2.0 * queries * keys * d; };
+  const double encoder_layer =
+      source * (4.0 * projection + feed_forward) + attention(source, source);
+  // Self-attention; cross-attention's q and o per target position, its k and v per source one.
+  const double decoder_layer = target * (6.0 * projection + feed_forward) +
+                               source * 2.0 * projection + attention(target, target) +
+                               attention(target, source);
+  return static_cast<double>(config_.encoder_layers) * encoder_layer +
+         static_cast<double>(config_.decoder_layers) * decoder_layer +
+         target * output_.forward_flops_per_row();
+}
+
 }  // namespace recur

@@ -59,6 +59,8 @@ class Transformer final : public TranslationModel {
   double label_smoothing() const override { return config_.label_smoothing; }
 
   const TransformerConfig& config() const { return config_; }
+  // Matrix-product FLOPs of forward (teacher forcing) over one sentence pair of these lengths.
+  double forward_flops(int64_t source_length, int64_t target_length) const;
 
  private:
   // The decoder stack over all target positions at once: (B, T, D).
