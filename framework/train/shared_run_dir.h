@@ -1,0 +1,16 @@
+// The run directory and its checkpoints assume one filesystem that every rank sees (a shared or
+// network filesystem on a cluster): rank 0 writes the manifest of shards that other ranks wrote,
+// and a resume reads them all back. This checks it once at start.
+#pragma once
+
+#include <string>
+
+#include "dist/communicator.h"
+
+namespace recur {
+
+// Rank 0 writes a fresh token into `directory` (which it has created); every rank must read it
+// back. Otherwise every rank throws the same Error naming the ranks (and hosts) that cannot.
+void check_shared_run_dir(Communicator& comm, const std::string& directory);
+
+}  // namespace recur
