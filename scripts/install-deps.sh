@@ -19,6 +19,7 @@ packages=(
   libcli11-dev
   libsentencepiece-dev
   python3
+  iproute2 util-linux  # ip, unshare, nsenter: the hosts of tests/multinode
 )
 for arg in "$@"; do
   case "$arg" in

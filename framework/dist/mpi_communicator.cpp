@@ -28,6 +28,21 @@ using Clock = std::chrono::steady_clock;
 constexpr int kPingTag = 1, kPongTag = 2;
 constexpr double kPingWaitS = 10.0;
 
+// Seconds a process waits for MPI_Abort to end it before it ends itself.
+constexpr double kAbortGraceS = 10.0;
+
+// Asks mpirun to end the job, this process included. MPI_Abort may never return when mpirun or
+// this host's daemon cannot be reached (a cut link), so the process also ends itself after
+// kAbortGraceS: a rank that cannot reach its peers never outlives the job.
+[[noreturn]] void abort_job(int exit_code) {
+  std::thread([exit_code] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(kAbortGraceS));
+    std::_Exit(exit_code);
+  }).detach();
+  MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::_Exit(exit_code);
+}
+
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
@@ -180,7 +195,7 @@ class MpiCommunicator final : public Communicator {
   }
 
   [[noreturn]] void abort(int exit_code) override {
-    submit("abort", [exit_code](MPI_Request*) { return MPI_Abort(MPI_COMM_WORLD, exit_code); });
+    submit("abort", [exit_code](MPI_Request*) -> int { abort_job(exit_code); });
     // The communication thread aborts the job, this process included.
     for (;;)
       std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -343,8 +358,7 @@ class MpiCommunicator final : public Communicator {
                      silent.size() > 1 ? " do" : " does",
                      " not respond (stopped, hung or dead); aborting the job");
     log::error(message);
-    MPI_Abort(MPI_COMM_WORLD, 1);
-    std::_Exit(1);
+    abort_job(1);
   }
 
   void check(int code, const Op& op) {
@@ -353,8 +367,7 @@ class MpiCommunicator final : public Communicator {
     int length = 0;
     MPI_Error_string(code, text, &length);
     log::error("rank ", rank_, ": MPI error in ", op.what, ": ", text);
-    MPI_Abort(MPI_COMM_WORLD, 1);
-    std::_Exit(1);
+    abort_job(1);
   }
 
   friend class MpiPending;
