@@ -1,11 +1,14 @@
 #include <cstdio>
 
 #include "bench.h"
+#include "bench_allreduce.h"
 #include "commands.h"
 #include "core/error.h"
 #include "core/gpu.h"
 #include "core/json.h"
 #include "core/threads.h"
+#include "dist/gpu_communicator.h"
+#include "dist/placement.h"
 
 namespace recur::cli {
 
@@ -133,6 +136,37 @@ void run_ckpt(const BenchArgs& a) {
               {"step_async_s", r.step_async_s}});
 }
 
+// Under recur-mpirun: every rank measures, rank 0 prints.
+void run_allreduce(const BenchArgs& a, const std::string& device_name) {
+  std::unique_ptr<Communicator> comm = make_communicator({});
+  RECUR_CHECK(comm->world_size() > 1, "bench allreduce needs several ranks: ",
+              "launcher/recur-mpirun -n 2 -- bench allreduce (or --hosts h1:1,h2:1)");
+  const Device device = gpu::select_device(device_name, comm->local_rank());
+  if (!device.is_cpu())
+    comm = make_gpu_communicator(std::move(comm), device, SharedGpuPolicy::Fail, 300);
+  Communicator& c = *comm;
+  const std::string hosts = hosts_summary(gather_texts(c, RankPlacement::of_this_process().host));
+  const std::vector<bench::AllReduceFigure> figures =
+      bench::all_reduce_bandwidth(c, device, a.rounds);
+  if (!c.is_root()) return;
+  std::printf("all-reduce (sum, float32) on %d ranks, %s (%s); medians of %d rounds\n",
+              c.world_size(), device.str().c_str(), hosts.c_str(), a.rounds);
+  std::printf("%12s %12s %12s %12s\n", "bytes", "time (us)", "algbw GB/s", "busbw GB/s");
+  Json sizes = Json::array(), busbw = Json::array();
+  for (const bench::AllReduceFigure& f : figures) {
+    std::printf("%12lld %12.1f %12.3f %12.3f\n", static_cast<long long>(f.bytes), f.seconds * 1e6,
+                f.algbw, f.busbw);
+    sizes.push_back(f.bytes);
+    busbw.push_back(f.busbw);
+  }
+  print_json({{"workload", "allreduce"},
+              {"ranks", c.world_size()},
+              {"hosts", hosts},
+              {"device", device.str()},
+              {"bytes", sizes},
+              {"busbw_gb_s", busbw}});
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -140,9 +174,9 @@ void add_bench_command(CLI::App& app) {
   auto workload = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("bench", "measure training throughput against the GEMM peak and PyTorch");
-  cmd->add_option("workload", *workload, "gemm, lm, seq2seq, transformer or ckpt")
+  cmd->add_option("workload", *workload, "gemm, lm, seq2seq, transformer, ckpt or allreduce")
       ->required()
-      ->check(CLI::IsMember({"gemm", "lm", "seq2seq", "transformer", "ckpt"}));
+      ->check(CLI::IsMember({"gemm", "lm", "seq2seq", "transformer", "ckpt", "allreduce"}));
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--steps", args->steps, "steps per round")->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "rounds; results are medians")->capture_default_str();
@@ -158,6 +192,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--dir", args->directory, "ckpt: where to write (the disk to measure)")
       ->capture_default_str();
   cmd->callback([args, workload] {
+    if (*workload == "allreduce") return run_allreduce(*args, args->device);
     const Device device = gpu::select_device(args->device);
     const ThreadSetup setup = configure_threads(args->threads, 1);
     std::fprintf(stderr, "threads: %s\n", setup.str().c_str());
