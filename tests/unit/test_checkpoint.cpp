@@ -40,7 +40,7 @@ TrainingState sample_state(int64_t step) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "recur-test-checkpoint" / name;
+  const fs::path dir = process_temp_dir("checkpoint") / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -28,7 +28,7 @@ optimizer:
 )";
 
 std::string write_config(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "recur-test-config" / "configs";
+  const fs::path dir = process_temp_dir("config") / "configs";
   fs::create_directories(dir);
   const fs::path path = dir / name;
   std::ofstream(path) << text;

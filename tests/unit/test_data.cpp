@@ -14,8 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "recur-test-data";
-  fs::create_directories(dir);
+  const fs::path dir = process_temp_dir("data");
   const fs::path path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
   return path.string();

@@ -135,8 +135,7 @@ TEST(ParameterStore, FlatAlignedLayoutAndDeterministicInit) {
 }
 
 TEST(ModelFile, RoundTripAndMismatches) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "recur-model-test.h5").string();
+  const std::string path = (process_temp_dir("model-file") / "model.h5").string();
   ParameterStore store;
   Linear layer(store, "out", 4, 3);
   store.materialize(DType::F32, 1);
@@ -174,7 +173,7 @@ TEST(ModelFile, RoundTripAndMismatches) {
 }
 
 TEST(ModelFile, ChecksumsCatchDamage) {
-  const std::string path = (std::filesystem::temp_directory_path() / "recur-damaged.h5").string();
+  const std::string path = (process_temp_dir("model-file") / "damaged.h5").string();
   ParameterStore store;
   Linear layer(store, "out", 64, 64);
   store.materialize(DType::F32, 1);

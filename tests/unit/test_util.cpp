@@ -1,7 +1,10 @@
 #include "test_util.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "core/gpu.h"
 
@@ -14,6 +17,33 @@ void PrintTo(DType dtype, std::ostream* out) {
 }  // namespace recur
 
 namespace recur::test {
+
+namespace {
+
+// Removes the folders of process_temp_dir at exit.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    std::error_code ignored;
+    for (const std::filesystem::path& dir : dirs_)
+      std::filesystem::remove_all(dir, ignored);
+  }
+  void add(const std::filesystem::path& dir) { dirs_.insert(dir); }
+
+ private:
+  std::set<std::filesystem::path> dirs_;
+};
+
+}  // namespace
+
+std::filesystem::path process_temp_dir(const std::string& name) {
+  static TempDirs made;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("recur-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  made.add(dir);
+  return dir;
+}
 
 void GpuTest::SetUp() {
   if (gpu::availability().devices == 0) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+
 #include "autograd/gradcheck.h"
 #include "autograd/ops.h"
 #include "data/parallel_corpus.h"
@@ -35,6 +38,11 @@ double relative_difference(const Tensor& a, const Tensor& b);
 // ||a - b||_2 / ||b||_2 over tensors with the same number of elements, on any devices (the GPU
 // parity bound).
 double norm_relative_error(const Tensor& a, const Tensor& b);
+
+// A fresh folder of this test process under the temporary folder, removed when the process ends:
+// ctest runs every test case as its own process, in parallel, so a folder shared between cases
+// would let one case overwrite a file another is reading.
+std::filesystem::path process_temp_dir(const std::string& name);
 
 // A GPU against the CPU, parametrised by dtype: skips, saying why, where no CUDA device is usable.
 class GpuTest : public ::testing::TestWithParam<DType> {
