@@ -30,6 +30,26 @@ expect_error() {
   fi
 }
 
+# "step loss" of every training step after FROM in a run folder. The last line of a step wins: an
+# interrupted run logged some steps that its resumed run trained again.
+train_losses_after() {
+  local from=$1 run=$2
+  grep '"type": "train"' "$run/metrics.jsonl" |
+    sed -E 's/.*"step": ([0-9]+),.*"loss": ([-0-9.e+]+).*/\1 \2/' |
+    awk -v from="$from" '$1 > from { loss[$1] = $2 } END { for (s in loss) print s, loss[s] }' | sort -n
+}
+
+# expect_losses_match_after FROM RESUMED WHOLE STEPS: the loss of every step FROM+1..STEPS of the
+# run folder RESUMED (resumed from a checkpoint at step FROM) is within 1e-5 relative of the
+# uninterrupted run folder WHOLE's; else prints the steps that differ and returns 1.
+expect_losses_match_after() {
+  local from=$1 resumed=$2 whole=$3 steps=$4
+  join <(train_losses_after "$from" "$resumed") <(train_losses_after "$from" "$whole") |
+    awk -v want=$((steps - from)) '
+      { n++; d = ($2 - $3) / $3; if (d < 0) d = -d; if (d > 1e-5) { bad++; print "step " $1 ": " $2 " vs " $3 } }
+      END { if (n != want) print n " steps compared, expected " want; exit (bad > 0 || n != want) }' >&2
+}
+
 # A small, fast language-model config on the shipped sample.
 tiny_config() {
   cat >"$WORK/tiny.yaml" <<YAML

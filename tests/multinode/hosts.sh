@@ -3,7 +3,8 @@
 # are veth pairs into one bridge, so MPI traffic between hosts is real TCP over their own
 # addresses. Sourced by the tests after tests/e2e/lib.sh:
 #
-#   hosts_can_run        true when this machine can make hosts; else prints why
+#   hosts_require        returns when this machine can make hosts; else, with CI=true, fails the
+#                        test (CI runs the multi-node tests), elsewhere skips it (exit 77)
 #   hosts_up N           makes hosts 1..N (hosts_down runs at exit, also after SIGTERM); sets
 #                        HOST_ADDRS (addresses, host i at index i-1), MN_SUBNET (a.b.c.0/24) and
 #                        MN_AGENT (the remote agent for mpirun: `MN_AGENT ADDRESS COMMAND...`)
@@ -22,7 +23,8 @@ HOST_ADDRS=()
 MN_SUBNET=""
 MN_AGENT=""
 
-hosts_can_run() {
+# True when this machine can make hosts; else prints why.
+mn_can_run() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "the multi-node tests need root (network namespaces)"
     return 1
@@ -33,6 +35,17 @@ hosts_can_run() {
     return 1
   fi
   ip netns del "$probe"
+}
+
+hosts_require() {
+  local reason
+  reason=$(mn_can_run) && return 0
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL: $reason (CI runs the multi-node tests)" >&2
+    exit 1
+  fi
+  echo "SKIP: $reason" >&2
+  exit 77
 }
 
 mn_ipv4_int() {

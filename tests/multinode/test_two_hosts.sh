@@ -11,14 +11,7 @@ RECUR=$1 SOURCE=$2 PARAMS_DIFF=$3
 source "$SOURCE/tests/e2e/lib.sh"
 source "$SOURCE/tests/multinode/hosts.sh"
 
-if ! reason=$(hosts_can_run); then
-  if [ "${CI:-}" = true ]; then
-    echo "FAIL: $reason (CI runs the multi-node tests)" >&2
-    exit 1
-  fi
-  echo "SKIP: $reason" >&2
-  exit 77
-fi
+hosts_require
 hosts_up 2
 h1=${HOST_ADDRS[0]} h2=${HOST_ADDRS[1]}
 echo "hosts: rcmn-h1 $h1, rcmn-h2 $h2 on $MN_SUBNET"
