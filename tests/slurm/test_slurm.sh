@@ -6,72 +6,14 @@
 # parameters as a job that was never interrupted.
 RECUR=$1 SOURCE=$2 DIGEST=$3
 source "$SOURCE/tests/e2e/lib.sh"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "skipped: a SLURM cluster on localhost needs root (slurmd, munged)"
-  exit 77
-fi
-"$SOURCE/scripts/install-deps.sh" --slurm
-
-# munge authenticates SLURM's messages.
-if ! pgrep -x munged >/dev/null; then
-  [ -f /etc/munge/munge.key ] || mungekey --create
-  mkdir -p /run/munge /var/log/munge /var/lib/munge
-  chown -R munge:munge /etc/munge /run/munge /var/log/munge /var/lib/munge
-  runuser -u munge -- /usr/sbin/munged --force
-  cleanup_steps+=("pkill -x munged")
-fi
-munge -n | unmunge >/dev/null || { echo "munge does not work" >&2; exit 1; }
-
-# A private cluster: configuration, state and logs under $WORK.
-cluster=$WORK/slurm
-mkdir -p "$cluster/state" "$cluster/spool"
+source "$SOURCE/tests/slurm/cluster.sh"
+slurm_require
+munge_up
 host=$(hostname)
-export SLURM_CONF=$cluster/slurm.conf
-cat >"$SLURM_CONF" <<CONF
-ClusterName=recurtest
-SlurmctldHost=$host
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-AuthInfo=cred_expire=10
-CredType=cred/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-ReturnToService=2
-StateSaveLocation=$cluster/state
-SlurmdSpoolDir=$cluster/spool
-SlurmctldPidFile=$cluster/slurmctld.pid
-SlurmdPidFile=$cluster/slurmd.pid
-SlurmctldLogFile=$cluster/slurmctld.log
-SlurmdLogFile=$cluster/slurmd.log
-SlurmctldPort=$((7100 + $$ % 400))
-SlurmdPort=$((7600 + $$ % 400))
-NodeName=$host CPUs=$(nproc) RealMemory=2000 State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
-CONF
-slurmctld -f "$SLURM_CONF"
+slurm_configure "$host" "NodeName=$host CPUs=$(nproc) RealMemory=2000 State=UNKNOWN"
+slurm_start_controller
 slurmd -f "$SLURM_CONF"
-# The daemons save their state under $WORK as they stop: wait for them before it is removed.
-stop_cluster() {
-  local pids pid
-  pids=$(cat "$cluster/slurmd.pid" "$cluster/slurmctld.pid" 2>/dev/null) || true
-  kill $pids 2>/dev/null || true
-  for pid in $pids; do
-    for _ in $(seq 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-  done
-}
-cleanup_steps+=(stop_cluster)
-for _ in $(seq 60); do
-  sinfo -h -o %T 2>/dev/null | grep -q idle && break
-  sleep 0.5
-done
-sinfo -h -o %T | grep -q idle || { fail "the node never became idle"; cat "$cluster"/*.log >&2; exit 1; }
+slurm_wait_idle 1
 
 config=$(tiny_config)
 export RECUR
@@ -101,7 +43,7 @@ done
 sleep 1
 scancel --signal=USR1 --batch "$job"
 for _ in $(seq 600); do
-  state=$(scontrol show job "$job" 2>/dev/null | sed -n 's/.*JobState=\([A-Z]*\).*/\1/p')
+  state=$(slurm_job_state "$job")
   grep -q 'restart 1' "$WORK/signal.out" 2>/dev/null && [ "$state" = COMPLETED ] && break
   sleep 0.5
 done
