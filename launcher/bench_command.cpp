@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/host.h"
 #include "core/json.h"
 #include "core/threads.h"
 #include "dist/gpu_communicator.h"
@@ -145,7 +146,7 @@ void run_allreduce(const BenchArgs& a, const std::string& device_name) {
   if (!device.is_cpu())
     comm = make_gpu_communicator(std::move(comm), device, SharedGpuPolicy::Fail, 300);
   Communicator& c = *comm;
-  const std::string hosts = hosts_summary(gather_texts(c, RankPlacement::of_this_process().host));
+  const std::string hosts = hosts_summary(gather_texts(c, host_name()));
   const std::vector<bench::AllReduceFigure> figures =
       bench::all_reduce_bandwidth(c, device, a.rounds);
   if (!c.is_root()) return;

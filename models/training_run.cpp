@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "checkpoint/model_file.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "core/threads.h"
 #include "dist/placement.h"
@@ -171,14 +172,14 @@ void build_model(ModelJob& job, const ExperimentConfig& config, const RunOptions
 }
 
 // Each rank's host, network namespace and MPI address in its log and metrics; rank 0 also prints
-// the hosts and their ranks.
-void record_placement(Communicator& comm, MetricsFile& rank_metrics) {
+// the hosts (every rank's, in rank order) and their ranks.
+void record_placement(Communicator& comm, MetricsFile& rank_metrics,
+                      const std::vector<std::string>& hosts) {
   const RankPlacement place = RankPlacement::of_this_process();
   rank_metrics.write(place.json(comm.rank()));
   log::info("placement: host ", place.host, ", network namespace ", place.net_namespace,
             ", MPI address ", place.address.empty() ? "none" : place.address);
-  const std::string hosts = hosts_summary(gather_texts(comm, place.host));
-  if (comm.is_root()) log::info("hosts: ", hosts);
+  if (comm.is_root()) log::info("hosts: ", hosts_summary(hosts));
 }
 
 void write_test_figures(MetricsFile& metrics, const ModelJob::Figures& test) {
@@ -203,7 +204,8 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
                           !start.resume_from.empty());
   }
   comm.barrier();
-  check_shared_run_dir(comm, config.run_dir);
+  const std::vector<std::string> hosts = gather_texts(comm, host_name());
+  check_shared_run_dir(comm, config.run_dir, hosts);
   open_run_log(config, comm, threads);
 
   std::unique_ptr<ModelJob> job = make_job(config);
@@ -216,7 +218,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   MetricsFile metrics;
   if (comm.is_root()) metrics = MetricsFile((dir / "metrics.jsonl").string());
   MetricsFile rank_metrics((dir / concat("metrics.rank", comm.rank(), ".jsonl")).string());
-  record_placement(comm, rank_metrics);
+  record_placement(comm, rank_metrics, hosts);
   metrics.write(Json{{"type", "run"},
                      {"model_type", config.model_type().name},
                      {"parameters", store.parameter_count()},

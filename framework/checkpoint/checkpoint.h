@@ -53,7 +53,7 @@ struct CheckpointOptions {
 // One checkpoint to write: its contents and how old ones are kept.
 struct CheckpointRequest {
   std::vector<FlatBuffer> buffers;  // parameters, optimiser state (this rank's range is written)
-  TrainingState state;
+  TrainingState state = {};
   bool async = false;  // write in a background thread (see CheckpointWriter::write)
   std::map<std::string, double> validation = {};  // figures measured at this step, for the manifest
   // Once committed, rank 0 removes checkpoints beyond the newest `keep_last` (0: keeps all),

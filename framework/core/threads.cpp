@@ -2,9 +2,9 @@
 
 #include <cblas.h>
 #include <sched.h>
-#include <unistd.h>
 
 #include "core/error.h"
+#include "core/host.h"
 #include "core/rng.h"
 
 namespace recur {
@@ -46,12 +46,10 @@ int available_cores() {
 }
 
 uint64_t core_set_hash() {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
   cpu_set_t set;
   CPU_ZERO(&set);
   sched_getaffinity(0, sizeof(set), &set);
-  std::string text = host;
+  std::string text = host_name();
   text.append(reinterpret_cast<const char*>(&set), sizeof(set));
   return hash_name(text.data(), text.size());
 }

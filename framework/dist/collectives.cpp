@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 
 #include "core/threads.h"
 #include "dist/communicator.h"
@@ -17,6 +20,13 @@ std::vector<uint64_t> gather_hashes(Communicator& comm, uint64_t hash) {
     hashes.push_back(halves[2 * r] | static_cast<uint64_t>(halves[2 * r + 1]) << 32);
   }
   return hashes;
+}
+
+uint64_t job_token(Communicator& comm) {
+  const auto mine =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      (static_cast<uint64_t>(::getpid()) << 32);
+  return gather_hashes(comm, mine)[0];
 }
 
 int ranks_sharing_my_cores(Communicator& comm) {

@@ -85,6 +85,10 @@ std::unique_ptr<Communicator> make_communicator(const CommunicatorOptions& optio
 // Every rank's value of a 64-bit hash, in rank order.
 std::vector<uint64_t> gather_hashes(Communicator& comm, uint64_t hash);
 
+// A value of this start of the job, the same on every rank (rank 0's clock and process id): names
+// the files and folders a job writes that another job must not take for its own.
+uint64_t job_token(Communicator& comm);
+
 // How many ranks of the job run on exactly this process's cores (same host, same affinity mask):
 // what `threads: auto` divides the cores among.
 int ranks_sharing_my_cores(Communicator& comm);

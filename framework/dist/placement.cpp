@@ -4,7 +4,6 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,16 +11,11 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/host.h"
 
 namespace recur {
 
 namespace {
-
-std::string host_name() {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  return host;
-}
 
 uint64_t net_namespace_inode() {
   struct stat info {};

@@ -1,25 +1,13 @@
 #include "train/shared_run_dir.h"
 
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 
 #include "checkpoint/file_hash.h"
-#include "dist/placement.h"
 
 namespace recur {
 
 namespace {
-
-// Rank 0's token, the same on every rank.
-std::string job_token(Communicator& comm) {
-  const auto mine =
-      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-      (static_cast<uint64_t>(::getpid()) << 32);
-  return hex64(gather_hashes(comm, mine)[0]);
-}
 
 std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -30,8 +18,9 @@ std::string read_text(const std::filesystem::path& file) {
 
 }  // namespace
 
-void check_shared_run_dir(Communicator& comm, const std::string& directory) {
-  const std::string token = job_token(comm);
+void check_shared_run_dir(Communicator& comm, const std::string& directory,
+                          const std::vector<std::string>& hosts) {
+  const std::string token = hex64(job_token(comm));
   const std::filesystem::path file = std::filesystem::path(directory) / (".shared-" + token);
   if (comm.is_root()) {
     std::ofstream out(file);
@@ -42,7 +31,6 @@ void check_shared_run_dir(Communicator& comm, const std::string& directory) {
   comm.barrier();
   const bool seen = read_text(file) == token;
   const std::vector<uint64_t> seen_by = gather_hashes(comm, seen ? 1 : 0);
-  const std::vector<std::string> hosts = gather_texts(comm, RankPlacement::of_this_process().host);
   comm.barrier();
   if (comm.is_root()) std::filesystem::remove(file);
   std::string blind;

@@ -1,6 +1,5 @@
 #include "train/trainer.h"
 
-#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -93,10 +92,8 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
   synchronise_start();
   const CheckpointPolicy& policy = options.checkpoint;
   if (!policy.directory.empty()) {
-    // A token of this job, the same on every rank, names its temporary checkpoint directories.
-    const auto mine = static_cast<uint64_t>(Clock::now().time_since_epoch().count()) ^
-                      static_cast<uint64_t>(::getpid());
-    const uint64_t attempt = gather_hashes(comm_, mine)[0];
+    // The job's token names its temporary checkpoint directories.
+    const uint64_t attempt = job_token(comm_);
     if (comm_.is_root()) remove_uncommitted(policy.directory);
     writer_ = std::make_unique<CheckpointWriter>(CheckpointOptions{
         policy.directory, comm_.rank(), comm_.world_size(), hex64(attempt), policy.wait_timeout_s});
@@ -133,10 +130,10 @@ void Trainer::write_checkpoint(int64_t step, bool async,
   if (metric) best_checkpoint_.offer(*metric, step);
   CheckpointRequest request{
       .buffers = flat_buffers(),
-      .state = {.identity = outputs_.identity},
       .async = async,
       .keep_last = policy.keep_last,
       .keep_step = policy.keep_best != KeepBest::None ? best_checkpoint_.step : 0};
+  request.state.identity = outputs_.identity;
   request.state.step = step;
   StateSaver saver(request.state);
   describe_state(saver);

@@ -2,8 +2,6 @@
 // handle and caching allocator per device, copies and fills.
 #include "kernels/cuda/runtime.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -12,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/host.h"
 #include "core/rng.h"
 #include "kernels/cuda/elementwise.h"
 
@@ -202,9 +201,7 @@ uint64_t device_identity(Device device) {
   require(device);
   char bus_id[64] = {};
   cuda::check(cudaDeviceGetPCIBusId(bus_id, sizeof(bus_id), device.index), "cudaDeviceGetPCIBusId");
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  const std::string identity = std::string(host) + "/" + bus_id;
+  const std::string identity = host_name() + "/" + bus_id;
   return hash_name(identity.data(), identity.size());
 }
 
