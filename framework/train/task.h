@@ -6,6 +6,7 @@
 
 #include "core/state_visitor.h"
 #include "dist/gradient_sync.h"
+#include "train/batch_digest.h"
 #include "train/loss_totals.h"
 #include "train/validation.h"
 
@@ -29,6 +30,8 @@ class TrainingTask {
     int64_t first = 0, count = 0;
   };
   virtual Shard shard() const = 0;
+  // The digest of the token ids of this rank's batches since the last call (BatchDigest).
+  virtual uint64_t take_batch_digest() = 0;
   virtual bool has_validation() const = 0;
   // This rank's loss totals over its part of the validation data and, for tasks that have one,
   // the score of the whole validation set (every rank computes its share).

@@ -256,6 +256,7 @@ void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, d
                                    {"examples", shard.count},
                                    {"tokens", interval.local.tokens},
                                    {"loss", interval.local.loss()},
+                                   {"batch_digest", hex64(task_.take_batch_digest())},
                                    {"compute_ms", interval.compute_s * per_step_ms},
                                    {"comm_ms", interval.comm_s * per_step_ms},
                                    {"exposed_comm_ms", interval.exposed_s * per_step_ms}});

@@ -47,6 +47,8 @@ LossTotals LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
         stream_range(mine_.count, m, training_.accumulate, "streams", "micro-batches");
     const int64_t first = mine_.first + part.first;
     windows.push_back(streams_.window(w.position, w.steps, first, part.count, dtype_));
+    digest_.add(windows.back().inputs);
+    digest_.add(windows.back().targets);
     batches.push_back({first, windows.back().targets_counted});
   }
   return train_micro_batches(

@@ -34,6 +34,7 @@ class LanguageModelTask final : public TrainingTask {
   double epochs_done() const override { return schedule_.epochs_done(); }
   double lr_scale() const override { return lr_scale_; }
   Shard shard() const override { return {mine_.first, mine_.count}; }
+  uint64_t take_batch_digest() override { return digest_.take(); }
   bool has_validation() const override { return data_.valid.size() > 0; }
   Validation validate() override;
   void describe_state(StateVisitor& v) override;
@@ -61,6 +62,7 @@ class LanguageModelTask final : public TrainingTask {
   DType dtype_;
   TokenStreams streams_;
   StreamRange mine_;  // this rank's streams
+  BatchDigest digest_;
   TbpttSchedule schedule_;
   std::vector<RnnState> states_;  // carried state of each micro-batch
   double lr_scale_ = 1.0;

@@ -49,6 +49,9 @@ LossTotals TranslationTask::train_step(int64_t step, GradientSync& sync) {
     const auto range = part(static_cast<int64_t>(examples.size()), m, micro);
     if (range.first == range.second) continue;
     batches.push_back(make_batch(data_.train, slice(examples, range), model_.reverses_source()));
+    digest_.add(batches.back().source);
+    digest_.add(batches.back().target_in);
+    digest_.add(batches.back().target_out);
     plan.push_back({mine.first + range.first, batches.back().target_tokens});
   }
   return train_micro_batches(

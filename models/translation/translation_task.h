@@ -26,6 +26,7 @@ class TranslationTask final : public TrainingTask {
   LossTotals train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override;
   Shard shard() const override { return shard_; }
+  uint64_t take_batch_digest() override { return digest_.take(); }
   bool has_validation() const override { return data_.valid.size() > 0; }
   Validation validate() override;
   void describe_state(StateVisitor& v) override;
@@ -48,6 +49,7 @@ class TranslationTask final : public TrainingTask {
   TokenBatcher batcher_;
   int64_t epoch_ = 0, next_batch_ = 0;
   Shard shard_;
+  BatchDigest digest_;
 };
 
 }  // namespace recur
