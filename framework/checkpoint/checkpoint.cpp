@@ -8,9 +8,9 @@
 #include <fstream>
 #include <set>
 
-#include "checkpoint/file_hash.h"
 #include "checkpoint/h5.h"
 #include "checkpoint/model_file.h"
+#include "core/file_hash.h"
 #include "core/json.h"
 #include "core/log.h"
 

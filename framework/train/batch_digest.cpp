@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "checkpoint/file_hash.h"
+#include "core/file_hash.h"
 
 namespace recur {
 

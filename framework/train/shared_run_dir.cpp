@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "checkpoint/file_hash.h"
+#include "core/file_hash.h"
 
 namespace recur {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "checkpoint/file_hash.h"
 #include "checkpoint/state_io.h"
+#include "core/file_hash.h"
 #include "core/log.h"
 #include "core/rng.h"
 #include "train/stop_signal.h"

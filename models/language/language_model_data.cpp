@@ -1,6 +1,6 @@
 #include "language/language_model_data.h"
 
-#include "checkpoint/file_hash.h"
+#include "core/file_hash.h"
 #include "core/log.h"
 
 namespace recur {

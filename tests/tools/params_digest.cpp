@@ -2,8 +2,8 @@
 // the same parameters when their digests agree. For the shell tests.
 #include <cstdio>
 
-#include "checkpoint/file_hash.h"
 #include "checkpoint/h5.h"
+#include "core/file_hash.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

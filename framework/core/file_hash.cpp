@@ -1,4 +1,4 @@
-#include "checkpoint/file_hash.h"
+#include "core/file_hash.h"
 
 #include <cstdio>
 #include <cstring>

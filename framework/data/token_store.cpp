@@ -1,0 +1,227 @@
+#include "data/token_store.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/file_hash.h"
+
+namespace recur {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFormat = "recur-token-store";
+constexpr int64_t kVersion = 1;
+constexpr size_t kWriteBuffer = 1 << 20;
+
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  RECUR_CHECK(fd >= 0, "cannot open ", path, " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  RECUR_CHECK(rc == 0, "cannot sync ", path);
+}
+
+// Puts the folder `from` where `to` is, atomically: a reader sees the old folder or the new one.
+void move_into_place(const std::string& from, const std::string& to) {
+  if (!fs::exists(to)) {
+    fs::rename(from, to);
+    return;
+  }
+  RECUR_CHECK(::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0,
+              "cannot replace ", to, " with ", from);
+  fs::remove_all(from);  // the old store
+}
+
+}  // namespace
+
+int width_for(uint64_t max) {
+  if (max <= 0xffu) return 1;
+  if (max <= 0xffffu) return 2;
+  if (max <= 0xffffffffu) return 4;
+  return 8;
+}
+
+ArrayWriter::ArrayWriter(std::string path, int width) : path_(std::move(path)), width_(width) {
+  file_ = std::fopen(path_.c_str(), "wb");
+  RECUR_CHECK(file_ != nullptr, "cannot create ", path_);
+  buffer_.reserve(kWriteBuffer);
+}
+
+ArrayWriter::~ArrayWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void ArrayWriter::push(uint64_t value) {
+  RECUR_CHECK(width_ == 8 || value < (uint64_t{1} << (8 * width_)), path_, ": value ", value,
+              " does not fit ", width_, " bytes");
+  for (int b = 0; b < width_; ++b)
+    buffer_.push_back(static_cast<unsigned char>(value >> (8 * b)));  // little-endian
+  ++count_;
+  if (buffer_.size() + 8 > kWriteBuffer) flush();
+}
+
+void ArrayWriter::flush() {
+  RECUR_CHECK(std::fwrite(buffer_.data(), 1, buffer_.size(), file_) == buffer_.size(),
+              "cannot write ", path_, " (disk full?)");
+  buffer_.clear();
+}
+
+Json ArrayWriter::finish(const std::string& name) {
+  flush();
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  RECUR_CHECK(closed, "cannot write ", path_, " (disk full?)");
+  sync_file(path_);
+  return Json{{"name", name},
+              {"file", fs::path(path_).filename().string()},
+              {"width", width_},
+              {"count", count_},
+              {"hash", hex64(hash_file(path_))}};
+}
+
+TokenStoreWriter::TokenStoreWriter(std::string directory)
+    : directory_(std::move(directory)),
+      temporary_(directory_ + ".tmp-" + std::to_string(::getpid())) {
+  fs::remove_all(temporary_);
+  fs::create_directories(temporary_);
+}
+
+TokenStoreWriter::~TokenStoreWriter() {
+  if (committed_) return;
+  arrays_.clear();  // closes the files
+  std::error_code ignored;
+  fs::remove_all(temporary_, ignored);
+}
+
+ArrayWriter& TokenStoreWriter::array(const std::string& name, uint64_t max_value) {
+  const int width = width_for(max_value);
+  const std::string file = concat(temporary_, "/", name, ".u", 8 * width);
+  arrays_.emplace_back(name, std::make_unique<ArrayWriter>(file, width));
+  return *arrays_.back().second;
+}
+
+void TokenStoreWriter::commit(const Json& meta) {
+  Json entries = Json::array();
+  for (auto& [name, writer] : arrays_)
+    entries.push_back(writer->finish(name));
+  const std::string manifest = temporary_ + "/manifest.json";
+  {
+    std::ofstream out(manifest);
+    out << json_document(
+        Json{{"format", kFormat}, {"version", kVersion}, {"arrays", entries}, {"meta", meta}});
+    RECUR_CHECK(out.flush(), "cannot write ", manifest, " (disk full?)");
+  }
+  sync_file(manifest);
+  sync_file(temporary_);
+  move_into_place(temporary_, directory_);
+  sync_file(fs::absolute(directory_).parent_path().string());
+  committed_ = true;
+}
+
+// One array file mapped read-only.
+struct TokenStore::Mapping {
+  void* address = nullptr;
+  size_t bytes = 0;
+  UintArray view;
+
+  Mapping() = default;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (address != nullptr) ::munmap(address, bytes);
+  }
+};
+
+namespace {
+
+// The manifest's entry of one array, checked against its file: present, of the size it gives,
+// and, with `verify_hash`, of the content hash it gives.
+struct ArrayEntry {
+  std::string name, path;
+  int width = 1;
+  int64_t count = 0;
+  size_t bytes = 0;
+};
+
+ArrayEntry checked_entry(const Json& entry, const std::string& directory, bool verify_hash) {
+  const std::string manifest = directory + "/manifest.json";
+  ArrayEntry a;
+  a.name = json_get<std::string>(entry, "name", manifest);
+  a.path = directory + "/" + json_get<std::string>(entry, "file", manifest);
+  a.width = json_get<int>(entry, "width", manifest);
+  a.count = json_get<int64_t>(entry, "count", manifest);
+  RECUR_CHECK((a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8) && a.count >= 0,
+              manifest, ": array ", a.name, " has width ", a.width, " and count ", a.count);
+  a.bytes = static_cast<size_t>(a.count) * static_cast<size_t>(a.width);
+  std::error_code missing;
+  const uintmax_t actual = fs::file_size(a.path, missing);
+  RECUR_CHECK(!missing, a.path, ": missing (prepare the data again)");
+  RECUR_CHECK(actual == a.bytes, a.path, ": ", actual, " bytes, the manifest says ", a.bytes,
+              " (a truncated or damaged store: prepare the data again)");
+  if (verify_hash) {
+    const std::string expected = json_get<std::string>(entry, "hash", manifest);
+    const std::string hash = hex64(hash_file(a.path));
+    RECUR_CHECK(hash == expected, a.path, ": damaged: its content hash is ", hash,
+                ", the manifest says ", expected, " (prepare the data again)");
+  }
+  return a;
+}
+
+std::shared_ptr<TokenStore::Mapping> map_array(const ArrayEntry& a) {
+  auto mapping = std::make_shared<TokenStore::Mapping>();
+  if (a.bytes == 0) return mapping;
+  const int fd = ::open(a.path.c_str(), O_RDONLY);
+  RECUR_CHECK(fd >= 0, "cannot open ", a.path);
+  void* address = ::mmap(nullptr, a.bytes, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);  // the mapping keeps the file open
+  RECUR_CHECK(address != MAP_FAILED, "cannot map ", a.path);
+  mapping->address = address;
+  mapping->bytes = a.bytes;
+  mapping->view = UintArray(address, a.width, a.count);
+  return mapping;
+}
+
+}  // namespace
+
+TokenStore TokenStore::open(const std::string& directory, bool verify_hashes) {
+  const std::string manifest = directory + "/manifest.json";
+  RECUR_CHECK(fs::exists(manifest), directory, ": not a prepared token store (no manifest.json)");
+  const Json doc = read_json_file(manifest);
+  const std::string format = json_get<std::string>(doc, "format", manifest);
+  const auto version = json_get<int64_t>(doc, "version", manifest);
+  RECUR_CHECK(format == kFormat && version == kVersion, manifest, ": ", format, " version ",
+              version, "; this recur reads ", kFormat, " version ", kVersion);
+  RECUR_CHECK(doc.contains("arrays") && doc["arrays"].is_array() && doc.contains("meta"), manifest,
+              ": no arrays or meta");
+  TokenStore store;
+  store.directory_ = directory;
+  store.meta_ = doc["meta"];
+  for (const Json& entry : doc["arrays"]) {
+    const ArrayEntry a = checked_entry(entry, directory, verify_hashes);
+    store.arrays_.emplace_back(a.name, map_array(a));
+  }
+  return store;
+}
+
+bool TokenStore::has(const std::string& name) const {
+  for (const auto& [n, mapping] : arrays_)
+    if (n == name) return true;
+  return false;
+}
+
+UintArray TokenStore::array(const std::string& name) const {
+  for (const auto& [n, mapping] : arrays_)
+    if (n == name) return mapping->view;
+  throw Error(concat(directory_, ": the store has no array '", name, "'"));
+}
+
+}  // namespace recur
