@@ -15,5 +15,6 @@ void add_config_command(CLI::App& app);
 void add_ckpt_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_prepare_command(CLI::App& app);
 
 }  // namespace recur::cli

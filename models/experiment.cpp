@@ -172,7 +172,8 @@ const std::vector<std::string>& keys_changeable_on_resume() {
                                                 "run_dir",
                                                 "data.train",
                                                 "data.valid",
-                                                "data.test"};
+                                                "data.test",
+                                                "data.prepared"};
   return keys;
 }
 

@@ -29,6 +29,11 @@ class ModelJob {
   // run), else rank 0 builds them and saves them in the run directory for the other ranks.
   virtual void prepare(const ExperimentConfig& config, Communicator& comm,
                        const std::filesystem::path& run_dir, const RunIdentity* identity) = 0;
+  // `recur prepare`: writes the prepared form of the data (docs/data-format.md), checking the
+  // content hashes of what is there when `verify`; returns what it did. Throws Error for a family
+  // that reads its texts at every start.
+  virtual std::string prepare_data(const ExperimentConfig& config,
+                                   const std::filesystem::path& run_dir, bool verify) = 0;
   // Declares the model's parameters.
   virtual void build(ParameterStore& store) = 0;
   virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config,

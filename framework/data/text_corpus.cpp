@@ -1,8 +1,10 @@
 #include "data/text_corpus.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/error.h"
+#include "core/file_hash.h"
 
 namespace recur {
 
@@ -52,23 +54,69 @@ std::unordered_map<std::string, int64_t> count_tokens(const TextCorpus& corpus, 
   return counts;
 }
 
-TokenSequence TokenSequence::encode(const TextCorpus& corpus, const Vocab& vocab) {
+TokenSequence TokenSequence::of(std::vector<int32_t> ids, std::vector<int32_t> chars,
+                                int64_t unknown) {
+  RECUR_CHECK(ids.size() == chars.size(), "a token sequence of ", ids.size(), " ids and ",
+              chars.size(), " character counts");
+  struct Vectors {
+    std::vector<int32_t> ids, chars;
+  };
+  auto owner = std::make_shared<Vectors>(Vectors{std::move(ids), std::move(chars)});
   TokenSequence seq;
-  auto push = [&](int32_t id, int32_t chars) {
-    seq.ids.push_back(id);
-    seq.chars.push_back(chars);
+  const auto n = static_cast<int64_t>(owner->ids.size());
+  seq.ids_ = UintArray(owner->ids.data(), 4, n);
+  seq.chars_ = UintArray(owner->chars.data(), 4, n);
+  seq.unknown_ = unknown;
+  seq.ids_hash_ = hash_bytes(owner->ids.data(), owner->ids.size() * sizeof(int32_t));
+  seq.owner_ = std::move(owner);
+  return seq;
+}
+
+TokenSequence TokenSequence::encode(const TextCorpus& corpus, const Vocab& vocab) {
+  std::vector<int32_t> ids, chars;
+  int64_t unknown = 0;
+  auto push = [&](int32_t id, int32_t n) {
+    ids.push_back(id);
+    chars.push_back(n);
   };
   for (const auto& document : corpus.documents) {
     push(Vocab::kBos, 0);
     for (const std::string& line : document) {
       for (const Token& t : tokenize(vocab.tokenizer(), line, vocab.lowercase())) {
         const int32_t id = vocab.id(t.text);
-        seq.unknown += id == Vocab::kUnk;
+        unknown += id == Vocab::kUnk;
         push(id, t.chars);
       }
       push(Vocab::kEos, 1);
     }
   }
+  return of(std::move(ids), std::move(chars), unknown);
+}
+
+Json TokenSequence::write(TokenStoreWriter& writer, int64_t vocab_size) const {
+  ArrayWriter& ids = writer.array("ids", static_cast<uint64_t>(vocab_size - 1));
+  int64_t most_chars = 0;
+  for (int64_t i = 0; i < size(); ++i)
+    most_chars = std::max<int64_t>(most_chars, chars(i));
+  ArrayWriter& chars_array = writer.array("chars", static_cast<uint64_t>(most_chars));
+  for (int64_t i = 0; i < size(); ++i) {
+    ids.push(ids_[i]);
+    chars_array.push(chars_[i]);
+  }
+  return Json{{"tokens", size()}, {"unknown", unknown_}, {"ids_hash", hex64(ids_hash_)}};
+}
+
+TokenSequence TokenSequence::mapped(const TokenStore& store) {
+  const std::string origin = store.directory() + "/manifest.json";
+  TokenSequence seq;
+  seq.ids_ = store.array("ids");
+  seq.chars_ = store.array("chars");
+  RECUR_CHECK(seq.ids_.size() == seq.chars_.size() &&
+                  seq.ids_.size() == json_get<int64_t>(store.meta(), "tokens", origin),
+              store.directory(), ": ids, chars and tokens disagree (prepare the data again)");
+  seq.unknown_ = json_get<int64_t>(store.meta(), "unknown", origin);
+  seq.ids_hash_ = std::stoull(json_get<std::string>(store.meta(), "ids_hash", origin), nullptr, 16);
+  seq.owner_ = std::make_shared<TokenStore>(store);
   return seq;
 }
 

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "data/token_store.h"
 #include "data/vocab.h"
 
 namespace recur {
@@ -25,13 +27,34 @@ std::unordered_map<std::string, int64_t> count_tokens(const TextCorpus& corpus, 
                                                       bool lowercase);
 
 // A corpus as one token sequence: every document is <bos>, then each line's tokens and <eos>.
-struct TokenSequence {
-  std::vector<int32_t> ids;
-  std::vector<int32_t> chars;  // characters each token stands for (<eos>: the newline; <bos>: 0)
-  int64_t unknown = 0;         // tokens that became <unk>
-
+// Held in memory (encode, of) or mapped from a prepared store (docs/data-format.md); copies share
+// what they view.
+class TokenSequence {
+ public:
+  TokenSequence() = default;
+  // `chars`: the characters each token stands for (<eos>: the newline; <bos>: 0); `unknown`: how
+  // many tokens became <unk>.
+  static TokenSequence of(std::vector<int32_t> ids, std::vector<int32_t> chars,
+                          int64_t unknown = 0);
   static TokenSequence encode(const TextCorpus& corpus, const Vocab& vocab);
-  int64_t size() const { return static_cast<int64_t>(ids.size()); }
+  // The arrays "ids" and "chars" of a store that `write` wrote.
+  static TokenSequence mapped(const TokenStore& store);
+  // Adds the arrays "ids" and "chars" (ids below `vocab_size`) to a store; returns the figures
+  // `mapped` reads back from the store's meta.
+  Json write(TokenStoreWriter& writer, int64_t vocab_size) const;
+
+  int32_t id(int64_t i) const { return static_cast<int32_t>(ids_[i]); }
+  int32_t chars(int64_t i) const { return static_cast<int32_t>(chars_[i]); }
+  int64_t size() const { return ids_.size(); }
+  int64_t unknown() const { return unknown_; }
+  // A hash of the ids as 32-bit integers: what checkpoints record of the training data.
+  uint64_t ids_hash() const { return ids_hash_; }
+
+ private:
+  UintArray ids_, chars_;
+  std::shared_ptr<const void> owner_;  // what the arrays view: vectors or a mapped store
+  int64_t unknown_ = 0;
+  uint64_t ids_hash_ = 0;
 };
 
 }  // namespace recur

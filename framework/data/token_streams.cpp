@@ -32,7 +32,7 @@ StreamWindow TokenStreams::window(int64_t position, int64_t steps, int64_t first
       out[i] = next == Vocab::kBos ? StreamWindow::kIgnore : next;
       if (out[i] != StreamWindow::kIgnore) {
         w.targets_counted += 1;
-        w.target_chars += sequence_->chars[static_cast<size_t>(stream * length_ + p + 1)];
+        w.target_chars += sequence_->chars(stream * length_ + p + 1);
       }
     }
   }

@@ -39,7 +39,7 @@ class TokenStreams {
 
  private:
   int32_t token(int64_t stream, int64_t position) const {
-    return sequence_->ids[static_cast<size_t>(stream * length_ + position)];
+    return sequence_->id(stream * length_ + position);
   }
 
   const TokenSequence* sequence_;

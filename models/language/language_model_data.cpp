@@ -1,5 +1,9 @@
 #include "language/language_model_data.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include "core/file_hash.h"
 #include "core/log.h"
 
@@ -14,6 +18,10 @@ void LanguageModelDataConfig::describe(ConfigVisitor& v) {
            "char: UTF-8 characters; word: runs of letters and digits, punctuation apart");
   v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
   v.path("vocab", vocab, "use this vocabulary file instead of building one from data.train", false);
+  v.path("prepared", prepared,
+         "the folder of the prepared token stores (empty: <run_dir>/prepared); recur prepares "
+         "the texts into it once and again only when they change (docs/data-format.md)",
+         false);
   v.field("min_frequency", min_frequency, "tokens seen fewer times in data.train become <unk>",
           Bounds::at_least(1));
   v.field("max_vocab", max_vocab, "keep at most this many tokens, specials included (0: all)",
@@ -22,39 +30,168 @@ void LanguageModelDataConfig::describe(ConfigVisitor& v) {
 
 TokenSequence encode_file(const std::string& path, const Vocab& vocab) {
   TokenSequence seq = TokenSequence::encode(TextCorpus::read(path), vocab);
-  const double unknown = static_cast<double>(seq.unknown) / static_cast<double>(seq.size());
-  RECUR_CHECK(unknown <= 0.5, "the vocabulary does not match ", path, ": ", seq.unknown, " of ",
+  const double unknown = static_cast<double>(seq.unknown()) / static_cast<double>(seq.size());
+  RECUR_CHECK(unknown <= 0.5, "the vocabulary does not match ", path, ": ", seq.unknown(), " of ",
               seq.size(), " tokens (", static_cast<int>(unknown * 100), "%) are not in it (",
               tokenizer_name(vocab.tokenizer()), " tokenizer, ", vocab.size(), " entries)");
   return seq;
 }
 
 std::string LanguageModelData::train_hash() const {
-  return hex64(hash_bytes(train.ids.data(), train.ids.size() * sizeof(int32_t)));
+  return hex64(train.ids_hash());
 }
 
-LanguageModelData LanguageModelData::load(const LanguageModelDataConfig& config,
-                                          const Vocab* vocab) {
-  LanguageModelData data;
-  TextCorpus train = TextCorpus::read(config.train);
-  if (vocab != nullptr) {
-    data.vocab = *vocab;
-  } else if (config.vocab.empty()) {
-    data.vocab =
-        Vocab::build(count_tokens(train, config.tokenizer, config.lowercase),
-                     {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
-  } else {
-    data.vocab = Vocab::load(config.vocab);
-    RECUR_CHECK(data.vocab.tokenizer() == config.tokenizer, "data.vocab: ", config.vocab,
-                " was built with the ", tokenizer_name(data.vocab.tokenizer()),
-                " tokenizer, but data.tokenizer is ", tokenizer_name(config.tokenizer));
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a text file was when it was prepared: another size or modification time makes its store
+// stale.
+Json file_stamp(const std::string& path) {
+  struct stat info {};
+  RECUR_CHECK(::stat(path.c_str(), &info) == 0, "cannot read data file '", path,
+              "': no such file or not readable");
+  return Json{{"path", fs::absolute(path).string()},
+              {"size", static_cast<int64_t>(info.st_size)},
+              {"mtime_ns", static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 +
+                               static_cast<int64_t>(info.st_mtim.tv_nsec)}};
+}
+
+std::string vocab_hash(const Vocab& vocab) {
+  std::string text = concat(tokenizer_name(vocab.tokenizer()), vocab.lowercase(), "\n");
+  for (const std::string& token : vocab.tokens())
+    text += token + '\n';
+  return hex64(hash_bytes(text.data(), text.size()));
+}
+
+// Where the vocabulary comes from, part of every store's recipe.
+Json vocab_recipe(const LanguageModelDataConfig& config, const Vocab* given) {
+  if (given != nullptr) return Json{{"given", vocab_hash(*given)}};
+  if (!config.vocab.empty()) return Json{{"file", file_stamp(config.vocab)}};
+  return Json{{"built_from", file_stamp(config.train)},
+              {"min_frequency", config.min_frequency},
+              {"max_vocab", config.max_vocab}};
+}
+
+// How the store of the text file `text` is made.
+Json store_recipe(const LanguageModelDataConfig& config, const std::string& text,
+                  const Json& vocab) {
+  return Json{{"text", file_stamp(text)},
+              {"tokenizer", tokenizer_name(config.tokenizer)},
+              {"lowercase", config.lowercase},
+              {"vocab", vocab}};
+}
+
+// True when `folder` holds a store made by `recipe` with the vocabulary of hash `vocab`, whole
+// (sizes; content hashes with `verify`). A damaged store is reported and prepared again.
+bool fresh_store(const std::string& folder, const Json& recipe, const std::string& vocab,
+                 bool verify) {
+  if (!fs::exists(folder + "/manifest.json")) return false;
+  try {
+    const TokenStore store = TokenStore::open(folder, verify);
+    return store.meta().value("recipe", Json()) == recipe &&
+           store.meta().value("vocab_hash", "") == vocab;
+  } catch (const Error& e) {
+    log::warn(e.what(), "; preparing it again");
+    return false;
   }
-  data.train = encode_file(config.train, data.vocab);
-  if (!config.valid.empty()) data.valid = encode_file(config.valid, data.vocab);
-  if (!config.test.empty()) data.test = encode_file(config.test, data.vocab);
+}
+
+Vocab load_vocab_file(const LanguageModelDataConfig& config) {
+  Vocab vocab = Vocab::load(config.vocab);
+  RECUR_CHECK(vocab.tokenizer() == config.tokenizer, "data.vocab: ", config.vocab,
+              " was built with the ", tokenizer_name(vocab.tokenizer()),
+              " tokenizer, but data.tokenizer is ", tokenizer_name(config.tokenizer));
+  return vocab;
+}
+
+// The vocabulary to prepare with (see prepare_language_data).
+Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
+                     const std::string& folder, bool verify) {
+  if (given != nullptr) return *given;
+  if (!config.vocab.empty()) return load_vocab_file(config);
+  const std::string file = folder + "/vocab.txt";
+  if (fs::exists(file)) {
+    try {
+      Vocab before = Vocab::load(file);
+      const Json recipe = store_recipe(config, config.train, vocab_recipe(config, nullptr));
+      if (fresh_store(folder + "/train", recipe, vocab_hash(before), verify)) return before;
+    } catch (const Error& e) {
+      log::warn(e.what(), "; building the vocabulary again");
+    }
+  }
+  return Vocab::build(
+      count_tokens(TextCorpus::read(config.train), config.tokenizer, config.lowercase),
+      {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
+}
+
+// The texts that are configured, by store name.
+std::vector<std::pair<std::string, std::string>> configured_texts(
+    const LanguageModelDataConfig& config) {
+  std::vector<std::pair<std::string, std::string>> texts = {{"train", config.train}};
+  if (!config.valid.empty()) texts.emplace_back("valid", config.valid);
+  if (!config.test.empty()) texts.emplace_back("test", config.test);
+  return texts;
+}
+
+void write_store(const std::string& folder, const std::string& text, const Vocab& vocab,
+                 const Json& recipe) {
+  const TokenSequence seq = encode_file(text, vocab);
+  int64_t documents = 0;
+  for (int64_t i = 0; i < seq.size(); ++i)
+    documents += seq.id(i) == Vocab::kBos;
+  TokenStoreWriter writer(folder);
+  Json meta = seq.write(writer, vocab.size());
+  meta["documents"] = documents;
+  meta["vocab_hash"] = vocab_hash(vocab);
+  meta["recipe"] = recipe;
+  writer.commit(meta);
+}
+
+}  // namespace
+
+std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
+                                  const std::string& folder, bool verify) {
+  fs::create_directories(folder);
+  const Vocab chosen = prepared_vocab(config, vocab, folder, verify);
+  const std::string hash = vocab_hash(chosen);
+  const Json vocab_from = vocab_recipe(config, vocab);
+  const std::string vocab_file = folder + "/vocab.txt";
+  chosen.save(vocab_file + ".tmp");
+  fs::rename(vocab_file + ".tmp", vocab_file);
+  std::vector<std::string> prepared;
+  for (const auto& [name, text] : configured_texts(config)) {
+    const std::string store = folder + "/" + name;
+    const Json recipe = store_recipe(config, text, vocab_from);
+    if (fresh_store(store, recipe, hash, verify)) continue;
+    write_store(store, text, chosen, recipe);
+    prepared.push_back(name);
+  }
+  if (prepared.empty()) return concat(folder, " is up to date");
+  std::string names;
+  for (const std::string& name : prepared)
+    names += (names.empty() ? "" : ", ") + name;
+  return concat("prepared ", names, " in ", folder);
+}
+
+LanguageModelData LanguageModelData::open(const LanguageModelDataConfig& config,
+                                          const std::string& folder) {
+  LanguageModelData data;
+  data.vocab = Vocab::load(folder + "/vocab.txt");
+  const std::string hash = vocab_hash(data.vocab);
+  int64_t documents = 0;
+  for (const auto& [name, text] : configured_texts(config)) {
+    const TokenStore store = TokenStore::open(folder + "/" + name, false);
+    RECUR_CHECK(store.meta().value("vocab_hash", "") == hash, store.directory(),
+                ": prepared with another vocabulary than ", folder, "/vocab.txt (prepare the data ",
+                "again)");
+    TokenSequence& seq = name == "train" ? data.train : name == "valid" ? data.valid : data.test;
+    seq = TokenSequence::mapped(store);
+    if (name == "train") documents = store.meta().value("documents", int64_t{0});
+  }
   log::info("data: vocabulary ", data.vocab.size(), " (", tokenizer_name(config.tokenizer),
-            "), train ", data.train.size(), " tokens in ", train.documents.size(),
-            " documents, valid ", data.valid.size(), ", test ", data.test.size());
+            "), train ", data.train.size(), " tokens in ", documents, " documents, valid ",
+            data.valid.size(), ", test ", data.test.size());
   return data;
 }
 

@@ -19,6 +19,7 @@ struct LanguageModelDataConfig {
   std::string vocab;  // an existing vocabulary file; empty: built from the training data
   int64_t min_frequency = 1;
   int64_t max_vocab = 0;  // 0: no limit
+  std::string prepared;   // the prepared token stores; empty: <run_dir>/prepared
 
   void describe(ConfigVisitor& v);
 };
@@ -27,13 +28,20 @@ struct LanguageModelData {
   Vocab vocab;
   TokenSequence train, valid, test;  // valid and test are empty when not configured
 
-  // Reads the texts; builds the vocabulary from data.train (or loads data.vocab), unless a
-  // vocabulary is given (a resumed run reuses its checkpoint's).
-  static LanguageModelData load(const LanguageModelDataConfig& config,
-                                const Vocab* vocab = nullptr);
+  // Maps the token stores that prepare_language_data wrote into `folder` for `config`.
+  static LanguageModelData open(const LanguageModelDataConfig& config, const std::string& folder);
   // A hash of the training tokens: a resumed run checks that it trains on the same data.
   std::string train_hash() const;
 };
+
+// Writes the prepared form of the texts into `folder` (docs/data-format.md): vocab.txt and a token
+// store per configured text (train, valid, test), each replaced only when it is missing, damaged
+// (sizes; content hashes with `verify`) or stale: its text file's size or modification time, the
+// tokenizer or the vocabulary changed. The vocabulary is `vocab` when given (a resumed run's),
+// else data.vocab's, else the one prepared before from the same data.train with the same
+// settings, else built from data.train. Returns what it did, for the log.
+std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
+                                  const std::string& folder, bool verify);
 
 // Encodes a text file. Throws Error if the vocabulary does not fit the text: more than half of
 // its tokens are unknown (another language, another tokenizer).

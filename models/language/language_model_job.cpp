@@ -7,28 +7,37 @@
 
 namespace recur {
 
+namespace {
+
+std::string prepared_folder(const LanguageModelDataConfig& data,
+                            const std::filesystem::path& run_dir) {
+  return data.prepared.empty() ? (run_dir / "prepared").string() : data.prepared;
+}
+
+}  // namespace
+
+std::string LanguageModelJob::prepare_data(const ExperimentConfig& config,
+                                           const std::filesystem::path& run_dir, bool verify) {
+  const auto& data_config = config.data.as<LanguageModelDataConfig>();
+  return prepare_language_data(data_config, nullptr, prepared_folder(data_config, run_dir), verify);
+}
+
 void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& comm,
-                               const std::filesystem::path& run_dir,
-                               const RunIdentity* identity) {
-  const std::string vocab_file = (run_dir / "vocab.txt").string();
-  LanguageModelDataConfig data_config = config.data.as<LanguageModelDataConfig>();
+                               const std::filesystem::path& run_dir, const RunIdentity* identity) {
+  const auto& data_config = config.data.as<LanguageModelDataConfig>();
   config_ = config;
-  if (identity != nullptr) {
-    const Vocab vocab = vocab_of(*identity);
-    data_ = LanguageModelData::load(data_config, &vocab);
-    if (comm.is_root()) data_->vocab.save(vocab_file);
-    return;
-  }
-  // Rank 0 builds the vocabulary; the other ranks read the file it saves, so all use the same.
+  const std::string folder = prepared_folder(data_config, run_dir);
+  // Rank 0 prepares the token stores (a resumed run with its checkpoint's vocabulary) while the
+  // others wait; then every rank maps them.
   if (comm.is_root()) {
-    data_ = LanguageModelData::load(data_config);
-    data_->vocab.save(vocab_file);
-    comm.barrier();
-    return;
+    const std::optional<Vocab> vocab =
+        identity != nullptr ? std::optional<Vocab>(vocab_of(*identity)) : std::nullopt;
+    log::info("data: ",
+              prepare_language_data(data_config, vocab ? &*vocab : nullptr, folder, false));
   }
   comm.barrier();
-  data_config.vocab = vocab_file;
-  data_ = LanguageModelData::load(data_config);
+  data_ = LanguageModelData::open(data_config, folder);
+  if (comm.is_root()) data_->vocab.save((run_dir / "vocab.txt").string());
 }
 
 void LanguageModelJob::build(ParameterStore& store) {

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "core/threads.h"
 #include "model_io.h"
+#include "registry.h"
 #include "translation/translation_model_file.h"
 #include "translation/translation_task.h"
 
@@ -13,6 +14,13 @@ void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
   config_ = config;
   data_ = TranslationData::load(config.data.as<TranslationDataConfig>(), num_threads(), comm,
                                 run_dir, identity);
+}
+
+std::string TranslationJob::prepare_data(const ExperimentConfig& config,
+                                         const std::filesystem::path&, bool) {
+  fail("model.type ", config.model_type().name,
+       " reads its texts at every start; prepared token stores exist for language models so far "
+       "(docs/data-format.md)");
 }
 
 void TranslationJob::build(ParameterStore& store) {

@@ -192,7 +192,9 @@ TEST(GradientReducer, LayoutHashesAgreeAcrossRanks) {
 TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
   LanguageModelDataConfig data_config;
   data_config.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
-  const LanguageModelData data = LanguageModelData::load(data_config);
+  const std::string folder = (process_temp_dir("mpi-lm") / "prepared").string();
+  prepare_language_data(data_config, nullptr, folder, false);
+  const LanguageModelData data = LanguageModelData::open(data_config, folder);
   LstmLmConfig config;
   config.embedding_size = 8;
   config.hidden_size = 8;

@@ -160,16 +160,20 @@ TEST(TokenSequence, DocumentsStartWithBosAndLinesEndWithEos) {
       Vocab::build(count_tokens(c, TokenizerType::Char, false), {}, TokenizerType::Char, false);
   TokenSequence s = TokenSequence::encode(c, v);
   const int32_t a = v.id("a"), b = v.id("b"), cc = v.id("c");
-  EXPECT_EQ(s.ids,
+  std::vector<int32_t> ids, chars;
+  for (int64_t i = 0; i < s.size(); ++i) {
+    ids.push_back(s.id(i));
+    chars.push_back(s.chars(i));
+  }
+  EXPECT_EQ(ids,
             (std::vector<int32_t>{Vocab::kBos, a, b, Vocab::kEos, Vocab::kBos, cc, Vocab::kEos}));
-  EXPECT_EQ(s.chars, (std::vector<int32_t>{0, 1, 1, 1, 0, 1, 1}));
+  EXPECT_EQ(chars, (std::vector<int32_t>{0, 1, 1, 1, 0, 1, 1}));
 }
 
 TEST(TokenStreams, WindowsResetAtDocumentsAndIgnoreBosTargets) {
-  TokenSequence s;
   // Two streams of 6: stream 0 = [B 4 5 E B 6], stream 1 = [7 E B 8 9 E]
-  s.ids = {2, 4, 5, 3, 2, 6, 7, 3, 2, 8, 9, 3};
-  s.chars = {0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1};
+  const TokenSequence s =
+      TokenSequence::of({2, 4, 5, 3, 2, 6, 7, 3, 2, 8, 9, 3}, {0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1});
   TokenStreams streams(&s, 2);
   EXPECT_EQ(streams.length(), 6);
   StreamWindow w = streams.window(1, 4, 0, 2, DType::F32);

@@ -13,10 +13,10 @@ namespace {
 
 // Two streams of 13 tokens over 3 documents, vocabulary of 8 (ids 4..7 are words).
 TokenSequence small_sequence() {
-  TokenSequence s;
-  s.ids = {2, 4, 5, 6, 3, 7, 4, 3, 2, 5, 5, 6, 3, 2, 7, 7, 4, 3, 5, 6, 2, 4, 6, 5, 3, 7};
-  s.chars.assign(s.ids.size(), 1);
-  return s;
+  std::vector<int32_t> ids = {2, 4, 5, 6, 3, 7, 4, 3, 2, 5, 5, 6, 3,
+                              2, 7, 7, 4, 3, 5, 6, 2, 4, 6, 5, 3, 7};
+  std::vector<int32_t> chars(ids.size(), 1);
+  return TokenSequence::of(std::move(ids), std::move(chars));
 }
 
 LstmLmConfig small_lm() {
@@ -96,7 +96,9 @@ std::vector<double> train_losses(uint64_t seed, int steps, std::vector<float>* f
   static const LanguageModelData data = [] {
     LanguageModelDataConfig c;
     c.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
-    return LanguageModelData::load(c);
+    const std::string folder = (process_temp_dir("tbptt") / "prepared").string();
+    prepare_language_data(c, nullptr, folder, false);
+    return LanguageModelData::open(c, folder);
   }();
   TrainingConfig training;
   training.seed = static_cast<int64_t>(seed);

@@ -109,10 +109,10 @@ double independent_windows_nll(const LanguageModel& model, const TokenSequence& 
 // Evaluation on windows with reset state reads each window on its own, for both families; only
 // the LSTM's stateful evaluation differs from it.
 TEST(LanguageModelEvaluation, WindowsWithResetStateAreIndependent) {
-  TokenSequence sequence;
+  std::vector<int32_t> ids;
   for (int i = 0; i < 40; ++i)
-    sequence.ids.push_back(4 + (i * 7) % 5);
-  sequence.chars.assign(sequence.ids.size(), 1);
+    ids.push_back(4 + (i * 7) % 5);
+  const TokenSequence sequence = TokenSequence::of(ids, std::vector<int32_t>(ids.size(), 1));
   LstmLmConfig lstm_config;
   lstm_config.embedding_size = 3;
   lstm_config.hidden_size = 4;
