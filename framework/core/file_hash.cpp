@@ -1,5 +1,6 @@
 #include "core/file_hash.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -19,66 +20,69 @@ uint64_t mix(uint64_t h) {
   return h ^ (h >> 29);
 }
 
-// Four independent lanes over 32-byte blocks, so the multiplications pipeline.
-struct Hasher {
-  uint64_t lane[4];
-  uint64_t length = 0;
-
-  explicit Hasher(uint64_t seed) : lane{seed ^ 1, seed ^ 2, seed ^ 3, seed ^ 4} {}
-
-  void block(const unsigned char* p) {
-    for (int i = 0; i < 4; ++i) {
-      uint64_t w;
-      std::memcpy(&w, p + 8 * i, 8);
-      lane[i] = (lane[i] ^ w) * kMul;
-      lane[i] ^= lane[i] >> 32;
-    }
-  }
-  // Every full 32-byte block of `data`; returns the bytes consumed.
-  uint64_t blocks(const unsigned char* data, uint64_t size) {
-    const uint64_t whole = size / 32 * 32;
-    for (uint64_t i = 0; i < whole; i += 32)
-      block(data + i);
-    length += whole;
-    return whole;
-  }
-  uint64_t finish(const unsigned char* tail, uint64_t size) {
-    unsigned char last[32] = {};
-    std::memcpy(last, tail, size);
-    last[31] = static_cast<unsigned char>(size);
-    block(last);
-    length += size;
-    uint64_t h = length * kMul;
-    for (uint64_t v : lane)
-      h = mix(h ^ v) * kMul;
-    return mix(h);
-  }
-};
-
 }  // namespace
 
-uint64_t hash_bytes(const void* data, uint64_t size, uint64_t seed) {
+// Four independent lanes over 32-byte blocks, so the multiplications pipeline.
+StreamHash::StreamHash(uint64_t seed) : lane_{seed ^ 1, seed ^ 2, seed ^ 3, seed ^ 4} {}
+
+void StreamHash::block(const unsigned char* p) {
+  for (int i = 0; i < 4; ++i) {
+    uint64_t w;
+    std::memcpy(&w, p + 8 * i, 8);
+    lane_[i] = (lane_[i] ^ w) * kMul;
+    lane_[i] ^= lane_[i] >> 32;
+  }
+}
+
+void StreamHash::add(const void* data, uint64_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
-  Hasher h(seed);
-  const uint64_t done = h.blocks(p, size);
-  return h.finish(p + done, size - done);
+  if (pending_size_ > 0) {
+    const uint64_t take = std::min<uint64_t>(32 - pending_size_, size);
+    std::memcpy(pending_ + pending_size_, p, take);
+    pending_size_ += take;
+    p += take;
+    size -= take;
+    if (pending_size_ < 32) return;
+    block(pending_);
+    length_ += 32;
+    pending_size_ = 0;
+  }
+  const uint64_t whole = size / 32 * 32;
+  for (uint64_t i = 0; i < whole; i += 32)
+    block(p + i);
+  length_ += whole;
+  std::memcpy(pending_, p + whole, size - whole);
+  pending_size_ = size - whole;
+}
+
+uint64_t StreamHash::finish() const {
+  StreamHash done = *this;
+  unsigned char last[32] = {};
+  std::memcpy(last, pending_, pending_size_);
+  last[31] = static_cast<unsigned char>(pending_size_);
+  done.block(last);
+  uint64_t h = (length_ + pending_size_) * kMul;
+  for (uint64_t v : done.lane_)
+    h = mix(h ^ v) * kMul;
+  return mix(h);
+}
+
+uint64_t hash_bytes(const void* data, uint64_t size, uint64_t seed) {
+  StreamHash h(seed);
+  h.add(data, size);
+  return h.finish();
 }
 
 uint64_t hash_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   RECUR_CHECK(file != nullptr, "cannot read ", path);
-  constexpr size_t kBuffer = 4 << 20;  // a multiple of the 32-byte block
-  std::vector<unsigned char> buffer(kBuffer);
-  Hasher h(0);
+  std::vector<unsigned char> buffer(4 << 20);
+  StreamHash h;
   size_t n = 0;
-  for (;;) {
-    n = std::fread(buffer.data(), 1, kBuffer, file.get());
-    if (n < kBuffer) break;
-    h.blocks(buffer.data(), n);
-  }
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0)
+    h.add(buffer.data(), n);
   RECUR_CHECK(!std::ferror(file.get()), "cannot read ", path);
-  const uint64_t done = h.blocks(buffer.data(), n);
-  return h.finish(buffer.data() + done, n - done);
+  return h.finish();
 }
 
 std::string hex64(uint64_t value) {

@@ -8,18 +8,17 @@
 
 namespace recur {
 
-TextCorpus TextCorpus::read(const std::string& path) {
+void TextCorpus::scan(
+    const std::string& path,
+    const std::function<void(const std::string& line, bool starts_document)>& visit) {
   std::ifstream in(path, std::ios::binary);
   RECUR_CHECK(in, "cannot read data file '", path, "': no such file or not readable");
-  TextCorpus corpus;
-  corpus.path = path;
-  std::vector<std::string> document;
+  bool any = false, starts_document = true;
   std::string line;
   for (int64_t number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) {
-      if (!document.empty()) corpus.documents.push_back(std::move(document));
-      document.clear();
+      starts_document = true;
       continue;
     }
     try {
@@ -27,11 +26,21 @@ TextCorpus TextCorpus::read(const std::string& path) {
     } catch (const Error& e) {
       fail(path, ":", number, ": ", e.what());
     }
-    document.push_back(std::move(line));
+    visit(line, starts_document);
+    starts_document = false;
+    any = true;
   }
-  if (!document.empty()) corpus.documents.push_back(std::move(document));
   RECUR_CHECK(!in.bad(), "error reading data file '", path, "'");
-  RECUR_CHECK(!corpus.documents.empty(), "data file '", path, "' is empty (no non-empty line)");
+  RECUR_CHECK(any, "data file '", path, "' is empty (no non-empty line)");
+}
+
+TextCorpus TextCorpus::read(const std::string& path) {
+  TextCorpus corpus;
+  corpus.path = path;
+  scan(path, [&](const std::string& line, bool starts_document) {
+    if (starts_document) corpus.documents.emplace_back();
+    corpus.documents.back().push_back(line);
+  });
   return corpus;
 }
 
@@ -42,15 +51,13 @@ int64_t TextCorpus::lines() const {
   return n;
 }
 
-std::unordered_map<std::string, int64_t> count_tokens(const TextCorpus& corpus, TokenizerType type,
+std::unordered_map<std::string, int64_t> count_tokens(const std::string& path, TokenizerType type,
                                                       bool lowercase) {
   std::unordered_map<std::string, int64_t> counts;
-  for (const auto& document : corpus.documents) {
-    for (const std::string& line : document) {
-      for (const Token& t : tokenize(type, line, lowercase))
-        counts[t.text] += 1;
-    }
-  }
+  TextCorpus::scan(path, [&](const std::string& line, bool) {
+    for (const Token& t : tokenize(type, line, lowercase))
+      counts[t.text] += 1;
+  });
   return counts;
 }
 
@@ -93,19 +100,6 @@ TokenSequence TokenSequence::encode(const TextCorpus& corpus, const Vocab& vocab
   return of(std::move(ids), std::move(chars), unknown);
 }
 
-Json TokenSequence::write(TokenStoreWriter& writer, int64_t vocab_size) const {
-  ArrayWriter& ids = writer.array("ids", static_cast<uint64_t>(vocab_size - 1));
-  int64_t most_chars = 0;
-  for (int64_t i = 0; i < size(); ++i)
-    most_chars = std::max<int64_t>(most_chars, chars(i));
-  ArrayWriter& chars_array = writer.array("chars", static_cast<uint64_t>(most_chars));
-  for (int64_t i = 0; i < size(); ++i) {
-    ids.push(ids_[i]);
-    chars_array.push(chars_[i]);
-  }
-  return Json{{"tokens", size()}, {"unknown", unknown_}, {"ids_hash", hex64(ids_hash_)}};
-}
-
 TokenSequence TokenSequence::mapped(const TokenStore& store) {
   const std::string origin = store.directory() + "/manifest.json";
   TokenSequence seq;
@@ -118,6 +112,37 @@ TokenSequence TokenSequence::mapped(const TokenStore& store) {
   seq.ids_hash_ = std::stoull(json_get<std::string>(store.meta(), "ids_hash", origin), nullptr, 16);
   seq.owner_ = std::make_shared<TokenStore>(store);
   return seq;
+}
+
+Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer) {
+  ArrayWriter& ids = writer.array("ids", static_cast<uint64_t>(vocab.size() - 1));
+  // A character is one token of its own; a word carries the spaces after it (2 bytes suffice).
+  ArrayWriter& chars =
+      writer.array("chars", vocab.tokenizer() == TokenizerType::Char ? 0xff : 0xffff);
+  StreamHash ids_hash;  // of the ids as 32-bit integers, as TokenSequence::of computes it
+  int64_t tokens = 0, unknown = 0, documents = 0;
+  auto push = [&](int32_t id, int32_t n) {
+    ids.push(static_cast<uint64_t>(id));
+    chars.push(static_cast<uint64_t>(n));
+    ids_hash.add(&id, sizeof(id));
+    ++tokens;
+  };
+  TextCorpus::scan(path, [&](const std::string& line, bool starts_document) {
+    if (starts_document) {
+      push(Vocab::kBos, 0);
+      ++documents;
+    }
+    for (const Token& t : tokenize(vocab.tokenizer(), line, vocab.lowercase())) {
+      const int32_t id = vocab.id(t.text);
+      unknown += id == Vocab::kUnk;
+      push(id, t.chars);
+    }
+    push(Vocab::kEos, 1);
+  });
+  return Json{{"tokens", tokens},
+              {"unknown", unknown},
+              {"ids_hash", hex64(ids_hash.finish())},
+              {"documents", documents}};
 }
 
 }  // namespace recur

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,11 +20,15 @@ struct TextCorpus {
 
   // Throws Error naming the file when it is missing, unreadable, empty, or not UTF-8.
   static TextCorpus read(const std::string& path);
+  // Reads the file a line at a time, without keeping it: `visit(line, starts_document)` for every
+  // non-empty line (without its line break). Throws as read does.
+  static void scan(const std::string& path,
+                   const std::function<void(const std::string& line, bool starts_document)>& visit);
   int64_t lines() const;
 };
 
-// How often each token occurs (for building a vocabulary).
-std::unordered_map<std::string, int64_t> count_tokens(const TextCorpus& corpus, TokenizerType type,
+// How often each token of a text file occurs (for building a vocabulary), read a line at a time.
+std::unordered_map<std::string, int64_t> count_tokens(const std::string& path, TokenizerType type,
                                                       bool lowercase);
 
 // A corpus as one token sequence: every document is <bos>, then each line's tokens and <eos>.
@@ -37,11 +42,8 @@ class TokenSequence {
   static TokenSequence of(std::vector<int32_t> ids, std::vector<int32_t> chars,
                           int64_t unknown = 0);
   static TokenSequence encode(const TextCorpus& corpus, const Vocab& vocab);
-  // The arrays "ids" and "chars" of a store that `write` wrote.
+  // The arrays "ids" and "chars" of a store that write_token_sequence wrote.
   static TokenSequence mapped(const TokenStore& store);
-  // Adds the arrays "ids" and "chars" (ids below `vocab_size`) to a store; returns the figures
-  // `mapped` reads back from the store's meta.
-  Json write(TokenStoreWriter& writer, int64_t vocab_size) const;
 
   int32_t id(int64_t i) const { return static_cast<int32_t>(ids_[i]); }
   int32_t chars(int64_t i) const { return static_cast<int32_t>(chars_[i]); }
@@ -56,5 +58,10 @@ class TokenSequence {
   int64_t unknown_ = 0;
   uint64_t ids_hash_ = 0;
 };
+
+// What TokenSequence::encode gives for a text file, written as a store's arrays "ids" and "chars"
+// a line at a time, without holding the text or its tokens. Returns the figures `mapped` reads
+// from the store's meta (tokens, unknown, ids_hash) and the number of documents.
+Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer);
 
 }  // namespace recur

@@ -28,12 +28,17 @@ void LanguageModelDataConfig::describe(ConfigVisitor& v) {
           Bounds::non_negative());
 }
 
+void check_vocab_fits(const std::string& path, const Vocab& vocab, int64_t unknown,
+                      int64_t tokens) {
+  const double share = static_cast<double>(unknown) / static_cast<double>(tokens);
+  RECUR_CHECK(share <= 0.5, "the vocabulary does not match ", path, ": ", unknown, " of ", tokens,
+              " tokens (", static_cast<int>(share * 100), "%) are not in it (",
+              tokenizer_name(vocab.tokenizer()), " tokenizer, ", vocab.size(), " entries)");
+}
+
 TokenSequence encode_file(const std::string& path, const Vocab& vocab) {
   TokenSequence seq = TokenSequence::encode(TextCorpus::read(path), vocab);
-  const double unknown = static_cast<double>(seq.unknown()) / static_cast<double>(seq.size());
-  RECUR_CHECK(unknown <= 0.5, "the vocabulary does not match ", path, ": ", seq.unknown(), " of ",
-              seq.size(), " tokens (", static_cast<int>(unknown * 100), "%) are not in it (",
-              tokenizer_name(vocab.tokenizer()), " tokenizer, ", vocab.size(), " entries)");
+  check_vocab_fits(path, vocab, seq.unknown(), seq.size());
   return seq;
 }
 
@@ -120,9 +125,8 @@ Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
       log::warn(e.what(), "; building the vocabulary again");
     }
   }
-  return Vocab::build(
-      count_tokens(TextCorpus::read(config.train), config.tokenizer, config.lowercase),
-      {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
+  return Vocab::build(count_tokens(config.train, config.tokenizer, config.lowercase),
+                      {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
 }
 
 // The texts that are configured, by store name.
@@ -136,13 +140,9 @@ std::vector<std::pair<std::string, std::string>> configured_texts(
 
 void write_store(const std::string& folder, const std::string& text, const Vocab& vocab,
                  const Json& recipe) {
-  const TokenSequence seq = encode_file(text, vocab);
-  int64_t documents = 0;
-  for (int64_t i = 0; i < seq.size(); ++i)
-    documents += seq.id(i) == Vocab::kBos;
   TokenStoreWriter writer(folder);
-  Json meta = seq.write(writer, vocab.size());
-  meta["documents"] = documents;
+  Json meta = write_token_sequence(text, vocab, writer);
+  check_vocab_fits(text, vocab, meta["unknown"].get<int64_t>(), meta["tokens"].get<int64_t>());
   meta["vocab_hash"] = vocab_hash(vocab);
   meta["recipe"] = recipe;
   writer.commit(meta);

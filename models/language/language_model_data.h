@@ -43,8 +43,10 @@ struct LanguageModelData {
 std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
                                   const std::string& folder, bool verify);
 
-// Encodes a text file. Throws Error if the vocabulary does not fit the text: more than half of
-// its tokens are unknown (another language, another tokenizer).
+// Encodes a text file. Throws Error if the vocabulary does not fit the text (check_vocab_fits).
 TokenSequence encode_file(const std::string& path, const Vocab& vocab);
+// Throws Error if more than half of a text's tokens are unknown (another language, another
+// tokenizer).
+void check_vocab_fits(const std::string& path, const Vocab& vocab, int64_t unknown, int64_t tokens);
 
 }  // namespace recur

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "core/allocator.h"
+#include "core/file_hash.h"
 #include "core/threads.h"
 #include "kernels/cpu/dropout.h"
 #include "kernels/element_math.h"
@@ -176,6 +177,23 @@ TEST(Math, FastFloatExpAndTanhAreAccurate) {
     EXPECT_NEAR(kernels::tanh_of(x), std::tanh(x), 2e-7f) << x;
   }
   EXPECT_TRUE(std::isnan(kernels::exp_fast(NAN)));
+}
+
+TEST(StreamHash, BytesGivenInPiecesHashAsAllAtOnce) {
+  std::vector<unsigned char> bytes(1000);
+  for (size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<unsigned char>(i * 31 + 7);
+  for (size_t total : {0, 1, 31, 32, 33, 64, 999, 1000}) {
+    StreamHash pieces(5);
+    size_t done = 0;
+    for (size_t piece = 1; done < total; piece = piece * 3 % 41 + 1) {
+      const size_t n = std::min(piece, total - done);
+      pieces.add(bytes.data() + done, n);
+      done += n;
+    }
+    EXPECT_EQ(pieces.finish(), hash_bytes(bytes.data(), total, 5)) << total << " bytes";
+  }
+  EXPECT_NE(hash_bytes(bytes.data(), 64), hash_bytes(bytes.data(), 63));
 }
 
 }  // namespace

@@ -156,8 +156,8 @@ TEST(TextCorpus, BadFilesGiveOneClearError) {
 
 TEST(TokenSequence, DocumentsStartWithBosAndLinesEndWithEos) {
   TextCorpus c = TextCorpus::read(write_temp("seq.txt", "ab\n\nc\n"));
-  Vocab v =
-      Vocab::build(count_tokens(c, TokenizerType::Char, false), {}, TokenizerType::Char, false);
+  Vocab v = Vocab::build(count_tokens(c.path, TokenizerType::Char, false), {}, TokenizerType::Char,
+                         false);
   TokenSequence s = TokenSequence::encode(c, v);
   const int32_t a = v.id("a"), b = v.id("b"), cc = v.id("c");
   std::vector<int32_t> ids, chars;
