@@ -7,6 +7,7 @@
 #include "checkpoint/state_io.h"
 #include "core/file_hash.h"
 #include "core/log.h"
+#include "core/process_stats.h"
 #include "core/rng.h"
 #include "train/stop_signal.h"
 
@@ -336,6 +337,7 @@ std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interv
                                                   std::optional<Validation>& validation) {
   const StepResult r = run_step(step, interval);
   const double elapsed = seconds_since(start_);
+  if (step == first_step_) record_memory(step, "first step");
   if (step % options_.log_every == 0) log_progress(step, r.grad_norm, interval, elapsed);
   validation.reset();
   if (r.stop) {
@@ -357,6 +359,24 @@ std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interv
     last_checkpoint_ = Clock::now();
   }
   return limit_reached(step, clock);
+}
+
+void Trainer::record_memory(int64_t step, const char* when) {
+  const ProcessMemory memory = process_memory();
+  const double since_start = seconds_since_process_start();
+  outputs_.rank_metrics.write(Json{{"type", "memory"},
+                                   {"step", step},
+                                   {"when", when},
+                                   {"since_start_s", std::round(since_start * 1000) / 1000},
+                                   {"rss_anon_mb", memory.anon_mb},
+                                   {"rss_file_mb", memory.file_mb},
+                                   {"peak_rss_mb", memory.peak_mb},
+                                   {"rss_store_mb", memory.store_mb}});
+  log::info(when, " (step ", step, ") ", std::round(since_start * 100) / 100,
+            " s after the process started; memory: ", static_cast<int64_t>(memory.anon_mb),
+            " MB anonymous, ", static_cast<int64_t>(memory.file_mb), " MB file-backed (",
+            std::round(memory.store_mb * 10) / 10, " MB of token stores), peak ",
+            static_cast<int64_t>(memory.peak_mb), " MB");
 }
 
 TrainResult Trainer::run() {
@@ -387,6 +407,7 @@ TrainResult Trainer::finish(int64_t step, StopReason reason, bool validated_last
       log::info("asynchronous checkpoints: training waited ", checkpoint_stall_s_, " s in total");
   }
   result.seconds = seconds_since(start_);
+  record_memory(step, "end");
   if (comm_.is_root()) {
     outputs_.save("final", step);
     outputs_.metrics.write(Json{{"type", "end"},

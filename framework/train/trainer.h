@@ -105,6 +105,8 @@ class Trainer {
   // The limit (steps, epochs, time) reached after `step`, if any.
   std::optional<StopReason> limit_reached(int64_t step, const RootClock& clock) const;
   // After the last step: the final validation, checkpoint wait, final model, the end line.
+  // This rank's memory and time since its process started, in its log and metrics.rank<r>.jsonl.
+  void record_memory(int64_t step, const char* when);
   TrainResult finish(int64_t step, StopReason reason, bool validated_last_step);
   double progress(int64_t step, double elapsed) const;
   void synchronise_start();
