@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/process_stats.h"
 #include "experiment.h"
 #include "training_run.h"
 
@@ -25,7 +26,8 @@ void add_prepare_command(CLI::App& app) {
     const auto start = std::chrono::steady_clock::now();
     const std::string done = make_job(config)->prepare_data(config, config.run_dir, args->verify);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    std::printf("recur prepare: %s (%.1f s)\n", done.c_str(), took.count());
+    std::printf("recur prepare: %s (%.1f s, peak RSS %.0f MB)\n", done.c_str(), took.count(),
+                process_memory().peak_mb);
   });
 }
 

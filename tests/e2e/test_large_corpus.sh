@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A 50 MB language-model corpus (datasets/bible/make-large-corpus.sh) against the 0.8 MB sample:
+# recur prepare holds less than the corpus in memory; 2 ranks then reach their first step within
+# 10 s of starting; each rank's anonymous memory exceeds the small corpus's run by less than 100 MB;
+# and each rank keeps resident no more of the token stores than its half of them plus 10%.
+RECUR=$1 SOURCE=$2
+source "$SOURCE/tests/e2e/lib.sh"
+"$SOURCE/datasets/bible/make-large-corpus.sh" "$WORK/large.txt" 50
+
+cat >"$WORK/lm.yaml" <<YAML
+model: {type: lstm_lm, embedding_size: 32, hidden_size: 64, layers: 2}
+data: {train: $WORK/large.txt, tokenizer: char}
+training: {batch_size: 16, bptt: 50, max_steps: 30}
+logging: {every_steps: 10}
+YAML
+
+out=$("$RECUR" prepare --config "$WORK/lm.yaml" --set "run_dir=$WORK/large") || fail "prepare failed"
+echo "$out"
+peak=$(sed -n 's/.*peak RSS \([0-9]*\) MB.*/\1/p' <<<"$out")
+[ -n "$peak" ] && [ "$peak" -lt 50 ] || fail "prepare held ${peak:-?} MB at its peak, not less than the 50 MB corpus"
+
+# memory FIELD RUN RANK: the field of the rank's memory line after its first step.
+memory() {
+  grep '"type": "memory"' "$2/metrics.rank$3.jsonl" | head -1 | sed -E "s/.*\"$1\": ([0-9.e+-]+).*/\1/"
+}
+for corpus in large small; do
+  text=$WORK/large.txt
+  [ "$corpus" = small ] && text=$SOURCE/datasets/bible/sample/kjv.train.txt
+  "$SOURCE/launcher/recur-mpirun" -n 2 -- "$RECUR" train --config "$WORK/lm.yaml" \
+    --set "data.train=$text" --set "run_dir=$WORK/$corpus" >"$WORK/$corpus.out" 2>&1 ||
+    { fail "$corpus: training failed"; tail -5 "$WORK/$corpus.out" >&2; exit 1; }
+done
+store_mb=$(($(du -k "$WORK/large/prepared/train" | cut -f1) / 1024))
+for rank in 0 1; do
+  start=$(memory since_start_s "$WORK/large" $rank)
+  anon=$(memory rss_anon_mb "$WORK/large" $rank) small_anon=$(memory rss_anon_mb "$WORK/small" $rank)
+  resident=$(memory rss_store_mb "$WORK/large" $rank)
+  echo "rank $rank: first step ${start} s after start; anonymous ${anon} MB (${small_anon} MB on the" \
+    "sample); ${resident} MB of the ${store_mb} MB store resident"
+  awk -v s="$start" 'BEGIN { exit !(s < 10) }' || fail "rank $rank: first step $start s after start"
+  awk -v a="$anon" -v b="$small_anon" 'BEGIN { exit !(a - b < 100) }' ||
+    fail "rank $rank: $anon MB anonymous against $small_anon MB on the sample"
+  awk -v r="$resident" -v s="$store_mb" 'BEGIN { exit !(r <= s / 2 * 1.1) }' ||
+    fail "rank $rank: $resident MB of the $store_mb MB store resident, more than its half + 10%"
+done
+finish
