@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/file_hash.h"
+#include "core/host.h"
 
 namespace recur {
 
@@ -90,7 +91,7 @@ Json ArrayWriter::finish(const std::string& name) {
 
 TokenStoreWriter::TokenStoreWriter(std::string directory)
     : directory_(std::move(directory)),
-      temporary_(directory_ + ".tmp-" + std::to_string(::getpid())) {
+      temporary_(concat(directory_, ".tmp-", host_name(), "-", ::getpid())) {
   fs::remove_all(temporary_);
   fs::create_directories(temporary_);
 }

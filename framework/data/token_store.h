@@ -70,7 +70,7 @@ class ArrayWriter {
   int64_t count_ = 0;
 };
 
-// Writes a store into `directory`.tmp-<pid> and moves it into place on commit (replacing a
+// Writes a store into `directory`.tmp-<host>-<pid> and moves it into place on commit (replacing a
 // store already there), so that a reader finds either the old store or the whole new one.
 class TokenStoreWriter {
  public:

@@ -1,10 +1,12 @@
 #include "language/language_model_data.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
 #include "core/file_hash.h"
+#include "core/host.h"
 #include "core/log.h"
 
 namespace recur {
@@ -157,8 +159,9 @@ std::string prepare_language_data(const LanguageModelDataConfig& config, const V
   const std::string hash = vocab_hash(chosen);
   const Json vocab_from = vocab_recipe(config, vocab);
   const std::string vocab_file = folder + "/vocab.txt";
-  chosen.save(vocab_file + ".tmp");
-  fs::rename(vocab_file + ".tmp", vocab_file);
+  const std::string temporary = concat(vocab_file, ".tmp-", host_name(), "-", ::getpid());
+  chosen.save(temporary);
+  fs::rename(temporary, vocab_file);
   std::vector<std::string> prepared;
   for (const auto& [name, text] : configured_texts(config)) {
     const std::string store = folder + "/" + name;
