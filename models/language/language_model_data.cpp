@@ -89,19 +89,27 @@ Json store_recipe(const LanguageModelDataConfig& config, const std::string& text
               {"vocab", vocab}};
 }
 
-// True when `folder` holds a store made by `recipe` with the vocabulary of hash `vocab`, whole
-// (sizes; content hashes with `verify`). A damaged store is reported and prepared again.
-bool fresh_store(const std::string& folder, const Json& recipe, const std::string& vocab,
-                 bool verify) {
-  if (!fs::exists(folder + "/manifest.json")) return false;
+// Why the store in `folder` is not the one `recipe` makes with the vocabulary of hash `vocab`, or
+// is not whole (sizes; content hashes with `verify`); "" when it is.
+std::string why_stale(const std::string& folder, const Json& recipe, const std::string& vocab,
+                      bool verify) {
+  if (!fs::exists(folder + "/manifest.json")) return "new";
+  Json before;
   try {
-    const TokenStore store = TokenStore::open(folder, verify);
-    return store.meta().value("recipe", Json()) == recipe &&
-           store.meta().value("vocab_hash", "") == vocab;
+    before = TokenStore::open(folder, verify).meta();
   } catch (const Error& e) {
-    log::warn(e.what(), "; preparing it again");
-    return false;
+    return concat("damaged: ", e.what());
   }
+  const Json made = before.value("recipe", Json::object());
+  if (made.value("text", Json()) != recipe["text"]) return "its text changed";
+  if (made.value("tokenizer", Json()) != recipe["tokenizer"] ||
+      made.value("lowercase", Json()) != recipe["lowercase"]) {
+    return "another tokenizer";
+  }
+  if (made.value("vocab", Json()) != recipe["vocab"] || before.value("vocab_hash", "") != vocab) {
+    return "another vocabulary";
+  }
+  return "";
 }
 
 Vocab load_vocab_file(const LanguageModelDataConfig& config) {
@@ -122,7 +130,7 @@ Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
     try {
       Vocab before = Vocab::load(file);
       const Json recipe = store_recipe(config, config.train, vocab_recipe(config, nullptr));
-      if (fresh_store(folder + "/train", recipe, vocab_hash(before), verify)) return before;
+      if (why_stale(folder + "/train", recipe, vocab_hash(before), verify).empty()) return before;
     } catch (const Error& e) {
       log::warn(e.what(), "; building the vocabulary again");
     }
@@ -162,19 +170,17 @@ std::string prepare_language_data(const LanguageModelDataConfig& config, const V
   const std::string temporary = concat(vocab_file, ".tmp-", host_name(), "-", ::getpid());
   chosen.save(temporary);
   fs::rename(temporary, vocab_file);
-  std::vector<std::string> prepared;
+  std::string prepared;  // "train (new), valid (its text changed)"
   for (const auto& [name, text] : configured_texts(config)) {
     const std::string store = folder + "/" + name;
     const Json recipe = store_recipe(config, text, vocab_from);
-    if (fresh_store(store, recipe, hash, verify)) continue;
+    const std::string why = why_stale(store, recipe, hash, verify);
+    if (why.empty()) continue;
     write_store(store, text, chosen, recipe);
-    prepared.push_back(name);
+    prepared += concat(prepared.empty() ? "" : ", ", name, " (", why, ")");
   }
   if (prepared.empty()) return concat(folder, " is up to date");
-  std::string names;
-  for (const std::string& name : prepared)
-    names += (names.empty() ? "" : ", ") + name;
-  return concat("prepared ", names, " in ", folder);
+  return concat("prepared ", prepared, " in ", folder);
 }
 
 LanguageModelData LanguageModelData::open(const LanguageModelDataConfig& config,

@@ -39,7 +39,8 @@ struct LanguageModelData {
 // (sizes; content hashes with `verify`) or stale: its text file's size or modification time, the
 // tokenizer or the vocabulary changed. The vocabulary is `vocab` when given (a resumed run's),
 // else data.vocab's, else the one prepared before from the same data.train with the same
-// settings, else built from data.train. Returns what it did, for the log.
+// settings, else built from data.train. Returns what it did and why, for the log: "prepared
+// train (new), valid (its text changed) in FOLDER", or "FOLDER is up to date".
 std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
                                   const std::string& folder, bool verify);
 

@@ -42,7 +42,7 @@ std::vector<int32_t> ids_of(const TokenSequence& s) {
 }
 
 TEST_F(PreparedData, TheStoresHoldWhatTheTextReaderReads) {
-  EXPECT_EQ(prepare(), "prepared train, valid in " + folder_);
+  EXPECT_EQ(prepare(), "prepared train (new), valid (new) in " + folder_);
   const LanguageModelData data = LanguageModelData::open(config_, folder_);
   const TokenSequence train = encode_file(config_.train, data.vocab);
   EXPECT_EQ(ids_of(data.train), ids_of(train));
@@ -58,15 +58,17 @@ TEST_F(PreparedData, TheStoresHoldWhatTheTextReaderReads) {
 TEST_F(PreparedData, AChangedTextTokenizerOrVocabularyIsPreparedAgain) {
   prepare();
   write(config_.valid, "In the beginning\n");
-  EXPECT_EQ(prepare(), "prepared valid in " + folder_);
+  EXPECT_EQ(prepare(), "prepared valid (its text changed) in " + folder_);
   config_.tokenizer = TokenizerType::Word;
-  EXPECT_EQ(prepare(), "prepared train, valid in " + folder_);
+  EXPECT_EQ(prepare(),
+            "prepared train (another tokenizer), valid (another tokenizer) in " + folder_);
   EXPECT_NE(LanguageModelData::open(config_, folder_).vocab.id("created"), Vocab::kUnk);
   // A resumed run brings its checkpoint's vocabulary.
   const Vocab given = Vocab::from_tokens(
       {"<pad>", "<unk>", "<bos>", "<eos>", "the", "In", "beginning", "God", "created", "heaven"},
       TokenizerType::Word, false);
-  EXPECT_EQ(prepare(&given), "prepared train, valid in " + folder_);
+  EXPECT_EQ(prepare(&given),
+            "prepared train (another vocabulary), valid (another vocabulary) in " + folder_);
   const LanguageModelData resumed = LanguageModelData::open(config_, folder_);
   EXPECT_EQ(resumed.vocab.tokens(), given.tokens());
   EXPECT_EQ(ids_of(resumed.valid), (std::vector<int32_t>{Vocab::kBos, 5, 4, 6, Vocab::kEos}));
@@ -84,7 +86,10 @@ TEST_F(PreparedData, ATruncatedStoreIsAnErrorAndPreparedAgain) {
                   "/train/chars.u8: 3 bytes, the manifest says 42 (a truncated or damaged "
                   "store: prepare the data again)");
   }
-  EXPECT_EQ(prepare(), "prepared train in " + folder_);
+  EXPECT_EQ(prepare(), "prepared train (damaged: " + folder_ +
+                           "/train/chars.u8: 3 bytes, the manifest says 42 (a truncated or "
+                           "damaged store: prepare the data again)) in " +
+                           folder_);
   EXPECT_NO_THROW(LanguageModelData::open(config_, folder_));
 }
 
@@ -96,7 +101,10 @@ TEST_F(PreparedData, DamageOfTheSameSizeIsFoundWithVerify) {
     ids.put('\x01');
   }
   EXPECT_EQ(prepare(), folder_ + " is up to date");  // sizes only: a fast start
-  EXPECT_EQ(prepare(nullptr, true), "prepared valid in " + folder_);
+  const std::string prepared = prepare(nullptr, true);
+  EXPECT_TRUE(prepared.starts_with("prepared valid (damaged: " + folder_ +
+                                   "/valid/ids.u8: damaged: its content hash is "))
+      << prepared;
   EXPECT_EQ(ids_of(LanguageModelData::open(config_, folder_).valid),
             ids_of(encode_file(config_.valid, LanguageModelData::open(config_, folder_).vocab)));
 }
