@@ -30,8 +30,9 @@ double store_resident_mb() {
     if (first.find('-') != std::string::npos && first.find(':') == std::string::npos) {
       std::string path;
       for (int i = 0; i < 4; ++i)
-        fields >> path;  // perms, offset, device, inode; then the path, if any
-      in_store = fields >> path && is_store_array(path);
+        fields >> path;  // perms, offset, device, inode; then the path (spaces and all), if any
+      std::getline(fields >> std::ws, path);
+      in_store = is_store_array(path);
     } else if (in_store && first == "Rss:") {
       double n = 0;
       fields >> n;

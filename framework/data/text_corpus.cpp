@@ -116,9 +116,9 @@ TokenSequence TokenSequence::mapped(const TokenStore& store) {
 
 Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer) {
   ArrayWriter& ids = writer.array("ids", static_cast<uint64_t>(vocab.size() - 1));
-  // A character is one token of its own; a word carries the spaces after it (2 bytes suffice).
+  // A character stands for one character; a word for itself and the spaces after it (any number).
   ArrayWriter& chars =
-      writer.array("chars", vocab.tokenizer() == TokenizerType::Char ? 0xff : 0xffff);
+      writer.array("chars", vocab.tokenizer() == TokenizerType::Char ? 0xff : 0xffffffff);
   StreamHash ids_hash;  // of the ids as 32-bit integers, as TokenSequence::of computes it
   int64_t tokens = 0, unknown = 0, documents = 0;
   auto push = [&](int32_t id, int32_t n) {

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -31,15 +33,24 @@ void sync_file(const std::string& path) {
   RECUR_CHECK(rc == 0, "cannot sync ", path);
 }
 
-// Puts the folder `from` where `to` is, atomically: a reader sees the old folder or the new one.
+// Puts the folder `from` where `to` is. Where the filesystem can (local ones), atomically: a
+// new name, or an exchange with the old folder, so a reader sees the old store or the new one.
+// Elsewhere (NFS, Lustre: no renameat2 flags) the old folder is renamed aside first.
 void move_into_place(const std::string& from, const std::string& to) {
-  if (!fs::exists(to)) {
-    fs::rename(from, to);
+  const std::string aside = from + ".old";
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+  if (errno == EEXIST &&
+      ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(from);  // now the old store
     return;
   }
-  RECUR_CHECK(::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0,
-              "cannot replace ", to, " with ", from);
-  fs::remove_all(from);  // the old store
+  RECUR_CHECK(errno == EINVAL || errno == ENOSYS, "cannot move ", from, " to ", to, ": ",
+              std::strerror(errno));
+  std::error_code none;
+  fs::rename(to, aside, none);  // fails when there is no old store
+  RECUR_CHECK(::rename(from.c_str(), to.c_str()) == 0, "cannot move ", from, " to ", to, ": ",
+              std::strerror(errno));
+  fs::remove_all(aside, none);
 }
 
 }  // namespace
@@ -160,7 +171,8 @@ ArrayEntry checked_entry(const Json& entry, const std::string& directory, bool v
   a.path = directory + "/" + json_get<std::string>(entry, "file", manifest);
   a.width = json_get<int>(entry, "width", manifest);
   a.count = json_get<int64_t>(entry, "count", manifest);
-  RECUR_CHECK((a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8) && a.count >= 0,
+  RECUR_CHECK((a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8) && a.count >= 0 &&
+                  a.count <= (int64_t{1} << 56),
               manifest, ": array ", a.name, " has width ", a.width, " and count ", a.count);
   a.bytes = static_cast<size_t>(a.count) * static_cast<size_t>(a.width);
   std::error_code missing;

@@ -50,6 +50,9 @@ class Communicator {
   // in (world_size * n elements) reduced across ranks; rank r receives block r in out (n).
   virtual void reduce_scatter(const Tensor& in, Tensor& out, ReduceOp op) = 0;
   virtual void barrier() = 0;
+  // A barrier without the collective timeout, for ranks that wait while one does long work (rank
+  // 0 preparing data). Liveness pings are still answered, and a rank that dies still ends the job.
+  virtual void barrier_untimed() = 0;
   // Ends the whole job at once (every rank) with this exit code. Never returns.
   [[noreturn]] virtual void abort(int exit_code) = 0;
 
@@ -70,6 +73,7 @@ class SingleProcessCommunicator final : public Communicator {
   void all_gather(const Tensor& in, Tensor& out) override;
   void reduce_scatter(const Tensor& in, Tensor& out, ReduceOp op) override;
   void barrier() override {}
+  void barrier_untimed() override {}
   [[noreturn]] void abort(int exit_code) override;
 };
 

@@ -62,6 +62,7 @@ class HostStagedCommunicator final : public Communicator {
     out.copy_from(staged_out);
   }
   void barrier() override { host_->barrier(); }
+  void barrier_untimed() override { host_->barrier_untimed(); }
   [[noreturn]] void abort(int exit_code) override {
     host_->abort(exit_code);
     std::_Exit(exit_code);  // not reached; the compiler does not know a virtual call's noreturn

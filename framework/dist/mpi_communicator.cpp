@@ -84,6 +84,7 @@ struct Op {
   std::function<void()> finish;
   MPI_Request request = MPI_REQUEST_NULL;
   Clock::time_point started, completed;
+  bool timed = true;  // false: exempt from the collective timeout (barrier_untimed)
   bool done = false;  // guarded by MpiCommunicator::mutex_
 };
 
@@ -194,6 +195,14 @@ class MpiCommunicator final : public Communicator {
     wait_for(submit("barrier", [this](MPI_Request* r) { return MPI_Ibarrier(data_, r); }));
   }
 
+  void barrier_untimed() override {
+    auto op = std::make_shared<Op>();
+    op->what = "barrier";
+    op->start = [this](MPI_Request* r) { return MPI_Ibarrier(data_, r); };
+    op->timed = false;
+    wait_for(enqueue(op));
+  }
+
   [[noreturn]] void abort(int exit_code) override {
     submit("abort", [exit_code](MPI_Request*) -> int { abort_job(exit_code); });
     // The communication thread aborts the job, this process included.
@@ -217,6 +226,10 @@ class MpiCommunicator final : public Communicator {
     op->what = std::move(what);
     op->start = std::move(start);
     op->finish = std::move(finish);
+    return enqueue(op);
+  }
+
+  std::shared_ptr<Op> enqueue(std::shared_ptr<Op> op) {
     {
       std::lock_guard lock(mutex_);
       queue_.push_back(op);
@@ -273,7 +286,7 @@ class MpiCommunicator final : public Communicator {
       progress(active);
       serve_pings();
       for (const auto& op : active) {
-        if (seconds_between(op->started, Clock::now()) > options_.collective_timeout_s)
+        if (op->timed && seconds_between(op->started, Clock::now()) > options_.collective_timeout_s)
           diagnose_and_abort(*op);
       }
       // Busy collectives: test again soon, without spinning a core the training threads need.

@@ -71,9 +71,10 @@ std::string vocab_hash(const Vocab& vocab) {
   return hex64(hash_bytes(text.data(), text.size()));
 }
 
-// Where the vocabulary comes from, part of every store's recipe.
-Json vocab_recipe(const LanguageModelDataConfig& config, const Vocab* given) {
-  if (given != nullptr) return Json{{"given", vocab_hash(*given)}};
+// Where the config takes the vocabulary from, part of every store's recipe. A resumed run's
+// vocabulary (its checkpoint's) is not part of it: the vocabulary hash decides, so that the stores
+// a run prepared stay fresh when it resumes.
+Json vocab_recipe(const LanguageModelDataConfig& config) {
   if (!config.vocab.empty()) return Json{{"file", file_stamp(config.vocab)}};
   return Json{{"built_from", file_stamp(config.train)},
               {"min_frequency", config.min_frequency},
@@ -97,7 +98,7 @@ std::string why_stale(const std::string& folder, const Json& recipe, const std::
   Json before;
   try {
     before = TokenStore::open(folder, verify).meta();
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     return concat("damaged: ", e.what());
   }
   const Json made = before.value("recipe", Json::object());
@@ -129,7 +130,7 @@ Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
   if (fs::exists(file)) {
     try {
       Vocab before = Vocab::load(file);
-      const Json recipe = store_recipe(config, config.train, vocab_recipe(config, nullptr));
+      const Json recipe = store_recipe(config, config.train, vocab_recipe(config));
       if (why_stale(folder + "/train", recipe, vocab_hash(before), verify).empty()) return before;
     } catch (const Error& e) {
       log::warn(e.what(), "; building the vocabulary again");
@@ -165,7 +166,7 @@ std::string prepare_language_data(const LanguageModelDataConfig& config, const V
   fs::create_directories(folder);
   const Vocab chosen = prepared_vocab(config, vocab, folder, verify);
   const std::string hash = vocab_hash(chosen);
-  const Json vocab_from = vocab_recipe(config, vocab);
+  const Json vocab_from = vocab_recipe(config);
   const std::string vocab_file = folder + "/vocab.txt";
   const std::string temporary = concat(vocab_file, ".tmp-", host_name(), "-", ::getpid());
   chosen.save(temporary);

@@ -35,7 +35,7 @@ void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& com
     log::info("data: ",
               prepare_language_data(data_config, vocab ? &*vocab : nullptr, folder, false));
   }
-  comm.barrier();
+  comm.barrier_untimed();  // preparing may take longer than a collective may
   data_ = LanguageModelData::open(data_config, folder);
   if (comm.is_root()) data_->vocab.save((run_dir / "vocab.txt").string());
 }

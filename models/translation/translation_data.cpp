@@ -153,9 +153,9 @@ TranslationData TranslationData::load(const TranslationDataConfig& c, int thread
     d.target_vocab = build_vocab(target_text, *d.target_tokenizer, c);
     d.source_vocab.save((run_dir / "source.vocab").string());
     d.target_vocab.save((run_dir / "target.vocab").string());
-    comm.barrier();
+    comm.barrier_untimed();  // training subword models may take longer than a collective may
   } else {
-    comm.barrier();
+    comm.barrier_untimed();
     d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
                                         subword ? read_bytes(run_dir / "source.subword") : "");
     d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,

@@ -30,13 +30,13 @@ expect_error() {
   fi
 }
 
-# "step loss" of every training step after FROM in a run folder. The last line of a step wins: an
+# "step loss" of every training step after FROM in a run folder, in join's (lexical) order. The last line of a step wins: an
 # interrupted run logged some steps that its resumed run trained again.
 train_losses_after() {
   local from=$1 run=$2
   grep '"type": "train"' "$run/metrics.jsonl" |
     sed -E 's/.*"step": ([0-9]+),.*"loss": ([-0-9.e+]+).*/\1 \2/' |
-    awk -v from="$from" '$1 > from { loss[$1] = $2 } END { for (s in loss) print s, loss[s] }' | sort -n
+    awk -v from="$from" '$1 > from { loss[$1] = $2 } END { for (s in loss) print s, loss[s] }' | sort
 }
 
 # expect_losses_match_after FROM RESUMED WHOLE STEPS: the loss of every step FROM+1..STEPS of the

@@ -196,6 +196,9 @@ TEST(StreamHash, BytesGivenInPiecesHashAsAllAtOnce) {
     EXPECT_EQ(pieces.finish(), hash_bytes(bytes.data(), total, 5)) << total << " bytes";
   }
   EXPECT_NE(hash_bytes(bytes.data(), 64), hash_bytes(bytes.data(), 63));
+  // The values of the one-shot hash that checkpoint manifests were written with (f434b48).
+  EXPECT_EQ(hex64(hash_bytes(bytes.data(), 100, 5)), "23a76069b975cd80");
+  EXPECT_EQ(hex64(hash_bytes(bytes.data(), 0)), "1f1e8c2487089c79");
 }
 
 }  // namespace

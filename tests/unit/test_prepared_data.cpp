@@ -72,6 +72,9 @@ TEST_F(PreparedData, AChangedTextTokenizerOrVocabularyIsPreparedAgain) {
   const LanguageModelData resumed = LanguageModelData::open(config_, folder_);
   EXPECT_EQ(resumed.vocab.tokens(), given.tokens());
   EXPECT_EQ(ids_of(resumed.valid), (std::vector<int32_t>{Vocab::kBos, 5, 4, 6, Vocab::kEos}));
+  // Resuming again with that vocabulary, or preparing without one, changes nothing.
+  EXPECT_EQ(prepare(&given), folder_ + " is up to date");
+  EXPECT_EQ(prepare(), folder_ + " is up to date");
 }
 
 TEST_F(PreparedData, ATruncatedStoreIsAnErrorAndPreparedAgain) {

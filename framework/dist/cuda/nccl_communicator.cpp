@@ -139,6 +139,7 @@ class NcclCommunicator final : public Communicator {
   }
 
   void barrier() override { host_->barrier(); }
+  void barrier_untimed() override { host_->barrier_untimed(); }
 
   [[noreturn]] void abort(int exit_code) override {
     ncclCommAbort(comm_);
