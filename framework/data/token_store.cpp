@@ -155,73 +155,107 @@ struct TokenStore::Mapping {
 
 namespace {
 
-// The manifest's entry of one array, checked against its file: present, of the size it gives,
-// and, with `verify_hash`, of the content hash it gives.
+// The manifest's entry of one array.
 struct ArrayEntry {
-  std::string name, path;
+  std::string name, file, path, hash;
   int width = 1;
   int64_t count = 0;
   size_t bytes = 0;
 };
 
-ArrayEntry checked_entry(const Json& entry, const std::string& directory, bool verify_hash) {
+ArrayEntry parse_entry(const Json& entry, const std::string& directory) {
   const std::string manifest = directory + "/manifest.json";
   ArrayEntry a;
   a.name = json_get<std::string>(entry, "name", manifest);
-  a.path = directory + "/" + json_get<std::string>(entry, "file", manifest);
+  a.file = json_get<std::string>(entry, "file", manifest);
+  a.path = directory + "/" + a.file;
   a.width = json_get<int>(entry, "width", manifest);
   a.count = json_get<int64_t>(entry, "count", manifest);
+  a.hash = json_get<std::string>(entry, "hash", manifest);
   RECUR_CHECK((a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8) && a.count >= 0 &&
-                  a.count <= (int64_t{1} << 56),
-              manifest, ": array ", a.name, " has width ", a.width, " and count ", a.count);
+                  a.count <= (int64_t{1} << 56) && a.file.find('/') == std::string::npos,
+              manifest, ": array ", a.name, " has width ", a.width, ", count ", a.count,
+              " and file ", a.file);
   a.bytes = static_cast<size_t>(a.count) * static_cast<size_t>(a.width);
-  std::error_code missing;
-  const uintmax_t actual = fs::file_size(a.path, missing);
-  RECUR_CHECK(!missing, a.path, ": missing (prepare the data again)");
-  RECUR_CHECK(actual == a.bytes, a.path, ": ", actual, " bytes, the manifest says ", a.bytes,
-              " (a truncated or damaged store: prepare the data again)");
-  if (verify_hash) {
-    const std::string expected = json_get<std::string>(entry, "hash", manifest);
-    const std::string hash = hex64(hash_file(a.path));
-    RECUR_CHECK(hash == expected, a.path, ": damaged: its content hash is ", hash,
-                ", the manifest says ", expected, " (prepare the data again)");
-  }
   return a;
 }
 
-std::shared_ptr<TokenStore::Mapping> map_array(const ArrayEntry& a) {
+// Maps an array file of the store folder open as `folder` (the same folder the manifest was read
+// from, also while another process replaces the store), checking its size and, with
+// `verify_hash`, its content.
+std::shared_ptr<TokenStore::Mapping> map_array(int folder, const ArrayEntry& a, bool verify_hash) {
+  const int fd = ::openat(folder, a.file.c_str(), O_RDONLY | O_CLOEXEC);
+  RECUR_CHECK(fd >= 0, a.path, ": missing (prepare the data again)");
+  struct stat info {};
+  const bool sized = ::fstat(fd, &info) == 0;
+  const auto actual = static_cast<size_t>(info.st_size);
+  void* address = sized && actual == a.bytes && a.bytes > 0
+                      ? ::mmap(nullptr, a.bytes, PROT_READ, MAP_SHARED, fd, 0)
+                      : nullptr;
+  const int map_error = errno;
+  ::close(fd);  // a mapping keeps the file open
+  RECUR_CHECK(sized && actual == a.bytes, a.path, ": ", actual, " bytes, the manifest says ",
+              a.bytes, " (a truncated or damaged store: prepare the data again)");
+  RECUR_CHECK(address != MAP_FAILED, "cannot map ", a.path, ": ", std::strerror(map_error));
   auto mapping = std::make_shared<TokenStore::Mapping>();
-  if (a.bytes == 0) return mapping;
-  const int fd = ::open(a.path.c_str(), O_RDONLY);
-  RECUR_CHECK(fd >= 0, "cannot open ", a.path);
-  void* address = ::mmap(nullptr, a.bytes, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);  // the mapping keeps the file open
-  RECUR_CHECK(address != MAP_FAILED, "cannot map ", a.path);
   mapping->address = address;
   mapping->bytes = a.bytes;
   mapping->view = UintArray(address, a.width, a.count);
+  if (verify_hash) {
+    const std::string hash = hex64(hash_bytes(address, a.bytes));
+    RECUR_CHECK(hash == a.hash, a.path, ": damaged: its content hash is ", hash,
+                ", the manifest says ", a.hash, " (prepare the data again)");
+  }
   return mapping;
 }
 
-}  // namespace
+std::string read_all(int fd) {
+  std::string text;
+  char buffer[1 << 16];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer, sizeof(buffer))) > 0)
+    text.append(buffer, static_cast<size_t>(n));
+  return text;
+}
 
-TokenStore TokenStore::open(const std::string& directory, bool verify_hashes) {
+// The manifest of the store folder open as `folder`.
+Json read_manifest(int folder, const std::string& directory) {
   const std::string manifest = directory + "/manifest.json";
-  RECUR_CHECK(fs::exists(manifest), directory, ": not a prepared token store (no manifest.json)");
-  const Json doc = read_json_file(manifest);
+  const int fd = ::openat(folder, "manifest.json", O_RDONLY | O_CLOEXEC);
+  RECUR_CHECK(fd >= 0, directory, ": not a prepared token store (no manifest.json)");
+  const std::string text = read_all(fd);
+  ::close(fd);
+  const Json doc = parse_json(text, manifest);
   const std::string format = json_get<std::string>(doc, "format", manifest);
   const auto version = json_get<int64_t>(doc, "version", manifest);
   RECUR_CHECK(format == kFormat && version == kVersion, manifest, ": ", format, " version ",
               version, "; this recur reads ", kFormat, " version ", kVersion);
   RECUR_CHECK(doc.contains("arrays") && doc["arrays"].is_array() && doc.contains("meta"), manifest,
               ": no arrays or meta");
+  return doc;
+}
+
+}  // namespace
+
+TokenStore TokenStore::open(const std::string& directory, bool verify_hashes) {
+  // Everything is read through one descriptor of the folder: a store that another process
+  // replaces meanwhile is read whole, the old one or the new one.
+  const int folder = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  RECUR_CHECK(folder >= 0, directory, ": not a prepared token store (no manifest.json)");
   TokenStore store;
-  store.directory_ = directory;
-  store.meta_ = doc["meta"];
-  for (const Json& entry : doc["arrays"]) {
-    const ArrayEntry a = checked_entry(entry, directory, verify_hashes);
-    store.arrays_.emplace_back(a.name, map_array(a));
+  try {
+    const Json doc = read_manifest(folder, directory);
+    store.directory_ = directory;
+    store.meta_ = doc["meta"];
+    for (const Json& entry : doc["arrays"]) {
+      const ArrayEntry a = parse_entry(entry, directory);
+      store.arrays_.emplace_back(a.name, map_array(folder, a, verify_hashes));
+    }
+  } catch (...) {
+    ::close(folder);
+    throw;
   }
+  ::close(folder);
   return store;
 }
 
