@@ -184,7 +184,9 @@ ArrayEntry parse_entry(const Json& entry, const std::string& directory) {
 // from, also while another process replaces the store), checking its size and, with
 // `verify_hash`, its content.
 std::shared_ptr<TokenStore::Mapping> map_array(int folder, const ArrayEntry& a, bool verify_hash) {
-  const int fd = ::openat(folder, a.file.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::openat(folder, a.file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  RECUR_CHECK(fd >= 0 || errno != ELOOP, a.path,
+              ": a symbolic link (a store's arrays are files of its own folder)");
   RECUR_CHECK(fd >= 0, a.path, ": missing (prepare the data again)");
   struct stat info {};
   const bool sized = ::fstat(fd, &info) == 0;
@@ -221,7 +223,7 @@ std::string read_all(int fd) {
 // The manifest of the store folder open as `folder`.
 Json read_manifest(int folder, const std::string& directory) {
   const std::string manifest = directory + "/manifest.json";
-  const int fd = ::openat(folder, "manifest.json", O_RDONLY | O_CLOEXEC);
+  const int fd = ::openat(folder, "manifest.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   RECUR_CHECK(fd >= 0, directory, ": not a prepared token store (no manifest.json)");
   const std::string text = read_all(fd);
   ::close(fd);

@@ -127,5 +127,72 @@ TEST(TokenStore, TruncatedDamagedAndForeignStoresAreErrors) {
                                         "reads recur-token-store version 1");
 }
 
+// open(): recur::Error, or success; never another exception.
+std::string outcome(const std::string& directory) {
+  try {
+    TokenStore::open(directory, true);
+  } catch (const Error& e) {
+    return std::string("error: ") + e.what();
+  } catch (const std::exception& e) {
+    return std::string("UNEXPECTED ") + e.what();
+  }
+  return "opened";
+}
+
+TEST(TokenStore, HostileManifestsAreOneClearError) {
+  const std::string dir = (process_temp_dir("token-store-hostile") / "train").string();
+  write_sample(dir, 5);
+  const std::string manifest = dir + "/manifest.json";
+  const std::string entry = R"({"name": "ids", "file": "ids.u16", "width": 2, "count": 3000)";
+  const std::vector<std::string> hostile = {
+      R"({"format": "recur-token-store", "version": 1, "arrays": [{"name": "x", "file": "../ids.u16", "width": 2, "count": 1, "hash": "0"}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [{"name": "x", "file": "/etc/passwd", "width": 1, "count": 1, "hash": "0"}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [{"name": "x", "file": "ids.u16", "width": 3, "count": 2000, "hash": "0"}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [{"name": "x", "file": "ids.u16", "width": 8, "count": 2305843009213693952, "hash": "0"}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [{"name": "x", "file": "ids.u16", "width": 2, "count": -1, "hash": "0"}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [)" + entry +
+          R"(, "hash": 7}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": [)" + entry + R"(}], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": ["ids.u16"], "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": {"ids": 1}, "meta": {}})",
+      R"({"format": "recur-token-store", "version": 1, "arrays": []})",
+      R"({"format": "recur-token-store", "version": "1"})",
+      R"([1, 2, 3])",
+      R"({"format": )",
+      ""};
+  for (const std::string& text : hostile) {
+    std::ofstream(manifest) << text;
+    const std::string result = outcome(dir);
+    EXPECT_TRUE(result.starts_with("error: ")) << text << "\n -> " << result;
+  }
+  // An array file that is a link to another file.
+  write_sample(dir, 5);
+  fs::remove(dir + "/ids.u16");
+  fs::create_symlink(dir + "/small.u8", dir + "/ids.u16");
+  EXPECT_EQ(outcome(dir), "error: " + dir +
+                              "/ids.u16: a symbolic link (a store's arrays are files of its own "
+                              "folder)");
+  // Bytes of a valid manifest flipped at random (a fixed seed): opened or refused, nothing else.
+  write_sample(dir, 5);
+  std::string valid;
+  {
+    std::ifstream in(manifest);
+    valid.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  RandomStream stream(7, RngPurpose::Test, 1);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string text = valid;
+    for (int flips = 0; flips < 3; ++flips) {
+      const auto at =
+          static_cast<size_t>(stream.uniform(trial, 2 * flips) * static_cast<float>(text.size()));
+      text[std::min(at, text.size() - 1)] =
+          static_cast<char>(32 + static_cast<int>(stream.uniform(trial, 2 * flips + 1) * 95));
+    }
+    std::ofstream(manifest) << text;
+    const std::string result = outcome(dir);
+    EXPECT_FALSE(result.starts_with("UNEXPECTED")) << text << "\n -> " << result;
+  }
+}
+
 }  // namespace
 }  // namespace recur::test
