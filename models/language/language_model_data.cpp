@@ -140,6 +140,14 @@ Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
                       {config.min_frequency, config.max_vocab}, config.tokenizer, config.lowercase);
 }
 
+// Replaces FOLDER/vocab.txt, the vocabulary of the stores beside it.
+void save_vocab(const Vocab& vocab, const std::string& folder) {
+  const std::string file = folder + "/vocab.txt";
+  const std::string temporary = concat(file, ".tmp-", host_name(), "-", ::getpid());
+  vocab.save(temporary);
+  fs::rename(temporary, file);
+}
+
 // The texts that are configured, by store name.
 std::vector<std::pair<std::string, std::string>> configured_texts(
     const LanguageModelDataConfig& config) {
@@ -167,19 +175,17 @@ std::string prepare_language_data(const LanguageModelDataConfig& config, const V
   const Vocab chosen = prepared_vocab(config, vocab, folder, verify);
   const std::string hash = vocab_hash(chosen);
   const Json vocab_from = vocab_recipe(config);
-  const std::string vocab_file = folder + "/vocab.txt";
-  const std::string temporary = concat(vocab_file, ".tmp-", host_name(), "-", ::getpid());
-  chosen.save(temporary);
-  fs::rename(temporary, vocab_file);
   std::string prepared;  // "train (new), valid (its text changed)"
   for (const auto& [name, text] : configured_texts(config)) {
     const std::string store = folder + "/" + name;
     const Json recipe = store_recipe(config, text, vocab_from);
     const std::string why = why_stale(store, recipe, hash, verify);
     if (why.empty()) continue;
+    if (prepared.empty()) save_vocab(chosen, folder);
     write_store(store, text, chosen, recipe);
     prepared += concat(prepared.empty() ? "" : ", ", name, " (", why, ")");
   }
+  if (!fs::exists(folder + "/vocab.txt")) save_vocab(chosen, folder);
   if (prepared.empty()) return concat(folder, " is up to date");
   return concat("prepared ", prepared, " in ", folder);
 }
