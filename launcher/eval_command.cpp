@@ -66,6 +66,9 @@ void score_translation_model(const EvalArgs& a) {
                            *v.target_tokenizer, v.target_vocab, 0, &references);
   const LossTotals loss = translation_loss(*s->model, pairs, c.training.batch_tokens, 0, 1);
   const Translator translator(*s->model, v);
+  std::vector<std::vector<int32_t>> sources;
+  for (int64_t i = 0; i < pairs.size(); ++i)
+    sources.push_back(pairs.source(i).to_vector());
   SearchOptions options;
   options.max_length_ratio = c.decoding.max_length_ratio;
   options.length_penalty = c.decoding.length_penalty;
@@ -75,7 +78,7 @@ void score_translation_model(const EvalArgs& a) {
     options.beam = beam;
     std::vector<std::string> hypotheses;
     int64_t exact = 0;
-    for (const auto& found : translator.translate_ids(pairs.source, options)) {
+    for (const auto& found : translator.translate_ids(sources, options)) {
       hypotheses.push_back(found.empty() ? "" : found[0].text);
     }
     for (size_t i = 0; i < hypotheses.size(); ++i)

@@ -1,8 +1,14 @@
 #include "data/parallel_corpus.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 
 #include "core/error.h"
 #include "core/rng.h"
@@ -11,23 +17,42 @@ namespace recur {
 
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  RECUR_CHECK(in, "cannot read data file '", path, "': no such file or not readable");
-  std::vector<std::string> lines;
-  std::string line;
-  for (int64_t number = 1; std::getline(in, line); ++number) {
+// A text file a line at a time: without its line break (nor a '\r' before it), checked for UTF-8.
+class LineReader {
+ public:
+  explicit LineReader(std::string path) : path_(std::move(path)), in_(path_, std::ios::binary) {
+    RECUR_CHECK(in_, "cannot read data file '", path_, "': no such file or not readable");
+  }
+
+  bool next(std::string& line) {
+    if (!std::getline(in_, line)) {
+      RECUR_CHECK(!in_.bad(), "error reading data file '", path_, "'");
+      return false;
+    }
+    ++number_;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     try {
       utf8_length(line);
     } catch (const Error& e) {
-      fail(path, ":", number, ": ", e.what());
+      fail(path_, ":", number_, ": ", e.what());
     }
-    lines.push_back(std::move(line));
+    return true;
   }
-  RECUR_CHECK(!in.bad(), "error reading data file '", path, "'");
-  return lines;
-}
+  // Lines read so far.
+  int64_t lines() const { return number_; }
+  // Reads to the end; returns the number of lines of the file.
+  int64_t count_all() {
+    std::string line;
+    while (next(line)) {
+    }
+    return number_;
+  }
+
+ private:
+  std::string path_;
+  std::ifstream in_;
+  int64_t number_ = 0;
+};
 
 bool is_blank(const std::string& line) {
   return line.find_first_not_of(" \t") == std::string::npos;
@@ -43,57 +68,337 @@ std::vector<int32_t> ids(const TextTokenizer& tokenizer, const Vocab& vocab,
   return out;
 }
 
+// Tokenises pairs, keeps those within the maximum length, and counts.
+class PairEncoder {
+ public:
+  PairEncoder(const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
+              const TextTokenizer& target_tokenizer, const Vocab& target_vocab, int64_t max_length)
+      : source_tokenizer_(source_tokenizer),
+        source_vocab_(source_vocab),
+        target_tokenizer_(target_tokenizer),
+        target_vocab_(target_vocab),
+        max_length_(max_length) {}
+
+  struct Pair {
+    std::vector<int32_t> source, target;
+  };
+  // The pair's ids, or nothing when a side is longer than the maximum length.
+  std::optional<Pair> encode(const std::string& source, const std::string& target) {
+    int64_t source_unknown = 0, target_unknown = 0;
+    Pair pair{ids(source_tokenizer_, source_vocab_, source, source_unknown),
+              ids(target_tokenizer_, target_vocab_, target, target_unknown)};
+    if (max_length_ > 0 && (static_cast<int64_t>(pair.source.size()) > max_length_ ||
+                            static_cast<int64_t>(pair.target.size()) > max_length_)) {
+      counts_.too_long += 1;
+      return std::nullopt;
+    }
+    counts_.source_tokens += static_cast<int64_t>(pair.source.size());
+    counts_.target_tokens += static_cast<int64_t>(pair.target.size());
+    counts_.source_unknown += source_unknown;
+    counts_.target_unknown += target_unknown;
+    kept_ += 1;
+    return pair;
+  }
+  const ParallelCounts& counts() const { return counts_; }
+  // Throws Error when every pair was too long.
+  void check_kept(const std::string& source_path, const std::string& target_path) const {
+    RECUR_CHECK(kept_ > 0, "every sentence pair of ", source_path, " and ", target_path,
+                " has a side longer than data.max_length (", max_length_, " tokens)");
+  }
+
+ private:
+  const TextTokenizer& source_tokenizer_;
+  const Vocab& source_vocab_;
+  const TextTokenizer& target_tokenizer_;
+  const Vocab& target_vocab_;
+  int64_t max_length_;
+  ParallelCounts counts_;
+  int64_t kept_ = 0;
+};
+
+uint64_t file_size(const std::string& path) {
+  struct stat info {};
+  RECUR_CHECK(::stat(path.c_str(), &info) == 0, "cannot read data file '", path, "'");
+  return static_cast<uint64_t>(info.st_size);
+}
+
 }  // namespace
 
+ParallelSkips scan_parallel(
+    const std::string& source_path, const std::string& target_path,
+    const std::function<void(const std::string& source, const std::string& target)>& visit) {
+  LineReader source(source_path), target(target_path);
+  ParallelSkips skipped;
+  bool any = false;
+  std::string s, t;
+  for (;;) {
+    const bool has_source = source.next(s), has_target = target.next(t);
+    if (has_source != has_target) {
+      const int64_t source_lines = has_source ? source.count_all() : source.lines();
+      const int64_t target_lines = has_target ? target.count_all() : target.lines();
+      fail(source_path, " has ", source_lines, " lines but ", target_path, " has ", target_lines,
+           ": a parallel corpus needs one target line per source line");
+    }
+    if (!has_source) break;
+    const bool source_blank = is_blank(s), target_blank = is_blank(t);
+    if (source_blank && target_blank) {
+      skipped.blank += 1;
+    } else if (source_blank || target_blank) {
+      skipped.half_empty += 1;
+    } else {
+      visit(s, t);
+      any = true;
+    }
+  }
+  RECUR_CHECK(any, source_path, " and ", target_path, " hold no sentence pair");
+  return skipped;
+}
+
 ParallelText ParallelText::read(const std::string& source_path, const std::string& target_path) {
-  std::vector<std::string> source = read_lines(source_path), target = read_lines(target_path);
-  RECUR_CHECK(source.size() == target.size(), source_path, " has ", source.size(), " lines but ",
-              target_path, " has ", target.size(),
-              ": a parallel corpus needs one target line per source line");
   ParallelText text;
   text.source_path = source_path;
   text.target_path = target_path;
-  for (size_t i = 0; i < source.size(); ++i) {
-    const bool s = is_blank(source[i]), t = is_blank(target[i]);
-    if (s && t) {
-      text.blank += 1;
-    } else if (s || t) {
-      text.half_empty += 1;
-    } else {
-      text.source.push_back(std::move(source[i]));
-      text.target.push_back(std::move(target[i]));
-    }
-  }
-  RECUR_CHECK(!text.source.empty(), source_path, " and ", target_path, " hold no sentence pair");
+  text.skipped = scan_parallel(source_path, target_path,
+                               [&](const std::string& source, const std::string& target) {
+                                 text.source.push_back(source);
+                                 text.target.push_back(target);
+                               });
   return text;
+}
+
+std::vector<int32_t> TokenSpan::to_vector() const {
+  std::vector<int32_t> out(static_cast<size_t>(size()));
+  for (int64_t i = 0; i < size(); ++i)
+    out[static_cast<size_t>(i)] = (*this)[i];
+  return out;
+}
+
+ParallelData ParallelData::of(const std::vector<std::vector<int32_t>>& source,
+                              const std::vector<std::vector<int32_t>>& target) {
+  RECUR_CHECK(source.size() == target.size(), "parallel data of ", source.size(), " source and ",
+              target.size(), " target sentences");
+  // Both sides flattened: ids, and offsets of each sentence's first id (and of the end).
+  struct Flat {
+    std::vector<int32_t> ids;
+    std::vector<uint64_t> offsets{0};
+  };
+  auto flatten = [](const std::vector<std::vector<int32_t>>& sentences) {
+    Flat flat;
+    for (const std::vector<int32_t>& s : sentences) {
+      flat.ids.insert(flat.ids.end(), s.begin(), s.end());
+      flat.offsets.push_back(flat.ids.size());
+    }
+    return flat;
+  };
+  auto owner = std::make_shared<std::pair<Flat, Flat>>(flatten(source), flatten(target));
+  ParallelData data;
+  auto view = [](const Flat& flat) {
+    return Side{UintArray(flat.ids.data(), 4, static_cast<int64_t>(flat.ids.size())),
+                UintArray(flat.offsets.data(), 8, static_cast<int64_t>(flat.offsets.size()))};
+  };
+  data.source_ = view(owner->first);
+  data.target_ = view(owner->second);
+  data.owner_ = std::move(owner);
+  return data;
 }
 
 ParallelData ParallelData::encode(const ParallelText& text, const TextTokenizer& source_tokenizer,
                                   const Vocab& source_vocab, const TextTokenizer& target_tokenizer,
                                   const Vocab& target_vocab, int64_t max_length,
                                   std::vector<std::string>* references) {
-  ParallelData data;
+  PairEncoder encoder(source_tokenizer, source_vocab, target_tokenizer, target_vocab, max_length);
+  std::vector<std::vector<int32_t>> source, target;
   for (size_t i = 0; i < text.source.size(); ++i) {
-    int64_t source_unknown = 0, target_unknown = 0;
-    std::vector<int32_t> s = ids(source_tokenizer, source_vocab, text.source[i], source_unknown);
-    std::vector<int32_t> t = ids(target_tokenizer, target_vocab, text.target[i], target_unknown);
-    if (max_length > 0 && (static_cast<int64_t>(s.size()) > max_length ||
-                           static_cast<int64_t>(t.size()) > max_length)) {
-      data.too_long += 1;
-      continue;
-    }
-    data.source_tokens += static_cast<int64_t>(s.size());
-    data.target_tokens += static_cast<int64_t>(t.size());
-    data.source_unknown += source_unknown;
-    data.target_unknown += target_unknown;
-    data.source.push_back(std::move(s));
-    data.target.push_back(std::move(t));
+    std::optional<PairEncoder::Pair> pair = encoder.encode(text.source[i], text.target[i]);
+    if (!pair) continue;
+    source.push_back(std::move(pair->source));
+    target.push_back(std::move(pair->target));
     if (references) references->push_back(text.target[i]);
   }
-  RECUR_CHECK(data.size() > 0, "every sentence pair of ", text.source_path, " and ",
-              text.target_path, " has a side longer than data.max_length (", max_length,
-              " tokens)");
+  encoder.check_kept(text.source_path, text.target_path);
+  ParallelData data = of(source, target);
+  data.counts_ = encoder.counts();
   return data;
+}
+
+ParallelData ParallelData::mapped(const TokenStore& store) {
+  const std::string origin = store.directory() + "/manifest.json";
+  const Json& meta = store.meta();
+  ParallelData data;
+  data.source_ = {store.array("source_ids"), store.array("source_offsets")};
+  data.target_ = {store.array("target_ids"), store.array("target_offsets")};
+  const auto pairs = json_get<int64_t>(meta, "pairs", origin);
+  // Offsets that do not rise from 0 to the number of ids would read past the arrays.
+  for (const Side* side : {&data.source_, &data.target_}) {
+    const int64_t n = side->offsets.size();
+    bool rising = n >= 1 && n == pairs + 1 && side->offsets[0] == 0 &&
+                  side->offsets[n - 1] == static_cast<uint64_t>(side->ids.size());
+    for (int64_t i = 1; rising && i < n; ++i)
+      rising = side->offsets[i - 1] <= side->offsets[i];
+    RECUR_CHECK(rising, store.directory(),
+                ": offsets, ids and pairs disagree (the store is damaged: prepare the data again)");
+  }
+  ParallelCounts& c = data.counts_;
+  c.too_long = json_get<int64_t>(meta, "too_long", origin);
+  c.source_tokens = json_get<int64_t>(meta, "source_tokens", origin);
+  c.target_tokens = json_get<int64_t>(meta, "target_tokens", origin);
+  c.source_unknown = json_get<int64_t>(meta, "source_unknown", origin);
+  c.target_unknown = json_get<int64_t>(meta, "target_unknown", origin);
+  data.owner_ = std::make_shared<TokenStore>(store);
+  return data;
+}
+
+namespace {
+
+// Appends pairs to a store's four arrays.
+class PairArrays {
+ public:
+  // Ids up to the vocabularies' last, offsets up to the sides' token counts (or bounds of them).
+  PairArrays(TokenStoreWriter& writer, const Vocab& source_vocab, const Vocab& target_vocab,
+             uint64_t max_source_tokens, uint64_t max_target_tokens)
+      : source_{writer.array("source_ids", static_cast<uint64_t>(source_vocab.size() - 1)),
+                writer.array("source_offsets", max_source_tokens)},
+        target_{writer.array("target_ids", static_cast<uint64_t>(target_vocab.size() - 1)),
+                writer.array("target_offsets", max_target_tokens)} {
+    source_.offsets.push(0);
+    target_.offsets.push(0);
+  }
+
+  template <typename Sentence>  // std::vector<int32_t> or TokenSpan
+  void add(const Sentence& source, const Sentence& target) {
+    source_.add(source);
+    target_.add(target);
+    ++pairs_;
+  }
+  int64_t pairs() const { return pairs_; }
+
+ private:
+  struct Side {
+    ArrayWriter& ids;
+    ArrayWriter& offsets;
+    uint64_t end = 0;
+    template <typename Sentence>
+    void add(const Sentence& sentence) {
+      const auto n = static_cast<int64_t>(sentence.size());
+      for (int64_t i = 0; i < n; ++i)
+        ids.push(static_cast<uint64_t>(sentence[static_cast<size_t>(i)]));
+      end += static_cast<uint64_t>(n);
+      offsets.push(end);
+    }
+  };
+  Side source_, target_;
+  int64_t pairs_ = 0;
+};
+
+// One side of a store in text order, read with pread for the copy in length order: that copy
+// reads it all over, and a mapping would keep 64 KB resident around every read (the kernel's
+// fault-around), which adds up to the whole store.
+class SideReader {
+ public:
+  SideReader(const TokenStore& store, const std::string& side)
+      : ids_(store, side + "_ids"), offsets_(store, side + "_offsets") {}
+
+  std::vector<int32_t> sentence(int64_t i) const {
+    uint64_t range[2];
+    offsets_.read(i, 2, range);
+    std::vector<uint64_t> ids(range[1] - range[0]);
+    ids_.read(static_cast<int64_t>(range[0]), static_cast<int64_t>(ids.size()), ids.data());
+    return {ids.begin(), ids.end()};
+  }
+
+ private:
+  class File {
+   public:
+    File(const TokenStore& store, const std::string& name)
+        : path_(concat(store.directory(), "/", name, ".u", 8 * store.array(name).width())),
+          width_(store.array(name).width()),
+          fd_(::open(path_.c_str(), O_RDONLY | O_CLOEXEC)) {
+      RECUR_CHECK(fd_ >= 0, "cannot read ", path_);
+    }
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+    ~File() { ::close(fd_); }
+
+    // Values [first, first + n) into out.
+    void read(int64_t first, int64_t n, uint64_t* out) const {
+      std::vector<unsigned char> bytes(static_cast<size_t>(n * width_));
+      const auto at = static_cast<off_t>(first * width_);
+      RECUR_CHECK(
+          ::pread(fd_, bytes.data(), bytes.size(), at) == static_cast<ssize_t>(bytes.size()),
+          "cannot read ", path_);
+      for (int64_t v = 0; v < n; ++v) {
+        uint64_t value = 0;
+        for (int b = width_ - 1; b >= 0; --b)
+          value = value << 8 | bytes[static_cast<size_t>(v * width_ + b)];
+        out[v] = value;
+      }
+    }
+
+   private:
+    std::string path_;
+    int width_;
+    int fd_;
+  };
+  File ids_, offsets_;
+};
+
+Json write_in_text_order(const std::string& source_path, const std::string& target_path,
+                         const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
+                         const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
+                         int64_t max_length, TokenStoreWriter& writer) {
+  // A token stands for at least one byte of its text: a file's size bounds its offsets.
+  PairArrays arrays(writer, source_vocab, target_vocab, file_size(source_path),
+                    file_size(target_path));
+  PairEncoder encoder(source_tokenizer, source_vocab, target_tokenizer, target_vocab, max_length);
+  const ParallelSkips skipped = scan_parallel(
+      source_path, target_path, [&](const std::string& source, const std::string& target) {
+        const std::optional<PairEncoder::Pair> pair = encoder.encode(source, target);
+        if (pair) arrays.add(pair->source, pair->target);
+      });
+  encoder.check_kept(source_path, target_path);
+  const ParallelCounts& c = encoder.counts();
+  return Json{{"pairs", arrays.pairs()},
+              {"too_long", c.too_long},
+              {"source_tokens", c.source_tokens},
+              {"target_tokens", c.target_tokens},
+              {"source_unknown", c.source_unknown},
+              {"target_unknown", c.target_unknown},
+              {"blank", skipped.blank},
+              {"half_empty", skipped.half_empty}};
+}
+
+}  // namespace
+
+Json write_parallel_data(const std::string& source_path, const std::string& target_path,
+                         const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
+                         const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
+                         int64_t max_length, bool sort_by_length, TokenStoreWriter& writer) {
+  if (!sort_by_length) {
+    return write_in_text_order(source_path, target_path, source_tokenizer, source_vocab,
+                               target_tokenizer, target_vocab, max_length, writer);
+  }
+  const std::string scratch = writer.temporary() + "/text-order";
+  Json meta;
+  {
+    TokenStoreWriter text_order(scratch);
+    meta = write_in_text_order(source_path, target_path, source_tokenizer, source_vocab,
+                               target_tokenizer, target_vocab, max_length, text_order);
+    text_order.commit(meta);
+  }
+  {
+    const TokenStore store = TokenStore::open(scratch, false);
+    const std::vector<uint32_t> order = length_order(ParallelData::mapped(store));
+    store.release_pages();  // the offsets, read once
+    const SideReader source(store, "source"), target(store, "target");
+    PairArrays arrays(writer, source_vocab, target_vocab,
+                      static_cast<uint64_t>(meta["source_tokens"].get<int64_t>()),
+                      static_cast<uint64_t>(meta["target_tokens"].get<int64_t>()));
+    for (uint32_t e : order)
+      arrays.add(source.sentence(e), target.sentence(e));
+  }
+  std::filesystem::remove_all(scratch);
+  meta["sorted_by_length"] = true;
+  return meta;
 }
 
 Seq2SeqBatch make_batch(const ParallelData& data, const std::vector<int64_t>& examples,
@@ -102,10 +407,8 @@ Seq2SeqBatch make_batch(const ParallelData& data, const std::vector<int64_t>& ex
   const auto rows = static_cast<int64_t>(examples.size());
   int64_t max_source = 1, max_target = 1;
   for (int64_t e : examples) {
-    max_source = std::max<int64_t>(
-        max_source, static_cast<int64_t>(data.source[static_cast<size_t>(e)].size()));
-    max_target = std::max<int64_t>(
-        max_target, static_cast<int64_t>(data.target[static_cast<size_t>(e)].size()) + 1);
+    max_source = std::max(max_source, data.source_length(e));
+    max_target = std::max(max_target, data.target_length(e) + 1);
   }
   batch.source = Tensor::full({max_source, rows}, DType::I32, Vocab::kPad);
   batch.source_lengths = Tensor::empty({rows}, DType::I32);
@@ -115,70 +418,75 @@ Seq2SeqBatch make_batch(const ParallelData& data, const std::vector<int64_t>& ex
   int32_t* tin = batch.target_in.data<int32_t>();
   int32_t* tout = batch.target_out.data<int32_t>();
   for (int64_t b = 0; b < rows; ++b) {
-    std::vector<int32_t> s = data.source[static_cast<size_t>(examples[static_cast<size_t>(b)])];
+    const int64_t example = examples[static_cast<size_t>(b)];
+    std::vector<int32_t> s = data.source(example).to_vector();
     if (reverse_source) std::reverse(s.begin(), s.end());
-    const std::vector<int32_t>& t =
-        data.target[static_cast<size_t>(examples[static_cast<size_t>(b)])];
+    const TokenSpan t = data.target(example);
     // An empty source is read as one <unk>: every row must have a position to attend to.
     if (s.empty()) s.push_back(Vocab::kUnk);
     batch.source_lengths.data<int32_t>()[b] = static_cast<int32_t>(s.size());
     for (size_t i = 0; i < s.size(); ++i)
       src[static_cast<int64_t>(i) * rows + b] = s[i];
     tin[b] = Vocab::kBos;
-    for (size_t i = 0; i < t.size(); ++i) {
-      tin[static_cast<int64_t>(i + 1) * rows + b] = t[i];
-      tout[static_cast<int64_t>(i) * rows + b] = t[i];
+    for (int64_t i = 0; i < t.size(); ++i) {
+      tin[(i + 1) * rows + b] = t[i];
+      tout[i * rows + b] = t[i];
     }
-    tout[static_cast<int64_t>(t.size()) * rows + b] = Vocab::kEos;
-    batch.target_tokens += static_cast<int64_t>(t.size()) + 1;
+    tout[t.size() * rows + b] = Vocab::kEos;
+    batch.target_tokens += t.size() + 1;
   }
   return batch;
 }
 
-TokenBatcher::TokenBatcher(const ParallelData& data, int64_t batch_tokens, uint64_t seed)
-    : seed_(seed) {
-  RECUR_CHECK(batch_tokens > 0, "training.batch_tokens must be positive");
-  std::vector<int64_t> order(static_cast<size_t>(data.size()));
-  std::iota(order.begin(), order.end(), 0);
-  auto length = [&](int64_t e) {
-    return std::max(data.source[static_cast<size_t>(e)].size(),
-                    data.target[static_cast<size_t>(e)].size() + 1);
-  };
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    const auto la = length(a), lb = length(b);
+std::vector<uint32_t> length_order(const ParallelData& data) {
+  RECUR_CHECK(data.size() <= int64_t{UINT32_MAX}, "a split of ", data.size(),
+              " sentence pairs: at most 2^32 - 1 are supported");
+  std::vector<uint32_t> order(static_cast<size_t>(data.size()));
+  std::iota(order.begin(), order.end(), uint32_t{0});
+  auto before = [&](uint32_t a, uint32_t b) {
+    const int64_t la = data.padded_length(a), lb = data.padded_length(b);
     if (la != lb) return la < lb;
-    return data.source[static_cast<size_t>(a)].size() < data.source[static_cast<size_t>(b)].size();
-  });
-  std::vector<int64_t> current;
-  size_t longest = 0;
-  for (int64_t e : order) {
-    const size_t l = length(e);
-    if (!current.empty() &&
-        static_cast<int64_t>((current.size() + 1) * std::max(longest, l)) > batch_tokens) {
-      batches_.push_back(std::move(current));
-      current.clear();
-      longest = 0;
-    }
-    current.push_back(e);
-    longest = std::max(longest, l);
-  }
-  if (!current.empty()) batches_.push_back(std::move(current));
+    return data.source_length(a) < data.source_length(b);
+  };
+  // A prepared training store is in this order already.
+  if (!std::is_sorted(order.begin(), order.end(), before))
+    std::stable_sort(order.begin(), order.end(), before);
+  return order;
 }
 
-const std::vector<int64_t>& TokenBatcher::batch(int64_t epoch, int64_t index) const {
+TokenBatcher::TokenBatcher(const ParallelData& data, int64_t batch_tokens, uint64_t seed)
+    : order_(length_order(data)), seed_(seed) {
+  RECUR_CHECK(batch_tokens > 0, "training.batch_tokens must be positive");
+  starts_.push_back(0);
+  int64_t longest = 0, in_batch = 0;
+  for (size_t i = 0; i < order_.size(); ++i) {
+    const int64_t l = data.padded_length(order_[i]);
+    if (in_batch > 0 && (in_batch + 1) * std::max(longest, l) > batch_tokens) {
+      starts_.push_back(static_cast<int64_t>(i));
+      in_batch = 0;
+      longest = 0;
+    }
+    in_batch += 1;
+    longest = std::max(longest, l);
+  }
+  if (in_batch > 0) starts_.push_back(static_cast<int64_t>(order_.size()));
+}
+
+std::vector<int64_t> TokenBatcher::batch(int64_t epoch, int64_t index) const {
   if (epoch != permuted_epoch_) {
     // This epoch's order of the batches: sorted by a random key per (epoch, batch).
     RandomStream stream(seed_, RngPurpose::Data, static_cast<uint64_t>(epoch), 1);
-    std::vector<uint32_t> keys(batches_.size());
+    std::vector<uint32_t> keys(static_cast<size_t>(batches()));
     for (size_t i = 0; i < keys.size(); ++i)
       keys[i] = stream.bits(0, i);
-    permutation_.resize(batches_.size());
+    permutation_.resize(keys.size());
     std::iota(permutation_.begin(), permutation_.end(), size_t{0});
     std::stable_sort(permutation_.begin(), permutation_.end(),
                      [&](size_t a, size_t b) { return keys[a] < keys[b]; });
     permuted_epoch_ = epoch;
   }
-  return batches_[permutation_[static_cast<size_t>(index)]];
+  const size_t b = permutation_[static_cast<size_t>(index)];
+  return {order_.begin() + starts_[b], order_.begin() + starts_[b + 1]};
 }
 
 }  // namespace recur

@@ -273,4 +273,10 @@ UintArray TokenStore::array(const std::string& name) const {
   throw Error(concat(directory_, ": the store has no array '", name, "'"));
 }
 
+void TokenStore::release_pages() const {
+  for (const auto& [name, mapping] : arrays_) {
+    if (mapping->address != nullptr) ::madvise(mapping->address, mapping->bytes, MADV_DONTNEED);
+  }
+}
+
 }  // namespace recur

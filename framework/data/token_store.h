@@ -83,6 +83,8 @@ class TokenStoreWriter {
   ArrayWriter& array(const std::string& name, uint64_t max_value);
   // `meta`: what the store was made from (sources, vocabulary, counts), kept in the manifest.
   void commit(const Json& meta);
+  // The folder being written: scratch files may go there if they are gone by commit.
+  const std::string& temporary() const { return temporary_; }
 
  private:
   std::string directory_, temporary_;
@@ -104,6 +106,9 @@ class TokenStore {
   // Throws Error naming the store when there is no such array. The view is valid while this
   // store (or a copy of it) lives.
   UintArray array(const std::string& name) const;
+  // Drops this process's resident pages of the arrays (they stay in the page cache and are mapped
+  // again when read): for a pass over a store larger than memory.
+  void release_pages() const;
 
   struct Mapping;
 

@@ -1,13 +1,10 @@
 #include "language/language_model_data.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "core/file_hash.h"
-#include "core/host.h"
 #include "core/log.h"
+#include "data/store_recipe.h"
 
 namespace recur {
 
@@ -52,25 +49,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What a text file was when it was prepared: another size or modification time makes its store
-// stale.
-Json file_stamp(const std::string& path) {
-  struct stat info {};
-  RECUR_CHECK(::stat(path.c_str(), &info) == 0, "cannot read data file '", path,
-              "': no such file or not readable");
-  return Json{{"path", fs::absolute(path).string()},
-              {"size", static_cast<int64_t>(info.st_size)},
-              {"mtime_ns", static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 +
-                               static_cast<int64_t>(info.st_mtim.tv_nsec)}};
-}
-
-std::string vocab_hash(const Vocab& vocab) {
-  std::string text = concat(tokenizer_name(vocab.tokenizer()), vocab.lowercase(), "\n");
-  for (const std::string& token : vocab.tokens())
-    text += token + '\n';
-  return hex64(hash_bytes(text.data(), text.size()));
-}
-
 // Where the config takes the vocabulary from, part of every store's recipe. A resumed run's
 // vocabulary (its checkpoint's) is not part of it: the vocabulary hash decides, so that the stores
 // a run prepared stay fresh when it resumes.
@@ -88,29 +66,6 @@ Json store_recipe(const LanguageModelDataConfig& config, const std::string& text
               {"tokenizer", tokenizer_name(config.tokenizer)},
               {"lowercase", config.lowercase},
               {"vocab", vocab}};
-}
-
-// Why the store in `folder` is not the one `recipe` makes with the vocabulary of hash `vocab`, or
-// is not whole (sizes; content hashes with `verify`); "" when it is.
-std::string why_stale(const std::string& folder, const Json& recipe, const std::string& vocab,
-                      bool verify) {
-  if (!fs::exists(folder + "/manifest.json")) return "new";
-  Json before;
-  try {
-    before = TokenStore::open(folder, verify).meta();
-  } catch (const std::exception& e) {
-    return concat("damaged: ", e.what());
-  }
-  const Json made = before.value("recipe", Json::object());
-  if (made.value("text", Json()) != recipe["text"]) return "its text changed";
-  if (made.value("tokenizer", Json()) != recipe["tokenizer"] ||
-      made.value("lowercase", Json()) != recipe["lowercase"]) {
-    return "another tokenizer";
-  }
-  if (made.value("vocab", Json()) != recipe["vocab"] || before.value("vocab_hash", "") != vocab) {
-    return "another vocabulary";
-  }
-  return "";
 }
 
 Vocab load_vocab_file(const LanguageModelDataConfig& config) {
@@ -142,10 +97,7 @@ Vocab prepared_vocab(const LanguageModelDataConfig& config, const Vocab* given,
 
 // Replaces FOLDER/vocab.txt, the vocabulary of the stores beside it.
 void save_vocab(const Vocab& vocab, const std::string& folder) {
-  const std::string file = folder + "/vocab.txt";
-  const std::string temporary = concat(file, ".tmp-", host_name(), "-", ::getpid());
-  vocab.save(temporary);
-  fs::rename(temporary, file);
+  replace_file(folder + "/vocab.txt", [&](const std::string& temporary) { vocab.save(temporary); });
 }
 
 // The texts that are configured, by store name.

@@ -148,9 +148,8 @@ class BatchSearch {
 
 // The sources as one padded batch.
 Seq2SeqBatch source_batch(const std::vector<std::vector<int32_t>>& sources) {
-  ParallelData data;
-  data.source = sources;
-  data.target.assign(sources.size(), {});
+  const ParallelData data =
+      ParallelData::of(sources, std::vector<std::vector<int32_t>>(sources.size()));
   std::vector<int64_t> all(sources.size());
   for (size_t b = 0; b < sources.size(); ++b)
     all[b] = static_cast<int64_t>(b);

@@ -1,8 +1,14 @@
 #include "translation/translation_data.h"
 
+#include <filesystem>
 #include <fstream>
+#include <unordered_map>
 
+#include "core/file_hash.h"
 #include "core/log.h"
+#include "core/rng.h"
+#include "data/store_recipe.h"
+#include "data/subword.h"
 #include "model_io.h"
 
 namespace recur {
@@ -11,27 +17,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_bytes(const fs::path& path) {
+std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  RECUR_CHECK(in, "cannot read ", path.string());
+  RECUR_CHECK(in, "cannot read ", path);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  RECUR_CHECK(out.good(), "cannot write ", path.string());
-}
-
-Vocab build_vocab(const std::vector<std::string>& lines, const TextTokenizer& tokenizer,
-                  const TranslationDataConfig& c) {
-  std::unordered_map<std::string, int64_t> counts;
-  for (const std::string& line : lines) {
-    for (const Token& t : tokenizer.tokenize(line))
-      counts[t.text] += 1;
-  }
-  return Vocab::build(counts, {c.min_frequency, c.max_vocab}, tokenizer.type(),
-                      tokenizer.lowercase());
+void save_bytes(const std::string& path, const std::string& bytes) {
+  replace_file(path, [&](const std::string& temporary) {
+    std::ofstream out(temporary, std::ios::binary);
+    out << bytes;
+    RECUR_CHECK(out.good(), "cannot write ", temporary);
+  });
 }
 
 std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase,
@@ -42,19 +39,187 @@ std::shared_ptr<TextTokenizer> make_tokenizer(TokenizerType type, bool lowercase
   return std::make_shared<TextTokenizer>(type, lowercase, subword);
 }
 
-// Pairs of one split, encoded; logs what was skipped. max_length 0: no limit.
-ParallelData encode_split(const char* split, const ParallelText& text, const TranslationData& d,
-                          int64_t max_length, std::vector<std::string>* references) {
-  ParallelData data =
-      ParallelData::encode(text, *d.source_tokenizer, d.source_vocab, *d.target_tokenizer,
-                           d.target_vocab, max_length, references);
+// At most `cap` lines, each line read equally likely to be kept (reservoir sampling, from a fixed
+// seed); all lines, in their order, when there are no more.
+class LineSample {
+ public:
+  LineSample(int64_t cap, uint64_t side) : cap_(cap), stream_(0, RngPurpose::Data, side, 2) {}
+
+  void add(const std::string& line) {
+    if (static_cast<int64_t>(lines.size()) < cap_) {
+      lines.push_back(line);
+    } else {
+      const uint64_t draw =
+          (uint64_t{stream_.bits(0, 2 * seen_)} << 32) | stream_.bits(0, 2 * seen_ + 1);
+      const uint64_t slot = draw % (seen_ + 1);
+      if (slot < static_cast<uint64_t>(cap_)) lines[slot] = line;
+    }
+    ++seen_;
+  }
+  std::vector<std::string> lines;
+
+ private:
+  int64_t cap_;
+  uint64_t seen_ = 0;
+  RandomStream stream_;
+};
+
+// Subword models of both sides trained on samples of the training texts: (source, target) bytes.
+std::pair<std::string, std::string> train_subword_models(const TranslationDataConfig& c,
+                                                         int threads) {
+  LineSample source(c.subword_sample, 0), target(c.subword_sample, 1);
+  scan_parallel(c.source_train, c.target_train, [&](const std::string& s, const std::string& t) {
+    source.add(s);
+    target.add(t);
+  });
+  const auto pieces = static_cast<int>(c.subword_vocab);
+  log::info("data: training subword models on ", source.lines.size(), " + ", target.lines.size(),
+            " lines");
+  if (c.joint_vocab) {
+    // One model of both sides' text.
+    source.lines.insert(source.lines.end(), target.lines.begin(), target.lines.end());
+    std::string joint = SubwordModel::train(source.lines, pieces, threads).bytes();
+    return {joint, joint};
+  }
+  return {SubwordModel::train(source.lines, pieces, threads).bytes(),
+          SubwordModel::train(target.lines, pieces, threads).bytes()};
+}
+
+// The tokenisers and vocabularies built from the training texts; a joint vocabulary counts the
+// tokens of both sides.
+TranslationData build_vocabularies(const TranslationDataConfig& c, int threads) {
+  std::pair<std::string, std::string> subword;
+  if (c.tokenizer == TokenizerType::Subword) subword = train_subword_models(c, threads);
+  TranslationData d;
+  d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, subword.first);
+  d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, subword.second);
+  std::unordered_map<std::string, int64_t> source_counts, target_counts;
+  auto& target_into = c.joint_vocab ? source_counts : target_counts;
+  scan_parallel(c.source_train, c.target_train, [&](const std::string& s, const std::string& t) {
+    for (const Token& token : d.source_tokenizer->tokenize(s))
+      source_counts[token.text] += 1;
+    for (const Token& token : d.target_tokenizer->tokenize(t))
+      target_into[token.text] += 1;
+  });
+  const Vocab::Options options{c.min_frequency, c.max_vocab};
+  d.source_vocab = Vocab::build(source_counts, options, c.tokenizer, c.lowercase);
+  d.target_vocab = c.joint_vocab ? d.source_vocab
+                                 : Vocab::build(target_counts, options, c.tokenizer, c.lowercase);
+  return d;
+}
+
+// A hash of both tokenisers and vocabularies: every store records the one it was encoded with.
+std::string vocabularies_hash(const TranslationData& d) {
+  std::string text = vocab_hash(d.source_vocab) + vocab_hash(d.target_vocab);
+  for (const auto* tokenizer : {d.source_tokenizer.get(), d.target_tokenizer.get()}) {
+    if (tokenizer->subword() == nullptr) continue;
+    const std::string& bytes = tokenizer->subword()->bytes();
+    text += hex64(hash_bytes(bytes.data(), bytes.size()));
+  }
+  return hex64(hash_bytes(text.data(), text.size()));
+}
+
+void save_vocabularies(const TranslationData& d, const std::string& folder) {
+  if (d.source_tokenizer->subword() != nullptr) {
+    save_bytes(folder + "/source.subword", d.source_tokenizer->subword()->bytes());
+    save_bytes(folder + "/target.subword", d.target_tokenizer->subword()->bytes());
+  }
+  for (const auto& [name, vocab] :
+       {std::pair{"source.vocab", &d.source_vocab}, std::pair{"target.vocab", &d.target_vocab}}) {
+    replace_file(folder + "/" + name,
+                 [&](const std::string& temporary) { vocab->save(temporary); });
+  }
+}
+
+TranslationData load_vocabularies(const TranslationDataConfig& c, const std::string& folder) {
+  const bool subword = c.tokenizer == TokenizerType::Subword;
+  TranslationData d;
+  d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
+                                      subword ? read_bytes(folder + "/source.subword") : "");
+  d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
+                                      subword ? read_bytes(folder + "/target.subword") : "");
+  d.source_vocab = Vocab::load(folder + "/source.vocab");
+  d.target_vocab = Vocab::load(folder + "/target.vocab");
+  return d;
+}
+
+// How the tokenisers and vocabularies are built, part of every store's recipe (a resumed run's
+// are not: the vocabularies' hash decides, so that the stores a run prepared stay fresh).
+Json vocabularies_recipe(const TranslationDataConfig& c) {
+  Json recipe{{"built_from", Json::array({file_stamp(c.source_train), file_stamp(c.target_train)})},
+              {"joint_vocab", c.joint_vocab},
+              {"min_frequency", c.min_frequency},
+              {"max_vocab", c.max_vocab}};
+  if (c.tokenizer == TokenizerType::Subword) {
+    recipe["subword_vocab"] = c.subword_vocab;
+    recipe["subword_sample"] = c.subword_sample;
+  }
+  return recipe;
+}
+
+// A configured split: its store's name, its texts, and how it is stored. Only training pairs are
+// filtered by length (validation and test scores cover every pair) and sorted by length (a global
+// batch is then one range of the store, and a rank's part of it a range too).
+struct Split {
+  std::string name, source, target;
+  int64_t max_length;
+  bool sort_by_length;
+};
+
+std::vector<Split> configured_splits(const TranslationDataConfig& c) {
+  std::vector<Split> splits = {{"train", c.source_train, c.target_train, c.max_length, true}};
+  if (!c.source_valid.empty())
+    splits.push_back({"valid", c.source_valid, c.target_valid, 0, false});
+  if (!c.source_test.empty()) splits.push_back({"test", c.source_test, c.target_test, 0, false});
+  return splits;
+}
+
+Json store_recipe(const TranslationDataConfig& c, const Split& split, const Json& vocabularies) {
+  return Json{{"text", Json::array({file_stamp(split.source), file_stamp(split.target)})},
+              {"tokenizer", tokenizer_name(c.tokenizer)},
+              {"lowercase", c.lowercase},
+              {"vocab", vocabularies},
+              {"max_length", split.max_length}};
+}
+
+// The tokenisers and vocabularies to prepare with (see prepare_translation_data).
+TranslationData prepared_vocabularies(const TranslationDataConfig& c, const TranslationData* given,
+                                      const std::string& folder, int threads, bool verify) {
+  if (given != nullptr) return *given;
+  if (fs::exists(folder + "/source.vocab")) {
+    try {
+      TranslationData before = load_vocabularies(c, folder);
+      const Json recipe = store_recipe(c, configured_splits(c)[0], vocabularies_recipe(c));
+      if (why_stale(folder + "/train", recipe, vocabularies_hash(before), verify).empty())
+        return before;
+    } catch (const Error& e) {
+      log::warn(e.what(), "; building the vocabularies again");
+    }
+  }
+  return build_vocabularies(c, threads);
+}
+
+void write_store(const std::string& folder, const Split& split, const TranslationData& d,
+                 const Json& recipe) {
+  TokenStoreWriter writer(folder);
+  Json meta = write_parallel_data(split.source, split.target, *d.source_tokenizer, d.source_vocab,
+                                  *d.target_tokenizer, d.target_vocab, split.max_length,
+                                  split.sort_by_length, writer);
+  meta["vocab_hash"] = vocabularies_hash(d);
+  meta["recipe"] = recipe;
+  writer.commit(meta);
+}
+
+// Logs what a split holds and what was skipped.
+void log_split(const std::string& name, const ParallelData& data, const Json& meta,
+               int64_t max_length) {
+  const ParallelCounts& c = data.counts();
   const std::string too_long =
-      max_length > 0 ? concat(", ", data.too_long, " longer than ", max_length, " tokens") : "";
-  log::info("data: ", split, " ", data.size(), " pairs (skipped: ", text.half_empty,
-            " with an empty side", too_long, "); unknown tokens: source ", data.source_unknown,
-            " of ", data.source_tokens, ", target ", data.target_unknown, " of ",
-            data.target_tokens);
-  return data;
+      max_length > 0 ? concat(", ", c.too_long, " longer than ", max_length, " tokens") : "";
+  log::info("data: ", name, " ", data.size(),
+            " pairs (skipped: ", meta.value("half_empty", int64_t{0}), " with an empty side",
+            too_long, "); unknown tokens: source ", c.source_unknown, " of ", c.source_tokens,
+            ", target ", c.target_unknown, " of ", c.target_tokens);
 }
 
 }  // namespace
@@ -75,6 +240,10 @@ void TranslationDataConfig::describe(ConfigVisitor& v) {
   v.field("lowercase", lowercase, "lowercase ASCII letters before tokenising");
   v.field("subword_vocab", subword_vocab, "subword: pieces of each side's SentencePiece model",
           Bounds::at_least(16));
+  v.field("subword_sample", subword_sample,
+          "subword: train each SentencePiece model on at most this many lines of its side's "
+          "training text, sampled evenly with a fixed seed (all of them when there are fewer)",
+          Bounds::at_least(1));
   v.field("joint_vocab", joint_vocab,
           "one subword model and vocabulary built from both sides' training text (needed by "
           "model.share_embeddings)");
@@ -85,6 +254,10 @@ void TranslationDataConfig::describe(ConfigVisitor& v) {
   v.field("max_length", max_length,
           "skip training pairs with a side longer than this many tokens (0: no limit)",
           Bounds::non_negative());
+  v.path("prepared", prepared,
+         "the folder of the prepared token stores (empty: <run_dir>/prepared); recur prepares "
+         "the texts into it once and again only when they change (docs/data-format.md)",
+         false);
 }
 
 void TranslationDataConfig::check(ConfigChecker& c) const {
@@ -118,62 +291,53 @@ TranslationData TranslationData::from_identity(const RunIdentity& identity) {
   return d;
 }
 
-TranslationData TranslationData::load(const TranslationDataConfig& c, int threads,
-                                      Communicator& comm, const fs::path& run_dir,
-                                      const RunIdentity* identity) {
-  const ParallelText train = ParallelText::read(c.source_train, c.target_train);
-  log::info("data: ", c.source_train, ": ", train.source.size(), " pairs, ", train.blank,
-            " blank lines");
-  TranslationData d;
-  const bool subword = c.tokenizer == TokenizerType::Subword;
-  if (identity != nullptr) {
-    d = from_identity(*identity);
-  } else if (comm.is_root()) {
-    // Rank 0 builds tokenisers and vocabularies and saves them for the other ranks.
-    // A joint vocabulary: both sides tokenised and counted from the text of both.
-    std::vector<std::string> both;
-    if (c.joint_vocab) {
-      both = train.source;
-      both.insert(both.end(), train.target.begin(), train.target.end());
-    }
-    const std::vector<std::string>& source_text = c.joint_vocab ? both : train.source;
-    const std::vector<std::string>& target_text = c.joint_vocab ? both : train.target;
-    std::string source_bytes, target_bytes;
-    if (subword) {
-      const auto pieces = static_cast<int>(c.subword_vocab);
-      source_bytes = SubwordModel::train(source_text, pieces, threads).bytes();
-      target_bytes =
-          c.joint_vocab ? source_bytes : SubwordModel::train(target_text, pieces, threads).bytes();
-      write_bytes(run_dir / "source.subword", source_bytes);
-      write_bytes(run_dir / "target.subword", target_bytes);
-    }
-    d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, source_bytes);
-    d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase, target_bytes);
-    d.source_vocab = build_vocab(source_text, *d.source_tokenizer, c);
-    d.target_vocab = build_vocab(target_text, *d.target_tokenizer, c);
-    d.source_vocab.save((run_dir / "source.vocab").string());
-    d.target_vocab.save((run_dir / "target.vocab").string());
-    comm.barrier_untimed();  // training subword models may take longer than a collective may
-  } else {
-    comm.barrier_untimed();
-    d.source_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
-                                        subword ? read_bytes(run_dir / "source.subword") : "");
-    d.target_tokenizer = make_tokenizer(c.tokenizer, c.lowercase,
-                                        subword ? read_bytes(run_dir / "target.subword") : "");
-    d.source_vocab = Vocab::load((run_dir / "source.vocab").string());
-    d.target_vocab = Vocab::load((run_dir / "target.vocab").string());
+std::string prepare_translation_data(const TranslationDataConfig& config,
+                                     const TranslationData* given, const std::string& folder,
+                                     int threads, bool verify) {
+  fs::create_directories(folder);
+  const TranslationData chosen = prepared_vocabularies(config, given, folder, threads, verify);
+  const std::string hash = vocabularies_hash(chosen);
+  const Json vocabularies = vocabularies_recipe(config);
+  std::string prepared;  // "train (new), valid (its text changed)"
+  for (const Split& split : configured_splits(config)) {
+    const std::string store = folder + "/" + split.name;
+    const Json recipe = store_recipe(config, split, vocabularies);
+    const std::string why = why_stale(store, recipe, hash, verify);
+    if (why.empty()) continue;
+    if (prepared.empty()) save_vocabularies(chosen, folder);
+    write_store(store, split, chosen, recipe);
+    prepared += concat(prepared.empty() ? "" : ", ", split.name, " (", why, ")");
   }
+  if (!fs::exists(folder + "/source.vocab")) save_vocabularies(chosen, folder);
+  if (prepared.empty()) return concat(folder, " is up to date");
+  return concat("prepared ", prepared, " in ", folder);
+}
+
+TranslationData TranslationData::open(const TranslationDataConfig& config,
+                                      const std::string& folder) {
+  TranslationData d = load_vocabularies(config, folder);
+  const std::string hash = vocabularies_hash(d);
   log::info("data: vocabularies: source ", d.source_vocab.size(), ", target ",
-            d.target_vocab.size(), " (", tokenizer_name(c.tokenizer), ")");
-  // Only training pairs are filtered by length: validation and test scores cover every pair.
-  d.train = encode_split("train", train, d, c.max_length, nullptr);
-  if (!c.source_valid.empty()) {
-    d.valid = encode_split("valid", ParallelText::read(c.source_valid, c.target_valid), d, 0,
-                           &d.valid_references);
-  }
-  if (!c.source_test.empty()) {
-    d.test = encode_split("test", ParallelText::read(c.source_test, c.target_test), d, 0,
-                          &d.test_references);
+            d.target_vocab.size(), " (", tokenizer_name(config.tokenizer), ")");
+  for (const Split& split : configured_splits(config)) {
+    const TokenStore store = TokenStore::open(folder + "/" + split.name, false);
+    RECUR_CHECK(store.meta().value("vocab_hash", "") == hash, store.directory(),
+                ": prepared with other vocabularies than those in ", folder,
+                " (prepare the data again)");
+    ParallelData& data = split.name == "train" ? d.train : split.name == "valid" ? d.valid : d.test;
+    data = ParallelData::mapped(store);
+    if (split.name == "train") {
+      log::info("data: ", split.source, ": ", data.size() + data.counts().too_long, " pairs, ",
+                store.meta().value("blank", int64_t{0}), " blank lines");
+    } else {
+      // Scores compare with the target lines of every pair (small splits, read as text).
+      auto& references = split.name == "valid" ? d.valid_references : d.test_references;
+      references = ParallelText::read(split.source, split.target).target;
+      RECUR_CHECK(static_cast<int64_t>(references.size()) == data.size(), store.directory(), ": ",
+                  data.size(), " pairs, but ", split.source, " and ", split.target, " hold ",
+                  references.size(), " (prepare the data again)");
+    }
+    log_split(split.name, data, store.meta(), split.max_length);
   }
   return d;
 }

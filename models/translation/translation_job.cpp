@@ -9,18 +9,38 @@
 
 namespace recur {
 
+namespace {
+
+std::string prepared_folder(const TranslationDataConfig& data,
+                            const std::filesystem::path& run_dir) {
+  return data.prepared.empty() ? (run_dir / "prepared").string() : data.prepared;
+}
+
+}  // namespace
+
 void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
                              const std::filesystem::path& run_dir, const RunIdentity* identity) {
+  const auto& data_config = config.data.as<TranslationDataConfig>();
   config_ = config;
-  data_ = TranslationData::load(config.data.as<TranslationDataConfig>(), num_threads(), comm,
-                                run_dir, identity);
+  const std::string folder = prepared_folder(data_config, run_dir);
+  // Rank 0 prepares the token stores (a resumed run with its checkpoint's tokenisers and
+  // vocabularies) while the others wait; then every rank maps them.
+  if (comm.is_root()) {
+    const std::optional<TranslationData> given =
+        identity != nullptr ? std::optional(TranslationData::from_identity(*identity))
+                            : std::nullopt;
+    log::info("data: ", prepare_translation_data(data_config, given ? &*given : nullptr, folder,
+                                                 num_threads(), false));
+  }
+  comm.barrier_untimed();  // preparing (training subword models) may take longer than a collective
+  data_ = TranslationData::open(data_config, folder);
 }
 
 std::string TranslationJob::prepare_data(const ExperimentConfig& config,
-                                         const std::filesystem::path&, bool) {
-  fail("model.type ", config.model_type().name,
-       " reads its texts at every start; prepared token stores exist for language models so far "
-       "(docs/data-format.md)");
+                                         const std::filesystem::path& run_dir, bool verify) {
+  const auto& data_config = config.data.as<TranslationDataConfig>();
+  return prepare_translation_data(data_config, nullptr, prepared_folder(data_config, run_dir),
+                                  num_threads(), verify);
 }
 
 void TranslationJob::build(ParameterStore& store) {

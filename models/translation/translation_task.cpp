@@ -95,7 +95,7 @@ TranslationTask::Scores TranslationTask::scores(const ParallelData& split,
   std::vector<std::vector<int32_t>> sources;
   std::vector<std::string> refs;
   for (int64_t i = comm_.rank(); i < n; i += comm_.world_size()) {
-    sources.push_back(split.source[static_cast<size_t>(i)]);
+    sources.push_back(split.source(i).to_vector());
     refs.push_back(references[static_cast<size_t>(i)]);
   }
   const std::vector<std::vector<Translation>> found =

@@ -3,8 +3,7 @@
 # LM and the seq2seq model of tests/fixtures, 30 steps on 1 and on 2 ranks, against the digests
 # and losses in tests/fixtures/batches (make-batches.sh). Each step's batch digest on each rank
 # must be identical; each rank's loss within 1e-5 relative (the BLAS of another CPU may round
-# differently). The language models read prepared token stores; the seq2seq half still checks the
-# text reader until the translation models have stores too.
+# differently). Both models now read prepared token stores.
 RECUR=$1 SOURCE=$2
 source "$SOURCE/tests/e2e/lib.sh"
 fixtures=$SOURCE/tests/fixtures/batches

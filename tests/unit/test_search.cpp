@@ -41,10 +41,7 @@ std::unique_ptr<TranslationModel> tiny_model(const std::string& family, Paramete
 // at the length limit.
 double teacher_forced_log_prob(const TranslationModel& model, const std::vector<int32_t>& source,
                                const std::vector<int32_t>& tokens, bool ended) {
-  ParallelData data;
-  data.source = {source};
-  data.target = {tokens};
-  const Seq2SeqBatch batch = make_batch(data, {0}, false);
+  const Seq2SeqBatch batch = make_batch(ParallelData::of({source}, {tokens}), {0}, false);
   Tape tape(false);
   const ForwardContext ctx = ForwardContext::for_inference(tape);
   const Tensor logits = model.forward(ctx, batch).value();  // (T, V), batch of one

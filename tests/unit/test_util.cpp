@@ -84,10 +84,7 @@ void expect_gradients_match(const GradFunction& fn, const std::vector<Var>& inpu
 }
 
 ParallelData tiny_parallel_data() {
-  ParallelData d;
-  d.source = {{4, 5, 6, 7}, {8, 4}, {5, 9, 9}};
-  d.target = {{6, 5}, {7, 8, 4, 4}, {9}};
-  return d;
+  return ParallelData::of({{4, 5, 6, 7}, {8, 4}, {5, 9, 9}}, {{6, 5}, {7, 8, 4, 4}, {9}});
 }
 
 double relative_difference(const Tensor& a, const Tensor& b) {
