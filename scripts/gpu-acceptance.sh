@@ -2,7 +2,7 @@
 # The GPU checks of docs/cuda.md in one run, for a GPU host: kernel, op and model parity against
 # the CPU, the CPU-vs-GPU loss curves, NCCL at world size 1, and the benchmarks against PyTorch on
 # the same GPU. Each step's log goes to OUT; a summary table is printed at the end (and written to
-# OUT/summary.txt).
+# OUT/summary.txt); exits 1 when a step failed.
 #
 #   scripts/gpu-acceptance.sh BIN OUT [TORCH_REF]
 #
@@ -30,13 +30,22 @@ step() {
   summary+=("$(printf '%-24s %-10s %4ds' "$name" "$state" $((SECONDS - start)))")
 }
 
+# gtest_step NAME BINARY: a step running a gtest binary; one that only skipped counts as a failure
+# (on a GPU host every GPU test must run).
+gtest_step() {
+  step "$1" "$2"
+  if [[ ${summary[-1]} == *" pass "* ]] && grep -qE '^\[  PASSED  \] 0 tests' "$out/$1.log"; then
+    summary[-1]="$(printf '%-24s %-10s' "$1" "FAIL (all skipped)")"
+  fi
+}
+
 gtest_counts() {  # gtest's summary counts in a log
   grep -E '^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ tests?' "$out/$1.log"
 }
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$out/gpu.txt" 2>&1
-step kernel_parity "$(program test_cuda)"
-step model_parity "$(program test_cuda_models)"
+gtest_step kernel_parity "$(program test_cuda)"
+gtest_step model_parity "$(program test_cuda_models)"
 step loss_curves bash tests/e2e/test_gpu_loss_curves.sh "$bin/recur" "$PWD"
 bench_args=(--device cuda --rounds 3 --steps 8)
 [ -n "$torch_ref" ] && bench_args+=(--torch-ref "$torch_ref")
@@ -53,3 +62,5 @@ done
   grep -E 'largest relative difference|skipped|FAIL' "$out/loss_curves.log"
   grep -h -E '^(gemm|lm|seq2seq|transformer):|^recur |^pytorch|^gemm peak|^ratio' "$out"/bench_*.log
 } | tee "$out/summary.txt"
+# The exit status: 1 when a step failed.
+! printf '%s\n' "${summary[@]}" | grep -q FAIL

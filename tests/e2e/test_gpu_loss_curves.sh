@@ -6,9 +6,12 @@
 RECUR=$1 SOURCE=$2
 source "$(dirname "$0")/lib.sh"
 
-# Skipped only when there is no GPU: any other failure of the GPU build fails the test.
+# Skipped only when there is no GPU: any other failure of the GPU build fails the test, and so does
+# a GPU that nvidia-smi lists but recur cannot use.
 if ! "$RECUR" bench gemm --device cuda --rounds 1 --steps 1 --gemm-size 64 >/dev/null 2>"$WORK/gpu.err"; then
   grep -q 'is not available' "$WORK/gpu.err" || { cat "$WORK/gpu.err" >&2; exit 1; }
+  listed=$(nvidia-smi -L 2>/dev/null | grep '^GPU ' || true)
+  [ -z "$listed" ] || { echo "FAIL: nvidia-smi lists $listed but recur cannot use it: $(tail -1 "$WORK/gpu.err")" >&2; exit 1; }
   echo "skipped: $(tail -1 "$WORK/gpu.err")"
   exit 77
 fi

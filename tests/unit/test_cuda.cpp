@@ -56,9 +56,7 @@ TEST(GpuCommunicator, WithoutAGpuSaysWhy) {
 // NCCL at world size 1 (a single GPU cannot host two NCCL ranks): every collective of a device
 // tensor leaves it as it was, and a host tensor goes through the host communicator.
 TEST(NcclCommunicator, CollectivesOfOneRank) {
-  if (gpu::availability().devices == 0) {
-    GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
-  }
+  RECUR_SKIP_WITHOUT_GPU();
   const Device gpu = Device::cuda(0);
   auto comm = make_gpu_communicator(std::make_unique<SingleProcessCommunicator>(), gpu,
                                     SharedGpuPolicy::Fail, 60.0);
@@ -432,7 +430,7 @@ INSTANTIATE_TEST_SUITE_P(Dtypes, CudaParity, ::testing::Values(DType::F32, DType
 #else
 
 TEST(CudaParity, NeedsTheCudaBackend) {
-  GTEST_SKIP() << gpu::availability().reason;
+  RECUR_SKIP_WITHOUT_GPU();
 }
 
 #endif

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <set>
+#include <string_view>
 
 #include "core/gpu.h"
 
@@ -45,10 +47,22 @@ std::filesystem::path process_temp_dir(const std::string& name) {
   return dir;
 }
 
-void GpuTest::SetUp() {
-  if (gpu::availability().devices == 0) {
-    GTEST_SKIP() << "no CUDA device: " << gpu::availability().reason;
+std::string gpus_nvidia_smi_lists() {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> listing(::popen("nvidia-smi -L 2>/dev/null", "r"),
+                                                          ::pclose);
+  std::string gpus;
+  char line[512];
+  while (listing && std::fgets(line, sizeof(line), listing.get()) != nullptr) {
+    std::string_view gpu(line);
+    if (!gpu.starts_with("GPU ")) continue;
+    if (gpu.ends_with('\n')) gpu.remove_suffix(1);
+    gpus += concat(gpus.empty() ? "" : "; ", gpu);
   }
+  return gpus;
+}
+
+void GpuTest::SetUp() {
+  RECUR_SKIP_WITHOUT_GPU();
 }
 
 Tensor random_tensor(const Shape& shape, uint64_t tag, double scale, double shift, DType dtype) {

@@ -8,6 +8,7 @@
 
 #include "autograd/gradcheck.h"
 #include "autograd/ops.h"
+#include "core/gpu.h"
 #include "data/parallel_corpus.h"
 
 namespace recur {
@@ -44,7 +45,25 @@ double norm_relative_error(const Tensor& a, const Tensor& b);
 // would let one case overwrite a file another is reading.
 std::filesystem::path process_temp_dir(const std::string& name);
 
-// A GPU against the CPU, parametrised by dtype: skips, saying why, where no CUDA device is usable.
+// The GPUs `nvidia-smi -L` lists ("GPU 0: NVIDIA H200 (UUID: ...)", joined by "; "); empty
+// without nvidia-smi or GPUs.
+std::string gpus_nvidia_smi_lists();
+
+// In a GPU test: skips it, saying why, where no CUDA device is usable; fails it where nvidia-smi
+// lists a GPU that the runtime cannot use (a broken driver, library or build must not pass as a
+// skip).
+#define RECUR_SKIP_WITHOUT_GPU()                                                                \
+  do {                                                                                          \
+    if (::recur::gpu::availability().devices > 0) break;                                        \
+    const std::string listed = ::recur::test::gpus_nvidia_smi_lists();                          \
+    if (!listed.empty()) {                                                                      \
+      FAIL() << "nvidia-smi lists " << listed                                                   \
+             << " but the CUDA runtime cannot use it: " << ::recur::gpu::availability().reason; \
+    }                                                                                           \
+    GTEST_SKIP() << "no CUDA device: " << ::recur::gpu::availability().reason;                  \
+  } while (false)
+
+// A GPU against the CPU, parametrised by dtype: skips or fails as RECUR_SKIP_WITHOUT_GPU.
 class GpuTest : public ::testing::TestWithParam<DType> {
  protected:
   void SetUp() override;
