@@ -2,7 +2,9 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/log.h"
 #include "core/process_stats.h"
+#include "dist/communicator.h"
 #include "experiment.h"
 #include "training_run.h"
 
@@ -23,11 +25,25 @@ void add_prepare_command(CLI::App& app) {
                 "check the content hashes of the stores already there (not only their sizes)");
   cmd->callback([args] {
     ExperimentConfig config = ExperimentConfig::load({args->config, "", args->overrides});
+    // Under mpirun every rank tokenises a part of each text and rank 0 merges them.
+    const std::unique_ptr<Communicator> comm =
+        make_communicator({config.distributed.collective_timeout_s});
     const auto start = std::chrono::steady_clock::now();
-    const std::string done = make_job(config)->prepare_data(config, config.run_dir, args->verify);
+    std::string done;
+    try {
+      done = make_job(config)->prepare_data(config, config.run_dir, args->verify, *comm);
+    } catch (const Error& e) {
+      if (comm->world_size() == 1) throw;
+      // The other ranks may be waiting for this one's part: end the whole job now.
+      log::error("rank ", comm->rank(), ": ", e.what());
+      comm->abort(1);
+    }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    std::printf("recur prepare: %s (%.1f s, peak RSS %.0f MB)\n", done.c_str(), took.count(),
-                process_memory().peak_mb);
+    if (!comm->is_root()) return;
+    const std::string ranks =
+        comm->world_size() == 1 ? "" : concat(" on ", comm->world_size(), " ranks");
+    std::printf("recur prepare: %s (%.1f s%s, peak RSS %.0f MB%s)\n", done.c_str(), took.count(),
+                ranks.c_str(), process_memory().peak_mb, ranks.empty() ? "" : " on rank 0");
   });
 }
 

@@ -25,15 +25,17 @@ struct RunOptions {
 class ModelJob {
  public:
   virtual ~ModelJob() = default;
-  // Reads the data. The vocabularies come from `identity` when given (a resumed or initialised
-  // run), else rank 0 builds them and saves them in the run directory for the other ranks.
+  // Reads the data: rank 0 prepares it (docs/data-format.md) while the others wait, then every
+  // rank maps it. The vocabularies come from `identity` when given (a resumed or initialised
+  // run), else from the prepared data or the training text.
   virtual void prepare(const ExperimentConfig& config, Communicator& comm,
                        const std::filesystem::path& run_dir, const RunIdentity* identity) = 0;
-  // `recur prepare`: writes the prepared form of the data (docs/data-format.md), checking the
-  // content hashes of what is there when `verify`; returns what it did. Throws Error for a family
-  // that reads its texts at every start.
+  // `recur prepare`: writes the prepared form of the data (docs/data-format.md) with every rank
+  // of `comm` tokenising a part, checking the content hashes of what is there when `verify`;
+  // returns what it did (on rank 0).
   virtual std::string prepare_data(const ExperimentConfig& config,
-                                   const std::filesystem::path& run_dir, bool verify) = 0;
+                                   const std::filesystem::path& run_dir, bool verify,
+                                   Communicator& comm) = 0;
   // Declares the model's parameters.
   virtual void build(ParameterStore& store) = 0;
   virtual std::unique_ptr<TrainingTask> task(const ExperimentConfig& config,

@@ -58,8 +58,8 @@ for size in "${sizes[@]}"; do
   rm -rf "$work/run" "$work"/corpus.*
   make_corpus "$size"
   prepared=$("$recur" prepare --config "$work/config.yaml" --set "run_dir=$work/run")
-  took=$(sed -n 's/.*(\([0-9.]*\) s, peak RSS \([0-9]*\) MB)/\1 s/p' <<<"$prepared")
-  peak=$(sed -n 's/.*peak RSS \([0-9]*\) MB)/\1 MB/p' <<<"$prepared")
+  took=$(sed -n 's/.*(\([0-9.]*\) s[, ].*/\1 s/p' <<<"$prepared")
+  peak=$(sed -n 's/.*peak RSS \([0-9]*\) MB.*/\1 MB/p' <<<"$prepared")
   "$source_dir/launcher/recur-mpirun" -n 2 -- "$recur" train --config "$work/config.yaml" \
     --set "run_dir=$work/run" >"$work/train.out" 2>&1
   trained=$(sed -n -e 's/.*train \([0-9]*\) tokens.*/\1/p' -e 's/.*data: train \([0-9]*\) pairs.*/\1/p' "$work/train.out" | head -1)

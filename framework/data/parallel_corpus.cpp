@@ -17,43 +17,6 @@ namespace recur {
 
 namespace {
 
-// A text file a line at a time: without its line break (nor a '\r' before it), checked for UTF-8.
-class LineReader {
- public:
-  explicit LineReader(std::string path) : path_(std::move(path)), in_(path_, std::ios::binary) {
-    RECUR_CHECK(in_, "cannot read data file '", path_, "': no such file or not readable");
-  }
-
-  bool next(std::string& line) {
-    if (!std::getline(in_, line)) {
-      RECUR_CHECK(!in_.bad(), "error reading data file '", path_, "'");
-      return false;
-    }
-    ++number_;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    try {
-      utf8_length(line);
-    } catch (const Error& e) {
-      fail(path_, ":", number_, ": ", e.what());
-    }
-    return true;
-  }
-  // Lines read so far.
-  int64_t lines() const { return number_; }
-  // Reads to the end; returns the number of lines of the file.
-  int64_t count_all() {
-    std::string line;
-    while (next(line)) {
-    }
-    return number_;
-  }
-
- private:
-  std::string path_;
-  std::ifstream in_;
-  int64_t number_ = 0;
-};
-
 bool is_blank(const std::string& line) {
   return line.find_first_not_of(" \t") == std::string::npos;
 }
@@ -126,16 +89,17 @@ uint64_t file_size(const std::string& path) {
 
 ParallelSkips scan_parallel(
     const std::string& source_path, const std::string& target_path,
-    const std::function<void(const std::string& source, const std::string& target)>& visit) {
-  LineReader source(source_path), target(target_path);
+    const std::function<void(const std::string& source, const std::string& target)>& visit,
+    const std::pair<LineRange, LineRange>& lines) {
+  LineReader source(source_path, lines.first), target(target_path, lines.second);
   ParallelSkips skipped;
   bool any = false;
   std::string s, t;
   for (;;) {
     const bool has_source = source.next(s), has_target = target.next(t);
     if (has_source != has_target) {
-      const int64_t source_lines = has_source ? source.count_all() : source.lines();
-      const int64_t target_lines = has_target ? target.count_all() : target.lines();
+      const int64_t source_lines = has_source ? source.count_all() : source.line_number();
+      const int64_t target_lines = has_target ? target.count_all() : target.line_number();
       fail(source_path, " has ", source_lines, " lines but ", target_path, " has ", target_lines,
            ": a parallel corpus needs one target line per source line");
     }
@@ -150,8 +114,24 @@ ParallelSkips scan_parallel(
       any = true;
     }
   }
-  RECUR_CHECK(any, source_path, " and ", target_path, " hold no sentence pair");
+  RECUR_CHECK(any || !lines.first.whole(), source_path, " and ", target_path,
+              " hold no sentence pair");
   return skipped;
+}
+
+std::vector<std::pair<LineRange, LineRange>> split_parallel(const std::string& source_path,
+                                                            const std::string& target_path,
+                                                            int parts) {
+  int64_t source_lines = 0, target_lines = 0;
+  const std::vector<LineRange> source = split_lines(source_path, parts, source_lines);
+  const std::vector<LineRange> target = split_lines(target_path, parts, target_lines);
+  RECUR_CHECK(source_lines == target_lines, source_path, " has ", source_lines, " lines but ",
+              target_path, " has ", target_lines,
+              ": a parallel corpus needs one target line per source line");
+  std::vector<std::pair<LineRange, LineRange>> pairs;
+  for (size_t p = 0; p < source.size(); ++p)
+    pairs.emplace_back(source[p], target[p]);
+  return pairs;
 }
 
 ParallelText ParallelText::read(const std::string& source_path, const std::string& target_path) {
@@ -342,20 +322,59 @@ class SideReader {
   File ids_, offsets_;
 };
 
-Json write_in_text_order(const std::string& source_path, const std::string& target_path,
+// Copies the pairs of `parts`, in order, into `arrays`.
+void concatenate(const std::vector<TokenStore>& parts, PairArrays& arrays) {
+  for (const TokenStore& part : parts) {
+    const ParallelData data = ParallelData::mapped(part);
+    for (int64_t i = 0; i < data.size(); ++i) {
+      arrays.add(data.source(i), data.target(i));
+      // Read once in order: keep the part's resident pages bounded.
+      if ((i + 1) % (int64_t{1} << 16) == 0) part.release_pages();
+    }
+    part.release_pages();
+  }
+}
+
+// Copies the pairs of `store` into `arrays` in length_order.
+void copy_sorted(const TokenStore& store, PairArrays& arrays) {
+  const std::vector<uint32_t> order = length_order(ParallelData::mapped(store));
+  store.release_pages();  // the offsets, read once
+  const SideReader source(store, "source"), target(store, "target");
+  for (uint32_t e : order)
+    arrays.add(source.sentence(e), target.sentence(e));
+}
+
+// The figures of the parts' metas, summed.
+Json sum_of(const std::vector<TokenStore>& parts) {
+  Json sum;
+  for (const char* key : {"pairs", "too_long", "source_tokens", "target_tokens", "source_unknown",
+                          "target_unknown", "blank", "half_empty"}) {
+    int64_t total = 0;
+    for (const TokenStore& part : parts)
+      total += json_get<int64_t>(part.meta(), key, part.directory() + "/manifest.json");
+    sum[key] = total;
+  }
+  return sum;
+}
+
+}  // namespace
+
+Json write_parallel_data(const std::string& source_path, const std::string& target_path,
                          const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
                          const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
-                         int64_t max_length, TokenStoreWriter& writer) {
+                         int64_t max_length, TokenStoreWriter& writer,
+                         const std::pair<LineRange, LineRange>& lines) {
   // A token stands for at least one byte of its text: a file's size bounds its offsets.
   PairArrays arrays(writer, source_vocab, target_vocab, file_size(source_path),
                     file_size(target_path));
   PairEncoder encoder(source_tokenizer, source_vocab, target_tokenizer, target_vocab, max_length);
   const ParallelSkips skipped = scan_parallel(
-      source_path, target_path, [&](const std::string& source, const std::string& target) {
+      source_path, target_path,
+      [&](const std::string& source, const std::string& target) {
         const std::optional<PairEncoder::Pair> pair = encoder.encode(source, target);
         if (pair) arrays.add(pair->source, pair->target);
-      });
-  encoder.check_kept(source_path, target_path);
+      },
+      lines);
   const ParallelCounts& c = encoder.counts();
   return Json{{"pairs", arrays.pairs()},
               {"too_long", c.too_long},
@@ -367,37 +386,39 @@ Json write_in_text_order(const std::string& source_path, const std::string& targ
               {"half_empty", skipped.half_empty}};
 }
 
-}  // namespace
-
-Json write_parallel_data(const std::string& source_path, const std::string& target_path,
-                         const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
-                         const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
-                         int64_t max_length, bool sort_by_length, TokenStoreWriter& writer) {
+Json merge_parallel_data(const std::vector<TokenStore>& parts, const Vocab& source_vocab,
+                         const Vocab& target_vocab, bool sort_by_length, TokenStoreWriter& writer) {
+  RECUR_CHECK(!parts.empty(), "no parts to merge");
+  Json meta = sum_of(parts);
+  auto arrays_of = [&](TokenStoreWriter& w) {
+    return PairArrays(w, source_vocab, target_vocab,
+                      static_cast<uint64_t>(meta["source_tokens"].get<int64_t>()),
+                      static_cast<uint64_t>(meta["target_tokens"].get<int64_t>()));
+  };
   if (!sort_by_length) {
-    return write_in_text_order(source_path, target_path, source_tokenizer, source_vocab,
-                               target_tokenizer, target_vocab, max_length, writer);
+    PairArrays arrays = arrays_of(writer);
+    concatenate(parts, arrays);
+    return meta;
   }
+  meta["sorted_by_length"] = true;
+  if (parts.size() == 1) {
+    PairArrays arrays = arrays_of(writer);
+    copy_sorted(parts[0], arrays);
+    return meta;
+  }
+  // Several parts: one store in text order first, inside the new store's temporary folder.
   const std::string scratch = writer.temporary() + "/text-order";
-  Json meta;
   {
     TokenStoreWriter text_order(scratch);
-    meta = write_in_text_order(source_path, target_path, source_tokenizer, source_vocab,
-                               target_tokenizer, target_vocab, max_length, text_order);
+    PairArrays arrays = arrays_of(text_order);
+    concatenate(parts, arrays);
     text_order.commit(meta);
   }
   {
-    const TokenStore store = TokenStore::open(scratch, false);
-    const std::vector<uint32_t> order = length_order(ParallelData::mapped(store));
-    store.release_pages();  // the offsets, read once
-    const SideReader source(store, "source"), target(store, "target");
-    PairArrays arrays(writer, source_vocab, target_vocab,
-                      static_cast<uint64_t>(meta["source_tokens"].get<int64_t>()),
-                      static_cast<uint64_t>(meta["target_tokens"].get<int64_t>()));
-    for (uint32_t e : order)
-      arrays.add(source.sentence(e), target.sentence(e));
+    PairArrays arrays = arrays_of(writer);
+    copy_sorted(TokenStore::open(scratch, false), arrays);
   }
   std::filesystem::remove_all(scratch);
-  meta["sorted_by_length"] = true;
   return meta;
 }
 

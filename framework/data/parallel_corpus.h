@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/tensor.h"
+#include "data/line_ranges.h"
 #include "data/token_store.h"
 #include "data/tokenizer.h"
 #include "data/vocab.h"
@@ -25,11 +26,19 @@ struct ParallelSkips {
 };
 
 // Reads both files a line at a time, without keeping them: `visit(source, target)` for every pair
-// with neither side blank. Throws Error naming the file (and line) when a file is missing, not
-// UTF-8, the two files have different numbers of lines, or they hold no pair.
+// with neither side blank, of the whole files or of the same lines of both (a part of
+// split_parallel). Throws Error naming the file (and line) when a file is missing, not UTF-8, the
+// two files have different numbers of lines, or the whole files hold no pair.
 ParallelSkips scan_parallel(
     const std::string& source_path, const std::string& target_path,
-    const std::function<void(const std::string& source, const std::string& target)>& visit);
+    const std::function<void(const std::string& source, const std::string& target)>& visit,
+    const std::pair<LineRange, LineRange>& lines = {});
+
+// split_lines of both files: `parts` pairs of ranges of the same lines. Throws Error when the files
+// have different numbers of lines.
+std::vector<std::pair<LineRange, LineRange>> split_parallel(const std::string& source_path,
+                                                            const std::string& target_path,
+                                                            int parts);
 
 struct ParallelText {
   std::string source_path, target_path;
@@ -106,15 +115,23 @@ class ParallelData {
 // and the target with <eos>), then source length, then index. Reads only the offsets.
 std::vector<uint32_t> length_order(const ParallelData& data);
 
-// What ParallelData::encode gives for two text files, written as a store's arrays source_ids,
-// source_offsets, target_ids and target_offsets without holding the texts or their tokens: in the
-// texts' order, or with `sort_by_length` in length_order (through a scratch copy in text order;
-// memory: 4 bytes per pair). Returns the figures `mapped` reads from the store's meta (pairs and
-// the ParallelCounts) and what scan_parallel skipped.
+// What ParallelData::encode gives for two text files (or for the same `lines` of both: a part of
+// split_parallel), in their order, written as a store's arrays source_ids, source_offsets,
+// target_ids and target_offsets without holding the texts or their tokens. Returns the figures
+// `mapped` reads from the store's meta (pairs and the ParallelCounts) and what scan_parallel
+// skipped. Keeping no pair is not an error here: the caller decides for the whole texts.
 Json write_parallel_data(const std::string& source_path, const std::string& target_path,
                          const TextTokenizer& source_tokenizer, const Vocab& source_vocab,
                          const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
-                         int64_t max_length, bool sort_by_length, TokenStoreWriter& writer);
+                         int64_t max_length, TokenStoreWriter& writer,
+                         const std::pair<LineRange, LineRange>& lines = {});
+
+// The stores write_parallel_data wrote for the parts of texts, as one store written by `writer`:
+// in text order, or with `sort_by_length` in length_order (through a scratch store in text order
+// inside the writer's temporary folder when there are several parts; 4 bytes of memory per pair).
+// Returns the parts' figures summed (and sorted_by_length).
+Json merge_parallel_data(const std::vector<TokenStore>& parts, const Vocab& source_vocab,
+                         const Vocab& target_vocab, bool sort_by_length, TokenStoreWriter& writer);
 
 // A batch as the model reads it, time-major.
 struct Seq2SeqBatch {

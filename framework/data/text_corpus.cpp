@@ -10,28 +10,21 @@ namespace recur {
 
 void TextCorpus::scan(
     const std::string& path,
-    const std::function<void(const std::string& line, bool starts_document)>& visit) {
-  std::ifstream in(path, std::ios::binary);
-  RECUR_CHECK(in, "cannot read data file '", path, "': no such file or not readable");
-  bool any = false, starts_document = true;
+    const std::function<void(const std::string& line, bool starts_document)>& visit,
+    const LineRange& lines) {
+  LineReader reader(path, lines);
+  bool any = false, starts_document = lines.after_empty;
   std::string line;
-  for (int64_t number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (reader.next(line)) {
     if (line.empty()) {
       starts_document = true;
       continue;
-    }
-    try {
-      utf8_length(line);
-    } catch (const Error& e) {
-      fail(path, ":", number, ": ", e.what());
     }
     visit(line, starts_document);
     starts_document = false;
     any = true;
   }
-  RECUR_CHECK(!in.bad(), "error reading data file '", path, "'");
-  RECUR_CHECK(any, "data file '", path, "' is empty (no non-empty line)");
+  RECUR_CHECK(any || !lines.whole(), "data file '", path, "' is empty (no non-empty line)");
 }
 
 TextCorpus TextCorpus::read(const std::string& path) {
@@ -114,7 +107,8 @@ TokenSequence TokenSequence::mapped(const TokenStore& store) {
   return seq;
 }
 
-Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer) {
+Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer,
+                          const LineRange& lines) {
   ArrayWriter& ids = writer.array("ids", static_cast<uint64_t>(vocab.size() - 1));
   // A character stands for one character; a word for itself and the spaces after it (any number).
   ArrayWriter& chars =
@@ -127,18 +121,57 @@ Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStor
     ids_hash.add(&id, sizeof(id));
     ++tokens;
   };
-  TextCorpus::scan(path, [&](const std::string& line, bool starts_document) {
-    if (starts_document) {
-      push(Vocab::kBos, 0);
-      ++documents;
+  TextCorpus::scan(
+      path,
+      [&](const std::string& line, bool starts_document) {
+        if (starts_document) {
+          push(Vocab::kBos, 0);
+          ++documents;
+        }
+        for (const Token& t : tokenize(vocab.tokenizer(), line, vocab.lowercase())) {
+          const int32_t id = vocab.id(t.text);
+          unknown += id == Vocab::kUnk;
+          push(id, t.chars);
+        }
+        push(Vocab::kEos, 1);
+      },
+      lines);
+  return Json{{"tokens", tokens},
+              {"unknown", unknown},
+              {"ids_hash", hex64(ids_hash.finish())},
+              {"documents", documents}};
+}
+
+namespace {
+
+// The largest value of a width in bytes.
+uint64_t max_of_width(int width) {
+  return width == 8 ? UINT64_MAX : (uint64_t{1} << (8 * width)) - 1;
+}
+
+}  // namespace
+
+Json merge_token_sequences(const std::vector<TokenStore>& parts, TokenStoreWriter& writer) {
+  RECUR_CHECK(!parts.empty(), "no parts to merge");
+  ArrayWriter& ids = writer.array("ids", max_of_width(parts[0].array("ids").width()));
+  ArrayWriter& chars = writer.array("chars", max_of_width(parts[0].array("chars").width()));
+  StreamHash ids_hash;
+  int64_t tokens = 0, unknown = 0, documents = 0;
+  for (const TokenStore& part : parts) {
+    const TokenSequence seq = TokenSequence::mapped(part);
+    for (int64_t i = 0; i < seq.size(); ++i) {
+      const int32_t id = seq.id(i);
+      ids.push(static_cast<uint64_t>(id));
+      chars.push(static_cast<uint64_t>(seq.chars(i)));
+      ids_hash.add(&id, sizeof(id));
+      // Read once in order: keep the part's resident pages bounded.
+      if ((i + 1) % (int64_t{1} << 22) == 0) part.release_pages();
     }
-    for (const Token& t : tokenize(vocab.tokenizer(), line, vocab.lowercase())) {
-      const int32_t id = vocab.id(t.text);
-      unknown += id == Vocab::kUnk;
-      push(id, t.chars);
-    }
-    push(Vocab::kEos, 1);
-  });
+    tokens += seq.size();
+    unknown += seq.unknown();
+    documents += part.meta().value("documents", int64_t{0});
+    part.release_pages();
+  }
   return Json{{"tokens", tokens},
               {"unknown", unknown},
               {"ids_hash", hex64(ids_hash.finish())},

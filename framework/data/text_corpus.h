@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "data/line_ranges.h"
 #include "data/token_store.h"
 #include "data/vocab.h"
 
@@ -20,10 +21,12 @@ struct TextCorpus {
 
   // Throws Error naming the file when it is missing, unreadable, empty, or not UTF-8.
   static TextCorpus read(const std::string& path);
-  // Reads the file a line at a time, without keeping it: `visit(line, starts_document)` for every
-  // non-empty line (without its line break). Throws as read does.
+  // Reads the file (or its `lines`) a line at a time, without keeping it: `visit(line,
+  // starts_document)` for every non-empty line (without its line break). Throws as read does (a
+  // range may be empty).
   static void scan(const std::string& path,
-                   const std::function<void(const std::string& line, bool starts_document)>& visit);
+                   const std::function<void(const std::string& line, bool starts_document)>& visit,
+                   const LineRange& lines = {});
   int64_t lines() const;
 };
 
@@ -59,9 +62,15 @@ class TokenSequence {
   uint64_t ids_hash_ = 0;
 };
 
-// What TokenSequence::encode gives for a text file, written as a store's arrays "ids" and "chars"
-// a line at a time, without holding the text or its tokens. Returns the figures `mapped` reads
-// from the store's meta (tokens, unknown, ids_hash) and the number of documents.
-Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer);
+// What TokenSequence::encode gives for a text file (or for its `lines`: a part of it), written as a
+// store's arrays "ids" and "chars" a line at a time, without holding the text or its tokens.
+// Returns the figures `mapped` reads from the store's meta (tokens, unknown, ids_hash) and the
+// number of documents.
+Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStoreWriter& writer,
+                          const LineRange& lines = {});
+
+// The stores of write_token_sequence's parts of a text, in order, as one store written by
+// `writer`: the arrays concatenated, the figures summed, the ids hash of the whole.
+Json merge_token_sequences(const std::vector<TokenStore>& parts, TokenStoreWriter& writer);
 
 }  // namespace recur

@@ -1,9 +1,11 @@
 #include "language/language_model_data.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "core/file_hash.h"
 #include "core/log.h"
+#include "data/store_parts.h"
 #include "data/store_recipe.h"
 
 namespace recur {
@@ -109,35 +111,60 @@ std::vector<std::pair<std::string, std::string>> configured_texts(
   return texts;
 }
 
-void write_store(const std::string& folder, const std::string& text, const Vocab& vocab,
-                 const Json& recipe) {
-  TokenStoreWriter writer(folder);
-  Json meta = write_token_sequence(text, vocab, writer);
-  check_vocab_fits(text, vocab, meta["unknown"].get<int64_t>(), meta["tokens"].get<int64_t>());
-  meta["vocab_hash"] = vocab_hash(vocab);
-  meta["recipe"] = recipe;
-  writer.commit(meta);
+// Writes the store of `text` into `store`, alone or with the ranks of `comm`, a part each.
+void write_store(Communicator& comm, const std::string& store, const std::string& text,
+                 const Vocab& vocab, const Json& recipe) {
+  auto checked = [&](Json meta) {
+    check_vocab_fits(text, vocab, meta["unknown"].get<int64_t>(), meta["tokens"].get<int64_t>());
+    return meta;
+  };
+  int64_t lines = 0;
+  const std::vector<LineRange> ranges = comm.world_size() > 1
+                                            ? split_lines(text, comm.world_size(), lines)
+                                            : std::vector<LineRange>{};
+  const StoreParts parts{
+      [&](TokenStoreWriter& writer) { return checked(write_token_sequence(text, vocab, writer)); },
+      [&](int part, TokenStoreWriter& writer) {
+        return write_token_sequence(text, vocab, writer, ranges[static_cast<size_t>(part)]);
+      },
+      [&](const std::vector<TokenStore>& written, TokenStoreWriter& writer) {
+        return checked(merge_token_sequences(written, writer));
+      }};
+  prepare_in_parts(comm, store, parts, Json{{"vocab_hash", vocab_hash(vocab)}, {"recipe", recipe}});
 }
 
 }  // namespace
 
 std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
-                                  const std::string& folder, bool verify) {
-  fs::create_directories(folder);
-  const Vocab chosen = prepared_vocab(config, vocab, folder, verify);
-  const std::string hash = vocab_hash(chosen);
+                                  const std::string& folder, bool verify, Communicator* together) {
+  SingleProcessCommunicator alone;
+  Communicator& comm = together != nullptr ? *together : alone;
+  const std::vector<std::pair<std::string, std::string>> texts = configured_texts(config);
   const Json vocab_from = vocab_recipe(config);
+  // Rank 0 chooses the vocabulary and finds the stale stores.
+  std::optional<Vocab> chosen;
+  std::vector<int32_t> stale;
   std::string prepared;  // "train (new), valid (its text changed)"
-  for (const auto& [name, text] : configured_texts(config)) {
-    const std::string store = folder + "/" + name;
-    const Json recipe = store_recipe(config, text, vocab_from);
-    const std::string why = why_stale(store, recipe, hash, verify);
-    if (why.empty()) continue;
-    if (prepared.empty()) save_vocab(chosen, folder);
-    write_store(store, text, chosen, recipe);
-    prepared += concat(prepared.empty() ? "" : ", ", name, " (", why, ")");
+  if (comm.is_root()) {
+    fs::create_directories(folder);
+    chosen = prepared_vocab(config, vocab, folder, verify);
+    const std::string hash = vocab_hash(*chosen);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const auto& [name, text] = texts[i];
+      const std::string why =
+          why_stale(folder + "/" + name, store_recipe(config, text, vocab_from), hash, verify);
+      if (why.empty()) continue;
+      stale.push_back(static_cast<int32_t>(i));
+      prepared += concat(prepared.empty() ? "" : ", ", name, " (", why, ")");
+    }
+    if (!stale.empty() || !fs::exists(folder + "/vocab.txt")) save_vocab(*chosen, folder);
   }
-  if (!fs::exists(folder + "/vocab.txt")) save_vocab(chosen, folder);
+  stale = share_stale(comm, stale, texts.size());
+  if (!comm.is_root() && !stale.empty()) chosen = Vocab::load(folder + "/vocab.txt");
+  for (int32_t i : stale) {
+    const auto& [name, text] = texts[static_cast<size_t>(i)];
+    write_store(comm, folder + "/" + name, text, *chosen, store_recipe(config, text, vocab_from));
+  }
   if (prepared.empty()) return concat(folder, " is up to date");
   return concat("prepared ", prepared, " in ", folder);
 }

@@ -6,6 +6,7 @@
 #include "config/visitor.h"
 #include "data/text_corpus.h"
 #include "data/tokenizer.h"
+#include "dist/communicator.h"
 
 namespace recur {
 
@@ -41,8 +42,11 @@ struct LanguageModelData {
 // else data.vocab's, else the one prepared before from the same data.train with the same
 // settings, else built from data.train. Returns what it did and why, for the log: "prepared
 // train (new), valid (its text changed) in FOLDER", or "FOLDER is up to date".
+// `together`: the ranks that prepare the stores together (every one calls this; each tokenises a
+// part of each text, rank 0 merges the parts); nullptr: this process alone.
 std::string prepare_language_data(const LanguageModelDataConfig& config, const Vocab* vocab,
-                                  const std::string& folder, bool verify);
+                                  const std::string& folder, bool verify,
+                                  Communicator* together = nullptr);
 
 // Encodes a text file. Throws Error if the vocabulary does not fit the text (check_vocab_fits).
 TokenSequence encode_file(const std::string& path, const Vocab& vocab);

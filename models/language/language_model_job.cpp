@@ -17,9 +17,11 @@ std::string prepared_folder(const LanguageModelDataConfig& data,
 }  // namespace
 
 std::string LanguageModelJob::prepare_data(const ExperimentConfig& config,
-                                           const std::filesystem::path& run_dir, bool verify) {
+                                           const std::filesystem::path& run_dir, bool verify,
+                                           Communicator& comm) {
   const auto& data_config = config.data.as<LanguageModelDataConfig>();
-  return prepare_language_data(data_config, nullptr, prepared_folder(data_config, run_dir), verify);
+  return prepare_language_data(data_config, nullptr, prepared_folder(data_config, run_dir), verify,
+                               &comm);
 }
 
 void LanguageModelJob::prepare(const ExperimentConfig& config, Communicator& comm,

@@ -15,7 +15,7 @@ class LanguageModelJob final : public ModelJob {
   void prepare(const ExperimentConfig& config, Communicator& comm,
                const std::filesystem::path& run_dir, const RunIdentity* identity) override;
   std::string prepare_data(const ExperimentConfig& config, const std::filesystem::path& run_dir,
-                           bool verify) override;
+                           bool verify, Communicator& comm) override;
   void build(ParameterStore& store) override;
   std::unique_ptr<TrainingTask> task(const ExperimentConfig& config, Communicator& comm) override;
   RunIdentity identity(ExperimentConfig& config) const override;

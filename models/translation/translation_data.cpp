@@ -7,6 +7,7 @@
 #include "core/file_hash.h"
 #include "core/log.h"
 #include "core/rng.h"
+#include "data/store_parts.h"
 #include "data/store_recipe.h"
 #include "data/subword.h"
 #include "model_io.h"
@@ -199,15 +200,55 @@ TranslationData prepared_vocabularies(const TranslationDataConfig& c, const Tran
   return build_vocabularies(c, threads);
 }
 
-void write_store(const std::string& folder, const Split& split, const TranslationData& d,
-                 const Json& recipe) {
-  TokenStoreWriter writer(folder);
-  Json meta = write_parallel_data(split.source, split.target, *d.source_tokenizer, d.source_vocab,
-                                  *d.target_tokenizer, d.target_vocab, split.max_length,
-                                  split.sort_by_length, writer);
-  meta["vocab_hash"] = vocabularies_hash(d);
-  meta["recipe"] = recipe;
-  writer.commit(meta);
+// Throws Error when the whole texts of a split kept no pair.
+void check_kept(const Split& split, const Json& meta) {
+  RECUR_CHECK(meta["pairs"].get<int64_t>() + meta["too_long"].get<int64_t>() > 0, split.source,
+              " and ", split.target, " hold no sentence pair");
+  RECUR_CHECK(meta["pairs"].get<int64_t>() > 0, "every sentence pair of ", split.source, " and ",
+              split.target, " has a side longer than data.max_length (", split.max_length,
+              " tokens)");
+}
+
+// Writes the store of a split into `store`, alone or with the ranks of `comm`, a part each.
+void write_store(Communicator& comm, const std::string& store, const Split& split,
+                 const TranslationData& d, const Json& recipe) {
+  auto write = [&](TokenStoreWriter& writer, const std::pair<LineRange, LineRange>& lines) {
+    return write_parallel_data(split.source, split.target, *d.source_tokenizer, d.source_vocab,
+                               *d.target_tokenizer, d.target_vocab, split.max_length, writer,
+                               lines);
+  };
+  auto merge = [&](const std::vector<TokenStore>& parts, TokenStoreWriter& writer) {
+    Json meta =
+        merge_parallel_data(parts, d.source_vocab, d.target_vocab, split.sort_by_length, writer);
+    check_kept(split, meta);
+    return meta;
+  };
+  // Alone: the whole split in text order, then sorted from there (a part of its own).
+  auto whole = [&](TokenStoreWriter& writer) {
+    if (!split.sort_by_length) {
+      Json meta = write(writer, {});
+      check_kept(split, meta);
+      return meta;
+    }
+    const std::string text_order = writer.temporary() + "/text-order";
+    {
+      TokenStoreWriter part(text_order);
+      part.commit(write(part, {}));
+    }
+    Json meta = merge({TokenStore::open(text_order, false)}, writer);
+    fs::remove_all(text_order);
+    return meta;
+  };
+  const std::vector<std::pair<LineRange, LineRange>> ranges =
+      comm.world_size() > 1 ? split_parallel(split.source, split.target, comm.world_size())
+                            : std::vector<std::pair<LineRange, LineRange>>{};
+  const StoreParts parts{whole,
+                         [&](int part, TokenStoreWriter& writer) {
+                           return write(writer, ranges[static_cast<size_t>(part)]);
+                         },
+                         merge};
+  prepare_in_parts(comm, store, parts,
+                   Json{{"vocab_hash", vocabularies_hash(d)}, {"recipe", recipe}});
 }
 
 // Logs what a split holds and what was skipped.
@@ -293,22 +334,36 @@ TranslationData TranslationData::from_identity(const RunIdentity& identity) {
 
 std::string prepare_translation_data(const TranslationDataConfig& config,
                                      const TranslationData* given, const std::string& folder,
-                                     int threads, bool verify) {
-  fs::create_directories(folder);
-  const TranslationData chosen = prepared_vocabularies(config, given, folder, threads, verify);
-  const std::string hash = vocabularies_hash(chosen);
+                                     int threads, bool verify, Communicator* together) {
+  SingleProcessCommunicator alone;
+  Communicator& comm = together != nullptr ? *together : alone;
+  const std::vector<Split> splits = configured_splits(config);
   const Json vocabularies = vocabularies_recipe(config);
+  // Rank 0 chooses the tokenisers and vocabularies and finds the stale stores.
+  TranslationData chosen;
+  std::vector<int32_t> stale;
   std::string prepared;  // "train (new), valid (its text changed)"
-  for (const Split& split : configured_splits(config)) {
-    const std::string store = folder + "/" + split.name;
-    const Json recipe = store_recipe(config, split, vocabularies);
-    const std::string why = why_stale(store, recipe, hash, verify);
-    if (why.empty()) continue;
-    if (prepared.empty()) save_vocabularies(chosen, folder);
-    write_store(store, split, chosen, recipe);
-    prepared += concat(prepared.empty() ? "" : ", ", split.name, " (", why, ")");
+  if (comm.is_root()) {
+    fs::create_directories(folder);
+    chosen = prepared_vocabularies(config, given, folder, threads, verify);
+    const std::string hash = vocabularies_hash(chosen);
+    for (size_t i = 0; i < splits.size(); ++i) {
+      const Split& split = splits[i];
+      const std::string why = why_stale(folder + "/" + split.name,
+                                        store_recipe(config, split, vocabularies), hash, verify);
+      if (why.empty()) continue;
+      stale.push_back(static_cast<int32_t>(i));
+      prepared += concat(prepared.empty() ? "" : ", ", split.name, " (", why, ")");
+    }
+    if (!stale.empty() || !fs::exists(folder + "/source.vocab")) save_vocabularies(chosen, folder);
   }
-  if (!fs::exists(folder + "/source.vocab")) save_vocabularies(chosen, folder);
+  stale = share_stale(comm, stale, splits.size());
+  if (!comm.is_root() && !stale.empty()) chosen = load_vocabularies(config, folder);
+  for (int32_t i : stale) {
+    const Split& split = splits[static_cast<size_t>(i)];
+    write_store(comm, folder + "/" + split.name, split, chosen,
+                store_recipe(config, split, vocabularies));
+  }
   if (prepared.empty()) return concat(folder, " is up to date");
   return concat("prepared ", prepared, " in ", folder);
 }

@@ -10,6 +10,7 @@
 #include "checkpoint/run_identity.h"
 #include "config/visitor.h"
 #include "data/parallel_corpus.h"
+#include "dist/communicator.h"
 
 namespace recur {
 
@@ -57,8 +58,10 @@ struct TranslationData {
 // before from the same training texts with the same settings, else built from the training texts
 // (subword models trained with `threads` threads on at most data.subword_sample lines per side).
 // Returns what it did and why, as prepare_language_data does.
+// `together`: the ranks that prepare the stores together (every one calls this; each tokenises a
+// part of each split, rank 0 merges the parts); nullptr: this process alone.
 std::string prepare_translation_data(const TranslationDataConfig& config,
                                      const TranslationData* given, const std::string& folder,
-                                     int threads, bool verify);
+                                     int threads, bool verify, Communicator* together = nullptr);
 
 }  // namespace recur

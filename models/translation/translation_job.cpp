@@ -37,10 +37,11 @@ void TranslationJob::prepare(const ExperimentConfig& config, Communicator& comm,
 }
 
 std::string TranslationJob::prepare_data(const ExperimentConfig& config,
-                                         const std::filesystem::path& run_dir, bool verify) {
+                                         const std::filesystem::path& run_dir, bool verify,
+                                         Communicator& comm) {
   const auto& data_config = config.data.as<TranslationDataConfig>();
   return prepare_translation_data(data_config, nullptr, prepared_folder(data_config, run_dir),
-                                  num_threads(), verify);
+                                  num_threads(), verify, &comm);
 }
 
 void TranslationJob::build(ParameterStore& store) {

@@ -6,8 +6,8 @@
 # 2 ranks then reach their first step within 10 s of starting; each rank's anonymous memory exceeds
 # the sample's run by less than 100 MB; each rank keeps resident no more of the training store
 # than its half of it plus 10% (loose after 30 steps: it would catch a rank that reads every
-# example). And a rank waits for rank 0 to prepare longer than the collective timeout without
-# ending the job.
+# example). recur prepare on 2 ranks writes the same stores as on 1. And a rank waits for rank 0
+# to prepare longer than the collective timeout without ending the job.
 RECUR=$1 SOURCE=$2
 source "$SOURCE/tests/e2e/lib.sh"
 sample=$SOURCE/datasets/bible/sample
@@ -83,8 +83,25 @@ expect_scales() {
   done
 }
 
+# expect_same_in_parts MODEL: recur prepare on 2 ranks, each tokenising half of the text and rank 0
+# merging, writes the training store that 1 rank wrote: the same arrays (content hashes) and meta.
+expect_same_in_parts() {
+  local out
+  out=$("$SOURCE/launcher/recur-mpirun" -n 2 -- "$RECUR" prepare --config "$WORK/$1.yaml" \
+    --set "run_dir=$WORK/$1-parts" 2>&1) || { fail "$1: prepare on 2 ranks failed: $out"; return; }
+  grep "^recur prepare:" <<<"$out"
+  python3 - "$WORK/$1-large/prepared/train/manifest.json" "$WORK/$1-parts/prepared/train/manifest.json" <<'PY' ||
+import json, sys
+one, two = (json.load(open(path)) for path in sys.argv[1:])
+sys.exit(0 if one["arrays"] == two["arrays"] and one["meta"] == two["meta"] else 1)
+PY
+    fail "$1: the store prepared on 2 ranks differs from the one prepared on 1"
+}
+
 expect_scales lm
 expect_scales seq2seq
+expect_same_in_parts lm
+expect_same_in_parts seq2seq
 # A run that prepares its own store of the large corpus (about 3 s) while the other rank waits,
 # with a collective timeout of 1 s: the wait is not a collective that times out.
 train lm lm-self-prepared --set distributed.collective_timeout_s=1

@@ -112,5 +112,35 @@ TEST_F(PreparedData, DamageOfTheSameSizeIsFoundWithVerify) {
             ids_of(encode_file(config_.valid, LanguageModelData::open(config_, folder_).vocab)));
 }
 
+// Parts of a text (as the ranks of `recur prepare` under mpirun write them), merged, are the
+// store of the whole text: whatever the number of parts, with parts that start right after a
+// document break, CRLF line breaks, no line break at the end, and more parts than lines.
+TEST_F(PreparedData, PartsMergeIntoTheStoreOfTheWholeText) {
+  write(config_.train, "In the\r\nbeginning\n\r\nGod\n\ncreated\nthe heaven\n\n\nand the earth");
+  prepare();
+  const TokenStore whole = TokenStore::open(folder_ + "/train", false);
+  const Vocab vocab = Vocab::load(folder_ + "/vocab.txt");
+  for (int n = 1; n <= 12; ++n) {
+    int64_t lines = 0;
+    const std::vector<LineRange> ranges = split_lines(config_.train, n, lines);
+    EXPECT_EQ(lines, 10);
+    std::vector<TokenStore> parts;
+    for (int p = 0; p < n; ++p) {
+      const std::string part = concat(dir_.string(), "/part-", p);
+      TokenStoreWriter writer(part);
+      writer.commit(
+          write_token_sequence(config_.train, vocab, writer, ranges[static_cast<size_t>(p)]));
+      parts.push_back(TokenStore::open(part, false));
+    }
+    const std::string merged = (dir_ / "merged").string();
+    TokenStoreWriter writer(merged);
+    writer.commit(merge_token_sequences(parts, writer));
+    const TokenStore store = TokenStore::open(merged, false);
+    for (const char* key : {"tokens", "unknown", "ids_hash", "documents"})
+      EXPECT_EQ(store.meta()[key], whole.meta()[key]) << key << " of " << n << " parts";
+    EXPECT_EQ(ids_of(TokenSequence::mapped(store)), ids_of(TokenSequence::mapped(whole))) << n;
+  }
+}
+
 }  // namespace
 }  // namespace recur::test

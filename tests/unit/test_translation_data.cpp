@@ -142,6 +142,32 @@ TEST_F(TranslationStores, ADamagedStoreIsAnErrorAndPreparedAgain) {
   EXPECT_EQ(TranslationData::open(config_, folder_).train.size(), 3);
 }
 
+// Parts of the texts, merged (and sorted), are the store of the whole texts, for any number of
+// parts, more parts than lines included.
+TEST_F(TranslationStores, PartsMergeIntoTheStoreOfTheWholeTexts) {
+  prepare();
+  const TranslationData data = TranslationData::open(config_, folder_);
+  for (int n = 1; n <= 7; ++n) {
+    const auto ranges = split_parallel(config_.source_train, config_.target_train, n);
+    std::vector<TokenStore> parts;
+    for (int p = 0; p < n; ++p) {
+      const std::string part = concat(dir_.string(), "/part-", p);
+      TokenStoreWriter writer(part);
+      writer.commit(
+          write_parallel_data(config_.source_train, config_.target_train, *data.source_tokenizer,
+                              data.source_vocab, *data.target_tokenizer, data.target_vocab,
+                              config_.max_length, writer, ranges[static_cast<size_t>(p)]));
+      parts.push_back(TokenStore::open(part, false));
+    }
+    const std::string merged = (dir_ / "merged").string();
+    TokenStoreWriter writer(merged);
+    writer.commit(merge_parallel_data(parts, data.source_vocab, data.target_vocab, true, writer));
+    const ParallelData store = ParallelData::mapped(TokenStore::open(merged, false));
+    EXPECT_EQ(sides(store, true), sides(data.train, true)) << n << " parts";
+    EXPECT_EQ(sides(store, false), sides(data.train, false)) << n << " parts";
+  }
+}
+
 TEST(TokenBatcher, BatchesComeFromLengthsAlone) {
   // Lengths (max of source, target + 1): 5, 3, 4, 2; batches of at most 8 padded tokens.
   const ParallelData data =
