@@ -32,7 +32,7 @@ void add_prepare_command(CLI::App& app) {
     std::string done;
     try {
       done = make_job(config)->prepare_data(config, config.run_dir, args->verify, *comm);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // an Error, or one of std::filesystem's
       if (comm->world_size() == 1) throw;
       // The other ranks may be waiting for this one's part: end the whole job now.
       log::error("rank ", comm->rank(), ": ", e.what());

@@ -53,7 +53,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
       if (result.reason == StopReason::Signal) {
         exit_code = result.stop_signal == SIGINT ? kExitSigint : kExitInterrupted;
       }
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // an Error, or one of std::filesystem's
       // (No communicator left when the GPU one failed to start: every rank fails alike then.)
       if (!comm || comm->world_size() == 1) throw;
       // The other ranks may be waiting in a collective: end the whole job now.

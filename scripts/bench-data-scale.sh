@@ -62,7 +62,7 @@ for size in "${sizes[@]}"; do
   peak=$(sed -n 's/.*peak RSS \([0-9]*\) MB.*/\1 MB/p' <<<"$prepared")
   "$source_dir/launcher/recur-mpirun" -n 2 -- "$recur" train --config "$work/config.yaml" \
     --set "run_dir=$work/run" >"$work/train.out" 2>&1
-  trained=$(sed -n -e 's/.*train \([0-9]*\) tokens.*/\1/p' -e 's/.*data: train \([0-9]*\) pairs.*/\1/p' "$work/train.out" | head -1)
+  trained=$(sed -n -e 's/.*train \([0-9]*\) tokens.*/\1/p' -e 's/.*data: train \([0-9]*\) pairs.*/\1/p' "$work/train.out" | head -1 || true)
   echo "| $(describe "$size") | $trained | $took | $peak | $(field since_start_s 0) s, $(field since_start_s 1) s |" \
     "$(field rss_anon_mb 0), $(field rss_anon_mb 1) | $(field rss_store_mb 0), $(field rss_store_mb 1) |" \
     "$(field peak_rss_mb 0), $(field peak_rss_mb 1) |"

@@ -63,4 +63,4 @@ done
   grep -h -E '^(gemm|lm|seq2seq|transformer):|^recur |^pytorch|^gemm peak|^ratio' "$out"/bench_*.log
 } | tee "$out/summary.txt"
 # The exit status: 1 when a step failed.
-! printf '%s\n' "${summary[@]}" | grep -q FAIL
+[[ "${summary[*]}" != *FAIL* ]]

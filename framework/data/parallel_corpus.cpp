@@ -211,7 +211,7 @@ ParallelData ParallelData::mapped(const TokenStore& store) {
   // Offsets that do not rise from 0 to the number of ids would read past the arrays.
   for (const Side* side : {&data.source_, &data.target_}) {
     const int64_t n = side->offsets.size();
-    bool rising = n >= 1 && n == pairs + 1 && side->offsets[0] == 0 &&
+    bool rising = n >= 1 && n - 1 == pairs && side->offsets[0] == 0 &&
                   side->offsets[n - 1] == static_cast<uint64_t>(side->ids.size());
     for (int64_t i = 1; rising && i < n; ++i)
       rising = side->offsets[i - 1] <= side->offsets[i];
@@ -364,9 +364,10 @@ Json write_parallel_data(const std::string& source_path, const std::string& targ
                          const TextTokenizer& target_tokenizer, const Vocab& target_vocab,
                          int64_t max_length, TokenStoreWriter& writer,
                          const std::pair<LineRange, LineRange>& lines) {
-  // A token stands for at least one byte of its text: a file's size bounds its offsets.
-  PairArrays arrays(writer, source_vocab, target_vocab, file_size(source_path),
-                    file_size(target_path));
+  // A token stands for at least one byte of its text, but for the word-start mark that
+  // SentencePiece may give a line's first word: a file's size + 1 bounds its offsets.
+  PairArrays arrays(writer, source_vocab, target_vocab, file_size(source_path) + 1,
+                    file_size(target_path) + 1);
   PairEncoder encoder(source_tokenizer, source_vocab, target_tokenizer, target_vocab, max_length);
   const ParallelSkips skipped = scan_parallel(
       source_path, target_path,
@@ -390,10 +391,11 @@ Json merge_parallel_data(const std::vector<TokenStore>& parts, const Vocab& sour
                          const Vocab& target_vocab, bool sort_by_length, TokenStoreWriter& writer) {
   RECUR_CHECK(!parts.empty(), "no parts to merge");
   Json meta = sum_of(parts);
+  // The parts' widths: the store is then the one a single part would make, array for array.
   auto arrays_of = [&](TokenStoreWriter& w) {
     return PairArrays(w, source_vocab, target_vocab,
-                      static_cast<uint64_t>(meta["source_tokens"].get<int64_t>()),
-                      static_cast<uint64_t>(meta["target_tokens"].get<int64_t>()));
+                      max_of_width(parts[0].array("source_offsets").width()),
+                      max_of_width(parts[0].array("target_offsets").width()));
   };
   if (!sort_by_length) {
     PairArrays arrays = arrays_of(writer);

@@ -142,15 +142,6 @@ Json write_token_sequence(const std::string& path, const Vocab& vocab, TokenStor
               {"documents", documents}};
 }
 
-namespace {
-
-// The largest value of a width in bytes.
-uint64_t max_of_width(int width) {
-  return width == 8 ? UINT64_MAX : (uint64_t{1} << (8 * width)) - 1;
-}
-
-}  // namespace
-
 Json merge_token_sequences(const std::vector<TokenStore>& parts, TokenStoreWriter& writer) {
   RECUR_CHECK(!parts.empty(), "no parts to merge");
   ArrayWriter& ids = writer.array("ids", max_of_width(parts[0].array("ids").width()));

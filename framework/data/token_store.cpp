@@ -62,6 +62,10 @@ int width_for(uint64_t max) {
   return 8;
 }
 
+uint64_t max_of_width(int width) {
+  return width == 8 ? UINT64_MAX : (uint64_t{1} << (8 * width)) - 1;
+}
+
 ArrayWriter::ArrayWriter(std::string path, int width) : path_(std::move(path)), width_(width) {
   file_ = std::fopen(path_.c_str(), "wb");
   RECUR_CHECK(file_ != nullptr, "cannot create ", path_);

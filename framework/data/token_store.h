@@ -17,6 +17,8 @@ namespace recur {
 
 // The smallest width in bytes (1, 2, 4 or 8) that holds every value up to `max`.
 int width_for(uint64_t max);
+// The largest value a width in bytes holds (an array of a merged store keeps its parts' width).
+uint64_t max_of_width(int width);
 
 // A read-only view of one array of a store (or of memory the caller keeps alive).
 class UintArray {

@@ -115,6 +115,8 @@ std::vector<std::pair<std::string, std::string>> configured_texts(
 void write_store(Communicator& comm, const std::string& store, const std::string& text,
                  const Vocab& vocab, const Json& recipe) {
   auto checked = [&](Json meta) {
+    RECUR_CHECK(meta["tokens"].get<int64_t>() > 0, "data file '", text,
+                "' is empty (no non-empty line)");
     check_vocab_fits(text, vocab, meta["unknown"].get<int64_t>(), meta["tokens"].get<int64_t>());
     return meta;
   };

@@ -191,8 +191,10 @@ TranslationData prepared_vocabularies(const TranslationDataConfig& c, const Tran
     try {
       TranslationData before = load_vocabularies(c, folder);
       const Json recipe = store_recipe(c, configured_splits(c)[0], vocabularies_recipe(c));
-      if (why_stale(folder + "/train", recipe, vocabularies_hash(before), verify).empty())
-        return before;
+      // (A train store stale only for its length limit was made with these vocabularies too.)
+      const std::string why =
+          why_stale(folder + "/train", recipe, vocabularies_hash(before), verify);
+      if (why.empty() || why == "another max_length") return before;
     } catch (const Error& e) {
       log::warn(e.what(), "; building the vocabularies again");
     }
@@ -381,6 +383,7 @@ TranslationData TranslationData::open(const TranslationDataConfig& config,
                 " (prepare the data again)");
     ParallelData& data = split.name == "train" ? d.train : split.name == "valid" ? d.valid : d.test;
     data = ParallelData::mapped(store);
+    RECUR_CHECK(data.size() > 0, store.directory(), ": no sentence pairs (prepare the data again)");
     if (split.name == "train") {
       log::info("data: ", split.source, ": ", data.size() + data.counts().too_long, " pairs, ",
                 store.meta().value("blank", int64_t{0}), " blank lines");

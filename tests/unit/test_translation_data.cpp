@@ -53,6 +53,12 @@ std::vector<std::vector<int32_t>> sides(const ParallelData& data, bool source) {
   return out;
 }
 
+// The arrays a store's manifest lists: names, files, widths, counts and content hashes.
+Json manifest_arrays(const std::string& store) {
+  std::ifstream in(store + "/manifest.json");
+  return Json::parse(in)["arrays"];
+}
+
 TEST_F(TranslationStores, JointVocabularyCoversBothSides) {
   const TranslationData separate = prepared();
   EXPECT_EQ(separate.source_vocab.id("dog"), Vocab::kUnk);
@@ -165,6 +171,17 @@ TEST_F(TranslationStores, PartsMergeIntoTheStoreOfTheWholeTexts) {
     const ParallelData store = ParallelData::mapped(TokenStore::open(merged, false));
     EXPECT_EQ(sides(store, true), sides(data.train, true)) << n << " parts";
     EXPECT_EQ(sides(store, false), sides(data.train, false)) << n << " parts";
+    // In text order (validation, test): the arrays one writer of the whole texts writes.
+    const std::string whole = (dir_ / "whole").string(), unsorted = (dir_ / "unsorted").string();
+    {
+      TokenStoreWriter one(whole), merged_in_order(unsorted);
+      one.commit(write_parallel_data(
+          config_.source_train, config_.target_train, *data.source_tokenizer, data.source_vocab,
+          *data.target_tokenizer, data.target_vocab, config_.max_length, one));
+      merged_in_order.commit(
+          merge_parallel_data(parts, data.source_vocab, data.target_vocab, false, merged_in_order));
+    }
+    EXPECT_EQ(manifest_arrays(whole), manifest_arrays(unsorted)) << n << " parts";
   }
 }
 
