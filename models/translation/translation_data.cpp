@@ -125,9 +125,10 @@ void save_vocabularies(const TranslationData& d, const std::string& folder) {
     save_bytes(folder + "/source.subword", d.source_tokenizer->subword()->bytes());
     save_bytes(folder + "/target.subword", d.target_tokenizer->subword()->bytes());
   }
-  for (const auto& [name, vocab] :
+  for (const auto& named :
        {std::pair{"source.vocab", &d.source_vocab}, std::pair{"target.vocab", &d.target_vocab}}) {
-    replace_file(folder + "/" + name,
+    const Vocab* vocab = named.second;
+    replace_file(folder + "/" + named.first,
                  [&](const std::string& temporary) { vocab->save(temporary); });
   }
 }
