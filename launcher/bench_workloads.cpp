@@ -39,6 +39,7 @@ struct LmWorkload::State {
   std::unique_ptr<Sgd> sgd;
   Tensor inputs, targets;  // (bptt, B): one fixed window, targets shifted by one
   RnnState state;
+  Tensor diverged_at;  // the update gate of clip_grad_norm, on the device
   int64_t step = 0;
 };
 
@@ -54,6 +55,7 @@ LmWorkload::LmWorkload(int64_t vocab, int64_t size, Device device)
   s.model = std::make_unique<LstmLm>(config, vocab, s.store);
   s.store.materialize(DType::F32, 0, device);
   s.sgd = std::make_unique<Sgd>(s.store, SgdOptions{});
+  s.diverged_at = Tensor::zeros({1}, DType::F64, device);
   const Tensor window = random_ids(kBptt + 1, kLmBatch, 0, vocab);  // (bptt + 1, B)
   s.inputs = window.slice_rows(0, kBptt).clone();
   s.targets = window.slice_rows(1, kBptt + 1).clone();
@@ -88,8 +90,8 @@ void LmWorkload::step() {
   LstmLm::Output out = s.model->forward(ctx, s.inputs, s.state, Tensor());
   tape.backward(cross_entropy(tape, out.logits, s.targets, {}).loss);
   s.state = out.state.detached();
-  clip_grad_norm(s.store, 0.25);
-  s.sgd->step(1.0);
+  clip_grad_norm(s.store, 0.25, s.step, s.diverged_at);
+  s.sgd->step(1.0, s.diverged_at);
 }
 
 namespace {
@@ -149,6 +151,7 @@ struct TranslationWorkload::State {
   std::unique_ptr<TranslationModel> model;
   std::unique_ptr<Adam> adam;
   Seq2SeqBatch batch = random_translation_batch();
+  Tensor diverged_at;  // the update gate of clip_grad_norm, on the device
   int64_t step = 0;
 
   template <class Model, class Config>
@@ -159,6 +162,7 @@ struct TranslationWorkload::State {
     model = std::move(built);
     store.materialize(DType::F32, 0, device);
     adam = std::make_unique<Adam>(store, AdamOptions{});
+    diverged_at = Tensor::zeros({1}, DType::F64, device);
   }
 };
 
@@ -191,8 +195,8 @@ void TranslationWorkload::step() {
   const ForwardContext ctx = ForwardContext::for_training(tape, 0, ++s.step, 0);
   const Var logits = s.model->forward(ctx, s.batch);
   tape.backward(cross_entropy(tape, logits, s.batch.target_out, {}).loss);
-  if (s.clip_norm > 0) clip_grad_norm(s.store, s.clip_norm);
-  s.adam->step(s.lr);
+  if (s.clip_norm > 0) clip_grad_norm(s.store, s.clip_norm, s.step, s.diverged_at);
+  s.adam->step(s.lr, s.diverged_at);
 }
 
 std::unique_ptr<TranslationWorkload> TranslationWorkload::seq2seq(Device device) {

@@ -100,7 +100,7 @@ H5File::~H5File() {
 }
 
 void H5File::write_tensor(const std::string& name, const Tensor& on_any_device) {
-  const Tensor tensor = on_any_device.on(Device::cpu());
+  const Tensor tensor = on_any_device.to_host();
   std::vector<hsize_t> dims(tensor.shape().dims().begin(), tensor.shape().dims().end());
   if (dims.empty()) dims.push_back(1);
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);

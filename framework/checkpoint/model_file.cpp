@@ -34,7 +34,7 @@ void save_model_file(const std::string& path, ParameterStore& params, const Mode
     file.set_attribute("/", "recur_version", identity.recur_version);
     file.set_attribute("/", "step", info.step);
     for (const auto& p : params.parameters()) {
-      file.write_tensor("/params/" + p->path(), p->var().value().on(Device::cpu()).to(DType::F32));
+      file.write_tensor("/params/" + p->path(), p->var().value().to_host().to(DType::F32));
     }
     file.write_string("/meta/config", identity.config_yaml);
     file.write_strings("/meta/vocab", identity.vocab);

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/gpu.h"
+#include "core/host_reads.h"
 
 namespace recur::gpu {
 
@@ -57,6 +58,7 @@ int current_device() {
 
 void synchronize(Device device) {
   require(device);
+  count_synchronisation();
 }
 
 }  // namespace recur::gpu

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/gpu.h"
+#include "core/host_reads.h"
 
 namespace recur {
 
@@ -107,9 +108,16 @@ Tensor Tensor::to(DType dtype) const {
 }
 
 Tensor Tensor::to(Device target) const {
+  if (target.is_cpu() && !device().is_cpu()) count_host_read();
   Tensor t = empty(shape_, dtype_, target);
   t.copy_from(*this);
   return t;
+}
+
+Tensor Tensor::to_host() const {
+  if (!device().is_cpu()) return to(Device::cpu());
+  count_host_read();
+  return *this;
 }
 
 void Tensor::fill(double value) {
@@ -132,7 +140,12 @@ void Tensor::fill(double value) {
 
 double Tensor::item(int64_t i) const {
   RECUR_ASSERT(i >= 0 && i < numel(), "item ", i, " of ", shape_.str());
-  if (!device().is_cpu()) return view(i, {1}).to(Device::cpu()).item(0);
+  if (!device().is_cpu()) return view(i, {1}).to(Device::cpu()).host_element(0);
+  count_host_read();
+  return host_element(i);
+}
+
+double Tensor::host_element(int64_t i) const {
   switch (dtype_) {
     case DType::F32:
       return data<float>()[i];

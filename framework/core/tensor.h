@@ -91,26 +91,34 @@ class Tensor {
   Tensor clone() const;
   // Converts to another floating dtype (a copy, also when the dtype is the same).
   Tensor to(DType dtype) const;
-  // A copy on `device` (also when it is this tensor's device).
+  // A copy on `device` (also when it is this tensor's device). A copy from a GPU to the host is a
+  // read of the device and counts as one (core/host_reads.h).
   Tensor to(Device device) const;
-  // This tensor when it is on `device` already, else a copy there.
+  // This tensor when it is on `device` already, else a copy there (for data the host may hold,
+  // such as a batch's ids: a copy to the compute device, or to the host from a GPU).
   Tensor on(Device device) const { return this->device() == device ? *this : to(device); }
+  // The values of a computed tensor on the host (this tensor when it lives there): a read of the
+  // compute device, counted on every build, so that the CPU build counts what a GPU run waits for.
+  Tensor to_host() const;
   // Copies `source`'s elements in, converting f32 <-> f64 (on the host: a conversion to or from
   // a device goes through a host copy).
   void copy_from(const Tensor& source);
   void fill(double value);  // on any device
   void zero() { fill(0.0); }
 
+  // The elements of a tensor on the host.
   template <class T>
   std::vector<T> to_vector() const {
     const T* p = data<T>();
     return std::vector<T>(p, p + numel());
   }
-  // Element `i`, converted to double (slow, and a copy from a device; for tests and reporting).
+  // Element `i`, converted to double: a read of the compute device (counted, and a copy from a
+  // GPU), for reporting and tests; host-side data is read through data().
   double item(int64_t i = 0) const;
 
  private:
   void check_access(DType requested, bool host = true) const;
+  double host_element(int64_t i) const;
 
   std::shared_ptr<Storage> storage_;
   int64_t offset_ = 0;  // in elements

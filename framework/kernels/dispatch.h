@@ -111,6 +111,7 @@ RECUR_KERNEL_ON_DEVICE(gru_cell_backward)
 // kernels/{cpu,cuda}/optim.h
 RECUR_KERNEL_ON_DEVICE(sgd_update)
 RECUR_KERNEL_ON_DEVICE(adam_update)
+RECUR_KERNEL_ON_DEVICE(clip_gradients)
 
 // The kernels that do matrix products add them to matmul_flops() (kernels/matmul_flops.h); the
 // uncounted calls are theirs alone.

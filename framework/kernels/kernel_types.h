@@ -25,11 +25,4 @@ struct MultiHeadDims {
   bool causal = false;
 };
 
-// What cross_entropy_forward reports besides the probabilities it saves.
-struct CrossEntropyTotals {
-  double loss = 0.0;  // sum over counted rows of the label-smoothed loss
-  double nll = 0.0;   // sum over counted rows of -log p(target), without smoothing
-  int64_t count = 0;  // rows whose target is not ignore_index
-};
-
 }  // namespace recur

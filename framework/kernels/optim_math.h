@@ -10,6 +10,24 @@
 
 namespace recur::kernels {
 
+// x is neither NaN nor infinite (x - x is NaN for both), in host and device code alike.
+RECUR_HOST_DEVICE bool is_finite_number(double x) {
+  return x - x == 0.0;
+}
+
+// The factor that clips gradients whose squares sum to sum_sq to the norm max_norm, as
+// torch.nn.utils.clip_grad_norm_: max_norm / (norm + 1e-6) when that is below 1; 1 when max_norm
+// is 0 (no clipping) or the norm is not finite (the step is skipped instead).
+RECUR_HOST_DEVICE double clip_factor(double sum_sq, double max_norm) {
+  const double factor = max_norm / (sqrt_of(sum_sq) + 1e-6);
+  return max_norm > 0.0 && is_finite_number(sum_sq) && factor < 1.0 ? factor : 1.0;
+}
+
+// Whether an update gate (see kernels/cpu/optim.h) lets the update through.
+RECUR_HOST_DEVICE bool update_allowed(const double* skip) {
+  return skip == nullptr || *skip == 0.0;
+}
+
 template <class T>
 struct SgdCoefficients {
   T lr, momentum, weight_decay;

@@ -1,7 +1,5 @@
 #include "optim/optimizer.h"
 
-#include <cmath>
-
 #include "kernels/dispatch.h"
 
 namespace recur {
@@ -13,14 +11,21 @@ Sgd::Sgd(ParameterStore& store, const SgdOptions& options) : Optimizer(store), o
   }
 }
 
-void Sgd::step(double lr) {
+void Optimizer::step(double lr, const Tensor& skip_if_set) {
+  RECUR_ASSERT(skip_if_set.dtype() == DType::F64 && skip_if_set.numel() == 1 &&
+                   skip_if_set.device() == store_.values().device(),
+               "an update gate is one f64 on the parameters' device");
+  update(lr, skip_if_set.device_data<double>());
+}
+
+void Sgd::update(double lr, const double* skip) {
   steps_ += 1;
   Tensor& values = store_.values();
   dispatch_float(values.dtype(), [&]<class T>() {
     kernels::sgd_update<T>(values.device(), values.numel(), values.device_data<T>(),
                            store_.grads().device_data<T>(),
                            momentum_.defined() ? momentum_.device_data<T>() : nullptr, lr,
-                           options_.momentum, options_.weight_decay, options_.nesterov);
+                           options_.momentum, options_.weight_decay, options_.nesterov, skip);
   });
 }
 
@@ -37,14 +42,14 @@ Adam::Adam(ParameterStore& store, const AdamOptions& options)
       exp_avg_sq_(
           Tensor::zeros(store.values().shape(), store.values().dtype(), store.values().device())) {}
 
-void Adam::step(double lr) {
+void Adam::update(double lr, const double* skip) {
   steps_ += 1;
   Tensor& values = store_.values();
   dispatch_float(values.dtype(), [&]<class T>() {
     kernels::adam_update<T>(
         values.device(), values.numel(), values.device_data<T>(), store_.grads().device_data<T>(),
         exp_avg_.device_data<T>(), exp_avg_sq_.device_data<T>(), lr, options_.beta1, options_.beta2,
-        options_.eps, options_.weight_decay, options_.decoupled_weight_decay, steps_);
+        options_.eps, options_.weight_decay, options_.decoupled_weight_decay, steps_, skip);
   });
 }
 
@@ -52,18 +57,21 @@ std::vector<std::pair<std::string, Tensor>> Adam::state() const {
   return {{"exp_avg", exp_avg_}, {"exp_avg_sq", exp_avg_sq_}};
 }
 
-double clip_grad_norm(ParameterStore& store, double max_norm) {
+Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at) {
   Tensor& grads = store.grads();
-  return dispatch_float(grads.dtype(), [&]<class T>() {
-    const double norm =
-        std::sqrt(kernels::sum_squares<T>(grads.device(), grads.numel(), grads.device_data<T>()));
-    const double factor = max_norm / (norm + 1e-6);
-    if (max_norm > 0.0 && factor < 1.0) {
-      kernels::scale<T>(grads.device(), grads.numel(), static_cast<T>(factor),
-                        grads.device_data<T>());
-    }
-    return norm;
+  const Device device = grads.device();
+  RECUR_ASSERT(diverged_at.dtype() == DType::F64 && diverged_at.numel() == 1 &&
+                   diverged_at.device() == device,
+               "diverged_at is one f64 on the gradients' device");
+  Tensor sum_sq = Tensor::empty({1}, DType::F64, device);
+  dispatch_float(grads.dtype(), [&]<class T>() {
+    kernels::sum_squares<T>(device, grads.numel(), grads.device_data<T>(),
+                            sum_sq.device_data<double>());
+    kernels::clip_gradients<T>(device, grads.numel(), grads.device_data<T>(),
+                               sum_sq.device_data<double>(), max_norm, step,
+                               diverged_at.device_data<double>());
   });
+  return sum_sq;
 }
 
 }  // namespace recur

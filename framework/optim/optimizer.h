@@ -17,7 +17,10 @@ class Optimizer {
   virtual ~Optimizer() = default;
 
   // One update with learning rate lr from the gradients in store.grads().
-  virtual void step(double lr) = 0;
+  void step(double lr) { update(lr, nullptr); }
+  // The same, skipped on the device while `skip_if_set` (f64 (1) on the parameters' device, the
+  // diverged_at of clip_grad_norm) is not 0: the host never reads the gradient norm to decide.
+  void step(double lr, const Tensor& skip_if_set);
   // Flat state buffers (same layout as the parameters), by name, for checkpoints.
   virtual std::vector<std::pair<std::string, Tensor>> state() const = 0;
   // What a checkpoint holds besides the state buffers: the number of updates already made.
@@ -26,6 +29,8 @@ class Optimizer {
   }
 
  protected:
+  virtual void update(double lr, const double* skip) = 0;
+
   ParameterStore& store_;
   int64_t steps_ = 0;
 };
@@ -39,10 +44,11 @@ struct SgdOptions {
 class Sgd final : public Optimizer {
  public:
   Sgd(ParameterStore& store, const SgdOptions& options);
-  void step(double lr) override;
   std::vector<std::pair<std::string, Tensor>> state() const override;
 
  private:
+  void update(double lr, const double* skip) override;
+
   SgdOptions options_;
   Tensor momentum_;  // undefined without momentum
 };
@@ -58,16 +64,20 @@ struct AdamOptions {
 class Adam final : public Optimizer {
  public:
   Adam(ParameterStore& store, const AdamOptions& options);
-  void step(double lr) override;
   std::vector<std::pair<std::string, Tensor>> state() const override;
 
  private:
+  void update(double lr, const double* skip) override;
+
   AdamOptions options_;
   Tensor exp_avg_, exp_avg_sq_;
 };
 
-// L2 norm of all gradients; if max_norm > 0 and the norm exceeds it, scales them to max_norm (as
-// torch.nn.utils.clip_grad_norm_). Returns the norm before clipping.
-double clip_grad_norm(ParameterStore& store, double max_norm);
+// Clips the gradients as torch.nn.utils.clip_grad_norm_ (when max_norm > 0 and their L2 norm
+// exceeds it, scales them to max_norm) without the host reading the norm: returns the sum of their
+// squares before clipping (f64 (1), on their device; the norm is its square root). A norm that is
+// not finite leaves the gradients alone and sets diverged_at (f64 (1) there), if still 0, to
+// `step`, which skips the updates of Optimizer::step(lr, diverged_at) from then on.
+Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at);
 
 }  // namespace recur

@@ -28,17 +28,17 @@ struct MicroBatch {
 };
 
 // Forward of micro-batch `index` in `ctx`: its loss divided by `global_targets` (pass it to
-// cross_entropy as the normalizer) and its unnormalised totals.
+// cross_entropy as the normalizer) and its unnormalised sums.
 struct MicroBatchLoss {
   Var loss;
-  LossTotals totals;
+  StepLoss totals;
 };
 using MicroBatchForward =
     std::function<MicroBatchLoss(const ForwardContext& ctx, size_t index, double global_targets)>;
 
-// Runs the protocol over `batches` for optimiser step `step` and returns this rank's totals.
-LossTotals train_micro_batches(const std::vector<MicroBatch>& batches, uint64_t seed, int64_t step,
-                               Communicator& comm, GradientSync& sync,
-                               const MicroBatchForward& forward);
+// Runs the protocol over `batches` for optimiser step `step` and returns this rank's sums.
+StepLoss train_micro_batches(const std::vector<MicroBatch>& batches, uint64_t seed, int64_t step,
+                             Communicator& comm, GradientSync& sync,
+                             const MicroBatchForward& forward);
 
 }  // namespace recur

@@ -18,8 +18,8 @@ class TrainingTask {
 
   // Forward and backward of optimiser step `step` (from 1). Gradients, already normalised by the
   // global number of targets, accumulate into the parameter store; `sync` is attached to the tape
-  // of the last micro-batch. Returns this rank's totals.
-  virtual LossTotals train_step(int64_t step, GradientSync& sync) = 0;
+  // of the last micro-batch. Returns this rank's sums, the loss still on the compute device.
+  virtual StepLoss train_step(int64_t step, GradientSync& sync) = 0;
   // Passes over the training data so far (fractional).
   virtual double epochs_done() const = 0;
   // Learning-rate multiplier for the step just run (variable-length BPTT windows).

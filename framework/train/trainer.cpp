@@ -6,6 +6,7 @@
 
 #include "checkpoint/state_io.h"
 #include "core/file_hash.h"
+#include "core/host_reads.h"
 #include "core/log.h"
 #include "core/process_stats.h"
 #include "core/rng.h"
@@ -43,7 +44,7 @@ std::string ranks_differing(Communicator& comm, uint64_t hash) {
 }
 
 uint64_t hash_values(const Tensor& values) {
-  const Tensor host = values.on(Device::cpu());
+  const Tensor host = values.to_host();
   const auto* bytes = reinterpret_cast<const char*>(
       host.dtype() == DType::F32 ? static_cast<const void*>(host.data<float>())
                                  : static_cast<const void*>(host.data<double>()));
@@ -69,8 +70,10 @@ const char* stop_reason_text(StopReason reason) {
 }
 
 struct Trainer::Interval {
-  LossTotals totals;  // all ranks
-  LossTotals local;   // this rank
+  StepLoss local;                // this rank's sums, the loss still on the device
+  double tokens = 0, chars = 0;  // all ranks
+  Tensor sum_sq;                 // the last step's squared gradient norm, on the device
+  HostWaits step_waits;          // the host's waits for the device inside the steps
   double compute_s = 0, comm_s = 0, exposed_s = 0;
   int64_t steps = 0;
   Clock::time_point start = Clock::now();
@@ -86,7 +89,8 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
       comm_(comm),
       options_(options),
       outputs_(std::move(outputs)),
-      reducer_(params, comm, options.bucket_bytes) {
+      reducer_(params, comm, options.bucket_bytes),
+      diverged_at_(Tensor::zeros({1}, DType::F64, params.values().device())) {
   RECUR_CHECK(options.max_steps > 0 || options.max_epochs > 0 || options.max_minutes > 0,
               "no stopping point: set training.max_steps, training.max_epochs or "
               "training.max_minutes");
@@ -187,42 +191,62 @@ double Trainer::progress(int64_t step, double elapsed) const {
   return std::min(p, 1.0);
 }
 
-Trainer::StepResult Trainer::run_step(int64_t step, Interval& interval) {
+bool Trainer::run_step(int64_t step, Interval& interval) {
+  const HostWaits waits_before = host_waits();
   params_.zero_grad();
   const auto compute_start = Clock::now();
-  const LossTotals local = task_.train_step(step, reducer_);
+  const StepLoss local = task_.train_step(step, reducer_);
   interval.compute_s += seconds_since(compute_start);
   const ReducerTimings comm = reducer_.finish();
   interval.comm_s += comm.comm_s;
   interval.exposed_s += comm.exposed_s;
 
-  // One small all-reduce per step: the loss sums and whether any rank was asked to stop.
-  const FlaggedTotals all =
-      sum_over_ranks(comm_, local, StopSignals::received() != 0, "all-reduce of the step's loss");
-  StepResult r;
-  r.totals = all.totals;
-  r.stop = all.any_rank_flagged;
+  // One small all-reduce of host values per step: the counts and whether any rank was asked to
+  // stop. The loss stays on the device until a progress line reads it.
+  const StepCounts all = sum_counts_over_ranks(comm_, local, StopSignals::received() != 0,
+                                               "all-reduce of the step's counts");
   interval.local += local;
-  interval.totals += r.totals;
+  interval.tokens += all.tokens;
+  interval.chars += all.chars;
   interval.steps += 1;
 
-  r.grad_norm = clip_grad_norm(params_, options_.clip_norm);
-  RECUR_CHECK(std::isfinite(r.totals.nll) && std::isfinite(r.grad_norm),
-              "training diverged at step ", step, ": loss ", r.totals.loss(), ", gradient norm ",
-              r.grad_norm, " (try a lower optimizer.lr or set training.clip_norm)");
+  interval.sum_sq = clip_grad_norm(params_, options_.clip_norm, step, diverged_at_);
   if (writer_) {
     // An asynchronous checkpoint must have copied the parameters before they change.
     checkpoint_stall_s_ += writer_->snapshot_taken();
     writer_->check();
   }
-  optimizer_.step(schedule_.lr(step) * task_.lr_scale());
-  return r;
+  optimizer_.step(schedule_.lr(step) * task_.lr_scale(), diverged_at_);
+  interval.step_waits += host_waits() - waits_before;
+  return all.any_rank_flagged;
 }
 
-void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, double elapsed) {
+void Trainer::check_divergence(int64_t step, double loss, double grad_norm) const {
+  const double marked = diverged_at_.item();
+  RECUR_CHECK(marked == 0.0 && std::isfinite(loss) && std::isfinite(grad_norm),
+              "training diverged at step ", marked > 0.0 ? static_cast<int64_t>(marked) : step,
+              ": loss ", loss, ", gradient norm ", grad_norm, " (by step ", step,
+              "; try a lower optimizer.lr or set training.clip_norm)");
+}
+
+void Trainer::check_unlogged_steps(int64_t step, const Interval& interval) {
+  // diverged_at_ is the same on every rank (it follows the all-reduced gradients), so either
+  // every rank or none takes part in the all-reduce below.
+  if (interval.steps == 0 || diverged_at_.item() == 0.0) return;
+  const LossTotals totals =
+      sum_over_ranks(comm_, interval.local.read(), "all-reduce of the diverged loss");
+  check_divergence(step, totals.loss(), std::sqrt(interval.sum_sq.item()));
+}
+
+void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
+  const HostWaits waits_before = host_waits();
+  const LossTotals local = interval.local.read();
+  const LossTotals totals = sum_over_ranks(comm_, local, "all-reduce of the interval's loss");
+  const double grad_norm = std::sqrt(interval.sum_sq.item());
+  check_divergence(step, totals.loss(), grad_norm);
   const double lr = schedule_.lr(step) * task_.lr_scale();
   const double seconds = seconds_since(interval.start);
-  const double tokens_per_s = interval.totals.tokens / std::max(seconds, 1e-9);
+  const double tokens_per_s = totals.tokens / std::max(seconds, 1e-9);
   const double done = progress(step, elapsed);
   const double eta = done > 0 ? elapsed * (1.0 - done) / done : 0.0;
   const double per_step_ms = 1e3 / static_cast<double>(std::max<int64_t>(interval.steps, 1));
@@ -232,17 +256,17 @@ void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, d
   char tail[160];
   std::snprintf(tail, sizeof(tail), " | lr %.2e | gnorm %.3f | %s tok/s | ETA %s", lr, grad_norm,
                 format_rate(tokens_per_s).c_str(), format_duration(eta).c_str());
-  log::info(head, figures(interval.totals, options_.show_bpc), tail);
+  log::info(head, figures(totals, options_.show_bpc), tail);
   if (comm_.is_root()) {
     outputs_.metrics.write(Json{{"type", "train"},
                                 {"step", step},
                                 {"epoch", task_.epochs_done()},
-                                {"loss", interval.totals.loss()},
-                                {"ppl", interval.totals.perplexity()},
-                                {"bpc", interval.totals.bits_per_char()},
+                                {"loss", totals.loss()},
+                                {"ppl", totals.perplexity()},
+                                {"bpc", totals.bits_per_char()},
                                 {"lr", lr},
                                 {"grad_norm", grad_norm},
-                                {"tokens", interval.totals.tokens},
+                                {"tokens", totals.tokens},
                                 {"tokens_per_s", tokens_per_s},
                                 {"compute_ms", interval.compute_s * per_step_ms},
                                 {"comm_ms", interval.comm_s * per_step_ms},
@@ -255,12 +279,15 @@ void Trainer::log_progress(int64_t step, double grad_norm, Interval& interval, d
                                    {"rank", static_cast<int64_t>(comm_.rank())},
                                    {"first_example", shard.first},
                                    {"examples", shard.count},
-                                   {"tokens", interval.local.tokens},
-                                   {"loss", interval.local.loss()},
+                                   {"tokens", local.tokens},
+                                   {"loss", local.loss()},
                                    {"batch_digest", hex64(task_.take_batch_digest())},
                                    {"compute_ms", interval.compute_s * per_step_ms},
                                    {"comm_ms", interval.comm_s * per_step_ms},
-                                   {"exposed_comm_ms", interval.exposed_s * per_step_ms}});
+                                   {"exposed_comm_ms", interval.exposed_s * per_step_ms},
+                                   {"step_host_reads", interval.step_waits.reads},
+                                   {"step_host_syncs", interval.step_waits.synchronisations},
+                                   {"log_host_reads", (host_waits() - waits_before).reads}});
   interval = Interval{};
 }
 
@@ -321,7 +348,7 @@ Trainer::RootClock Trainer::read_root_clock(double elapsed) const {
            : 0.0},
       {2});
   if (timed && comm_.world_size() > 1) comm_.broadcast(flags, 0);
-  return {flags.item(0) > 0, flags.item(1) > 0};
+  return {flags.data<double>()[0] > 0, flags.data<double>()[1] > 0};
 }
 
 std::optional<StopReason> Trainer::limit_reached(int64_t step, const RootClock& clock) const {
@@ -335,13 +362,16 @@ std::optional<StopReason> Trainer::limit_reached(int64_t step, const RootClock& 
 
 std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interval,
                                                   std::optional<Validation>& validation) {
-  const StepResult r = run_step(step, interval);
+  const bool stop_signal = run_step(step, interval);
   const double elapsed = seconds_since(start_);
   if (step == first_step_) record_memory(step, "first step");
-  if (step % options_.log_every == 0) log_progress(step, r.grad_norm, interval, elapsed);
+  if (step % options_.log_every == 0) log_progress(step, interval, elapsed);
   validation.reset();
-  if (r.stop) {
-    if (writer_) write_checkpoint(step, false, std::nullopt);
+  if (stop_signal) {
+    if (writer_) {
+      check_unlogged_steps(step, interval);
+      write_checkpoint(step, false, std::nullopt);
+    }
     return StopReason::Signal;
   }
   if (validation_due(step)) {
@@ -355,6 +385,7 @@ std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interv
   const CheckpointPolicy& policy = options_.checkpoint;
   if (writer_ &&
       ((policy.every_steps > 0 && step % policy.every_steps == 0) || clock.checkpoint_due)) {
+    check_unlogged_steps(step, interval);
     write_checkpoint(step, policy.async, validation);
     last_checkpoint_ = Clock::now();
   }
@@ -393,6 +424,7 @@ TrainResult Trainer::run() {
   std::optional<Validation> validation;  // of the last step run, if it validated
   while (!reason)
     reason = train_one_step(++step, interval, validation);
+  check_unlogged_steps(step, interval);
   return finish(step, *reason, validation.has_value());
 }
 

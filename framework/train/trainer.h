@@ -79,11 +79,6 @@ class Trainer {
  private:
   struct Interval;  // sums since the last progress line
 
-  struct StepResult {
-    LossTotals totals;  // all ranks
-    double grad_norm = 0;
-    bool stop = false;  // a rank received a stop signal
-  };
   // What rank 0's clock says after a step (broadcast, so that every rank agrees).
   struct RootClock {
     bool out_of_time = false;
@@ -94,8 +89,15 @@ class Trainer {
   // stop after it, if any. `validation`: this step's, if it validated.
   std::optional<StopReason> train_one_step(int64_t step, Interval& interval,
                                            std::optional<Validation>& validation);
-  StepResult run_step(int64_t step, Interval& interval);
-  void log_progress(int64_t step, double grad_norm, Interval& interval, double elapsed);
+  // Forward, backward, gradient all-reduce, clipping and update, with no wait for the device;
+  // returns whether a rank received a stop signal.
+  bool run_step(int64_t step, Interval& interval);
+  void log_progress(int64_t step, Interval& interval, double elapsed);
+  // Ends training when it diverged: the device marked a step whose gradient norm was not finite
+  // (and skipped the updates from it on), or the interval's loss of all ranks is not finite.
+  void check_divergence(int64_t step, double loss, double grad_norm) const;
+  // The same before a checkpoint or the end, for the steps since the last progress line.
+  void check_unlogged_steps(int64_t step, const Interval& interval);
   bool validation_due(int64_t step) const;
   // Validates and tracks the best model (saved on improvement); `elapsed`: seconds since the start.
   Validation validate(int64_t step, double elapsed);
@@ -125,6 +127,10 @@ class Trainer {
   TrainerOutputs outputs_;
   GradientReducer reducer_;
   std::unique_ptr<CheckpointWriter> writer_;
+  // f64 (1) on the parameters' device: the first step whose gradient norm was not finite, 0 while
+  // there is none. The optimiser's update is gated on it there; the host reads it at progress
+  // lines, checkpoints and the end.
+  Tensor diverged_at_;
   int64_t first_step_ = 1;
   std::chrono::steady_clock::time_point start_, last_checkpoint_;
   BestTracker best_model_;       // by Validation::metric()

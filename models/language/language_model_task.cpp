@@ -37,7 +37,7 @@ LanguageModelTask::LanguageModelTask(const LanguageModel& model, const LanguageM
   }
 }
 
-LossTotals LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
+StepLoss LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
   const TbpttWindow w = schedule_.next(step);
   lr_scale_ = schedule_.lr_scale(w);
   std::vector<StreamWindow> windows;
@@ -61,7 +61,7 @@ LossTotals LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
         CrossEntropyResult ce = cross_entropy(ctx.tape, out.logits, window.targets,
                                               {StreamWindow::kIgnore, 0.0, global_targets});
         state = out.state.detached();
-        return {ce.loss, LossTotals::of(ce, static_cast<double>(window.target_chars))};
+        return {ce.loss, StepLoss::of(ce, static_cast<double>(window.target_chars))};
       });
 }
 

@@ -30,7 +30,7 @@ class LanguageModelTask final : public TrainingTask {
                     const TrainingConfig& training, const ValidationConfig& validation,
                     Communicator& comm, DType dtype);
 
-  LossTotals train_step(int64_t step, GradientSync& sync) override;
+  StepLoss train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override { return schedule_.epochs_done(); }
   double lr_scale() const override { return lr_scale_; }
   Shard shard() const override { return {mine_.first, mine_.count}; }

@@ -60,8 +60,8 @@ std::string sample_text(const LanguageModel& model, const Vocab& vocab, DType dt
     state = out.state;
     const int64_t v = vocab.size();
     const int32_t next = dispatch_float(dtype, [&]<class T>() {
-      return draw(out.logits.value().on(Device::cpu()).data<T>() + (steps - 1) * v, v,
-                  options.temperature, stream.uniform_f64(0, static_cast<uint64_t>(i)));
+      return draw(out.logits.value().to_host().data<T>() + (steps - 1) * v, v, options.temperature,
+                  stream.uniform_f64(0, static_cast<uint64_t>(i)));
     });
     if (next == Vocab::kEos) {
       end_line();

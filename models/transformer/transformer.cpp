@@ -14,7 +14,7 @@ namespace {
 // heads.
 Tensor mean_over_heads(const Tensor& probs) {
   const int64_t B = probs.dim(0), H = probs.dim(1), S = probs.dim(3);
-  const Tensor host_probs = probs.on(Device::cpu());
+  const Tensor host_probs = probs.to_host();
   Tensor out = Tensor::zeros({B, S}, probs.dtype());
   dispatch_float(probs.dtype(), [&]<class T>() {
     const T* p = host_probs.data<T>();

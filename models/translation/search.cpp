@@ -179,9 +179,9 @@ std::vector<std::vector<Hypothesis>> beam_search(const TranslationModel& model,
   for (int64_t t = 0; t < search.longest(); ++t) {
     const DecoderStep out = decoder->step(tokens, t);
     // The search itself runs on the host.
-    const Tensor logits = model.logits(ctx, out.output).value().on(Device::cpu());  // (B k, V)
+    const Tensor logits = model.logits(ctx, out.output).value().to_host();  // (B k, V)
     const Tensor attention = options.keep_attention && out.attention.defined()
-                                 ? out.attention.on(Device::cpu())
+                                 ? out.attention.to_host()
                                  : Tensor();  // (B k, S)
     const int64_t vocab = logits.dim(1);
     Tensor log_probs = Tensor::empty(logits.shape(), DType::F32);

@@ -32,7 +32,7 @@ double TranslationTask::epochs_done() const {
          static_cast<double>(next_batch_) / static_cast<double>(batcher_.batches());
 }
 
-LossTotals TranslationTask::train_step(int64_t step, GradientSync& sync) {
+StepLoss TranslationTask::train_step(int64_t step, GradientSync& sync) {
   if (next_batch_ >= batcher_.batches()) {
     epoch_ += 1;
     next_batch_ = 0;
@@ -60,7 +60,7 @@ LossTotals TranslationTask::train_step(int64_t step, GradientSync& sync) {
         const CrossEntropyResult ce =
             cross_entropy(ctx.tape, model_.forward(ctx, batches[m]), batches[m].target_out,
                           {-1, model_.label_smoothing(), global_targets});
-        return {ce.loss, LossTotals::of(ce)};
+        return {ce.loss, StepLoss::of(ce)};
       });
 }
 

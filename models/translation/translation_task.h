@@ -23,7 +23,7 @@ class TranslationTask final : public TrainingTask {
   TranslationTask(const TranslationModel& model, const TranslationData& data,
                   const ExperimentConfig& config, Communicator& comm);
 
-  LossTotals train_step(int64_t step, GradientSync& sync) override;
+  StepLoss train_step(int64_t step, GradientSync& sync) override;
   double epochs_done() const override;
   Shard shard() const override { return shard_; }
   uint64_t take_batch_digest() override { return digest_.take(); }

@@ -81,6 +81,38 @@ YAML
   echo "$WORK/tiny.yaml"
 }
 
+# A small, fast transformer language-model config on the shipped sample (run_dir $WORK/transformer).
+tiny_transformer_lm_config() {
+  local sample=$SOURCE/datasets/bible/sample
+  cat >"$WORK/transformer.yaml" <<YAML
+model:
+  type: transformer_lm
+  model_size: 32
+  heads: 4
+  feed_forward_size: 64
+  layers: 2
+  dropout: 0.1
+data:
+  train: $sample/kjv.valid.txt
+  valid: $sample/kjv.test.txt
+  test: $sample/kjv.test.txt
+  tokenizer: char
+training:
+  batch_size: 8
+  bptt: 30
+  max_steps: 40
+optimizer:
+  type: adam
+  lr: 0.003
+validation:
+  every_steps: 20
+logging:
+  every_steps: 10
+run_dir: $WORK/transformer
+YAML
+  echo "$WORK/transformer.yaml"
+}
+
 # A small, fast attention-model config on the shipped Spanish-English sample (word tokens).
 tiny_seq2seq_config() {
   local sample=$SOURCE/datasets/bible/sample

@@ -6,36 +6,11 @@ RECUR=$1 SOURCE=$2
 source "$(dirname "$0")/lib.sh"
 lstm=$(tiny_config)
 sample=$SOURCE/datasets/bible/sample
-cat >"$WORK/transformer.yaml" <<YAML
-model:
-  type: transformer_lm
-  model_size: 32
-  heads: 4
-  feed_forward_size: 64
-  layers: 2
-  dropout: 0.1
-data:
-  train: $sample/kjv.valid.txt
-  valid: $sample/kjv.test.txt
-  test: $sample/kjv.test.txt
-  tokenizer: char
-training:
-  batch_size: 8
-  bptt: 30
-  max_steps: 40
-optimizer:
-  type: adam
-  lr: 0.003
-validation:
-  every_steps: 20
-logging:
-  every_steps: 10
-run_dir: $WORK/transformer
-YAML
+transformer=$(tiny_transformer_lm_config)
 
 "$RECUR" train --config "$lstm" --set "data.test=$sample/kjv.test.txt" --set training.variable_bptt=false \
   >"$WORK/lstm.out" 2>&1 || fail "lstm training failed"
-"$RECUR" train --config "$WORK/transformer.yaml" >"$WORK/transformer.out" 2>&1 || fail "transformer training failed"
+"$RECUR" train --config "$transformer" >"$WORK/transformer.out" 2>&1 || fail "transformer training failed"
 grep -q '^test (final model): loss .* | bpc [0-9.]* | with the state reset in every window: loss .* | bpc [0-9.]*$' \
   "$WORK/lstm.out" || fail "the LSTM's test is not reported both ways"
 grep -q '^test (final model, windows): loss .* | bpc [0-9.]*$' "$WORK/transformer.out" || fail "transformer test line"

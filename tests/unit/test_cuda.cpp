@@ -145,22 +145,22 @@ TEST_P(CudaParity, ElementwiseKernels) {
     // The row moves of concat/slice/padding: copy_rows (a 5-column block out of the middle, both
     // ways), broadcast_rows and set_padded_rows (rows 1 and 4 are padding at step 3).
     const Tensor lengths = Tensor::from_vector<int32_t>({5, 3, 4, 9, 2, 7}, {6});
-    expect_parity({random({6, 9}, 8), random({6, 5}, 9), random({6, 9}, 10), random({9}, 11),
-                   random({6, 9}, 12), random({20}, 13), lengths},
-                  [&](Device d, std::vector<Tensor>& t) {
-                    const int32_t* length = t[6].device_data<int32_t>();
-                    kernels::copy_rows<T>(d, 6, 5, t[0].device_data<T>() + 2, 9,
-                                          t[1].device_data<T>(), 5, true);
-                    kernels::copy_rows<T>(d, 6, 5, t[1].device_data<T>(), 5,
-                                          t[2].device_data<T>() + 3, 9, false);
-                    kernels::broadcast_rows<T>(d, 6, 9, t[3].device_data<T>(),
-                                               t[4].device_data<T>());
-                    kernels::set_padded_rows<T>(d, 6, 9, length, 3, t[0].device_data<T>(),
-                                                t[2].device_data<T>());
-                    kernels::set_padded_rows<T>(d, 6, 9, length, 3, nullptr, t[4].device_data<T>());
-                    kernels::add_scalar<T>(d, 20, T(0.75), t[5].device_data<T>());
-                    kernels::copy<T>(d, 9, t[5].device_data<T>() + 4, t[0].device_data<T>());
-                  });
+    expect_parity(
+        {random({6, 9}, 8), random({6, 5}, 9), random({6, 9}, 10), random({9}, 11),
+         random({6, 9}, 12), random({20}, 13), lengths, random({1}, 14)},
+        [&](Device d, std::vector<Tensor>& t) {
+          const int32_t* length = t[6].device_data<int32_t>();
+          kernels::copy_rows<T>(d, 6, 5, t[0].device_data<T>() + 2, 9, t[1].device_data<T>(), 5,
+                                true);
+          kernels::copy_rows<T>(d, 6, 5, t[1].device_data<T>(), 5, t[2].device_data<T>() + 3, 9,
+                                false);
+          kernels::broadcast_rows<T>(d, 6, 9, t[3].device_data<T>(), t[4].device_data<T>());
+          kernels::set_padded_rows<T>(d, 6, 9, length, 3, t[0].device_data<T>(),
+                                      t[2].device_data<T>());
+          kernels::set_padded_rows<T>(d, 6, 9, length, 3, nullptr, t[4].device_data<T>());
+          kernels::add_scalar<T>(d, 20, t[7].device_data<T>(), 0.75, t[5].device_data<T>());
+          kernels::copy<T>(d, 9, t[5].device_data<T>() + 4, t[0].device_data<T>());
+        });
   });
 }
 
@@ -184,15 +184,19 @@ TEST_P(CudaParity, SumsAreDeterministicAndMatchTheHost) {
   const Tensor host = random({n}, 1, 0.25);
   const Tensor device = host.to(gpu());
   dispatch_float(dtype(), [&]<class T>() {
-    using Sum = double (*)(int64_t, const T*);
-    for (auto [cpu_sum, cuda_sum] :
-         {std::pair<Sum, Sum>{cpu::sum<T>, cuda::sum<T>},
-          std::pair<Sum, Sum>{cpu::sum_squares<T>, cuda::sum_squares<T>}}) {
-      const double expected = cpu_sum(n, host.data<T>());
-      const double first = cuda_sum(n, device.device_data<T>());
-      EXPECT_EQ(first, cuda_sum(n, device.device_data<T>()));
-      EXPECT_NEAR(first, expected, 1e-9 * std::max(1.0, std::abs(expected)));
-    }
+    // (0.5 sum(x) in T, sum(x^2) in double), both left on the device by the kernels.
+    const auto sums = [&](const Tensor& x) {
+      Tensor half_sum = Tensor::zeros({1}, dtype(), x.device());
+      Tensor squares = Tensor::zeros({1}, DType::F64, x.device());
+      kernels::sum<T>(x.device(), n, x.device_data<T>(), 0.5, half_sum.device_data<T>());
+      kernels::sum_squares<T>(x.device(), n, x.device_data<T>(), squares.device_data<double>());
+      return std::pair{half_sum.item(), squares.item()};
+    };
+    const auto expected = sums(host);
+    const auto first = sums(device);
+    EXPECT_EQ(first, sums(device));
+    EXPECT_NEAR(first.first, expected.first, tolerance() * std::max(1.0, std::abs(expected.first)));
+    EXPECT_NEAR(first.second, expected.second, 1e-9 * expected.second);
   });
 }
 
@@ -243,21 +247,19 @@ TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
   targets.data<int32_t>()[3] = targets.data<int32_t>()[11] = ignore;
   for (double smoothing : {0.0, 0.1}) {
     dispatch_float(dtype(), [&]<class T>() {
-      CrossEntropyTotals totals[2];
+      // t[4]: the loss (scaled by 1/7), t[5]: the nll sum, t[6]: the loss's gradient.
       expect_parity({random({rows, cols}, 2, 3.0), Tensor::zeros({rows, cols}, dtype()),
-                     random({rows, cols}, 3), targets},
+                     random({rows, cols}, 3), targets, Tensor::zeros({1}, dtype()),
+                     Tensor::zeros({1}, DType::F64), Tensor::full({1}, dtype(), 0.25)},
                     [&](Device d, std::vector<Tensor>& t) {
-                      totals[d.is_cpu() ? 0 : 1] = kernels::cross_entropy_forward<T>(
+                      kernels::cross_entropy_forward<T>(
                           d, rows, cols, t[0].device_data<T>(), t[3].device_data<int32_t>(), ignore,
-                          smoothing, t[1].device_data<T>());
-                      kernels::cross_entropy_backward<T>(d, rows, cols, t[1].device_data<T>(),
-                                                         t[3].device_data<int32_t>(), ignore,
-                                                         smoothing, T(0.25), t[2].device_data<T>());
+                          smoothing, 1.0 / 7, t[1].device_data<T>(), t[4].device_data<T>(),
+                          t[5].device_data<double>());
+                      kernels::cross_entropy_backward<T>(
+                          d, rows, cols, t[1].device_data<T>(), t[3].device_data<int32_t>(), ignore,
+                          smoothing, t[6].device_data<T>(), 2.0, t[2].device_data<T>());
                     });
-      EXPECT_EQ(totals[1].count, rows - 2);
-      EXPECT_EQ(totals[1].count, totals[0].count);
-      EXPECT_NEAR(totals[1].loss, totals[0].loss, tolerance() * totals[0].loss);
-      EXPECT_NEAR(totals[1].nll, totals[0].nll, tolerance() * totals[0].nll);
     });
   }
 }
@@ -295,7 +297,7 @@ TEST_P(CudaParity, SgdAndAdamUpdates) {
     expect_parity({random({n}, 1), random({n}, 2), random({n}, 3, 0.1)},
                   [&](Device d, std::vector<Tensor>& t) {
                     kernels::sgd_update<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(),
-                                           t[2].device_data<T>(), 0.1, 0.9, 1e-4, true);
+                                           t[2].device_data<T>(), 0.1, 0.9, 1e-4, true, nullptr);
                   });
     // exp_avg_sq must be non-negative.
     expect_parity({random({n}, 4), random({n}, 5), random({n}, 6, 0.1), random({n}, 7, 0.01, 0.1)},
@@ -303,8 +305,29 @@ TEST_P(CudaParity, SgdAndAdamUpdates) {
                     for (int64_t step = 1; step <= 3; ++step) {
                       kernels::adam_update<T>(d, n, t[0].device_data<T>(), t[1].device_data<T>(),
                                               t[2].device_data<T>(), t[3].device_data<T>(), 1e-3,
-                                              0.9, 0.999, 1e-8, 0.01, step == 2, step);
+                                              0.9, 0.999, 1e-8, 0.01, step == 2, step, nullptr);
                     }
+                  });
+  });
+}
+
+// Clipping by a norm the device holds, and the mark a non-finite norm leaves (t[3] becomes 5; the
+// gradients stay), which then gates the update: the parameters t[5] do not move.
+TEST_P(CudaParity, ClippingAndTheDivergenceGate) {
+  const int64_t n = 10007;
+  dispatch_float(dtype(), [&]<class T>() {
+    expect_parity({random({n}, 1), Tensor::full({1}, DType::F64, 4.0 * n),
+                   Tensor::full({1}, DType::F64, INFINITY), Tensor::zeros({1}, DType::F64),
+                   random({n}, 2), random({n}, 3)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    double* diverged_at = t[3].device_data<double>();
+                    kernels::clip_gradients<T>(d, n, t[0].device_data<T>(),
+                                               t[1].device_data<double>(), 1.0, 4, diverged_at);
+                    kernels::clip_gradients<T>(d, n, t[4].device_data<T>(),
+                                               t[2].device_data<double>(), 1.0, 5, diverged_at);
+                    kernels::sgd_update<T>(d, n, t[5].device_data<T>(), t[4].device_data<T>(),
+                                           nullptr, 0.1, 0.0, 0.0, false, diverged_at);
+                    t[2].zero();  // compared afterwards: a finite value
                   });
   });
 }

@@ -63,10 +63,35 @@ TEST(Adam, DecoupledWeightDecayShrinksTheParameter) {
 
 TEST(ClipGradNorm, ScalesOnlyAboveTheLimit) {
   OneParameter w({0.0, 0.0}, {3.0, 4.0});
-  EXPECT_NEAR(clip_grad_norm(w.store, 10.0), 5.0, 1e-12);
+  Tensor diverged_at = Tensor::zeros({1}, DType::F64);
+  EXPECT_NEAR(clip_grad_norm(w.store, 10.0, 1, diverged_at).item(), 25.0, 1e-12);
   EXPECT_NEAR(w.store.grads().data<double>()[0], 3.0, 1e-12);
-  EXPECT_NEAR(clip_grad_norm(w.store, 1.0), 5.0, 1e-12);
+  EXPECT_NEAR(clip_grad_norm(w.store, 1.0, 2, diverged_at).item(), 25.0, 1e-12);
   EXPECT_NEAR(w.store.grads().data<double>()[1], 4.0 / (5.0 + 1e-6), 1e-12);
+  EXPECT_EQ(diverged_at.item(), 0.0);
+}
+
+// A gradient that is not finite marks its step on the device, and a gated update then changes
+// nothing (also at later steps whose gradients are finite again), while an ungated one does.
+TEST(ClipGradNorm, NonFiniteGradientsStopTheGatedUpdates) {
+  OneParameter w({1.0, 2.0}, {std::nan(""), 1.0});
+  Sgd sgd(w.store, {});
+  Tensor diverged_at = Tensor::zeros({1}, DType::F64);
+  const Tensor sum_sq = clip_grad_norm(w.store, 1.0, 7, diverged_at);
+  EXPECT_TRUE(std::isnan(sum_sq.item()));
+  EXPECT_TRUE(std::isnan(w.store.grads().data<double>()[0]));  // left alone, not scaled
+  EXPECT_EQ(diverged_at.item(), 7.0);
+  sgd.step(0.5, diverged_at);
+  EXPECT_EQ(w.value(0), 1.0);
+  EXPECT_EQ(w.value(1), 2.0);
+
+  w.store.grads().data<double>()[0] = 1.0;
+  clip_grad_norm(w.store, 0.0, 8, diverged_at);
+  EXPECT_EQ(diverged_at.item(), 7.0);  // the first bad step stays
+  sgd.step(0.5, diverged_at);
+  EXPECT_EQ(w.value(1), 2.0);
+  sgd.step(0.5);
+  EXPECT_EQ(w.value(1), 1.5);
 }
 
 TEST(LrSchedule, Shapes) {

@@ -117,8 +117,9 @@ std::vector<double> train_losses(uint64_t seed, int steps, std::vector<float>* f
   std::vector<double> losses;
   for (int step = 1; step <= steps; ++step) {
     store.zero_grad();
-    losses.push_back(task.train_step(step, no_sync).loss());
-    clip_grad_norm(store, 1.0);
+    losses.push_back(task.train_step(step, no_sync).read().loss());
+    Tensor diverged_at = Tensor::zeros({1}, DType::F64);
+    clip_grad_norm(store, 1.0, step, diverged_at);
     adam.step(0.01 * task.lr_scale());
   }
   if (final_params) *final_params = store.values().to_vector<float>();

@@ -101,7 +101,7 @@ double independent_windows_nll(const LanguageModel& model, const TokenSequence& 
     const ForwardContext ctx = ForwardContext::for_inference(tape);
     const Var logits =
         model.forward(ctx, w.inputs, model.zero_state(streams, DType::F32), w.keep).logits;
-    nll += cross_entropy(tape, logits, w.targets, {StreamWindow::kIgnore}).totals.nll;
+    nll += cross_entropy(tape, logits, w.targets, {StreamWindow::kIgnore}).nll.item();
   }
   return nll;
 }

@@ -47,31 +47,34 @@ CrossEntropyResult cross_entropy(Tape& tape, const Var& logits, const Tensor& ta
   const int64_t cols = logits.shape().back(), rows = logits.shape().rows();
   RECUR_ASSERT(targets.dtype() == DType::I32 && targets.numel() == rows,
                "cross_entropy: ", targets.numel(), " targets for logits ", logits.shape().str());
+  CrossEntropyResult result;
   const Tensor host_targets = targets.on(Device::cpu());
   const int32_t* ids = host_targets.data<int32_t>();
   for (int64_t r = 0; r < rows; ++r) {
-    RECUR_ASSERT(ids[r] == options.ignore_index || (ids[r] >= 0 && ids[r] < cols),
-                 "cross_entropy: target ", ids[r], " outside [0, ", cols, ")");
+    if (ids[r] == options.ignore_index) continue;
+    RECUR_ASSERT(ids[r] >= 0 && ids[r] < cols, "cross_entropy: target ", ids[r], " outside [0, ",
+                 cols, ")");
+    result.count += 1;
   }
   const Device dev = logits.device();
   const Tensor device_targets = targets.on(dev);
+  const double inv_normalizer =
+      1.0 / (options.normalizer > 0 ? options.normalizer
+                                    : std::max<double>(1.0, static_cast<double>(result.count)));
   Tensor probs = Tensor::empty(logits.shape(), logits.dtype(), dev);
-  CrossEntropyResult result;
+  Tensor loss_value = Tensor::empty({1}, logits.dtype(), dev);
+  result.nll = Tensor::empty({1}, DType::F64, dev);
   dispatch(logits, [&]<class T>() {
-    result.totals = kernels::cross_entropy_forward<T>(
+    kernels::cross_entropy_forward<T>(
         dev, rows, cols, logits.value().device_data<T>(), device_targets.device_data<int32_t>(),
-        options.ignore_index, options.label_smoothing, probs.device_data<T>());
+        options.ignore_index, options.label_smoothing, inv_normalizer, probs.device_data<T>(),
+        loss_value.device_data<T>(), result.nll.device_data<double>());
   });
-  const double normalizer = options.normalizer > 0
-                                ? options.normalizer
-                                : std::max<double>(1.0, static_cast<double>(result.totals.count));
-  Tensor loss_value = Tensor::full({1}, logits.dtype(), result.totals.loss / normalizer, dev);
   result.loss = ops_detail::output(tape, loss_value, {&logits}, [=]<class T>(const Var& loss) {
-    const T scale = static_cast<T>(loss.grad().item() / normalizer);
     kernels::cross_entropy_backward<T>(dev, rows, cols, probs.device_data<T>(),
                                        device_targets.device_data<int32_t>(), options.ignore_index,
-                                       options.label_smoothing, scale,
-                                       logits.grad_buffer().device_data<T>());
+                                       options.label_smoothing, loss.grad().device_data<T>(),
+                                       inv_normalizer, logits.grad_buffer().device_data<T>());
   });
   return result;
 }

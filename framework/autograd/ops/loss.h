@@ -17,9 +17,12 @@ struct CrossEntropyOptions {
   double normalizer = 0.0;
 };
 
+// The loss and its sums stay on the logits' device: reading them would make the host wait for the
+// kernels. The count comes from the targets, which the host holds.
 struct CrossEntropyResult {
-  Var loss;                   // scalar: smoothed loss sum / normalizer
-  CrossEntropyTotals totals;  // unnormalised sums, for reporting
+  Var loss;           // scalar: smoothed loss sum / normalizer
+  Tensor nll;         // (1) f64: sum of -log p(target) over counted rows, without smoothing
+  int64_t count = 0;  // rows whose target is not ignore_index
 };
 
 // logits (N, V) or (..., V); targets: i32 with logits' leading shape.

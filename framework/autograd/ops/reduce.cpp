@@ -12,13 +12,14 @@ namespace {
 Var scaled_sum(Tape& tape, const Var& x, double factor) {
   const int64_t n = x.value().numel();
   const Device dev = x.device();
-  double total =
-      dispatch(x, [&]<class T>() { return kernels::sum<T>(dev, n, x.value().device_data<T>()); });
-  return ops_detail::output(tape, Tensor::full({1}, x.dtype(), total * factor, dev), {&x},
-                            [=]<class T>(const Var& y) {
-                              T g = static_cast<T>(y.grad().item() * factor);
-                              kernels::add_scalar<T>(dev, n, g, x.grad_buffer().device_data<T>());
-                            });
+  Tensor total = Tensor::empty({1}, x.dtype(), dev);
+  dispatch(x, [&]<class T>() {
+    kernels::sum<T>(dev, n, x.value().device_data<T>(), factor, total.device_data<T>());
+  });
+  return ops_detail::output(tape, total, {&x}, [=]<class T>(const Var& y) {
+    kernels::add_scalar<T>(dev, n, y.grad().device_data<T>(), factor,
+                           x.grad_buffer().device_data<T>());
+  });
 }
 
 }  // namespace

@@ -68,8 +68,9 @@ void scale(int64_t n, T alpha, T* x) {
 }
 
 template <class T>
-void add_scalar(int64_t n, T alpha, T* x) {
-  for_each(n, [=](int64_t i) { x[i] += alpha; });
+void add_scalar(int64_t n, const T* alpha, double factor, T* x) {
+  const auto value = static_cast<T>(static_cast<double>(*alpha) * factor);
+  for_each(n, [=](int64_t i) { x[i] += value; });
 }
 
 template <class T>
@@ -175,13 +176,13 @@ void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx
 }
 
 template <class T>
-double sum(int64_t n, const T* x) {
-  return blocked_sum(n, x, [](T v) { return static_cast<double>(v); });
+void sum(int64_t n, const T* x, double factor, T* out) {
+  *out = static_cast<T>(factor * blocked_sum(n, x, [](T v) { return static_cast<double>(v); }));
 }
 
 template <class T>
-double sum_squares(int64_t n, const T* x) {
-  return blocked_sum(n, x, [](T v) { return static_cast<double>(v) * static_cast<double>(v); });
+void sum_squares(int64_t n, const T* x, double* out) {
+  *out = blocked_sum(n, x, [](T v) { return static_cast<double>(v) * static_cast<double>(v); });
 }
 
 #define RECUR_INSTANTIATE(T)                                                                 \
@@ -190,7 +191,7 @@ double sum_squares(int64_t n, const T* x) {
   template void axpy<T>(int64_t, T, const T*, T*);                                           \
   template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                          \
   template void scale<T>(int64_t, T, T*);                                                    \
-  template void add_scalar<T>(int64_t, T, T*);                                               \
+  template void add_scalar<T>(int64_t, const T*, double, T*);                                \
   template void copy<T>(int64_t, const T*, T*);                                              \
   template void add_bias<T>(int64_t, int64_t, const T*, T*);                                 \
   template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);                      \
@@ -200,8 +201,8 @@ double sum_squares(int64_t n, const T* x) {
   template void set_padded_rows<T>(int64_t, int64_t, const int32_t*, int64_t, const T*, T*); \
   template void activation_forward<T>(Activation, int64_t, const T*, T*);                    \
   template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);         \
-  template double sum<T>(int64_t, const T*);                                                 \
-  template double sum_squares<T>(int64_t, const T*);
+  template void sum<T>(int64_t, const T*, double, T*);                                       \
+  template void sum_squares<T>(int64_t, const T*, double*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -17,8 +17,9 @@ template <class T>
 void mul_accumulate(int64_t n, const T* a, const T* b, T* out);  // out += a * b
 template <class T>
 void scale(int64_t n, T alpha, T* x);  // x *= alpha
+// x += alpha[0] * factor: a scalar the device computed (a loss's gradient), never read on the host.
 template <class T>
-void add_scalar(int64_t n, T alpha, T* x);  // x += alpha
+void add_scalar(int64_t n, const T* alpha, double factor, T* x);
 template <class T>
 void copy(int64_t n, const T* x, T* out);  // out = x
 
@@ -53,10 +54,11 @@ template <class T>
 void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
                      T* x);
 
-// Deterministic sums: fixed blocks summed in a fixed order, whatever the number of threads.
+// Deterministic sums: fixed blocks summed in a fixed order, whatever the number of threads. The
+// result stays where the data is (out: one element).
 template <class T>
-double sum(int64_t n, const T* x);
+void sum(int64_t n, const T* x, double factor, T* out);  // out = factor * sum(x)
 template <class T>
-double sum_squares(int64_t n, const T* x);
+void sum_squares(int64_t n, const T* x, double* out);  // out = sum(x^2), in double
 
 }  // namespace recur::cpu

@@ -11,7 +11,8 @@ constexpr int64_t kGrain = 1 << 15;
 
 template <class T>
 void sgd_update(int64_t n, T* param, const T* grad, T* momentum_buf, double lr, double momentum,
-                double weight_decay, bool nesterov) {
+                double weight_decay, bool nesterov, const double* skip) {
+  if (!kernels::update_allowed(skip)) return;
   const auto c = kernels::sgd_coefficients<T>(lr, momentum, weight_decay, nesterov);
   parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
@@ -22,7 +23,8 @@ void sgd_update(int64_t n, T* param, const T* grad, T* momentum_buf, double lr, 
 template <class T>
 void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, double lr,
                  double beta1, double beta2, double eps, double weight_decay, bool decoupled,
-                 int64_t step) {
+                 int64_t step, const double* skip) {
+  if (!kernels::update_allowed(skip)) return;
   const auto c =
       kernels::adam_coefficients<T>(lr, beta1, beta2, eps, weight_decay, decoupled, step);
   parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
@@ -31,13 +33,27 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
   });
 }
 
-template void sgd_update<float>(int64_t, float*, const float*, float*, double, double, double,
-                                bool);
-template void sgd_update<double>(int64_t, double*, const double*, double*, double, double, double,
-                                 bool);
-template void adam_update<float>(int64_t, float*, const float*, float*, float*, double, double,
-                                 double, double, double, bool, int64_t);
-template void adam_update<double>(int64_t, double*, const double*, double*, double*, double, double,
-                                  double, double, double, bool, int64_t);
+template <class T>
+void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
+                    double* diverged_at) {
+  if (!kernels::is_finite_number(*sum_sq) && *diverged_at == 0.0)
+    *diverged_at = static_cast<double>(step);
+  const auto factor = static_cast<T>(kernels::clip_factor(*sum_sq, max_norm));
+  if (factor == T(1)) return;
+  parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      grads[i] *= factor;
+  });
+}
+
+#define RECUR_INSTANTIATE(T)                                                                  \
+  template void sgd_update<T>(int64_t, T*, const T*, T*, double, double, double, bool,        \
+                              const double*);                                                 \
+  template void adam_update<T>(int64_t, T*, const T*, T*, T*, double, double, double, double, \
+                               double, bool, int64_t, const double*);                         \
+  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
 
 }  // namespace recur::cpu

@@ -95,9 +95,9 @@ void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T
 }
 
 template <class T>
-CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* logits,
-                                         const int32_t* targets, int32_t ignore_index,
-                                         double smoothing, T* probs) {
+void cross_entropy_forward(int64_t rows, int64_t cols, const T* logits, const int32_t* targets,
+                           int32_t ignore_index, double smoothing, double inv_normalizer, T* probs,
+                           T* loss, double* nll) {
   std::vector<double> row_loss(static_cast<size_t>(rows), 0.0);
   std::vector<double> row_nll(static_cast<size_t>(rows), 0.0);
   for_rows(rows, cols, [&](int64_t r) {
@@ -110,29 +110,32 @@ CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* lo
       pr[i] *= inv;
     if (targets[r] == ignore_index) return;
     double log_z = kernels::log_normaliser(static_cast<double>(m), static_cast<double>(s));
-    double nll = log_z - static_cast<double>(xr[targets[r]]);
+    double target_nll = log_z - static_cast<double>(xr[targets[r]]);
     double sum_x = 0.0;
     if (smoothing > 0.0) {
 #pragma omp simd reduction(+ : sum_x)
       for (int64_t i = 0; i < cols; ++i)
         sum_x += static_cast<double>(xr[i]);
     }
-    row_loss[static_cast<size_t>(r)] = kernels::smoothed_loss(nll, log_z, sum_x, cols, smoothing);
-    row_nll[static_cast<size_t>(r)] = nll;
+    row_loss[static_cast<size_t>(r)] =
+        kernels::smoothed_loss(target_nll, log_z, sum_x, cols, smoothing);
+    row_nll[static_cast<size_t>(r)] = target_nll;
   });
-  CrossEntropyTotals totals;
+  double loss_sum = 0.0, nll_sum = 0.0;
   for (int64_t r = 0; r < rows; ++r) {
     if (targets[r] == ignore_index) continue;
-    totals.loss += row_loss[static_cast<size_t>(r)];
-    totals.nll += row_nll[static_cast<size_t>(r)];
-    totals.count += 1;
+    loss_sum += row_loss[static_cast<size_t>(r)];
+    nll_sum += row_nll[static_cast<size_t>(r)];
   }
-  return totals;
+  *loss = static_cast<T>(loss_sum * inv_normalizer);
+  *nll = nll_sum;
 }
 
 template <class T>
 void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const int32_t* targets,
-                            int32_t ignore_index, double smoothing, T scale, T* dlogits) {
+                            int32_t ignore_index, double smoothing, const T* dloss,
+                            double inv_normalizer, T* dlogits) {
+  const auto scale = static_cast<T>(static_cast<double>(*dloss) * inv_normalizer);
   T uniform = static_cast<T>(smoothing / static_cast<double>(cols));
   T on_target = static_cast<T>(1.0 - smoothing);
   for_rows(rows, cols, [=](int64_t r) {
@@ -145,15 +148,15 @@ void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const in
   });
 }
 
-#define RECUR_INSTANTIATE(T)                                                                       \
-  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                                \
-  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                     \
-  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                            \
-  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                 \
-  template CrossEntropyTotals cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, \
-                                                       int32_t, double, T*);                       \
-  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t,     \
-                                          double, T, T*);
+#define RECUR_INSTANTIATE(T)                                                                   \
+  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                            \
+  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                 \
+  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                        \
+  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);             \
+  template void cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t,  \
+                                         double, double, T*, T*, double*);                     \
+  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t, \
+                                          double, const T*, double, T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -22,28 +22,26 @@ __global__ void partial_sums_kernel(int64_t n, const T* x, Term term, double* pa
   if (threadIdx.x == 0) partial[blockIdx.x] = s;
 }
 
-__global__ void add_partials_kernel(const double* partial, unsigned int count, double* total) {
+// *out = factor * (the partials added in order), converted to Out.
+template <class Out>
+__global__ void add_partials_kernel(const double* partial, unsigned int count, double factor,
+                                    Out* out) {
   double s = 0.0;
   for (unsigned int b = 0; b < count; ++b)
     s += partial[b];
-  *total = s;
+  *out = static_cast<Out>(factor * s);
 }
 
-template <class T, class Term>
-double deterministic_sum(int64_t n, const T* x, Term term) {
-  const DeviceBuffer scratch((kSumBlocks + 1) * sizeof(double));
+// The result stays on the device: the host never waits for it.
+template <class T, class Term, class Out>
+void deterministic_sum(int64_t n, const T* x, Term term, double factor, Out* out) {
+  const DeviceBuffer scratch(kSumBlocks * sizeof(double));
   double* partial = scratch.as<double>();
   cudaStream_t stream = compute_stream();
   partial_sums_kernel<<<kSumBlocks, kThreads, 0, stream>>>(n, x, term, partial);
   check_launch("partial_sums_kernel");
-  add_partials_kernel<<<1, 1, 0, stream>>>(partial, kSumBlocks, partial + kSumBlocks);
+  add_partials_kernel<<<1, 1, 0, stream>>>(partial, kSumBlocks, factor, out);
   check_launch("add_partials_kernel");
-  double total = 0.0;
-  check(
-      cudaMemcpyAsync(&total, partial + kSumBlocks, sizeof(double), cudaMemcpyDeviceToHost, stream),
-      "cudaMemcpyAsync of a sum");
-  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after a sum");
-  return total;
 }
 
 }  // namespace
@@ -74,8 +72,10 @@ void scale(int64_t n, T alpha, T* x) {
 }
 
 template <class T>
-void add_scalar(int64_t n, T alpha, T* x) {
-  for_each("add_scalar", n, [=] __device__(int64_t i) { x[i] += alpha; });
+void add_scalar(int64_t n, const T* alpha, double factor, T* x) {
+  for_each("add_scalar", n, [=] __device__(int64_t i) {
+    x[i] += static_cast<T>(static_cast<double>(*alpha) * factor);
+  });
 }
 
 template <class T>
@@ -166,14 +166,16 @@ void activation_backward(Activation f, int64_t n, const T* y, const T* dy, T* dx
 }
 
 template <class T>
-double sum(int64_t n, const T* x) {
-  return deterministic_sum(n, x, [] __device__(T v) { return static_cast<double>(v); });
+void sum(int64_t n, const T* x, double factor, T* out) {
+  deterministic_sum(
+      n, x, [] __device__(T v) { return static_cast<double>(v); }, factor, out);
 }
 
 template <class T>
-double sum_squares(int64_t n, const T* x) {
-  return deterministic_sum(
-      n, x, [] __device__(T v) { return static_cast<double>(v) * static_cast<double>(v); });
+void sum_squares(int64_t n, const T* x, double* out) {
+  deterministic_sum(
+      n, x, [] __device__(T v) { return static_cast<double>(v) * static_cast<double>(v); }, 1.0,
+      out);
 }
 
 void fill(DType dtype, void* data, int64_t n, double value) {
@@ -204,7 +206,7 @@ void fill(DType dtype, void* data, int64_t n, double value) {
   template void axpy<T>(int64_t, T, const T*, T*);                                           \
   template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                          \
   template void scale<T>(int64_t, T, T*);                                                    \
-  template void add_scalar<T>(int64_t, T, T*);                                               \
+  template void add_scalar<T>(int64_t, const T*, double, T*);                                \
   template void copy<T>(int64_t, const T*, T*);                                              \
   template void add_bias<T>(int64_t, int64_t, const T*, T*);                                 \
   template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);                      \
@@ -214,8 +216,8 @@ void fill(DType dtype, void* data, int64_t n, double value) {
   template void set_padded_rows<T>(int64_t, int64_t, const int32_t*, int64_t, const T*, T*); \
   template void activation_forward<T>(Activation, int64_t, const T*, T*);                    \
   template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);         \
-  template double sum<T>(int64_t, const T*);                                                 \
-  template double sum_squares<T>(int64_t, const T*);
+  template void sum<T>(int64_t, const T*, double, T*);                                       \
+  template void sum_squares<T>(int64_t, const T*, double*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

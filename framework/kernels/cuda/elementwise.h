@@ -20,7 +20,7 @@ void mul_accumulate(int64_t n, const T* a, const T* b, T* out);  // out += a * b
 template <class T>
 void scale(int64_t n, T alpha, T* x);  // x *= alpha
 template <class T>
-void add_scalar(int64_t n, T alpha, T* x);  // x += alpha
+void add_scalar(int64_t n, const T* alpha, double factor, T* x);  // x += alpha[0] * factor
 template <class T>
 void copy(int64_t n, const T* x, T* out);  // out = x
 
@@ -55,12 +55,12 @@ template <class T>
 void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
                      T* x);
 
-// Deterministic sums in double: a fixed grid of partial sums added in a fixed order. They wait
-// for the result (a copy to the host).
+// Deterministic sums in double: a fixed grid of partial sums added in a fixed order. The result
+// stays on the device (out: one element); nothing waits for it.
 template <class T>
-double sum(int64_t n, const T* x);
+void sum(int64_t n, const T* x, double factor, T* out);  // out = factor * sum(x)
 template <class T>
-double sum_squares(int64_t n, const T* x);
+void sum_squares(int64_t n, const T* x, double* out);  // out = sum(x^2)
 
 // data[0, n) = value, for f32, f64 or i32 elements.
 void fill(DType dtype, void* data, int64_t n, double value);

@@ -6,30 +6,43 @@ namespace recur::cuda {
 
 template <class T>
 void sgd_update(int64_t n, T* param, const T* grad, T* momentum_buf, double lr, double momentum,
-                double weight_decay, bool nesterov) {
+                double weight_decay, bool nesterov, const double* skip) {
   const auto c = kernels::sgd_coefficients<T>(lr, momentum, weight_decay, nesterov);
-  for_each("sgd_update", n,
-           [=] __device__(int64_t i) { kernels::sgd_element(i, c, param, grad, momentum_buf); });
+  for_each("sgd_update", n, [=] __device__(int64_t i) {
+    if (kernels::update_allowed(skip)) kernels::sgd_element(i, c, param, grad, momentum_buf);
+  });
 }
 
 template <class T>
 void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, double lr,
                  double beta1, double beta2, double eps, double weight_decay, bool decoupled,
-                 int64_t step) {
+                 int64_t step, const double* skip) {
   const auto c =
       kernels::adam_coefficients<T>(lr, beta1, beta2, eps, weight_decay, decoupled, step);
   for_each("adam_update", n, [=] __device__(int64_t i) {
-    kernels::adam_element(i, c, param, grad, exp_avg, exp_avg_sq);
+    if (kernels::update_allowed(skip))
+      kernels::adam_element(i, c, param, grad, exp_avg, exp_avg_sq);
   });
 }
 
-template void sgd_update<float>(int64_t, float*, const float*, float*, double, double, double,
-                                bool);
-template void sgd_update<double>(int64_t, double*, const double*, double*, double, double, double,
-                                 bool);
-template void adam_update<float>(int64_t, float*, const float*, float*, float*, double, double,
-                                 double, double, double, bool, int64_t);
-template void adam_update<double>(int64_t, double*, const double*, double*, double*, double, double,
-                                  double, double, double, bool, int64_t);
+template <class T>
+void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
+                    double* diverged_at) {
+  for_each("clip_gradients", n, [=] __device__(int64_t i) {
+    if (i == 0 && !kernels::is_finite_number(*sum_sq) && *diverged_at == 0.0)
+      *diverged_at = static_cast<double>(step);
+    grads[i] *= static_cast<T>(kernels::clip_factor(*sum_sq, max_norm));
+  });
+}
+
+#define RECUR_INSTANTIATE(T)                                                                  \
+  template void sgd_update<T>(int64_t, T*, const T*, T*, double, double, double, bool,        \
+                              const double*);                                                 \
+  template void adam_update<T>(int64_t, T*, const T*, T*, T*, double, double, double, double, \
+                               double, bool, int64_t, const double*);                         \
+  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*);
+RECUR_INSTANTIATE(float)
+RECUR_INSTANTIATE(double)
+#undef RECUR_INSTANTIATE
 
 }  // namespace recur::cuda

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/gpu.h"
 #include "core/host.h"
+#include "core/host_reads.h"
 #include "core/rng.h"
 #include "kernels/cuda/elementwise.h"
 
@@ -206,6 +207,7 @@ uint64_t device_identity(Device device) {
 }
 
 void synchronize(Device device) {
+  count_synchronisation();
   if (device.is_cpu()) return;
   cuda::check(cudaStreamSynchronize(cuda::runtime(device.index).stream), "cudaStreamSynchronize");
 }

@@ -1,4 +1,4 @@
-#include <vector>
+#include <algorithm>
 
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/for_each.cuh"
@@ -104,6 +104,23 @@ __global__ void cross_entropy_kernel(int64_t cols, const T* logits, const int32_
   row_nll[blockIdx.x] = nll;
 }
 
+// loss = inv_normalizer * sum(row_loss), nll = sum(row_nll), over `rows` (ignored rows hold 0):
+// one block whose threads take fixed strides, so the order of additions is always the same.
+template <class T>
+__global__ void add_row_losses_kernel(int64_t rows, const double* row_loss, const double* row_nll,
+                                      double inv_normalizer, T* loss, double* nll) {
+  double loss_sum = 0.0, nll_sum = 0.0;
+  for (int64_t r = threadIdx.x; r < rows; r += blockDim.x) {
+    loss_sum += row_loss[r];
+    nll_sum += row_nll[r];
+  }
+  loss_sum = block_sum(loss_sum);
+  nll_sum = block_sum(nll_sum);
+  if (threadIdx.x != 0) return;
+  *loss = static_cast<T>(loss_sum * inv_normalizer);
+  *nll = nll_sum;
+}
+
 unsigned int row_blocks(int64_t rows) {
   return static_cast<unsigned int>(rows);
 }
@@ -140,60 +157,49 @@ void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T
 }
 
 template <class T>
-CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* logits,
-                                         const int32_t* targets, int32_t ignore_index,
-                                         double smoothing, T* probs) {
-  CrossEntropyTotals totals;
-  if (rows == 0) return totals;
-  const auto n = static_cast<size_t>(rows);
+void cross_entropy_forward(int64_t rows, int64_t cols, const T* logits, const int32_t* targets,
+                           int32_t ignore_index, double smoothing, double inv_normalizer, T* probs,
+                           T* loss, double* nll) {
+  const auto n = static_cast<size_t>(std::max<int64_t>(rows, 1));
   const DeviceBuffer per_row(2 * n * sizeof(double));
   double* row_loss = per_row.as<double>();
   double* row_nll = row_loss + n;
   cudaStream_t stream = compute_stream();
-  cross_entropy_kernel<<<row_blocks(rows), kRowThreads, 0, stream>>>(
-      cols, logits, targets, ignore_index, smoothing, probs, row_loss, row_nll);
-  check_launch("cross_entropy_kernel");
-  std::vector<double> host(2 * n);
-  std::vector<int32_t> host_targets(n);
-  check(cudaMemcpyAsync(host.data(), row_loss, 2 * n * sizeof(double), cudaMemcpyDeviceToHost,
-                        stream),
-        "cudaMemcpyAsync of the row losses");
-  check(cudaMemcpyAsync(host_targets.data(), targets, n * sizeof(int32_t), cudaMemcpyDeviceToHost,
-                        stream),
-        "cudaMemcpyAsync of the targets");
-  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize after cross_entropy_kernel");
-  for (size_t r = 0; r < n; ++r) {
-    if (host_targets[r] == ignore_index) continue;
-    totals.loss += host[r];
-    totals.nll += host[n + r];
-    totals.count += 1;
+  if (rows > 0) {
+    cross_entropy_kernel<<<row_blocks(rows), kRowThreads, 0, stream>>>(
+        cols, logits, targets, ignore_index, smoothing, probs, row_loss, row_nll);
+    check_launch("cross_entropy_kernel");
   }
-  return totals;
+  add_row_losses_kernel<<<1, kRowThreads, 0, stream>>>(rows, row_loss, row_nll, inv_normalizer,
+                                                       loss, nll);
+  check_launch("add_row_losses_kernel");
 }
 
 template <class T>
 void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const int32_t* targets,
-                            int32_t ignore_index, double smoothing, T scale, T* dlogits) {
+                            int32_t ignore_index, double smoothing, const T* dloss,
+                            double inv_normalizer, T* dlogits) {
   if (rows == 0) return;
   const auto uniform = static_cast<T>(smoothing / static_cast<double>(cols));
   const auto on_target = static_cast<T>(1.0 - smoothing);
   for_each("cross_entropy_backward", rows * cols, [=] __device__(int64_t i) {
     const int32_t target = targets[i / cols];
     if (target == ignore_index) return;
+    const auto scale = static_cast<T>(static_cast<double>(*dloss) * inv_normalizer);
     dlogits[i] += kernels::cross_entropy_grad(scale, probs[i], uniform);
     if (i % cols == target) dlogits[i] -= scale * on_target;
   });
 }
 
-#define RECUR_INSTANTIATE(T)                                                                       \
-  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                                \
-  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                     \
-  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                            \
-  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                 \
-  template CrossEntropyTotals cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, \
-                                                       int32_t, double, T*);                       \
-  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t,     \
-                                          double, T, T*);
+#define RECUR_INSTANTIATE(T)                                                                   \
+  template void softmax_forward<T>(int64_t, int64_t, const T*, T*);                            \
+  template void softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);                 \
+  template void log_softmax_forward<T>(int64_t, int64_t, const T*, T*);                        \
+  template void log_softmax_backward<T>(int64_t, int64_t, const T*, const T*, T*);             \
+  template void cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t,  \
+                                         double, double, T*, T*, double*);                     \
+  template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, int32_t, \
+                                          double, const T*, double, T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

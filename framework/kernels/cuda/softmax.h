@@ -19,15 +19,17 @@ void log_softmax_forward(int64_t rows, int64_t cols, const T* x, T* y);
 template <class T>
 void log_softmax_backward(int64_t rows, int64_t cols, const T* y, const T* dy, T* dx);
 
-// Label smoothing as PyTorch's; saves softmax(logits) in `probs`. The totals add the rows in order
-// on the host (a copy of the per-row losses), as the CPU kernel does.
+// Label smoothing as PyTorch's; saves softmax(logits) in `probs`; loss (1) and nll (1) as the CPU
+// kernel's, added over the rows on the device in a fixed order.
 template <class T>
-CrossEntropyTotals cross_entropy_forward(int64_t rows, int64_t cols, const T* logits,
-                                         const int32_t* targets, int32_t ignore_index,
-                                         double smoothing, T* probs);
-// dlogits += scale * (probs - target distribution), on rows whose target is not ignore_index.
+void cross_entropy_forward(int64_t rows, int64_t cols, const T* logits, const int32_t* targets,
+                           int32_t ignore_index, double smoothing, double inv_normalizer, T* probs,
+                           T* loss, double* nll);
+// dlogits += dloss[0] * inv_normalizer * (probs - target distribution), on rows whose target is
+// not ignore_index.
 template <class T>
 void cross_entropy_backward(int64_t rows, int64_t cols, const T* probs, const int32_t* targets,
-                            int32_t ignore_index, double smoothing, T scale, T* dlogits);
+                            int32_t ignore_index, double smoothing, const T* dloss,
+                            double inv_normalizer, T* dlogits);
 
 }  // namespace recur::cuda
