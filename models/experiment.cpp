@@ -162,6 +162,7 @@ const std::vector<std::string>& keys_changeable_on_resume() {
                                                 "training.clip_norm",
                                                 "training.accumulate",
                                                 "training.device",
+                                                "training.precision",
                                                 "optimizer.lr",
                                                 "optimizer.weight_decay",
                                                 "schedule.",
@@ -190,7 +191,8 @@ void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& 
       allowed = allowed || key.starts_with(k);
     RECUR_CHECK(allowed, "cannot resume: the config sets ", key, " to ", value,
                 ", the checkpoint was trained with ", old,
-                " (a resumed run may change only steps, time, device, learning rate and schedule, "
+                " (a resumed run may change only steps, time, device, precision, learning rate and "
+                "schedule, "
                 "validation, logging, checkpointing, distribution and data paths; see "
                 "docs/checkpoint-format.md; --init-from starts a new run from its weights)");
   }

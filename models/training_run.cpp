@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/threads.h"
 #include "dist/placement.h"
+#include "kernels/matmul_precision.h"
 #include "model_io.h"
 #include "registry.h"
 #include "train/shared_run_dir.h"
@@ -212,6 +213,7 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
   job->prepare(config, comm, dir, start.identity ? &*start.identity : nullptr);
   ParameterStore store;
   build_model(*job, config, options, start, store);
+  set_matmul_precision(config.training.precision);
   std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, store);
   LrSchedule schedule(config.schedule.spec(config.optimizer.lr, config.training.max_steps));
   std::unique_ptr<TrainingTask> task = job->task(config, comm);
@@ -223,7 +225,8 @@ TrainResult run_training(ExperimentConfig& config, Communicator& comm, const Run
                      {"model_type", config.model_type().name},
                      {"parameters", store.parameter_count()},
                      {"ranks", static_cast<int64_t>(comm.world_size())},
-                     {"threads_per_rank", static_cast<int64_t>(threads.threads)}});
+                     {"threads_per_rank", static_cast<int64_t>(threads.threads)},
+                     {"precision", matmul_precision_name(config.training.precision)}});
   const RunIdentity run = job->identity(config);
   auto save = [&](const std::string& which, int64_t step) {
     save_model((dir / (which == "best" ? "model.best.h5" : "model.h5")).string(), run, store, step);

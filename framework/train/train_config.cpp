@@ -33,6 +33,13 @@ void TrainingConfig::describe(ConfigVisitor& v) {
   v.field("device", device,
           "cpu; cuda: each rank on a GPU of its own, by its rank on the node; cuda:N: GPU N "
           "(the command line's --device overrides it)");
+  v.choice("precision", precision,
+           {{"fp32", MatmulPrecision::Fp32},
+            {"tf32", MatmulPrecision::Tf32},
+            {"bf16", MatmulPrecision::Bf16}},
+           "matrix-product inputs: fp32 as they are; tf32 or bf16 rounded to TF32 or bfloat16 "
+           "(tensor cores on a GPU, emulated on the CPU), accumulated in f32; weights, optimiser "
+           "state, losses and the gradient all-reduce stay f32");
 }
 
 void TrainingConfig::check(ConfigChecker& c) const {

@@ -7,6 +7,7 @@
 
 #include "config/visitor.h"
 #include "dist/gpu_communicator.h"
+#include "kernels/matmul_precision.h"
 #include "optim/schedule.h"
 
 namespace recur {
@@ -24,6 +25,7 @@ struct TrainingConfig {
   double max_minutes = 0;      // 0: no limit
   double clip_norm = 0;        // 0: no clipping
   std::string device = "cpu";  // cpu, cuda (each rank its own GPU of the node) or cuda:N
+  MatmulPrecision precision = MatmulPrecision::Fp32;  // of matrix-product inputs
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;

@@ -39,14 +39,15 @@ train_losses_after() {
     awk -v from="$from" '$1 > from { loss[$1] = $2 } END { for (s in loss) print s, loss[s] }' | sort
 }
 
-# expect_losses_match_after FROM RESUMED WHOLE STEPS: the loss of every step FROM+1..STEPS of the
-# run folder RESUMED (resumed from a checkpoint at step FROM) is within 1e-5 relative of the
-# uninterrupted run folder WHOLE's; else prints the steps that differ and returns 1.
+# expect_losses_match_after FROM RESUMED WHOLE STEPS [TOLERANCE]: the loss of every step
+# FROM+1..STEPS of the run folder RESUMED (resumed from a checkpoint at step FROM) is within
+# TOLERANCE (default 1e-5) relative of the uninterrupted run folder WHOLE's; else prints the steps
+# that differ and returns 1.
 expect_losses_match_after() {
-  local from=$1 resumed=$2 whole=$3 steps=$4
+  local from=$1 resumed=$2 whole=$3 steps=$4 tolerance=${5:-1e-5}
   join <(train_losses_after "$from" "$resumed") <(train_losses_after "$from" "$whole") |
-    awk -v want=$((steps - from)) '
-      { n++; d = ($2 - $3) / $3; if (d < 0) d = -d; if (d > 1e-5) { bad++; print "step " $1 ": " $2 " vs " $3 } }
+    awk -v want=$((steps - from)) -v tolerance="$tolerance" '
+      { n++; d = ($2 - $3) / $3; if (d < 0) d = -d; if (d > tolerance) { bad++; print "step " $1 ": " $2 " vs " $3 } }
       END { if (n != want) print n " steps compared, expected " want; exit (bad > 0 || n != want) }' >&2
 }
 

@@ -19,7 +19,7 @@ int current_device();
 // The compute stream of the calling thread's current device: every kernel and copy goes on it.
 cudaStream_t compute_stream();
 // The current device's cuBLAS handle, bound to its compute stream. Its math mode is plain FP32:
-// TF32 tensor cores only when a config asks for them.
+// TF32 tensor cores only under training.precision tf32 (kernels/cuda/blas.cpp sets it per GEMM).
 cublasHandle_t blas_handle();
 
 // Makes device `index` current for the guard's lifetime and then restores the previous one.
