@@ -1,4 +1,5 @@
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/column_sums.cuh"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
@@ -93,13 +94,9 @@ void add_bias(int64_t rows, int64_t cols, const T* bias, T* x) {
 
 template <class T>
 void sum_rows_accumulate(int64_t rows, int64_t cols, const T* x, T* out) {
-  // One thread per column walks the rows in order, as the CPU kernel does.
-  for_each("sum_rows_accumulate", cols, [=] __device__(int64_t c) {
-    T s = out[c];
-    for (int64_t r = 0; r < rows; ++r)
-      s += x[r * cols + c];
-    out[c] = s;
-  });
+  add_column_sums(
+      "sum_rows_accumulate", rows, cols,
+      [=] __device__(int64_t r, int64_t c) { return x[r * cols + c]; }, out);
 }
 
 template <class T>

@@ -1,4 +1,5 @@
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/column_sums.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/layer_norm.h"
 #include "kernels/cuda/runtime.h"
@@ -71,17 +72,20 @@ void layer_norm_backward(int64_t rows, int64_t dim, const T* x, const T* gain, c
         dim, x, gain, mean, rstd, dy, dx);
     check_launch("layer_norm_dx_kernel");
   }
-  if (!dgain && !dbias) return;
-  // dgain and dbias: one thread per column walks the rows in order.
-  for_each("layer_norm_parameters", dim, [=] __device__(int64_t i) {
-    T gain_sum = 0, bias_sum = 0;
-    for (int64_t r = 0; r < rows; ++r) {
-      gain_sum += dy[r * dim + i] * (x[r * dim + i] - mean[r]) * rstd[r];
-      bias_sum += dy[r * dim + i];
-    }
-    if (dgain) dgain[i] += gain_sum;
-    if (dbias) dbias[i] += bias_sum;
-  });
+  // dgain and dbias: column sums over tiles of rows (kernels/cuda/column_sums.cuh).
+  if (dgain) {
+    add_column_sums(
+        "layer_norm_gain_gradient", rows, dim,
+        [=] __device__(int64_t r, int64_t i) {
+          return dy[r * dim + i] * (x[r * dim + i] - mean[r]) * rstd[r];
+        },
+        dgain);
+  }
+  if (dbias) {
+    add_column_sums(
+        "layer_norm_bias_gradient", rows, dim,
+        [=] __device__(int64_t r, int64_t i) { return dy[r * dim + i]; }, dbias);
+  }
 }
 
 #define RECUR_INSTANTIATE(T)                                                                      \
