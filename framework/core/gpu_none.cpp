@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 #include "core/gpu.h"
-#include "core/host_reads.h"
+#include "core/device_counters.h"
 
 namespace recur::gpu {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/gpu.h"
-#include "core/host_reads.h"
+#include "core/device_counters.h"
 
 namespace recur {
 

@@ -92,7 +92,7 @@ class Tensor {
   // Converts to another floating dtype (a copy, also when the dtype is the same).
   Tensor to(DType dtype) const;
   // A copy on `device` (also when it is this tensor's device). A copy from a GPU to the host is a
-  // read of the device and counts as one (core/host_reads.h).
+  // read of the device and counts as one (core/device_counters.h).
   Tensor to(Device device) const;
   // This tensor when it is on `device` already, else a copy there (for data the host may hold,
   // such as a batch's ids: a copy to the compute device, or to the host from a GPU).

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/device.h"
+#include "core/device_counters.h"
 #include "core/error.h"
 #include "core/gpu.h"
 #include "kernels/cpu/attention.h"
@@ -54,13 +55,15 @@ inline bool on_cuda(Device device) {
 }
 
 // Defines kernels::NAME<T>(device, args...) for the kernel NAME of both backends. The CUDA call
-// is discarded (never instantiated) in a build without the backend.
+// is discarded (never instantiated) in a build without the backend. A CPU call counts as a launch
+// (core/device_counters.h); the CUDA runtime counts its own.
 #define RECUR_KERNEL_ON_DEVICE(name)                                                 \
   template <class T, class... Args>                                                  \
   auto name(Device device, Args&&... args) {                                         \
     if (on_cuda(device)) {                                                           \
       if constexpr (kCudaBackend) return cuda::name<T>(std::forward<Args>(args)...); \
     }                                                                                \
+    count_launch();                                                                  \
     return cpu::name<T>(std::forward<Args>(args)...);                                \
   }
 

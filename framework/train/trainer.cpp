@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "checkpoint/state_io.h"
+#include "core/device_counters.h"
 #include "core/file_hash.h"
-#include "core/host_reads.h"
 #include "core/log.h"
 #include "core/process_stats.h"
 #include "core/rng.h"
@@ -73,7 +73,7 @@ struct Trainer::Interval {
   StepLoss local;                // this rank's sums, the loss still on the device
   double tokens = 0, chars = 0;  // all ranks
   Tensor sum_sq;                 // the last step's squared gradient norm, on the device
-  HostWaits step_waits;          // the host's waits for the device inside the steps
+  DeviceCounters in_steps;       // the device counters of the steps (core/device_counters.h)
   double compute_s = 0, comm_s = 0, exposed_s = 0;
   int64_t steps = 0;
   Clock::time_point start = Clock::now();
@@ -192,7 +192,7 @@ double Trainer::progress(int64_t step, double elapsed) const {
 }
 
 bool Trainer::run_step(int64_t step, Interval& interval) {
-  const HostWaits waits_before = host_waits();
+  const DeviceCounters counters_before = device_counters();
   params_.zero_grad();
   const auto compute_start = Clock::now();
   const StepLoss local = task_.train_step(step, reducer_);
@@ -217,7 +217,7 @@ bool Trainer::run_step(int64_t step, Interval& interval) {
     writer_->check();
   }
   optimizer_.step(schedule_.lr(step) * task_.lr_scale(), diverged_at_);
-  interval.step_waits += host_waits() - waits_before;
+  interval.in_steps += device_counters() - counters_before;
   return all.any_rank_flagged;
 }
 
@@ -239,7 +239,7 @@ void Trainer::check_unlogged_steps(int64_t step, const Interval& interval) {
 }
 
 void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
-  const HostWaits waits_before = host_waits();
+  const DeviceCounters counters_before = device_counters();
   const LossTotals local = interval.local.read();
   const LossTotals totals = sum_over_ranks(comm_, local, "all-reduce of the interval's loss");
   const double grad_norm = std::sqrt(interval.sum_sq.item());
@@ -274,20 +274,23 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
                                 {"elapsed_s", elapsed}});
   }
   const TrainingTask::Shard shard = task_.shard();
-  outputs_.rank_metrics.write(Json{{"type", "rank"},
-                                   {"step", step},
-                                   {"rank", static_cast<int64_t>(comm_.rank())},
-                                   {"first_example", shard.first},
-                                   {"examples", shard.count},
-                                   {"tokens", local.tokens},
-                                   {"loss", local.loss()},
-                                   {"batch_digest", hex64(task_.take_batch_digest())},
-                                   {"compute_ms", interval.compute_s * per_step_ms},
-                                   {"comm_ms", interval.comm_s * per_step_ms},
-                                   {"exposed_comm_ms", interval.exposed_s * per_step_ms},
-                                   {"step_host_reads", interval.step_waits.reads},
-                                   {"step_host_syncs", interval.step_waits.synchronisations},
-                                   {"log_host_reads", (host_waits() - waits_before).reads}});
+  outputs_.rank_metrics.write(Json{
+      {"type", "rank"},
+      {"step", step},
+      {"rank", static_cast<int64_t>(comm_.rank())},
+      {"first_example", shard.first},
+      {"examples", shard.count},
+      {"tokens", local.tokens},
+      {"loss", local.loss()},
+      {"batch_digest", hex64(task_.take_batch_digest())},
+      {"compute_ms", interval.compute_s * per_step_ms},
+      {"comm_ms", interval.comm_s * per_step_ms},
+      {"exposed_comm_ms", interval.exposed_s * per_step_ms},
+      {"step_host_reads", interval.in_steps.reads},
+      {"step_host_syncs", interval.in_steps.synchronisations},
+      {"kernel_launches_per_step", static_cast<double>(interval.in_steps.launches) /
+                                       static_cast<double>(std::max<int64_t>(interval.steps, 1))},
+      {"log_host_reads", (device_counters() - counters_before).reads}});
   interval = Interval{};
 }
 

@@ -4,7 +4,7 @@
 # (metrics.rank<r>.jsonl, "type": "rank") reports no host read and no stream synchronisation
 # inside its steps, and at least one read for the line itself (the counters count). Validation and
 # checkpoints, which read the device by design, run in between. On the CPU build the compute
-# device is the host and the same calls count (framework/core/host_reads.h).
+# device is the host and the same calls count (framework/core/device_counters.h).
 RECUR=$1 SOURCE=$2
 source "$SOURCE/tests/e2e/lib.sh"
 lstm=$(tiny_config)

@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/device_counters.h"
 #include "core/error.h"
 #include "kernels/cuda/precision.h"
 #include "kernels/cuda/runtime.h"
@@ -56,6 +57,7 @@ void gemm_bf16(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, floa
   const DeviceBuffer b16(static_cast<size_t>(std::max<int64_t>(b_extent, 1)) * 2);
   round_to_bf16(a_extent, a, a16.as<void>());
   round_to_bf16(b_extent, b, b16.as<void>());
+  count_launch();
   check(cublasGemmStridedBatchedEx(blas_handle(), operation(trans_b), operation(trans_a),
                                    checked_int(n), checked_int(m), checked_int(k), &alpha,
                                    b16.as<void>(), CUDA_R_16BF, checked_int(ldb), stride_b,
@@ -88,6 +90,7 @@ void gemm_strided_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int6
                                                : CUBLAS_DEFAULT_MATH),
           "cublasSetMathMode");
   }
+  count_launch();
   check(strided_batched(blas_handle(), operation(trans_b), operation(trans_a), checked_int(n),
                         checked_int(m), checked_int(k), &alpha, b, checked_int(ldb), stride_b, a,
                         checked_int(lda), stride_a, &beta, c, checked_int(ldc), stride_c,

@@ -1,4 +1,4 @@
-#include "core/host_reads.h"
+#include "core/device_counters.h"
 
 namespace recur {
 
@@ -7,10 +7,11 @@ namespace {
 // checkpoint writer's copies do not).
 thread_local int64_t reads = 0;
 thread_local int64_t synchronisations = 0;
+thread_local int64_t launches = 0;
 }  // namespace
 
-HostWaits host_waits() {
-  return {reads, synchronisations};
+DeviceCounters device_counters() {
+  return {reads, synchronisations, launches};
 }
 
 void count_host_read() {
@@ -20,6 +21,10 @@ void count_host_read() {
 
 void count_synchronisation() {
   synchronisations += 1;
+}
+
+void count_launch() {
+  launches += 1;
 }
 
 }  // namespace recur

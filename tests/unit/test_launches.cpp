@@ -1,0 +1,73 @@
+// Kernel launches per timestep of the recurrent layers (core/device_counters.h; on the CPU build,
+// kernel calls through kernels/dispatch.h, each standing for its CUDA counterpart's launches),
+// forward and backward, from the difference between sequences of 3 and 7 steps. docs/cuda.md gives
+// these figures; fusing the per-step state kernels into the cell kernels is what lowers them, and
+// this test then states the new figures.
+#include <gtest/gtest.h>
+
+#include "autograd/ops/reduce.h"
+#include "autograd/ops/rnn.h"
+#include "core/device_counters.h"
+#include "test_util.h"
+
+namespace recur {
+
+namespace {
+
+constexpr int64_t kBatch = 3, kInput = 5, kHidden = 4;
+
+struct Launches {
+  int64_t forward = 0, backward = 0;
+};
+
+Var random_var(const Shape& shape, uint64_t tag) {
+  return Var(test::random_tensor(shape, tag, 0.5, 0.0, DType::F64), true);
+}
+
+// The launches of one layer over `steps` steps, with or without the LM's keep mask.
+Launches layer_launches(bool lstm, int64_t steps, bool with_keep) {
+  const int64_t gates = lstm ? 4 : 3;
+  const RnnWeights w{random_var({gates * kHidden, kInput}, 1),
+                     random_var({gates * kHidden, kHidden}, 2), random_var({gates * kHidden}, 3),
+                     random_var({gates * kHidden}, 4)};
+  const Var x = random_var({steps, kBatch, kInput}, 5);
+  const Var h0 = random_var({kBatch, kHidden}, 6), c0 = random_var({kBatch, kHidden}, 7);
+  RnnLayerOptions options;
+  if (with_keep) options.keep = Tensor::full({steps, kBatch}, DType::F64, 1.0);
+  Tape tape;
+  const DeviceCounters before = device_counters();
+  const Var y =
+      lstm ? lstm_layer(tape, x, h0, c0, w, options).y : gru_layer(tape, x, h0, w, options).y;
+  const DeviceCounters after_forward = device_counters();
+  tape.backward(sum(tape, y));
+  return {(after_forward - before).launches, (device_counters() - after_forward).launches};
+}
+
+// (launches at 7 steps - launches at 3 steps) / 4.
+Launches per_step(bool lstm, bool with_keep) {
+  const Launches short_run = layer_launches(lstm, 3, with_keep);
+  const Launches long_run = layer_launches(lstm, 7, with_keep);
+  return {(long_run.forward - short_run.forward) / 4, (long_run.backward - short_run.backward) / 4};
+}
+
+// Today a timestep also copies (or masks) the carried state into the saved inputs of the step
+// before its GEMM, and backward adds the output gradient and masks the carried gradients in
+// kernels of their own: the target of fusing is one GEMM and one kernel each way.
+TEST(KernelLaunches, PerRecurrentTimestep) {
+  struct Expected {
+    bool lstm, keep;
+    Launches launches;
+  };
+  for (const Expected& e : {Expected{true, false, {4, 3}}, Expected{true, true, {4, 5}},
+                            Expected{false, false, {3, 3}}, Expected{false, true, {3, 4}}}) {
+    const Launches measured = per_step(e.lstm, e.keep);
+    EXPECT_EQ(measured.forward, e.launches.forward)
+        << (e.lstm ? "LSTM" : "GRU") << " keep " << e.keep;
+    EXPECT_EQ(measured.backward, e.launches.backward)
+        << (e.lstm ? "LSTM" : "GRU") << " keep " << e.keep;
+  }
+}
+
+}  // namespace
+
+}  // namespace recur
