@@ -8,12 +8,13 @@
 #include <mutex>
 #include <vector>
 
+#include "core/device_counters.h"
 #include "core/error.h"
 #include "core/gpu.h"
 #include "core/host.h"
-#include "core/host_reads.h"
 #include "core/rng.h"
 #include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/pinned_staging.h"
 
 namespace recur::cuda {
 
@@ -29,6 +30,7 @@ void check(cublasStatus_t status, const char* what) {
 }
 
 void check_launch(const char* kernel) {
+  count_launch();
   check(cudaGetLastError(), kernel);
 }
 
@@ -71,8 +73,12 @@ class DeviceBlocks final : public BlockSource {
   int index_;
 };
 
+// The pinned ring that host-to-device copies of up to this many bytes go through.
+constexpr size_t kStagingBytes = size_t{16} << 20;
+
 struct DeviceRuntime {
-  explicit DeviceRuntime(int index) : allocator(std::make_unique<DeviceBlocks>(index)) {
+  explicit DeviceRuntime(int index)
+      : allocator(std::make_unique<DeviceBlocks>(index)), staging(kStagingBytes) {
     const DeviceGuard guard(index);
     check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
     check(cublasCreate(&blas), "cublasCreate");
@@ -82,6 +88,7 @@ struct DeviceRuntime {
   cudaStream_t stream = nullptr;
   cublasHandle_t blas = nullptr;
   CachingAllocator allocator;
+  PinnedStaging staging;
 };
 
 // One slot per visible device, its runtime created once on first use (no lock after that: every
@@ -167,10 +174,16 @@ void copy(void* destination, Device destination_device, const void* source, Devi
     return;
   }
   // The copy goes after the work queued on the device's compute stream (unified addressing lets the
-  // runtime tell the direction from the pointers). recur's host memory is pageable, which the
-  // runtime stages before cudaMemcpyAsync returns: a copy to a device needs no wait, only one the
-  // host reads or one between two devices does.
+  // runtime tell the direction from the pointers). A copy to a device goes through the device's
+  // pinned staging ring when it fits (an asynchronous DMA); otherwise the runtime stages recur's
+  // pageable memory before cudaMemcpyAsync returns. Neither waits; only a copy the host reads or
+  // one between two devices does.
   const Device on = source_device.is_cpu() ? destination_device : source_device;
+  if (source_device.is_cpu()) {
+    const cuda::DeviceGuard guard(on.index);
+    cuda::DeviceRuntime& device = cuda::runtime(on.index);
+    if (device.staging.copy_to_device(destination, source, bytes, device.stream)) return;
+  }
   const bool between_devices = !destination_device.is_cpu() && !source_device.is_cpu() &&
                                destination_device != source_device;
   if (between_devices) synchronize(destination_device);
