@@ -6,7 +6,7 @@
 #
 #   scripts/gpu-acceptance.sh BIN OUT [TORCH_REF]
 #
-# BIN holds recur, test_cuda and test_cuda_models (a bundle's bin/), or is a build folder (recur
+# BIN holds recur and test_gpu (a bundle's bin/, scripts/gpu-bundle.sh), or is a build folder (recur
 # there, the tests in BIN/tests). Run it from the source tree: the loss-curve test reads the
 # shipped sample. TORCH_REF is torch_ref.py; without it the benchmarks have no PyTorch column.
 set -uo pipefail
@@ -44,8 +44,7 @@ gtest_counts() {  # gtest's summary counts in a log
 }
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >"$out/gpu.txt" 2>&1
-gtest_step kernel_parity "$(program test_cuda)"
-gtest_step model_parity "$(program test_cuda_models)"
+gtest_step parity "$(program test_gpu)"
 step loss_curves bash tests/e2e/test_gpu_loss_curves.sh "$bin/recur" "$PWD"
 bench_args=(--device cuda --rounds 3 --steps 8)
 [ -n "$torch_ref" ] && bench_args+=(--torch-ref "$torch_ref")
@@ -57,7 +56,8 @@ done
 {
   echo "GPU: $(cat "$out/gpu.txt")"
   printf '%s\n' "${summary[@]}"
-  for log in kernel_parity model_parity; do echo "$log:"; gtest_counts "$log"; done
+  echo "parity:"
+  gtest_counts parity
   echo "loss_curves:"
   grep -E 'largest relative difference|skipped|FAIL' "$out/loss_curves.log"
   grep -h -E '^(gemm|lm|seq2seq|transformer):|^recur |^pytorch|^gemm peak|^ratio' "$out"/bench_*.log

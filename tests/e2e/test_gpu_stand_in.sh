@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A GPU that nvidia-smi lists but the CUDA runtime cannot use (a broken driver, a missing library,
 # a build without CUDA) fails the GPU checks instead of passing them as skips: with a stand-in
-# nvidia-smi on PATH that lists an H200, the GPU test binaries, the loss-curve test and
-# scripts/gpu-acceptance.sh report failures naming the listed GPU; without it, the binaries skip.
+# nvidia-smi on PATH that lists an H200, the GPU test binary, the loss-curve test and
+# scripts/gpu-acceptance.sh report failures naming the listed GPU; without it, the binary skips.
 # Skipped (exit 77) where a real nvidia-smi lists a GPU: the stand-in cannot pretend there is none.
 #
 #   test_gpu_stand_in.sh BUILD_DIR SOURCE
@@ -23,7 +23,7 @@ SH
 chmod +x "$WORK/stand-in/nvidia-smi"
 listed="nvidia-smi lists GPU 0: NVIDIA H200 (UUID: GPU-00000000-0000-0000-0000-stand-in) but"
 
-for binary in test_cuda test_cuda_models; do
+for binary in test_gpu; do
   "$BUILD/tests/$binary" >"$WORK/$binary.plain" 2>&1 || fail "$binary failed without a GPU: $(tail -3 "$WORK/$binary.plain")"
   grep -qE '^\[  SKIPPED \] [1-9]' "$WORK/$binary.plain" || fail "$binary skipped nothing without a GPU"
   PATH=$WORK/stand-in:$PATH "$BUILD/tests/$binary" >"$WORK/$binary.out" 2>&1 &&
@@ -40,7 +40,7 @@ grep -qF "$listed recur cannot use it" "$WORK/curves.out" || fail "loss curves: 
 
 (cd "$SOURCE" && PATH=$WORK/stand-in:$PATH bash scripts/gpu-acceptance.sh "$BUILD" "$WORK/acceptance") \
   >"$WORK/acceptance.out" 2>&1 && fail "gpu-acceptance.sh exited 0 with a listed GPU that it cannot use"
-for name in kernel_parity model_parity loss_curves; do
+for name in parity loss_curves; do
   grep -qE "^$name +FAIL" "$WORK/acceptance/summary.txt" ||
     fail "gpu-acceptance.sh did not fail $name: $(grep "^$name" "$WORK/acceptance/summary.txt")"
 done
