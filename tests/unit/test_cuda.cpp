@@ -12,6 +12,7 @@
 
 #if RECUR_WITH_CUDA
 #include "kernels/dispatch.h"
+#include "kernels/id_groups.h"
 #endif
 
 namespace recur {
@@ -267,14 +268,19 @@ TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
 TEST_P(CudaParity, EmbeddingGatherAndScatterWithRepeatedIds) {
   const int64_t n = 300, vocab = 40, dim = 300;  // every id repeats
   const Tensor ids = test::random_ids({n}, 1, static_cast<int32_t>(vocab));
+  const kernels::IdGroups groups = kernels::group_ids(ids.data<int32_t>(), n);
+  const Tensor order = Tensor::from_vector(groups.order, {n});
+  const Tensor starts = Tensor::from_vector(groups.starts, {groups.groups() + 1});
   dispatch_float(dtype(), [&]<class T>() {
     expect_parity({random({vocab, dim}, 2), Tensor::zeros({n, dim}, dtype()), random({n, dim}, 3),
-                   random({vocab, dim}, 4), ids},
+                   random({vocab, dim}, 4), ids, order, starts},
                   [&](Device d, std::vector<Tensor>& t) {
                     kernels::embedding_forward<T>(d, n, dim, t[4].device_data<int32_t>(),
                                                   t[0].device_data<T>(), t[1].device_data<T>());
-                    kernels::embedding_backward<T>(d, n, dim, t[4].device_data<int32_t>(),
-                                                   t[2].device_data<T>(), t[3].device_data<T>());
+                    kernels::embedding_backward<T>(
+                        d, groups.groups(), dim, t[4].device_data<int32_t>(),
+                        t[5].device_data<int32_t>(), t[6].device_data<int32_t>(),
+                        t[2].device_data<T>(), t[3].device_data<T>());
                   });
   });
 }

@@ -1,4 +1,7 @@
 // Central-difference gradient checks in f64 for every op.
+#include <vector>
+
+#include "kernels/id_groups.h"
 #include "test_util.h"
 
 namespace recur::test {
@@ -76,6 +79,16 @@ TEST(OpsGradcheck, EmbeddingWithRepeatedIds) {
   Tensor ids = Tensor::from_vector<int32_t>({1, 4, 1, 0, 1, 3}, {2, 3});
   expect_gradients_match([=](Tape& t, const Vars& in) { return Vars{embedding(t, in[0], ids)}; },
                          {weight});
+}
+
+// The embedding gradient's groups: each id's positions, increasing, ids in increasing order.
+TEST(OpsGradcheck, IdGroupsListEachIdsPositionsInOrder) {
+  const std::vector<int32_t> ids = {3, 1, 3, 0, 1, 3};
+  const kernels::IdGroups g = kernels::group_ids(ids.data(), 6);
+  EXPECT_EQ(g.order, (std::vector<int32_t>{3, 1, 4, 0, 2, 5}));
+  EXPECT_EQ(g.starts, (std::vector<int32_t>{0, 1, 3, 6}));
+  EXPECT_EQ(g.groups(), 3);
+  EXPECT_EQ(kernels::group_ids(ids.data(), 0).groups(), 0);
 }
 
 TEST(OpsGradcheck, Dropout) {

@@ -1,6 +1,7 @@
 #include "autograd/ops/embedding.h"
 
 #include "autograd/ops/common.h"
+#include "kernels/id_groups.h"
 
 namespace recur {
 
@@ -24,8 +25,15 @@ Var embedding(Tape& tape, const Var& weight, const Tensor& ids) {
     kernels::embedding_forward<T>(dev, n, dim, device_ids.device_data<int32_t>(),
                                   weight.value().device_data<T>(), out.device_data<T>());
   });
+  if (!tape.needs_grad({&weight})) return Var(out);
+  // The positions grouped by id, from the host's ids, for the gradient (kernels/id_groups.h).
+  const kernels::IdGroups groups = kernels::group_ids(id, n);
+  const int64_t group_count = groups.groups();
+  const Tensor order = Tensor::from_vector(groups.order, {n}).on(dev);
+  const Tensor starts = Tensor::from_vector(groups.starts, {group_count + 1}).on(dev);
   return ops_detail::output(tape, out, {&weight}, [=]<class T>(const Var& y) {
-    kernels::embedding_backward<T>(dev, n, dim, device_ids.device_data<int32_t>(),
+    kernels::embedding_backward<T>(dev, group_count, dim, device_ids.device_data<int32_t>(),
+                                   order.device_data<int32_t>(), starts.device_data<int32_t>(),
                                    y.grad().device_data<T>(),
                                    weight.grad_buffer().device_data<T>());
   });
