@@ -1,5 +1,6 @@
 #include "kernels/cuda/attention.h"
 #include "kernels/cuda/block_reduce.cuh"
+#include "kernels/cuda/column_sums.cuh"
 #include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
 #include "kernels/softmax_math.h"
@@ -135,14 +136,11 @@ void attention_backward(AttentionScore score, const AttentionDims& d, const T* q
       dv_rows);
   check_launch("attention_backward_kernel");
   if (!with_dv) return;
-  // dv[i] += sum over rows b, in order, of dv_rows[b, i].
-  const int64_t rows = d.batch, cols = d.key;
-  for_each("attention_dv", cols, [=] __device__(int64_t i) {
-    T sum = 0;
-    for (int64_t r = 0; r < rows; ++r)
-      sum += dv_rows[r * cols + i];
-    dv[i] += sum;
-  });
+  // dv += the column sums of dv_rows (batch, key), over fixed tiles of rows.
+  const int64_t cols = d.key;
+  add_column_sums(
+      "attention_dv", d.batch, cols,
+      [=] __device__(int64_t r, int64_t i) { return dv_rows[r * cols + i]; }, dv);
 }
 
 #define RECUR_INSTANTIATE(T)                                                                      \
