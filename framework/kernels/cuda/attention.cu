@@ -1,7 +1,6 @@
 #include "kernels/cuda/attention.h"
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/column_sums.cuh"
-#include "kernels/cuda/for_each.cuh"
 #include "kernels/cuda/runtime.h"
 #include "kernels/softmax_math.h"
 
