@@ -17,6 +17,20 @@ struct AttentionDims {
   int64_t batch = 0, source = 0, key = 0, value = 0;
 };
 
+// What a recurrent step does besides its cell (lstm_step_forward, gru_step_forward), so that a
+// step is one GEMM and one kernel: padded rows carry their state through, and the states entering
+// the next step are written with its keep mask applied. All (B, H) but lengths and keep_next (B).
+template <class T>
+struct RnnStepIo {
+  const T* h_prev = nullptr;         // the hidden state entering the step
+  const int32_t* lengths = nullptr;  // null, or rows with t >= lengths[b] are padding at this step
+  int64_t t = 0;
+  const T* keep_next = nullptr;  // null (factor 1), or the next step's keep factors
+  T* y = nullptr;                // the step's output h_t; 0 on padded rows
+  T* next_h = nullptr;           // keep_next * the carried h: h_t, or h_prev on padded rows
+  T* next_c = nullptr;           // LSTM: keep_next * the carried c: c_t, or c_prev on padded rows
+};
+
 // Multi-head attention (layouts and masks in kernels/cpu/multi_head_attention.h):
 // q (batch, queries, heads * key_dim), k (batch, keys, heads * key_dim),
 // v (batch, keys, heads * value_dim).

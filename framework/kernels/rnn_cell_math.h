@@ -8,6 +8,7 @@
 
 #include "core/host_device.h"
 #include "kernels/element_math.h"
+#include "kernels/kernel_types.h"
 
 namespace recur::kernels {
 
@@ -25,6 +26,25 @@ RECUR_HOST_DEVICE void lstm_unit_forward(int64_t H, int64_t j, T* g, const T* c_
   g[3 * H + j] = o;
   c[j] = cell;
   h[j] = o * tanh_of(cell);
+}
+
+// Unit j of row b of a fused LSTM step (RnnStepIo, kernels/kernel_types.h): gates (B, 4H) as
+// lstm_unit_forward's, c_prev (B, H) the cell state entering the step, cell (B, H) the c_t saved
+// for backward (c_prev on padded rows).
+template <class T>
+RECUR_HOST_DEVICE void lstm_step_unit(int64_t H, int64_t b, int64_t j, T* gates, const T* c_prev,
+                                      T* cell, const RnnStepIo<T>& io) {
+  const int64_t u = b * H + j;
+  lstm_unit_forward(H, j, gates + b * 4 * H, c_prev + b * H, cell + b * H, io.y + b * H);
+  const bool padded = io.lengths != nullptr && io.t >= io.lengths[b];
+  if (padded) {
+    cell[u] = c_prev[u];
+    io.y[u] = T(0);
+  }
+  const T carried_h = padded ? io.h_prev[u] : io.y[u];
+  const T factor = io.keep_next != nullptr ? io.keep_next[b] : T(1);
+  io.next_h[u] = factor * carried_h;
+  io.next_c[u] = factor * cell[u];
 }
 
 // g: in, the activations of the forward pass; out, gradients of the pre-activations. dc: in, the
@@ -53,6 +73,19 @@ RECUR_HOST_DEVICE void gru_unit_forward(int64_t H, int64_t j, T* xg, const T* hg
   xg[H + j] = z;
   xg[2 * H + j] = n;
   h[j] = (T(1) - z) * n + z * h_prev[j];
+}
+
+// Unit j of row b of a fused GRU step (RnnStepIo, kernels/kernel_types.h): x_gates and h_gates
+// (B, 3H) as gru_unit_forward's.
+template <class T>
+RECUR_HOST_DEVICE void gru_step_unit(int64_t H, int64_t b, int64_t j, T* x_gates, const T* h_gates,
+                                     const RnnStepIo<T>& io) {
+  const int64_t u = b * H + j;
+  gru_unit_forward(H, j, x_gates + b * 3 * H, h_gates + b * 3 * H, io.h_prev + b * H, io.y + b * H);
+  const bool padded = io.lengths != nullptr && io.t >= io.lengths[b];
+  if (padded) io.y[u] = T(0);
+  const T carried_h = padded ? io.h_prev[u] : io.y[u];
+  io.next_h[u] = (io.keep_next != nullptr ? io.keep_next[b] : T(1)) * carried_h;
 }
 
 // xg: in, activations; out, gradients of (W_ih x + b_ih). hg: in, W_hh h_prev + b_hh; out,

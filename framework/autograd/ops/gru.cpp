@@ -30,22 +30,20 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
   kernels::broadcast_rows<T>(dev, rows, G, w.b_hh.value().device_data<T>(),
                              saved.h_gates.device_data<T>());
 
-  Tensor h_state = Tensor::empty({B, H}, x.dtype(), dev);
-  const T* h = h0.value().device_data<T>();
+  // The state entering the first step; each step's fused kernel writes the one entering the next
+  // (the last: the layer's final state), so a step is one GEMM and one kernel.
+  T* h_prev = saved.h_prev.device_data<T>();
+  const int64_t first = step_at(0, d.steps, options.reverse);
+  ops_detail::enter_step<T>(dev, options, first, B, H, h0.value().device_data<T>(),
+                            h_prev + first * B * H);
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
-    T* hp = saved.h_prev.device_data<T>() + t * B * H;
     T* hg = saved.h_gates.device_data<T>() + t * B * G;
-    T* out = y.device_data<T>() + t * B * H;
-    ops_detail::enter_step<T>(dev, options, t, B, H, h, hp);
-    kernels::gemm<T>(dev, false, true, B, G, H, T(1), hp, w.w_hh.value().device_data<T>(), T(1),
-                     hg);
-    kernels::gru_cell_forward<T>(dev, B, H, xg + t * B * G, hg, hp, out);
-    h = pad.any(t) ? ops_detail::pass_padding_through<T>(dev, pad, t, B, H, hp, out,
-                                                         h_state.device_data<T>())
-                   : out;
+    kernels::gemm<T>(dev, false, true, B, G, H, T(1), h_prev + t * B * H,
+                     w.w_hh.value().device_data<T>(), T(1), hg);
+    kernels::gru_step_forward<T>(dev, B, H, xg + t * B * G, hg,
+                                 ops_detail::step_io<T>(d, options, pad, s, y, h_prev, h_out));
   }
-  kernels::copy<T>(dev, B * H, h, h_out.device_data<T>());
 }
 
 template <class T>

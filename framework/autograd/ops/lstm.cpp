@@ -32,29 +32,25 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
   kernels::gemm<T>(dev, false, true, rows, G, d.input, T(1), x.value().device_data<T>(),
                    w.w_ih.value().device_data<T>(), T(1), gates);
 
-  Tensor h_state = Tensor::empty({B, H}, x.dtype(), dev);
-  const T* h = h0.value().device_data<T>();
-  const T* c = c0.value().device_data<T>();
+  // The states entering the first step; each step's fused kernel writes those entering the next
+  // one (the last: the layer's final states), so a step is one GEMM and one kernel.
+  T* h_prev = saved.h_prev.device_data<T>();
+  T* c_prev = saved.c_prev.device_data<T>();
+  const int64_t first = step_at(0, d.steps, options.reverse);
+  ops_detail::enter_step<T>(dev, options, first, B, H, h0.value().device_data<T>(),
+                            h_prev + first * B * H);
+  ops_detail::enter_step<T>(dev, options, first, B, H, c0.value().device_data<T>(),
+                            c_prev + first * B * H);
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = gates + t * B * G;
-    T* hp = saved.h_prev.device_data<T>() + t * B * H;
-    T* cp = saved.c_prev.device_data<T>() + t * B * H;
-    T* cell = saved.cells.device_data<T>() + t * B * H;
-    T* out = y.device_data<T>() + t * B * H;
-    ops_detail::enter_step<T>(dev, options, t, B, H, h, hp);
-    ops_detail::enter_step<T>(dev, options, t, B, H, c, cp);
-    kernels::gemm<T>(dev, false, true, B, G, H, T(1), hp, w.w_hh.value().device_data<T>(), T(1), g);
-    kernels::lstm_cell_forward<T>(dev, B, H, g, cp, cell, out);
-    h = out;
-    if (pad.any(t)) {
-      pad.set_rows<T>(t, H, cp, cell);
-      h = ops_detail::pass_padding_through<T>(dev, pad, t, B, H, hp, out, h_state.device_data<T>());
-    }
-    c = cell;
+    kernels::gemm<T>(dev, false, true, B, G, H, T(1), h_prev + t * B * H,
+                     w.w_hh.value().device_data<T>(), T(1), g);
+    RnnStepIo<T> io = ops_detail::step_io<T>(d, options, pad, s, y, h_prev, h_out);
+    io.next_c = ops_detail::next_state<T>(d, options, s, c_prev, c_out);
+    kernels::lstm_step_forward<T>(dev, B, H, g, c_prev + t * B * H,
+                                  saved.cells.device_data<T>() + t * B * H, io);
   }
-  kernels::copy<T>(dev, B * H, h, h_out.device_data<T>());
-  kernels::copy<T>(dev, B * H, c, c_out.device_data<T>());
 }
 
 template <class T>

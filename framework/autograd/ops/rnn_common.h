@@ -19,6 +19,10 @@ class PaddingMask {
  public:
   PaddingMask(const Tensor& lengths, int64_t batch, Device device);
   bool any(int64_t t) const { return lengths_.defined() && t >= min_length_; }
+  // The lengths on the layer's device when a row is padding at step t, else null (nothing to do).
+  const int32_t* lengths_at(int64_t t) const {
+    return any(t) ? lengths_.device_data<int32_t>() : nullptr;
+  }
   // The rows of x (batch, width) that are padding at step t := the same rows of `source`, or zeros
   // when source is null.
   template <class T>
@@ -37,15 +41,34 @@ inline int64_t step_at(int64_t s, int64_t steps, bool reverse) {
   return reverse ? steps - 1 - s : s;
 }
 
-// Padding at step t: on padded rows the hidden state passes through unchanged and the output is 0.
-// Writes the state to carry into h_state and returns it.
+// Where the state after step s (in run order) goes: the slot of the step after it in `saved`
+// (T, B, H), or `final` (B, H) after the last step.
 template <class T>
-const T* pass_padding_through(Device dev, const PaddingMask& pad, int64_t t, int64_t batch,
-                              int64_t hidden, const T* h_prev, T* out, T* h_state) {
-  kernels::copy<T>(dev, batch * hidden, out, h_state);
-  pad.set_rows<T>(t, hidden, h_prev, h_state);
-  pad.set_rows<T>(t, hidden, nullptr, out);
-  return h_state;
+T* next_state(const RnnDims& d, const RnnLayerOptions& options, int64_t s, T* saved,
+              Tensor& final) {
+  if (s + 1 == d.steps) return final.device_data<T>();
+  return saved + step_at(s + 1, d.steps, options.reverse) * d.batch * d.hidden;
+}
+
+// What step s (in run order) of a layer does besides its cell (RnnStepIo, kernels/kernel_types.h):
+// its row of y, padding, and the hidden state entering the next step, written into its slot of
+// h_prev (T, B, H) with the next keep factors, or into h_out after the last step. The LSTM adds
+// next_c.
+template <class T>
+RnnStepIo<T> step_io(const RnnDims& d, const RnnLayerOptions& options, const PaddingMask& pad,
+                     int64_t s, Tensor& y, T* h_prev, Tensor& h_out) {
+  const int64_t t = step_at(s, d.steps, options.reverse), rows = d.batch * d.hidden;
+  RnnStepIo<T> io;
+  io.h_prev = h_prev + t * rows;
+  io.lengths = pad.lengths_at(t);
+  io.t = t;
+  if (s + 1 < d.steps && options.keep.defined()) {
+    io.keep_next =
+        options.keep.device_data<T>() + step_at(s + 1, d.steps, options.reverse) * d.batch;
+  }
+  io.y = y.device_data<T>() + t * rows;
+  io.next_h = next_state<T>(d, options, s, h_prev, h_out);
+  return io;
 }
 
 // The state entering step t: state * keep[t] when there is a keep mask, else a copy.

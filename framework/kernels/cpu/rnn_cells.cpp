@@ -13,16 +13,13 @@ int64_t row_grain(int64_t hidden) {
 }  // namespace
 
 template <class T>
-void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h) {
+void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
+                       const RnnStepIo<T>& io) {
   const int64_t H = hidden;
-  parallel_for(batch, row_grain(H), [=](int64_t begin, int64_t end) {
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      T* g = gates + b * 4 * H;
-      const T* cp = c_prev + b * H;
-      T* cb = c + b * H;
-      T* hb = h + b * H;
       for (int64_t j = 0; j < H; ++j)
-        kernels::lstm_unit_forward(H, j, g, cp, cb, hb);
+        kernels::lstm_step_unit(H, b, j, gates, c_prev, cell, io);
     }
   });
 }
@@ -45,17 +42,13 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
 }
 
 template <class T>
-void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
-                      T* h) {
+void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
+                      const RnnStepIo<T>& io) {
   const int64_t H = hidden;
-  parallel_for(batch, row_grain(H), [=](int64_t begin, int64_t end) {
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      T* xg = x_gates + b * 3 * H;
-      const T* hg = h_gates + b * 3 * H;
-      const T* hp = h_prev + b * H;
-      T* hb = h + b * H;
       for (int64_t j = 0; j < H; ++j)
-        kernels::gru_unit_forward(H, j, xg, hg, hp, hb);
+        kernels::gru_step_unit(H, b, j, x_gates, h_gates, io);
     }
   });
 }
@@ -78,9 +71,9 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
 }
 
 #define RECUR_INSTANTIATE(T)                                                                   \
-  template void lstm_cell_forward<T>(int64_t, int64_t, T*, const T*, T*, T*);                  \
+  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
   template void lstm_cell_backward<T>(int64_t, int64_t, T*, const T*, const T*, const T*, T*); \
-  template void gru_cell_forward<T>(int64_t, int64_t, T*, const T*, const T*, T*);             \
+  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
   template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

@@ -9,11 +9,16 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_types.h"
+
 namespace recur::cpu {
 
-// gates (B, 4H): in, pre-activations; out, activations [i f g o]. Writes c, h (B, H).
+// One LSTM step after its recurrent GEMM. gates (B, 4H): in, pre-activations; out, activations
+// [i f g o]. c_prev (B, H): the cell state entering the step. Writes cell (B, H), c_t (c_prev on
+// padded rows), and io's output and next states (kernels/kernel_types.h).
 template <class T>
-void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h);
+void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
+                       const RnnStepIo<T>& io);
 
 // gates (B, 4H): in, activations saved by the forward pass; out, gradients of the
 // pre-activations. dh (B, H): gradient of h. dc (B, H): in, gradient of c from the later step;
@@ -22,11 +27,12 @@ template <class T>
 void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
                         const T* dh, T* dc);
 
-// x_gates (B, 3H): in, W_ih x + b_ih; out, activations [r z n].
-// h_gates (B, 3H): W_hh h_prev + b_hh (read only). Writes h (B, H).
+// One GRU step after its recurrent GEMM. x_gates (B, 3H): in, W_ih x + b_ih; out, activations
+// [r z n]. h_gates (B, 3H): W_hh h_prev + b_hh (read only). Writes io's output and next state
+// (kernels/kernel_types.h; io.h_prev is the state entering the step).
 template <class T>
-void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
-                      T* h);
+void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
+                      const RnnStepIo<T>& io);
 
 // x_gates (B, 3H): in, activations; out, gradients of (W_ih x + b_ih).
 // h_gates (B, 3H): in, W_hh h_prev + b_hh; out, gradients of it.

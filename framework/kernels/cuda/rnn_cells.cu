@@ -16,10 +16,12 @@ void for_units(const char* name, int64_t batch, int64_t hidden, Fn fn) {
 }  // namespace
 
 template <class T>
-void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h) {
+void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
+                       const RnnStepIo<T>& io) {
   const int64_t H = hidden;
-  for_units("lstm_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    kernels::lstm_unit_forward(H, j, gates + b * 4 * H, c_prev + b * H, c + b * H, h + b * H);
+  const RnnStepIo<T> step = io;  // by value into the kernel
+  for_units("lstm_step_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::lstm_step_unit(H, b, j, gates, c_prev, cell, step);
   });
 }
 
@@ -34,12 +36,12 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev
 }
 
 template <class T>
-void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
-                      T* h) {
+void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
+                      const RnnStepIo<T>& io) {
   const int64_t H = hidden;
-  for_units("gru_cell_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    kernels::gru_unit_forward(H, j, x_gates + b * 3 * H, h_gates + b * 3 * H, h_prev + b * H,
-                              h + b * H);
+  const RnnStepIo<T> step = io;  // by value into the kernel
+  for_units("gru_step_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::gru_step_unit(H, b, j, x_gates, h_gates, step);
   });
 }
 
@@ -54,9 +56,9 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
 }
 
 #define RECUR_INSTANTIATE(T)                                                                   \
-  template void lstm_cell_forward<T>(int64_t, int64_t, T*, const T*, T*, T*);                  \
+  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
   template void lstm_cell_backward<T>(int64_t, int64_t, T*, const T*, const T*, const T*, T*); \
-  template void gru_cell_forward<T>(int64_t, int64_t, T*, const T*, const T*, T*);             \
+  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
   template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

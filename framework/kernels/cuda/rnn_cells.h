@@ -4,16 +4,19 @@
 
 #include <cstdint>
 
+#include "kernels/kernel_types.h"
+
 namespace recur::cuda {
 
 template <class T>
-void lstm_cell_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* c, T* h);
+void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
+                       const RnnStepIo<T>& io);
 template <class T>
 void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
                         const T* dh, T* dc);
 template <class T>
-void gru_cell_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates, const T* h_prev,
-                      T* h);
+void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
+                      const RnnStepIo<T>& io);
 template <class T>
 void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
                        const T* dh, T* dh_prev);
