@@ -107,7 +107,7 @@ RECUR_KERNEL_ON_DEVICE(layer_norm_backward)
 
 // kernels/{cpu,cuda}/rnn_cells.h
 RECUR_KERNEL_ON_DEVICE(lstm_step_forward)
-RECUR_KERNEL_ON_DEVICE(lstm_cell_backward)
+RECUR_KERNEL_ON_DEVICE(lstm_step_backward)
 RECUR_KERNEL_ON_DEVICE(gru_step_forward)
 RECUR_KERNEL_ON_DEVICE(gru_cell_backward)
 

@@ -31,6 +31,25 @@ struct RnnStepIo {
   T* next_c = nullptr;           // LSTM: keep_next * the carried c: c_t, or c_prev on padded rows
 };
 
+// What an LSTM step's backward kernel does besides its cell (lstm_step_backward), so that a step
+// backward is one kernel and one GEMM. All (B, H) but lengths and the keep factors (B).
+template <class T>
+struct RnnStepGrads {
+  const T* dy = nullptr;  // null, or the gradient of the step's output
+  // The gradient of the state entering the step after (that step's GEMM output), or of the final
+  // state; keep_after (null: 1) are the keep factors that step applied to it.
+  const T* dh = nullptr;
+  const T* keep_after = nullptr;
+  const int32_t* lengths = nullptr;  // null, or rows with t >= lengths[b] are padding at this step
+  int64_t t = 0;
+  const T* keep = nullptr;  // null (1), or this step's keep factors
+  // Out: the gradient of the state entering this step that bypasses W_hh (padded rows pass theirs
+  // through; 0 on the others); the caller's GEMM adds gates' gradients times W_hh.
+  T* dh_prev = nullptr;
+  // In, the gradient of the carried cell state after the step; out, before it (keep applied).
+  T* dc = nullptr;
+};
+
 // Multi-head attention (layouts and masks in kernels/cpu/multi_head_attention.h):
 // q (batch, queries, heads * key_dim), k (batch, keys, heads * key_dim),
 // v (batch, keys, heads * value_dim).

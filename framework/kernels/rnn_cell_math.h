@@ -47,19 +47,41 @@ RECUR_HOST_DEVICE void lstm_step_unit(int64_t H, int64_t b, int64_t j, T* gates,
   io.next_c[u] = factor * cell[u];
 }
 
-// g: in, the activations of the forward pass; out, gradients of the pre-activations. dc: in, the
-// gradient of c from the later step; out, the gradient of c_prev.
+// g: in, the activations of the forward pass; out, gradients of the pre-activations. dh, dc: the
+// gradients of h and c; returns the gradient of c_prev.
 template <class T>
-RECUR_HOST_DEVICE void lstm_unit_backward(int64_t H, int64_t j, T* g, const T* c_prev, const T* c,
-                                          const T* dh, T* dc) {
+RECUR_HOST_DEVICE T lstm_unit_backward(int64_t H, int64_t j, T* g, const T* c_prev, const T* c,
+                                       T dh, T dc) {
   const T i = g[j], f = g[H + j], n = g[2 * H + j], o = g[3 * H + j];
   const T tc = tanh_of(c[j]);
-  const T dcell = dc[j] + tanh_grad(tc, dh[j] * o);
+  const T dcell = dc + tanh_grad(tc, dh * o);
   g[j] = sigmoid_grad(i, dcell * n);
   g[H + j] = sigmoid_grad(f, dcell * c_prev[j]);
   g[2 * H + j] = tanh_grad(n, dcell * i);
-  g[3 * H + j] = sigmoid_grad(o, dh[j] * tc);
-  dc[j] = dcell * f;
+  g[3 * H + j] = sigmoid_grad(o, dh * tc);
+  return dcell * f;
+}
+
+// Unit j of row b of a fused LSTM step backward (RnnStepGrads, kernels/kernel_types.h): gates
+// (B, 4H) as lstm_unit_backward's, c_prev and cell (B, H) the forward's saved states. A padded row
+// passes its gradients through and gives its gates none.
+template <class T>
+RECUR_HOST_DEVICE void lstm_step_unit_backward(int64_t H, int64_t b, int64_t j, T* gates,
+                                               const T* c_prev, const T* cell,
+                                               const RnnStepGrads<T>& io) {
+  const int64_t u = b * H + j;
+  const T dh = (io.keep_after != nullptr ? io.keep_after[b] : T(1)) * io.dh[u];
+  const T keep = io.keep != nullptr ? io.keep[b] : T(1);
+  T* g = gates + b * 4 * H;
+  if (io.lengths != nullptr && io.t >= io.lengths[b]) {
+    g[j] = g[H + j] = g[2 * H + j] = g[3 * H + j] = T(0);
+    io.dh_prev[u] = dh;
+    io.dc[u] = keep * io.dc[u];
+    return;
+  }
+  const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
+  io.dh_prev[u] = T(0);
+  io.dc[u] = keep * lstm_unit_backward(H, j, g, c_prev + b * H, cell + b * H, dstep, io.dc[u]);
 }
 
 // xg: in, W_ih x + b_ih; out, activations [r z n]. hg: W_hh h_prev + b_hh. Writes h[j].

@@ -344,27 +344,36 @@ TEST_P(CudaParity, LstmAndGruCellsForwardAndBackward) {
     const Tensor lengths = Tensor::from_vector<int32_t>({1, 3, 4, 5, 6, 7, 8, 9, 9}, {batch});
     Tensor keep = Tensor::full({batch}, dtype(), 1.0);  // row 5 starts a new sequence next
     keep.data<T>()[5] = T(0);
-    expect_parity(
-        {random({batch, 4 * hidden}, 1), random({batch, hidden}, 2),
-         Tensor::zeros({batch, hidden}, dtype()), Tensor::zeros({batch, hidden}, dtype()),
-         random({batch, hidden}, 3), random({batch, hidden}, 4), random({batch, hidden}, 9),
-         lengths, keep, Tensor::zeros({batch, hidden}, dtype()),
-         Tensor::zeros({batch, hidden}, dtype())},
-        [&](Device d, std::vector<Tensor>& t) {
-          RnnStepIo<T> io;  // rows 0-2 padded at step 4; keep factors for the next
-          io.h_prev = t[6].device_data<T>();
-          io.lengths = t[7].device_data<int32_t>();
-          io.t = 4;
-          io.keep_next = t[8].device_data<T>();
-          io.y = t[3].device_data<T>();
-          io.next_h = t[9].device_data<T>();
-          io.next_c = t[10].device_data<T>();
-          kernels::lstm_step_forward<T>(d, batch, hidden, t[0].device_data<T>(),
-                                        t[1].device_data<T>(), t[2].device_data<T>(), io);
-          kernels::lstm_cell_backward<T>(d, batch, hidden, t[0].device_data<T>(),
-                                         t[1].device_data<T>(), t[2].device_data<T>(),
-                                         t[4].device_data<T>(), t[5].device_data<T>());
-        });
+    expect_parity({random({batch, 4 * hidden}, 1), random({batch, hidden}, 2),
+                   Tensor::zeros({batch, hidden}, dtype()), Tensor::zeros({batch, hidden}, dtype()),
+                   random({batch, hidden}, 3), random({batch, hidden}, 4),
+                   random({batch, hidden}, 9), lengths, keep,
+                   Tensor::zeros({batch, hidden}, dtype()), Tensor::zeros({batch, hidden}, dtype()),
+                   random({batch, hidden}, 10), Tensor::zeros({batch, hidden}, dtype())},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    RnnStepIo<T> io;  // rows 0-2 padded at step 4; keep factors for the next
+                    io.h_prev = t[6].device_data<T>();
+                    io.lengths = t[7].device_data<int32_t>();
+                    io.t = 4;
+                    io.keep_next = t[8].device_data<T>();
+                    io.y = t[3].device_data<T>();
+                    io.next_h = t[9].device_data<T>();
+                    io.next_c = t[10].device_data<T>();
+                    kernels::lstm_step_forward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                  t[1].device_data<T>(), t[2].device_data<T>(), io);
+                    RnnStepGrads<T> grads;  // the same padding, keep factors before and after
+                    grads.dy = t[11].device_data<T>();
+                    grads.dh = t[4].device_data<T>();
+                    grads.keep_after = t[8].device_data<T>();
+                    grads.lengths = t[7].device_data<int32_t>();
+                    grads.t = 4;
+                    grads.keep = t[8].device_data<T>();
+                    grads.dh_prev = t[12].device_data<T>();
+                    grads.dc = t[5].device_data<T>();
+                    kernels::lstm_step_backward<T>(d, batch, hidden, t[0].device_data<T>(),
+                                                   t[1].device_data<T>(), t[2].device_data<T>(),
+                                                   grads);
+                  });
     expect_parity({random({batch, 3 * hidden}, 5), random({batch, 3 * hidden}, 6),
                    random({batch, hidden}, 7), Tensor::zeros({batch, hidden}, dtype()),
                    random({batch, hidden}, 8), Tensor::zeros({batch, hidden}, dtype()), lengths,

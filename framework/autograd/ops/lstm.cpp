@@ -1,4 +1,6 @@
 // Fused LSTM layer: forward and hand-written backward (see ops/rnn.h).
+#include <utility>
+
 #include "autograd/ops/rnn_common.h"
 
 namespace recur {
@@ -59,44 +61,44 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
                    LstmSaved& saved, const LstmOutputs& out) {
   const int64_t B = d.batch, H = d.hidden, G = 4 * H, rows = d.steps * B;
   const Device dev = x.device();
+  // dh: the gradient of the state entering the step after (its GEMM's output); each step's kernel
+  // starts dh_prev with what bypasses W_hh and its GEMM adds the rest, then the two swap.
   Tensor dh = Tensor::zeros({B, H}, x.dtype(), dev);
+  Tensor dh_prev = Tensor::empty({B, H}, x.dtype(), dev);
   Tensor dc = Tensor::zeros({B, H}, x.dtype(), dev);
-  Tensor dstep = Tensor::empty({B, H}, x.dtype(), dev);
-  Tensor dh_in, dc_in;  // copies for the rows that pass padding through
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
   if (out.c.has_grad()) dc.copy_from(out.c.grad());
   const T* dy = out.y.has_grad() ? out.y.grad().device_data<T>() : nullptr;
+  const T* keep = options.keep.defined() ? options.keep.device_data<T>() : nullptr;
   T* dgates = saved.gates.device_data<T>();  // activations become gradients in place, step by step
+  const T* keep_after = nullptr;
   for (int64_t s = d.steps - 1; s >= 0; --s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = dgates + t * B * G;
-    const bool padding = pad.any(t);
-    if (padding) {
-      dh_in = dh.clone();
-      dc_in = dc.clone();
-    }
-    if (dy) {
-      kernels::add<T>(dev, B * H, dh.device_data<T>(), dy + t * B * H, dstep.device_data<T>());
-    } else {
-      dstep.copy_from(dh);
-    }
-    kernels::lstm_cell_backward<T>(dev, B, H, g, saved.c_prev.device_data<T>() + t * B * H,
-                                   saved.cells.device_data<T>() + t * B * H, dstep.device_data<T>(),
-                                   dc.device_data<T>());
-    if (padding) pad.set_rows<T>(t, G, nullptr, g);
+    RnnStepGrads<T> io;
+    io.dy = dy ? dy + t * B * H : nullptr;
+    io.dh = dh.device_data<T>();
+    io.keep_after = keep_after;
+    io.lengths = pad.lengths_at(t);
+    io.t = t;
+    io.keep = keep ? keep + t * B : nullptr;
+    io.dh_prev = dh_prev.device_data<T>();
+    io.dc = dc.device_data<T>();
+    kernels::lstm_step_backward<T>(dev, B, H, g, saved.c_prev.device_data<T>() + t * B * H,
+                                   saved.cells.device_data<T>() + t * B * H, io);
     if (s > 0 || h0.requires_grad()) {
-      kernels::gemm<T>(dev, false, false, B, H, G, T(1), g, w.w_hh.value().device_data<T>(), T(0),
-                       dh.device_data<T>());
+      kernels::gemm<T>(dev, false, false, B, H, G, T(1), g, w.w_hh.value().device_data<T>(), T(1),
+                       dh_prev.device_data<T>());
     }
-    if (padding) {
-      pad.set_rows<T>(t, H, dh_in.device_data<T>(), dh.device_data<T>());
-      pad.set_rows<T>(t, H, dc_in.device_data<T>(), dc.device_data<T>());
-    }
-    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dh.device_data<T>());
-    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dc.device_data<T>());
+    std::swap(dh, dh_prev);
+    keep_after = io.keep;
   }
-  if (h0.requires_grad())
+  // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
+  if (h0.requires_grad()) {
+    ops_detail::leave_step_backward<T>(dev, options, step_at(0, d.steps, options.reverse), B, H,
+                                       dh.device_data<T>());
     kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
+  }
   if (c0.requires_grad())
     kernels::axpy<T>(dev, B * H, T(1), dc.device_data<T>(), c0.grad_buffer().device_data<T>());
   // Weight gradients of all steps at once.

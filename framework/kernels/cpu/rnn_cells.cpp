@@ -25,18 +25,13 @@ void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev,
 }
 
 template <class T>
-void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
-                        const T* dh, T* dc) {
+void lstm_step_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* cell,
+                        const RnnStepGrads<T>& io) {
   const int64_t H = hidden;
-  parallel_for(batch, row_grain(H), [=](int64_t begin, int64_t end) {
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      T* g = gates + b * 4 * H;
-      const T* cp = c_prev + b * H;
-      const T* cb = c + b * H;
-      const T* dhb = dh + b * H;
-      T* dcb = dc + b * H;
       for (int64_t j = 0; j < H; ++j)
-        kernels::lstm_unit_backward(H, j, g, cp, cb, dhb, dcb);
+        kernels::lstm_step_unit_backward(H, b, j, gates, c_prev, cell, io);
     }
   });
 }
@@ -72,7 +67,8 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
 
 #define RECUR_INSTANTIATE(T)                                                                   \
   template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
-  template void lstm_cell_backward<T>(int64_t, int64_t, T*, const T*, const T*, const T*, T*); \
+  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
+                                      const RnnStepGrads<T>&);                                 \
   template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
   template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
 RECUR_INSTANTIATE(float)

@@ -20,12 +20,12 @@ template <class T>
 void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
                        const RnnStepIo<T>& io);
 
-// gates (B, 4H): in, activations saved by the forward pass; out, gradients of the
-// pre-activations. dh (B, H): gradient of h. dc (B, H): in, gradient of c from the later step;
-// out, gradient of c_prev.
+// One LSTM step backward, before its recurrent GEMM. gates (B, 4H): in, activations saved by the
+// forward pass; out, gradients of the pre-activations. c_prev, cell (B, H): the states saved by
+// the forward pass. io: the gradients in and out (kernels/kernel_types.h).
 template <class T>
-void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
-                        const T* dh, T* dc);
+void lstm_step_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* cell,
+                        const RnnStepGrads<T>& io);
 
 // One GRU step after its recurrent GEMM. x_gates (B, 3H): in, W_ih x + b_ih; out, activations
 // [r z n]. h_gates (B, 3H): W_hh h_prev + b_hh (read only). Writes io's output and next state

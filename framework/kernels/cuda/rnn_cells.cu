@@ -26,12 +26,12 @@ void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev,
 }
 
 template <class T>
-void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
-                        const T* dh, T* dc) {
+void lstm_step_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* cell,
+                        const RnnStepGrads<T>& io) {
   const int64_t H = hidden;
-  for_units("lstm_cell_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    kernels::lstm_unit_backward(H, j, gates + b * 4 * H, c_prev + b * H, c + b * H, dh + b * H,
-                                dc + b * H);
+  const RnnStepGrads<T> step = io;  // by value into the kernel
+  for_units("lstm_step_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::lstm_step_unit_backward(H, b, j, gates, c_prev, cell, step);
   });
 }
 
@@ -57,7 +57,8 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
 
 #define RECUR_INSTANTIATE(T)                                                                   \
   template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
-  template void lstm_cell_backward<T>(int64_t, int64_t, T*, const T*, const T*, const T*, T*); \
+  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
+                                      const RnnStepGrads<T>&);                                 \
   template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
   template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
 RECUR_INSTANTIATE(float)

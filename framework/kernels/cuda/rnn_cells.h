@@ -12,8 +12,8 @@ template <class T>
 void lstm_step_forward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, T* cell,
                        const RnnStepIo<T>& io);
 template <class T>
-void lstm_cell_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* c,
-                        const T* dh, T* dc);
+void lstm_step_backward(int64_t batch, int64_t hidden, T* gates, const T* c_prev, const T* cell,
+                        const RnnStepGrads<T>& io);
 template <class T>
 void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
                       const RnnStepIo<T>& io);
