@@ -31,8 +31,9 @@ struct RnnStepIo {
   T* next_c = nullptr;           // LSTM: keep_next * the carried c: c_t, or c_prev on padded rows
 };
 
-// What an LSTM step's backward kernel does besides its cell (lstm_step_backward), so that a step
-// backward is one kernel and one GEMM. All (B, H) but lengths and the keep factors (B).
+// What a recurrent step's backward kernel does besides its cell (lstm_step_backward,
+// gru_step_backward), so that a step backward is one kernel and one GEMM. All (B, H) but lengths
+// and the keep factors (B).
 template <class T>
 struct RnnStepGrads {
   const T* dy = nullptr;  // null, or the gradient of the step's output
@@ -46,7 +47,8 @@ struct RnnStepGrads {
   // Out: the gradient of the state entering this step that bypasses W_hh (padded rows pass theirs
   // through; 0 on the others); the caller's GEMM adds gates' gradients times W_hh.
   T* dh_prev = nullptr;
-  // In, the gradient of the carried cell state after the step; out, before it (keep applied).
+  // LSTM: in, the gradient of the carried cell state after the step; out, before it (keep
+  // applied).
   T* dc = nullptr;
 };
 

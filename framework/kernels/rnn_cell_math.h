@@ -111,13 +111,13 @@ RECUR_HOST_DEVICE void gru_step_unit(int64_t H, int64_t b, int64_t j, T* x_gates
 }
 
 // xg: in, activations; out, gradients of (W_ih x + b_ih). hg: in, W_hh h_prev + b_hh; out,
-// gradients of it. Writes dh_prev[j], the part of h_prev's gradient that bypasses W_hh.
+// gradients of it. dh: the gradient of h; returns the part of h_prev's gradient that bypasses
+// W_hh.
 template <class T>
-RECUR_HOST_DEVICE void gru_unit_backward(int64_t H, int64_t j, T* xg, T* hg, const T* h_prev,
-                                         const T* dh, T* dh_prev) {
+RECUR_HOST_DEVICE T gru_unit_backward(int64_t H, int64_t j, T* xg, T* hg, const T* h_prev, T dh) {
   const T r = xg[j], z = xg[H + j], n = xg[2 * H + j];
-  const T dn = tanh_grad(n, dh[j] * (T(1) - z));  // gradient of n's pre-activation
-  const T dz = sigmoid_grad(z, dh[j] * (h_prev[j] - n));
+  const T dn = tanh_grad(n, dh * (T(1) - z));  // gradient of n's pre-activation
+  const T dz = sigmoid_grad(z, dh * (h_prev[j] - n));
   const T dr = sigmoid_grad(r, dn * hg[2 * H + j]);
   xg[j] = dr;
   xg[H + j] = dz;
@@ -125,7 +125,27 @@ RECUR_HOST_DEVICE void gru_unit_backward(int64_t H, int64_t j, T* xg, T* hg, con
   hg[j] = dr;
   hg[H + j] = dz;
   hg[2 * H + j] = dn * r;
-  dh_prev[j] = dh[j] * z;
+  return dh * z;
+}
+
+// Unit j of row b of a fused GRU step backward (RnnStepGrads, kernels/kernel_types.h; dc unused):
+// x_gates and h_gates (B, 3H) as gru_unit_backward's, h_prev (B, H) the forward's saved state.
+template <class T>
+RECUR_HOST_DEVICE void gru_step_unit_backward(int64_t H, int64_t b, int64_t j, T* x_gates,
+                                              T* h_gates, const T* h_prev,
+                                              const RnnStepGrads<T>& io) {
+  const int64_t u = b * H + j;
+  const T dh = (io.keep_after != nullptr ? io.keep_after[b] : T(1)) * io.dh[u];
+  T* xg = x_gates + b * 3 * H;
+  T* hg = h_gates + b * 3 * H;
+  if (io.lengths != nullptr && io.t >= io.lengths[b]) {
+    xg[j] = xg[H + j] = xg[2 * H + j] = T(0);
+    hg[j] = hg[H + j] = hg[2 * H + j] = T(0);
+    io.dh_prev[u] = dh;
+    return;
+  }
+  const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
+  io.dh_prev[u] = gru_unit_backward(H, j, xg, hg, h_prev + b * H, dstep);
 }
 
 }  // namespace recur::kernels

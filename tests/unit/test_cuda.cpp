@@ -143,23 +143,18 @@ TEST_P(CudaParity, ElementwiseKernels) {
           kernels::scale_rows<T>(d, rows, cols, t[0].device_data<T>(), t[2].device_data<T>(),
                                  t[3].device_data<T>());
         });
-    // The row moves of concat/slice/padding: copy_rows (a 5-column block out of the middle, both
-    // ways), broadcast_rows and set_padded_rows (rows 1 and 4 are padding at step 3).
-    const Tensor lengths = Tensor::from_vector<int32_t>({5, 3, 4, 9, 2, 7}, {6});
+    // The row moves of concat and slice: copy_rows (a 5-column block out of the middle, both
+    // ways) and broadcast_rows.
     expect_parity(
         {random({6, 9}, 8), random({6, 5}, 9), random({6, 9}, 10), random({9}, 11),
-         random({6, 9}, 12), random({20}, 13), lengths, random({1}, 14)},
+         random({6, 9}, 12), random({20}, 13), random({1}, 14)},
         [&](Device d, std::vector<Tensor>& t) {
-          const int32_t* length = t[6].device_data<int32_t>();
           kernels::copy_rows<T>(d, 6, 5, t[0].device_data<T>() + 2, 9, t[1].device_data<T>(), 5,
                                 true);
           kernels::copy_rows<T>(d, 6, 5, t[1].device_data<T>(), 5, t[2].device_data<T>() + 3, 9,
                                 false);
           kernels::broadcast_rows<T>(d, 6, 9, t[3].device_data<T>(), t[4].device_data<T>());
-          kernels::set_padded_rows<T>(d, 6, 9, length, 3, t[0].device_data<T>(),
-                                      t[2].device_data<T>());
-          kernels::set_padded_rows<T>(d, 6, 9, length, 3, nullptr, t[4].device_data<T>());
-          kernels::add_scalar<T>(d, 20, t[7].device_data<T>(), 0.75, t[5].device_data<T>());
+          kernels::add_scalar<T>(d, 20, t[6].device_data<T>(), 0.75, t[5].device_data<T>());
           kernels::copy<T>(d, 9, t[5].device_data<T>() + 4, t[0].device_data<T>());
         });
   });
@@ -377,7 +372,7 @@ TEST_P(CudaParity, LstmAndGruCellsForwardAndBackward) {
     expect_parity({random({batch, 3 * hidden}, 5), random({batch, 3 * hidden}, 6),
                    random({batch, hidden}, 7), Tensor::zeros({batch, hidden}, dtype()),
                    random({batch, hidden}, 8), Tensor::zeros({batch, hidden}, dtype()), lengths,
-                   keep, Tensor::zeros({batch, hidden}, dtype())},
+                   keep, Tensor::zeros({batch, hidden}, dtype()), random({batch, hidden}, 11)},
                   [&](Device d, std::vector<Tensor>& t) {
                     RnnStepIo<T> io;
                     io.h_prev = t[2].device_data<T>();
@@ -388,9 +383,16 @@ TEST_P(CudaParity, LstmAndGruCellsForwardAndBackward) {
                     io.next_h = t[8].device_data<T>();
                     kernels::gru_step_forward<T>(d, batch, hidden, t[0].device_data<T>(),
                                                  t[1].device_data<T>(), io);
-                    kernels::gru_cell_backward<T>(d, batch, hidden, t[0].device_data<T>(),
+                    RnnStepGrads<T> grads;
+                    grads.dy = t[9].device_data<T>();
+                    grads.dh = t[4].device_data<T>();
+                    grads.keep_after = t[7].device_data<T>();
+                    grads.lengths = t[6].device_data<int32_t>();
+                    grads.t = 4;
+                    grads.dh_prev = t[5].device_data<T>();
+                    kernels::gru_step_backward<T>(d, batch, hidden, t[0].device_data<T>(),
                                                   t[1].device_data<T>(), t[2].device_data<T>(),
-                                                  t[4].device_data<T>(), t[5].device_data<T>());
+                                                  grads);
                   });
   });
 }

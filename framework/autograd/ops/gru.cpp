@@ -1,4 +1,6 @@
 // Fused GRU layer: forward and hand-written backward (see ops/rnn.h).
+#include <utility>
+
 #include "autograd/ops/rnn_common.h"
 
 namespace recur {
@@ -52,38 +54,30 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
                   GruSaved& saved, const GruOutputs& out) {
   const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
   const Device dev = x.device();
+  // dh: the gradient of the state entering the step after (its GEMM's output); each step's kernel
+  // writes into dh_prev the part that bypasses W_hh (z dh, or padding's pass-through) and its GEMM
+  // adds the rest, then the two swap.
   Tensor dh = Tensor::zeros({B, H}, x.dtype(), dev);
-  Tensor dstep = Tensor::empty({B, H}, x.dtype(), dev);
-  Tensor dh_in;  // a copy for the rows that pass padding through
+  Tensor dh_prev = Tensor::empty({B, H}, x.dtype(), dev);
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
-  const T* dy = out.y.has_grad() ? out.y.grad().device_data<T>() : nullptr;
   T* dxg = saved.x_gates.device_data<T>();
   T* dhg = saved.h_gates.device_data<T>();
+  RnnStepGrads<T> io;
   for (int64_t s = d.steps - 1; s >= 0; --s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
-    T* xg = dxg + t * B * G;
-    T* hg = dhg + t * B * G;
-    const bool padding = pad.any(t);
-    if (padding) dh_in = dh.clone();
-    if (dy) {
-      kernels::add<T>(dev, B * H, dh.device_data<T>(), dy + t * B * H, dstep.device_data<T>());
-    } else {
-      dstep.copy_from(dh);
-    }
-    // dh = the direct part z * dstep, then + dh_gates W_hh.
-    kernels::gru_cell_backward<T>(dev, B, H, xg, hg, saved.h_prev.device_data<T>() + t * B * H,
-                                  dstep.device_data<T>(), dh.device_data<T>());
-    if (padding) {
-      pad.set_rows<T>(t, G, nullptr, xg);
-      pad.set_rows<T>(t, G, nullptr, hg);
-    }
-    kernels::gemm<T>(dev, false, false, B, H, G, T(1), hg, w.w_hh.value().device_data<T>(), T(1),
-                     dh.device_data<T>());
-    if (padding) pad.set_rows<T>(t, H, dh_in.device_data<T>(), dh.device_data<T>());
-    ops_detail::leave_step_backward<T>(dev, options, t, B, H, dh.device_data<T>());
+    io = ops_detail::step_grads<T>(d, options, pad, t, out.y, dh, io.keep, dh_prev);
+    kernels::gru_step_backward<T>(dev, B, H, dxg + t * B * G, dhg + t * B * G,
+                                  saved.h_prev.device_data<T>() + t * B * H, io);
+    kernels::gemm<T>(dev, false, false, B, H, G, T(1), dhg + t * B * G,
+                     w.w_hh.value().device_data<T>(), T(1), dh_prev.device_data<T>());
+    std::swap(dh, dh_prev);
   }
-  if (h0.requires_grad())
+  // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
+  if (h0.requires_grad()) {
+    ops_detail::leave_step_backward<T>(dev, options, step_at(0, d.steps, options.reverse), B, H,
+                                       dh.device_data<T>());
     kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
+  }
   if (w.w_hh.requires_grad()) {
     kernels::gemm<T>(dev, true, false, G, H, rows, T(1), dhg, saved.h_prev.device_data<T>(), T(1),
                      w.w_hh.grad_buffer().device_data<T>());

@@ -68,21 +68,12 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
   Tensor dc = Tensor::zeros({B, H}, x.dtype(), dev);
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
   if (out.c.has_grad()) dc.copy_from(out.c.grad());
-  const T* dy = out.y.has_grad() ? out.y.grad().device_data<T>() : nullptr;
-  const T* keep = options.keep.defined() ? options.keep.device_data<T>() : nullptr;
   T* dgates = saved.gates.device_data<T>();  // activations become gradients in place, step by step
-  const T* keep_after = nullptr;
+  RnnStepGrads<T> io;
   for (int64_t s = d.steps - 1; s >= 0; --s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = dgates + t * B * G;
-    RnnStepGrads<T> io;
-    io.dy = dy ? dy + t * B * H : nullptr;
-    io.dh = dh.device_data<T>();
-    io.keep_after = keep_after;
-    io.lengths = pad.lengths_at(t);
-    io.t = t;
-    io.keep = keep ? keep + t * B : nullptr;
-    io.dh_prev = dh_prev.device_data<T>();
+    io = ops_detail::step_grads<T>(d, options, pad, t, out.y, dh, io.keep, dh_prev);
     io.dc = dc.device_data<T>();
     kernels::lstm_step_backward<T>(dev, B, H, g, saved.c_prev.device_data<T>() + t * B * H,
                                    saved.cells.device_data<T>() + t * B * H, io);
@@ -91,7 +82,6 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
                        dh_prev.device_data<T>());
     }
     std::swap(dh, dh_prev);
-    keep_after = io.keep;
   }
   // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
   if (h0.requires_grad()) {

@@ -23,13 +23,6 @@ class PaddingMask {
   const int32_t* lengths_at(int64_t t) const {
     return any(t) ? lengths_.device_data<int32_t>() : nullptr;
   }
-  // The rows of x (batch, width) that are padding at step t := the same rows of `source`, or zeros
-  // when source is null.
-  template <class T>
-  void set_rows(int64_t t, int64_t width, const T* source, T* x) const {
-    kernels::set_padded_rows<T>(lengths_.device(), lengths_.numel(), width,
-                                lengths_.device_data<int32_t>(), t, source, x);
-  }
 
  private:
   Tensor lengths_;  // (batch) on the layer's device
@@ -81,6 +74,24 @@ void enter_step(Device dev, const RnnLayerOptions& options, int64_t t, int64_t b
   } else {
     kernels::copy<T>(dev, batch * hidden, state, out);
   }
+}
+
+// The gradients step t's backward kernel reads and writes (RnnStepGrads, kernels/kernel_types.h):
+// dy's row of step t if y has a gradient, dh the gradient of the state entering the step after,
+// which that step's keep factors `keep_after` scaled, and dh_prev for the part bypassing W_hh.
+template <class T>
+RnnStepGrads<T> step_grads(const RnnDims& d, const RnnLayerOptions& options, const PaddingMask& pad,
+                           int64_t t, const Var& y, Tensor& dh, const T* keep_after,
+                           Tensor& dh_prev) {
+  RnnStepGrads<T> io;
+  io.dy = y.has_grad() ? y.grad().device_data<T>() + t * d.batch * d.hidden : nullptr;
+  io.dh = dh.device_data<T>();
+  io.keep_after = keep_after;
+  io.lengths = pad.lengths_at(t);
+  io.t = t;
+  io.keep = options.keep.defined() ? options.keep.device_data<T>() + t * d.batch : nullptr;
+  io.dh_prev = dh_prev.device_data<T>();
+  return io;
 }
 
 // Gradient of the state before step t: the keep mask's backward, in place.

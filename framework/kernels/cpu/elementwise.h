@@ -48,11 +48,6 @@ void copy_rows(int64_t rows, int64_t cols, const T* src, int64_t src_stride, T* 
 // out (rows, cols) = row (cols) in every row.
 template <class T>
 void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out);
-// The rows of x (rows, cols) that are padding at step t (lengths[r] <= t) become row r of
-// `source`, or zeros when source is null; the other rows stay.
-template <class T>
-void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
-                     T* x);
 
 // Deterministic sums: fixed blocks summed in a fixed order, whatever the number of threads. The
 // result stays where the data is (out: one element).

@@ -49,18 +49,13 @@ void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
 }
 
 template <class T>
-void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
-                       const T* dh, T* dh_prev) {
+void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const RnnStepGrads<T>& io) {
   const int64_t H = hidden;
-  parallel_for(batch, row_grain(H), [=](int64_t begin, int64_t end) {
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      T* xg = x_gates + b * 3 * H;
-      T* hg = h_gates + b * 3 * H;
-      const T* hp = h_prev + b * H;
-      const T* dhb = dh + b * H;
-      T* dpb = dh_prev + b * H;
       for (int64_t j = 0; j < H; ++j)
-        kernels::gru_unit_backward(H, j, xg, hg, hp, dhb, dpb);
+        kernels::gru_step_unit_backward(H, b, j, x_gates, h_gates, h_prev, io);
     }
   });
 }
@@ -70,7 +65,7 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
   template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
                                       const RnnStepGrads<T>&);                                 \
   template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
-  template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
+  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -34,12 +34,12 @@ template <class T>
 void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
                       const RnnStepIo<T>& io);
 
-// x_gates (B, 3H): in, activations; out, gradients of (W_ih x + b_ih).
-// h_gates (B, 3H): in, W_hh h_prev + b_hh; out, gradients of it.
-// dh (B, H): gradient of h. Writes dh_prev (B, H): the part of the gradient of h_prev that does
-// not pass through W_hh (the caller adds dh_gates W_hh).
+// One GRU step backward, before its recurrent GEMM. x_gates (B, 3H): in, activations; out,
+// gradients of (W_ih x + b_ih). h_gates (B, 3H): in, W_hh h_prev + b_hh; out, gradients of it.
+// h_prev (B, H): the state the forward pass saved. io: the gradients in and out
+// (kernels/kernel_types.h; the caller's GEMM adds h_gates' gradients times W_hh to io.dh_prev).
 template <class T>
-void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
-                       const T* dh, T* dh_prev);
+void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const RnnStepGrads<T>& io);
 
 }  // namespace recur::cpu

@@ -122,14 +122,6 @@ void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out) {
 }
 
 template <class T>
-void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
-                     T* x) {
-  for_each("set_padded_rows", rows * cols, [=] __device__(int64_t i) {
-    if (t >= lengths[i / cols]) x[i] = source ? source[i] : T(0);
-  });
-}
-
-template <class T>
 void activation_forward(Activation f, int64_t n, const T* x, T* y) {
   switch (f) {
     case Activation::Sigmoid:
@@ -197,23 +189,22 @@ void fill(DType dtype, void* data, int64_t n, double value) {
   }
 }
 
-#define RECUR_INSTANTIATE(T)                                                                 \
-  template void add<T>(int64_t, const T*, const T*, T*);                                     \
-  template void mul<T>(int64_t, const T*, const T*, T*);                                     \
-  template void axpy<T>(int64_t, T, const T*, T*);                                           \
-  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                          \
-  template void scale<T>(int64_t, T, T*);                                                    \
-  template void add_scalar<T>(int64_t, const T*, double, T*);                                \
-  template void copy<T>(int64_t, const T*, T*);                                              \
-  template void add_bias<T>(int64_t, int64_t, const T*, T*);                                 \
-  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);                      \
-  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);                     \
-  template void copy_rows<T>(int64_t, int64_t, const T*, int64_t, T*, int64_t, bool);        \
-  template void broadcast_rows<T>(int64_t, int64_t, const T*, T*);                           \
-  template void set_padded_rows<T>(int64_t, int64_t, const int32_t*, int64_t, const T*, T*); \
-  template void activation_forward<T>(Activation, int64_t, const T*, T*);                    \
-  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);         \
-  template void sum<T>(int64_t, const T*, double, T*);                                       \
+#define RECUR_INSTANTIATE(T)                                                          \
+  template void add<T>(int64_t, const T*, const T*, T*);                              \
+  template void mul<T>(int64_t, const T*, const T*, T*);                              \
+  template void axpy<T>(int64_t, T, const T*, T*);                                    \
+  template void mul_accumulate<T>(int64_t, const T*, const T*, T*);                   \
+  template void scale<T>(int64_t, T, T*);                                             \
+  template void add_scalar<T>(int64_t, const T*, double, T*);                         \
+  template void copy<T>(int64_t, const T*, T*);                                       \
+  template void add_bias<T>(int64_t, int64_t, const T*, T*);                          \
+  template void sum_rows_accumulate<T>(int64_t, int64_t, const T*, T*);               \
+  template void scale_rows<T>(int64_t, int64_t, const T*, const T*, T*);              \
+  template void copy_rows<T>(int64_t, int64_t, const T*, int64_t, T*, int64_t, bool); \
+  template void broadcast_rows<T>(int64_t, int64_t, const T*, T*);                    \
+  template void activation_forward<T>(Activation, int64_t, const T*, T*);             \
+  template void activation_backward<T>(Activation, int64_t, const T*, const T*, T*);  \
+  template void sum<T>(int64_t, const T*, double, T*);                                \
   template void sum_squares<T>(int64_t, const T*, double*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)

@@ -49,11 +49,6 @@ void copy_rows(int64_t rows, int64_t cols, const T* src, int64_t src_stride, T* 
 // out (rows, cols) = row (cols) in every row.
 template <class T>
 void broadcast_rows(int64_t rows, int64_t cols, const T* row, T* out);
-// The rows of x (rows, cols) that are padding at step t (lengths[r] <= t) become row r of
-// `source`, or zeros when source is null; the other rows stay.
-template <class T>
-void set_padded_rows(int64_t rows, int64_t cols, const int32_t* lengths, int64_t t, const T* source,
-                     T* x);
 
 // Deterministic sums in double: a fixed grid of partial sums added in a fixed order. The result
 // stays on the device (out: one element); nothing waits for it.

@@ -46,12 +46,12 @@ void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
 }
 
 template <class T>
-void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
-                       const T* dh, T* dh_prev) {
+void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const RnnStepGrads<T>& io) {
   const int64_t H = hidden;
-  for_units("gru_cell_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
-    kernels::gru_unit_backward(H, j, x_gates + b * 3 * H, h_gates + b * 3 * H, h_prev + b * H,
-                               dh + b * H, dh_prev + b * H);
+  const RnnStepGrads<T> step = io;  // by value into the kernel
+  for_units("gru_step_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::gru_step_unit_backward(H, b, j, x_gates, h_gates, h_prev, step);
   });
 }
 
@@ -60,7 +60,7 @@ void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
   template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
                                       const RnnStepGrads<T>&);                                 \
   template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
-  template void gru_cell_backward<T>(int64_t, int64_t, T*, T*, const T*, const T*, T*);
+  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -18,7 +18,7 @@ template <class T>
 void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gates,
                       const RnnStepIo<T>& io);
 template <class T>
-void gru_cell_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
-                       const T* dh, T* dh_prev);
+void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const RnnStepGrads<T>& io);
 
 }  // namespace recur::cuda
