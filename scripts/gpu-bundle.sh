@@ -24,8 +24,7 @@ for program in "$@"; do
 done
 cat >"$dest/env.sh" <<'ENV'
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-nccl=$(ls -d /usr/local/cuda/lib64 /usr/lib/x86_64-linux-gnu 2>/dev/null | tr '\n' ':')
-export LD_LIBRARY_PATH="$here/lib:$nccl${LD_LIBRARY_PATH:-}"
+export LD_LIBRARY_PATH="$here/lib:/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PATH="$here/bin:$PATH"
 ENV
 tar -czf "$dest.tar.gz" -C "$(dirname "$dest")" "$(basename "$dest")"
