@@ -25,4 +25,19 @@ void gemm_strided_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int6
                           int64_t stride_b, T beta, T* c, int64_t ldc, int64_t stride_c,
                           int64_t count);
 
+// Where matrix (o, i) of a grid-shaped batch starts: o * outer + i * inner elements after its
+// operand's first element.
+struct GridStrides {
+  int64_t outer = 0, inner = 0;
+};
+
+// outer x inner independent GEMMs with the contract above, in one cuBLAS call over pointer arrays
+// (one small kernel writes them). Multi-head attention's (sequence, head) grid is such a batch: its
+// heads interleave in the feature dimension, so no single stride reaches every (b, h) matrix.
+template <class T>
+void gemm_grid_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
+                       const T* a, int64_t lda, GridStrides stride_a, const T* b, int64_t ldb,
+                       GridStrides stride_b, T beta, T* c, int64_t ldc, GridStrides stride_c,
+                       int64_t outer, int64_t inner);
+
 }  // namespace recur::cuda

@@ -55,66 +55,72 @@ unsigned int probability_rows(const MultiHeadDims& d) {
   return static_cast<unsigned int>(d.batch * d.heads * d.queries);
 }
 
+// The (sequence, head) grid of matrices in q and k (B, T, H*Dk), v and out (B, T, H*Dv) and the
+// probabilities (B, H, Tq, Tk): each GEMM below is one call over all sequences and heads.
+struct HeadGrid {
+  GridStrides queries, keys, values, outputs, probs;
+  int64_t qk_ld, v_ld;
+};
+
+HeadGrid head_grid(const MultiHeadDims& d) {
+  const int64_t Tq = d.queries, Tk = d.keys, H = d.heads, Dk = d.key_dim, Dv = d.value_dim;
+  return {{Tq * H * Dk, Dk},
+          {Tk * H * Dk, Dk},
+          {Tk * H * Dv, Dv},
+          {Tq * H * Dv, Dv},
+          {H * Tq * Tk, Tq * Tk},
+          H * Dk,
+          H * Dv};
+}
+
 }  // namespace
 
 template <class T>
 void multi_head_attention_forward(const MultiHeadDims& d, const T* q, const T* k, const T* v,
                                   const int32_t* key_lengths, T* probs, T* out) {
   if (d.batch * d.heads * d.queries == 0) return;
-  const int64_t Tq = d.queries, Tk = d.keys, H = d.heads, Dk = d.key_dim, Dv = d.value_dim;
-  const int64_t qk_stride = H * Dk, v_stride = H * Dv;
-  // Scores of head h for every sequence b: probs[b, h] (Tq, Tk) = q[b, :, h] k[b, :, h]^T.
-  for (int64_t h = 0; h < H; ++h) {
-    gemm_strided_batched<T>(false, true, Tq, Tk, Dk, scale_of<T>(d), q + h * Dk, qk_stride,
-                            Tq * qk_stride, k + h * Dk, qk_stride, Tk * qk_stride, T(0),
-                            probs + h * Tq * Tk, Tk, H * Tq * Tk, d.batch);
-  }
+  const int64_t Tq = d.queries, Tk = d.keys, B = d.batch, H = d.heads;
+  const HeadGrid g = head_grid(d);
+  // probs[b, h] (Tq, Tk) = q[b, :, h] k[b, :, h]^T / sqrt(Dk)
+  gemm_grid_batched<T>(false, true, Tq, Tk, d.key_dim, scale_of<T>(d), q, g.qk_ld, g.queries, k,
+                       g.qk_ld, g.keys, T(0), probs, Tk, g.probs, B, H);
   masked_softmax_kernel<<<probability_rows(d), kRowThreads, 0, compute_stream()>>>(d, key_lengths,
                                                                                    probs);
   check_launch("masked_softmax_kernel");
-  for (int64_t h = 0; h < H; ++h) {
-    gemm_strided_batched<T>(false, false, Tq, Dv, Tk, T(1), probs + h * Tq * Tk, Tk, H * Tq * Tk,
-                            v + h * Dv, v_stride, Tk * v_stride, T(0), out + h * Dv, v_stride,
-                            Tq * v_stride, d.batch);
-  }
+  // out[b, :, h] (Tq, Dv) = probs[b, h] v[b, :, h]
+  gemm_grid_batched<T>(false, false, Tq, d.value_dim, Tk, T(1), probs, Tk, g.probs, v, g.v_ld,
+                       g.values, T(0), out, g.v_ld, g.outputs, B, H);
 }
 
 template <class T>
 void multi_head_attention_backward(const MultiHeadDims& d, const T* q, const T* k, const T* v,
                                    const T* probs, const T* dout, T* dq, T* dk, T* dv) {
   if (d.batch * d.heads * d.queries == 0) return;
-  const int64_t Tq = d.queries, Tk = d.keys, H = d.heads, Dk = d.key_dim, Dv = d.value_dim;
-  const int64_t qk_stride = H * Dk, v_stride = H * Dv, p_stride = H * Tq * Tk;
+  const int64_t Tq = d.queries, Tk = d.keys, B = d.batch, H = d.heads;
+  const int64_t Dk = d.key_dim, Dv = d.value_dim;
+  const HeadGrid g = head_grid(d);
+  // dv[b, :, h] (Tk, Dv) += probs[b, h]^T dout[b, :, h]
   if (dv) {
-    for (int64_t h = 0; h < H; ++h) {
-      gemm_strided_batched<T>(true, false, Tk, Dv, Tq, T(1), probs + h * Tq * Tk, Tk, p_stride,
-                              dout + h * Dv, v_stride, Tq * v_stride, T(1), dv + h * Dv, v_stride,
-                              Tk * v_stride, d.batch);
-    }
+    gemm_grid_batched<T>(true, false, Tk, Dv, Tq, T(1), probs, Tk, g.probs, dout, g.v_ld, g.outputs,
+                         T(1), dv, g.v_ld, g.values, B, H);
   }
   if (!dq && !dk) return;
   // dprobs = dout v^T, then through the softmax.
-  const DeviceBuffer scratch(static_cast<size_t>(d.batch * p_stride) * sizeof(T));
+  const DeviceBuffer scratch(static_cast<size_t>(B * H * Tq * Tk) * sizeof(T));
   T* ds = scratch.as<T>();  // (B, H, Tq, Tk)
-  for (int64_t h = 0; h < H; ++h) {
-    gemm_strided_batched<T>(false, true, Tq, Tk, Dv, T(1), dout + h * Dv, v_stride, Tq * v_stride,
-                            v + h * Dv, v_stride, Tk * v_stride, T(0), ds + h * Tq * Tk, Tk,
-                            p_stride, d.batch);
-  }
+  gemm_grid_batched<T>(false, true, Tq, Tk, Dv, T(1), dout, g.v_ld, g.outputs, v, g.v_ld, g.values,
+                       T(0), ds, Tk, g.probs, B, H);
   softmax_backward_kernel<<<probability_rows(d), kRowThreads, 0, compute_stream()>>>(
       Tk, probs, scale_of<T>(d), ds);
   check_launch("softmax_backward_kernel");
-  for (int64_t h = 0; h < H; ++h) {
-    if (dq) {
-      gemm_strided_batched<T>(false, false, Tq, Dk, Tk, T(1), ds + h * Tq * Tk, Tk, p_stride,
-                              k + h * Dk, qk_stride, Tk * qk_stride, T(1), dq + h * Dk, qk_stride,
-                              Tq * qk_stride, d.batch);
-    }
-    if (dk) {
-      gemm_strided_batched<T>(true, false, Tk, Dk, Tq, T(1), ds + h * Tq * Tk, Tk, p_stride,
-                              q + h * Dk, qk_stride, Tq * qk_stride, T(1), dk + h * Dk, qk_stride,
-                              Tk * qk_stride, d.batch);
-    }
+  // dq[b, :, h] (Tq, Dk) += ds[b, h] k[b, :, h]; dk[b, :, h] (Tk, Dk) += ds[b, h]^T q[b, :, h]
+  if (dq) {
+    gemm_grid_batched<T>(false, false, Tq, Dk, Tk, T(1), ds, Tk, g.probs, k, g.qk_ld, g.keys, T(1),
+                         dq, g.qk_ld, g.queries, B, H);
+  }
+  if (dk) {
+    gemm_grid_batched<T>(true, false, Tk, Dk, Tq, T(1), ds, Tk, g.probs, q, g.qk_ld, g.queries,
+                         T(1), dk, g.qk_ld, g.keys, B, H);
   }
 }
 
