@@ -31,6 +31,10 @@ void require(Device device);
 // The caching allocator of device `index` (require()s it).
 CachingAllocator& device_allocator(int index);
 
+// Page-locked host memory (cudaMallocHost), cached as device memory is: copies between it and a
+// GPU are DMAs that need no staging by the driver. The host heap's allocator without CUDA.
+CachingAllocator& pinned_host_allocator();
+
 // Copies `bytes` between two places on any devices (host included), after the work already queued
 // on the devices' compute streams. A copy to the host (or between two GPUs) returns when the bytes
 // have arrived; a copy to a GPU from the host or within it is queued on the GPU's compute stream,

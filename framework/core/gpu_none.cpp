@@ -2,9 +2,9 @@
 // instead of kernels/cuda/runtime.cpp when RECUR_WITH_CUDA is off.
 #include <cstring>
 
+#include "core/device_counters.h"
 #include "core/error.h"
 #include "core/gpu.h"
-#include "core/device_counters.h"
 
 namespace recur::gpu {
 
@@ -31,6 +31,10 @@ void require(Device device) {
 
 CachingAllocator& device_allocator(int index) {
   unavailable(Device::cuda(index));
+}
+
+CachingAllocator& pinned_host_allocator() {
+  return host_allocator();
 }
 
 void copy(void* destination, Device destination_device, const void* source, Device source_device,

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 
-#include "core/gpu.h"
 #include "core/device_counters.h"
+#include "core/gpu.h"
 
 namespace recur {
 
-Storage::Storage(size_t bytes, Device device)
-    : bytes_(bytes), device_(device), allocator_(&allocator_for(device)) {
+Storage::Storage(size_t bytes, Device device) : Storage(bytes, device, allocator_for(device)) {}
+
+Storage::Storage(size_t bytes, Device device, Allocator& allocator)
+    : bytes_(bytes), device_(device), allocator_(&allocator) {
   data_ = allocator_->allocate(bytes);
 }
 
@@ -16,10 +18,26 @@ Storage::~Storage() {
   allocator_->release(data_, bytes_);
 }
 
+namespace {
+
+size_t storage_bytes(const Shape& shape, DType dtype) {
+  return std::max<size_t>(1, static_cast<size_t>(shape.numel()) * dtype_size(dtype));
+}
+
+}  // namespace
+
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   Tensor t;
-  size_t bytes = std::max<size_t>(1, static_cast<size_t>(shape.numel()) * dtype_size(dtype));
-  t.storage_ = std::make_shared<Storage>(bytes, device);
+  t.storage_ = std::make_shared<Storage>(storage_bytes(shape, dtype), device);
+  t.shape_ = shape;
+  t.dtype_ = dtype;
+  return t;
+}
+
+Tensor Tensor::empty_pinned(const Shape& shape, DType dtype) {
+  Tensor t;
+  t.storage_ = std::make_shared<Storage>(storage_bytes(shape, dtype), Device::cpu(),
+                                         gpu::pinned_host_allocator());
   t.shape_ = shape;
   t.dtype_ = dtype;
   return t;

@@ -19,6 +19,7 @@ namespace recur {
 class Storage {
  public:
   Storage(size_t bytes, Device device);
+  Storage(size_t bytes, Device device, Allocator& allocator);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -39,6 +40,9 @@ class Tensor {
   Tensor() = default;
 
   static Tensor empty(const Shape& shape, DType dtype, Device device = Device::cpu());
+  // Host memory that a GPU's copy engines reach directly (page-locked, gpu::pinned_host_allocator),
+  // for buffers copied to and from a GPU step after step; plain host memory without CUDA.
+  static Tensor empty_pinned(const Shape& shape, DType dtype);
   static Tensor zeros(const Shape& shape, DType dtype, Device device = Device::cpu());
   static Tensor full(const Shape& shape, DType dtype, double value, Device device = Device::cpu());
   template <class T>

@@ -1,6 +1,8 @@
 #include "dist/gpu_communicator.h"
 
 #include <cstdlib>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/gpu.h"
@@ -27,6 +29,9 @@ class StagedPending final : public PendingCollective {
 };
 
 // The host communicator for device tensors too: each collective copies them to the host and back.
+// An all-reduce stages through a pinned host buffer kept for its device range (a gradient bucket),
+// reused step after step: the copy out of it back to the device and the next step's copy into it
+// are ordered on the compute stream.
 class HostStagedCommunicator final : public Communicator {
  public:
   explicit HostStagedCommunicator(std::unique_ptr<Communicator> host) : host_(std::move(host)) {}
@@ -42,7 +47,8 @@ class HostStagedCommunicator final : public Communicator {
   std::unique_ptr<PendingCollective> all_reduce_async(Tensor& tensor, ReduceOp op,
                                                       const std::string& what) override {
     if (tensor.device().is_cpu()) return host_->all_reduce_async(tensor, op, what);
-    Tensor staged = tensor.to(Device::cpu());
+    Tensor staged = staging_for(tensor);
+    staged.copy_from(tensor);
     auto inner = host_->all_reduce_async(staged, op, what);
     return std::make_unique<StagedPending>(std::move(inner), staged, tensor);
   }
@@ -69,7 +75,18 @@ class HostStagedCommunicator final : public Communicator {
   }
 
  private:
+  // The pinned buffer of the device range `tensor` covers.
+  Tensor staging_for(const Tensor& tensor) {
+    const StagingKey key{tensor.untyped_device_data(), tensor.numel(), tensor.dtype()};
+    auto it = staging_.find(key);
+    if (it == staging_.end())
+      it = staging_.emplace(key, Tensor::empty_pinned(tensor.shape(), tensor.dtype())).first;
+    return it->second;
+  }
+
+  using StagingKey = std::tuple<const void*, int64_t, DType>;
   std::unique_ptr<Communicator> host_;
+  std::map<StagingKey, Tensor> staging_;
 };
 
 }  // namespace

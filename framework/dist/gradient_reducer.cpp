@@ -53,22 +53,26 @@ void GradientReducer::start(size_t b) {
   if (observer_) observer_({ReducerEvent::Kind::BucketStarted, static_cast<int32_t>(b)});
 }
 
-ReducerTimings GradientReducer::finish() {
-  ReducerTimings t;
-  if (comm_.world_size() == 1) return t;
+double GradientReducer::finish() {
+  if (comm_.world_size() == 1) return 0.0;
   while (next_bucket_ < buckets_.size())
     start(next_bucket_++);
   const auto wait_start = std::chrono::steady_clock::now();
   for (Bucket& bucket : buckets_) {
     bucket.pending->wait();
-    t.comm_s += bucket.pending->seconds();
-    bucket.pending.reset();
+    untimed_.push_back(std::move(bucket.pending));
     bucket.ready = 0;
   }
   next_bucket_ = 0;
-  t.exposed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
-  return t;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
+}
+
+double GradientReducer::take_comm_seconds() {
+  double total = 0.0;
+  for (const auto& pending : untimed_)
+    total += pending->seconds();
+  untimed_.clear();
+  return total;
 }
 
 bool GradientReducer::bucket_done(int bucket) const {

@@ -23,11 +23,6 @@
 
 namespace recur {
 
-struct ReducerTimings {
-  double comm_s = 0;     // all-reduce time summed over buckets (start to completion)
-  double exposed_s = 0;  // time finish() waited: communication not hidden behind compute
-};
-
 struct ReducerEvent {
   enum class Kind { GradientReady, BucketStarted };
   Kind kind;
@@ -40,8 +35,14 @@ class GradientReducer final : public GradientSync {
 
   // Starts buckets from this tape's gradient-ready events (the tape of a step's last micro-batch).
   void attach(Tape& tape) override;
-  // Starts the buckets not started yet and waits for all: the gradients are then summed.
-  ReducerTimings finish();
+  // Starts the buckets not started yet and waits for all: the gradients are then summed (device
+  // gradients: for the work queued after it, as the compute stream waits, not the host). Returns
+  // the seconds the host waited: communication not hidden behind compute.
+  double finish();
+  // The all-reduce time of the buckets finished since the last call, each start to completion,
+  // summed. A device collective's time is known once it has finished, so ask where the host has
+  // waited for the device anyway (progress lines).
+  double take_comm_seconds();
 
   int bucket_count() const { return static_cast<int>(buckets_.size()); }
   bool bucket_done(int bucket) const;
@@ -66,8 +67,9 @@ class GradientReducer final : public GradientSync {
   ParameterStore& store_;
   Communicator& comm_;
   std::vector<Bucket> buckets_;
-  size_t next_bucket_ = 0;          // buckets before it have started
-  std::vector<int32_t> bucket_of_;  // per parameter
+  size_t next_bucket_ = 0;                                   // buckets before it have started
+  std::vector<int32_t> bucket_of_;                           // per parameter
+  std::vector<std::unique_ptr<PendingCollective>> untimed_;  // waited for, not yet timed
   std::function<void(const ReducerEvent&)> observer_;
 };
 

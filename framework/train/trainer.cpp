@@ -74,7 +74,7 @@ struct Trainer::Interval {
   double tokens = 0, chars = 0;  // all ranks
   Tensor sum_sq;                 // the last step's squared gradient norm, on the device
   DeviceCounters in_steps;       // the device counters of the steps (core/device_counters.h)
-  double compute_s = 0, comm_s = 0, exposed_s = 0;
+  double compute_s = 0, exposed_s = 0;
   int64_t steps = 0;
   Clock::time_point start = Clock::now();
 };
@@ -197,9 +197,7 @@ bool Trainer::run_step(int64_t step, Interval& interval) {
   const auto compute_start = Clock::now();
   const StepLoss local = task_.train_step(step, reducer_);
   interval.compute_s += seconds_since(compute_start);
-  const ReducerTimings comm = reducer_.finish();
-  interval.comm_s += comm.comm_s;
-  interval.exposed_s += comm.exposed_s;
+  interval.exposed_s += reducer_.finish();
 
   // One small all-reduce of host values per step: the counts and whether any rank was asked to
   // stop. The loss stays on the device until a progress line reads it.
@@ -244,6 +242,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
   const LossTotals totals = sum_over_ranks(comm_, local, "all-reduce of the interval's loss");
   const double grad_norm = std::sqrt(interval.sum_sq.item());
   check_divergence(step, totals.loss(), grad_norm);
+  const double comm_s = reducer_.take_comm_seconds();
   const double lr = schedule_.lr(step) * task_.lr_scale();
   const double seconds = seconds_since(interval.start);
   const double tokens_per_s = totals.tokens / std::max(seconds, 1e-9);
@@ -269,7 +268,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
                                 {"tokens", totals.tokens},
                                 {"tokens_per_s", tokens_per_s},
                                 {"compute_ms", interval.compute_s * per_step_ms},
-                                {"comm_ms", interval.comm_s * per_step_ms},
+                                {"comm_ms", comm_s * per_step_ms},
                                 {"exposed_comm_ms", interval.exposed_s * per_step_ms},
                                 {"elapsed_s", elapsed}});
   }
@@ -284,7 +283,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
       {"loss", local.loss()},
       {"batch_digest", hex64(task_.take_batch_digest())},
       {"compute_ms", interval.compute_s * per_step_ms},
-      {"comm_ms", interval.comm_s * per_step_ms},
+      {"comm_ms", comm_s * per_step_ms},
       {"exposed_comm_ms", interval.exposed_s * per_step_ms},
       {"step_host_reads", interval.in_steps.reads},
       {"step_host_syncs", interval.in_steps.synchronisations},

@@ -1,17 +1,19 @@
 // NCCL for device tensors, one GPU per rank. The unique id travels over the host communicator.
 // Each collective runs on a stream of its own, after the work already queued on the compute
 // stream (an event orders it), so it overlaps with the kernels queued after it; wait() makes the
-// compute stream wait for it. Waiting polls NCCL's asynchronous error state and the collective
-// timeout: either ends the job with a message naming the rank.
+// compute stream wait for its completion event and returns at once: the host never waits for a
+// collective. A watchdog thread (dist/cuda/collective_watchdog.h) ends the job, naming the rank,
+// on NCCL's asynchronous errors and on the collective timeout.
 #include <nccl.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
+#include <optional>
 
+#include "core/device_counters.h"
 #include "core/gpu.h"
 #include "core/log.h"
+#include "dist/cuda/collective_watchdog.h"
 #include "dist/gpu_communicator.h"
 #include "kernels/cuda/runtime.h"
 
@@ -40,35 +42,40 @@ ncclRedOp_t nccl_op(ReduceOp op, DType t) {
   return op == ReduceOp::Sum ? ncclSum : ncclAvg;
 }
 
-class NcclCommunicator;
-
 // A collective queued on the communication stream, between two timing events.
 class NcclPending final : public PendingCollective {
  public:
-  NcclPending(NcclCommunicator& comm, std::string what, cudaEvent_t start, cudaEvent_t stop)
-      : comm_(comm), what_(std::move(what)), start_(start), stop_(stop) {}
-  ~NcclPending() override {
-    cudaEventDestroy(start_);
-    cudaEventDestroy(stop_);
+  NcclPending(int device, std::shared_ptr<const cuda::CollectiveEvents> events)
+      : device_(device), events_(std::move(events)) {}
+  // Orders the compute stream after the collective; the host goes on at once.
+  void wait() override {
+    const cuda::DeviceGuard guard(device_);
+    cuda::check(cudaStreamWaitEvent(cuda::compute_stream(), events_->stop(), 0),
+                "cudaStreamWaitEvent after a collective");
   }
-  void wait() override;
-  bool done() const override { return cudaEventQuery(stop_) == cudaSuccess; }
+  bool done() const override { return events_->finished(); }
+  // Blocks until the collective has finished (the trainer asks at progress lines, when the
+  // compute stream, and with it the collective, has finished anyway).
   double seconds() const override {
+    if (!done()) {
+      count_synchronisation();
+      cuda::check(cudaEventSynchronize(events_->stop()), "cudaEventSynchronize of a collective");
+    }
     float ms = 0;
-    cuda::check(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime");
+    cuda::check(cudaEventElapsedTime(&ms, events_->start(), events_->stop()),
+                "cudaEventElapsedTime");
     return ms / 1000.0;
   }
 
  private:
-  NcclCommunicator& comm_;
-  std::string what_;
-  cudaEvent_t start_, stop_;
+  int device_;
+  std::shared_ptr<const cuda::CollectiveEvents> events_;
 };
 
 class NcclCommunicator final : public Communicator {
  public:
   NcclCommunicator(std::unique_ptr<Communicator> host, Device device, double timeout_s)
-      : host_(std::move(host)), device_(device), timeout_s_(timeout_s) {
+      : host_(std::move(host)), device_(device) {
     const cuda::DeviceGuard guard(device.index);
     ncclUniqueId id;
     if (host_->is_root()) check_nccl(ncclGetUniqueId(&id), "ncclGetUniqueId");
@@ -82,9 +89,13 @@ class NcclCommunicator final : public Communicator {
                "ncclCommInitRank");
     cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking),
                 "cudaStreamCreate for NCCL");
+    watchdog_.emplace(
+        device.index, timeout_s, [this] { return async_error(); },
+        [this](const std::string& message) { fail_job(message); });
   }
 
   ~NcclCommunicator() override {
+    watchdog_.reset();  // the collectives in flight finish first
     ncclCommDestroy(comm_);
     cudaStreamDestroy(stream_);
   }
@@ -147,46 +158,29 @@ class NcclCommunicator final : public Communicator {
     std::_Exit(exit_code);  // not reached; the compiler does not know a virtual call's noreturn
   }
 
-  // Until the collective ending at `stop` has finished; then orders the compute stream after it.
-  // An asynchronous NCCL error or the timeout ends the job.
-  void wait_for(cudaEvent_t stop, const std::string& what) {
-    const auto start = std::chrono::steady_clock::now();
-    for (;;) {
-      const cudaError_t finished = cudaEventQuery(stop);
-      if (finished == cudaSuccess) break;
-      if (finished != cudaErrorNotReady) cuda::check(finished, what.c_str());
-      ncclResult_t state = ncclSuccess;
-      ncclCommGetAsyncError(comm_, &state);
-      if (state != ncclSuccess && state != ncclInProgress) {
-        fail_job(concat("NCCL error in ", what, ": ", ncclGetErrorString(state)));
-      }
-      const double waited =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (waited > timeout_s_) {
-        fail_job(concat(what, " did not finish within ", timeout_s_, " s"));
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
-    const cuda::DeviceGuard guard(device_.index);
-    cuda::check(cudaStreamWaitEvent(cuda::compute_stream(), stop, 0),
-                "cudaStreamWaitEvent after a collective");
-  }
-
  private:
   // Queues `collective` on the communication stream after the compute stream's queued work.
   template <class Collective>
   std::unique_ptr<NcclPending> enqueue(const std::string& what, Collective collective) {
     const cuda::DeviceGuard guard(device_.index);
-    cudaEvent_t ready = nullptr, start = nullptr, stop = nullptr;
-    for (cudaEvent_t* e : {&ready, &start, &stop})
-      cuda::check(cudaEventCreate(e), "cudaEventCreate");
+    cudaEvent_t ready = nullptr;
+    cuda::check(cudaEventCreate(&ready), "cudaEventCreate");
     cuda::check(cudaEventRecord(ready, cuda::compute_stream()), "cudaEventRecord");
     cuda::check(cudaStreamWaitEvent(stream_, ready, 0), "cudaStreamWaitEvent");
     cudaEventDestroy(ready);  // released once recorded work completes
-    cuda::check(cudaEventRecord(start, stream_), "cudaEventRecord");
+    auto events = std::make_shared<const cuda::CollectiveEvents>();
+    cuda::check(cudaEventRecord(events->start(), stream_), "cudaEventRecord");
     check_nccl(collective(), what.c_str());
-    cuda::check(cudaEventRecord(stop, stream_), "cudaEventRecord");
-    return std::make_unique<NcclPending>(*this, what, start, stop);
+    cuda::check(cudaEventRecord(events->stop(), stream_), "cudaEventRecord");
+    watchdog_->watch(events, what);
+    return std::make_unique<NcclPending>(device_.index, std::move(events));
+  }
+
+  std::string async_error() {
+    ncclResult_t state = ncclSuccess;
+    ncclCommGetAsyncError(comm_, &state);
+    if (state == ncclSuccess || state == ncclInProgress) return "";
+    return ncclGetErrorString(state);
   }
 
   [[noreturn]] void fail_job(const std::string& message) {
@@ -196,14 +190,10 @@ class NcclCommunicator final : public Communicator {
 
   std::unique_ptr<Communicator> host_;
   Device device_;
-  double timeout_s_;
   ncclComm_t comm_ = nullptr;
   cudaStream_t stream_ = nullptr;
+  std::optional<cuda::CollectiveWatchdog> watchdog_;
 };
-
-void NcclPending::wait() {
-  comm_.wait_for(stop_, what_);
-}
 
 }  // namespace
 

@@ -50,27 +50,42 @@ unsigned int blocks_for(int64_t n) {
 
 namespace {
 
-// Device memory from cudaMalloc; out of memory is reported as nullptr so that the caching
-// allocator can free its cache and try again.
+// The block an allocation call returned with `status`: nullptr when memory ran out, so that the
+// caching allocator can free its cache and try again.
+void* allocated(cudaError_t status, void* ptr, const char* what) {
+  if (status == cudaErrorMemoryAllocation) {
+    cudaGetLastError();
+    return nullptr;
+  }
+  check(status, what);
+  return ptr;
+}
+
+// Device memory from cudaMalloc.
 class DeviceBlocks final : public BlockSource {
  public:
   explicit DeviceBlocks(int index) : index_(index) {}
   void* allocate(size_t bytes) override {
     const DeviceGuard guard(index_);
     void* ptr = nullptr;
-    const cudaError_t status = cudaMalloc(&ptr, bytes);
-    if (status == cudaErrorMemoryAllocation) {
-      cudaGetLastError();
-      return nullptr;
-    }
-    check(status, "cudaMalloc");
-    return ptr;
+    return allocated(cudaMalloc(&ptr, bytes), ptr, "cudaMalloc");
   }
   void free(void* ptr) override { check(cudaFree(ptr), "cudaFree"); }
   std::string memory_name() const override { return Device::cuda(index_).str() + " memory"; }
 
  private:
   int index_;
+};
+
+// Page-locked host memory from cudaMallocHost.
+class PinnedHostBlocks final : public BlockSource {
+ public:
+  void* allocate(size_t bytes) override {
+    void* ptr = nullptr;
+    return allocated(cudaMallocHost(&ptr, bytes), ptr, "cudaMallocHost");
+  }
+  void free(void* ptr) override { check(cudaFreeHost(ptr), "cudaFreeHost"); }
+  std::string memory_name() const override { return "pinned host memory"; }
 };
 
 // The pinned ring that host-to-device copies of up to this many bytes go through.
@@ -163,6 +178,12 @@ void require(Device device) {
 
 CachingAllocator& device_allocator(int index) {
   return cuda::runtime(index).allocator;
+}
+
+CachingAllocator& pinned_host_allocator() {
+  // Never destroyed, as the device runtimes.
+  static auto* allocator = new CachingAllocator(std::make_unique<cuda::PinnedHostBlocks>());
+  return *allocator;
 }
 
 void copy(void* destination, Device destination_device, const void* source, Device source_device,
