@@ -16,12 +16,15 @@ namespace recur {
 enum class ReduceOp { Sum, Average };
 
 // A collective running in the background. Its buffers must stay untouched until wait() returns.
+// A host buffer holds the result when wait() returns; a device buffer holds it for the work queued
+// on the compute stream after wait() (NCCL: the stream waits, the host does not).
 class PendingCollective {
  public:
   virtual ~PendingCollective() = default;
   virtual void wait() = 0;
   virtual bool done() const = 0;
-  // Seconds from its start to its completion, as seen by the thread that ran it (after wait()).
+  // Seconds from its start to its completion, as seen by the thread that ran it; waits for the
+  // completion if need be.
   virtual double seconds() const = 0;
 };
 

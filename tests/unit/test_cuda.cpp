@@ -66,10 +66,10 @@ TEST(NcclCommunicator, CollectivesOfOneRank) {
   for (ReduceOp op : {ReduceOp::Sum, ReduceOp::Average}) {
     Tensor on_gpu = values.to(gpu);
     auto pending = comm->all_reduce_async(on_gpu, op, "test all-reduce");
-    pending->wait();
+    pending->wait();  // orders the compute stream only: the host reads below wait for it
+    EXPECT_EQ(test::relative_difference(on_gpu.to(Device::cpu()), values), 0.0);
     EXPECT_TRUE(pending->done());
     EXPECT_GE(pending->seconds(), 0.0);
-    EXPECT_EQ(test::relative_difference(on_gpu.to(Device::cpu()), values), 0.0);
   }
   Tensor broadcast = values.to(gpu);
   comm->broadcast(broadcast, 0);

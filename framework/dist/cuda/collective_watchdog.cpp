@@ -1,5 +1,7 @@
 #include "dist/cuda/collective_watchdog.h"
 
+#include <exception>
+
 #include "core/log.h"
 #include "kernels/cuda/runtime.h"
 
@@ -63,7 +65,12 @@ void CollectiveWatchdog::run() {
     if (watched_.empty()) return;  // stopping, nothing left in flight
     Watched& oldest = watched_.front();
     lock.unlock();
-    const bool finished = check(oldest);
+    bool finished = false;
+    try {
+      finished = check(oldest);
+    } catch (const std::exception& e) {  // a CUDA error: end the job as the training thread would
+      fail_(e.what());
+    }
     if (!finished) std::this_thread::sleep_for(kPollInterval);
     lock.lock();
     if (finished) watched_.pop_front();

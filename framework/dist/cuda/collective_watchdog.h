@@ -37,7 +37,7 @@ class CollectiveEvents {
 class CollectiveWatchdog {
  public:
   // `async_error` returns NCCL's asynchronous error message ("" while there is none); `fail` ends
-  // the job with a message and does not return.
+  // the job with a message and does not return (it also ends it on a CUDA error seen here).
   CollectiveWatchdog(int device, double timeout_s, std::function<std::string()> async_error,
                      std::function<void(const std::string&)> fail);
   ~CollectiveWatchdog();  // after the collectives watched have finished or the job has ended

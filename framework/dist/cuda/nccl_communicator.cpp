@@ -6,9 +6,12 @@
 // on NCCL's asynchronous errors and on the collective timeout.
 #include <nccl.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "core/device_counters.h"
 #include "core/gpu.h"
@@ -152,7 +155,17 @@ class NcclCommunicator final : public Communicator {
   void barrier() override { host_->barrier(); }
   void barrier_untimed() override { host_->barrier_untimed(); }
 
+  // The watchdog thread and the training thread may both end the job: the first does, the second
+  // waits for it to take the process down.
   [[noreturn]] void abort(int exit_code) override {
+    bool first = false;
+    {
+      const std::lock_guard lock(abort_mutex_);
+      first = !aborting_;
+      aborting_ = true;  // from here on the watchdog leaves comm_ alone
+    }
+    while (!first)
+      std::this_thread::sleep_for(std::chrono::seconds(1));
     ncclCommAbort(comm_);
     host_->abort(exit_code);
     std::_Exit(exit_code);  // not reached; the compiler does not know a virtual call's noreturn
@@ -177,6 +190,8 @@ class NcclCommunicator final : public Communicator {
   }
 
   std::string async_error() {
+    const std::lock_guard lock(abort_mutex_);
+    if (aborting_) return "";
     ncclResult_t state = ncclSuccess;
     ncclCommGetAsyncError(comm_, &state);
     if (state == ncclSuccess || state == ncclInProgress) return "";
@@ -192,6 +207,8 @@ class NcclCommunicator final : public Communicator {
   Device device_;
   ncclComm_t comm_ = nullptr;
   cudaStream_t stream_ = nullptr;
+  std::mutex abort_mutex_;
+  bool aborting_ = false;  // under abort_mutex_
   std::optional<cuda::CollectiveWatchdog> watchdog_;
 };
 
