@@ -109,6 +109,8 @@ RECUR_KERNEL_ON_DEVICE(lstm_step_forward)
 RECUR_KERNEL_ON_DEVICE(lstm_step_backward)
 RECUR_KERNEL_ON_DEVICE(gru_step_forward)
 RECUR_KERNEL_ON_DEVICE(gru_step_backward)
+RECUR_KERNEL_ON_DEVICE(rnn_step_forward)
+RECUR_KERNEL_ON_DEVICE(rnn_step_backward)
 
 // kernels/{cpu,cuda}/optim.h
 RECUR_KERNEL_ON_DEVICE(sgd_update)

@@ -1,7 +1,7 @@
 // The gate maths of one unit of a recurrent step, written once for the CPU loops and the CUDA
 // kernels (layouts, gate orders and formulas in kernels/cpu/rnn_cells.h). Each function handles
-// unit j of one batch row: g, xg and hg are that row's gates (4H for the LSTM, 3H for the GRU), the
-// other pointers its states (H).
+// unit j of one batch row: g, xg and hg are that row's gates (4H for the LSTM, 3H for the GRU, H
+// for the vanilla RNN), the other pointers its states (H).
 #pragma once
 
 #include <cstdint>
@@ -146,6 +146,38 @@ RECUR_HOST_DEVICE void gru_step_unit_backward(int64_t H, int64_t b, int64_t j, T
   }
   const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
   io.dh_prev[u] = gru_unit_backward(H, j, xg, hg, h_prev + b * H, dstep);
+}
+
+// Unit j of row b of a fused vanilla RNN step (RnnStepIo, kernels/kernel_types.h): gates (B, H):
+// in, the pre-activations W_ih x + b_ih + W_hh h_prev + b_hh; out, f of them, f = tanh or relu.
+template <class T>
+RECUR_HOST_DEVICE void rnn_step_unit(Activation f, int64_t H, int64_t b, int64_t j, T* gates,
+                                     const RnnStepIo<T>& io) {
+  const int64_t u = b * H + j;
+  const T h = f == Activation::Relu ? relu_of(gates[u]) : tanh_of(gates[u]);
+  gates[u] = h;
+  const bool padded = io.lengths != nullptr && io.t >= io.lengths[b];
+  io.y[u] = padded ? T(0) : h;
+  const T carried_h = padded ? io.h_prev[u] : h;
+  io.next_h[u] = (io.keep_next != nullptr ? io.keep_next[b] : T(1)) * carried_h;
+}
+
+// Unit j of row b of a fused vanilla RNN step backward (RnnStepGrads, kernels/kernel_types.h; dc
+// unused): gates (B, H): in, the forward's outputs f(a); out, the gradients of the
+// pre-activations a.
+template <class T>
+RECUR_HOST_DEVICE void rnn_step_unit_backward(Activation f, int64_t H, int64_t b, int64_t j,
+                                              T* gates, const RnnStepGrads<T>& io) {
+  const int64_t u = b * H + j;
+  const T dh = (io.keep_after != nullptr ? io.keep_after[b] : T(1)) * io.dh[u];
+  if (io.lengths != nullptr && io.t >= io.lengths[b]) {
+    gates[u] = T(0);
+    io.dh_prev[u] = dh;
+    return;
+  }
+  const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
+  gates[u] = f == Activation::Relu ? relu_grad(gates[u], dstep) : tanh_grad(gates[u], dstep);
+  io.dh_prev[u] = T(0);
 }
 
 }  // namespace recur::kernels

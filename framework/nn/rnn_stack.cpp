@@ -1,9 +1,12 @@
 #include "nn/rnn_stack.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "autograd/ops/elementwise.h"
 #include "autograd/ops/shape.h"
+#include "config/visitor.h"
 
 namespace recur {
 
@@ -14,6 +17,50 @@ RnnState RnnState::detached() const {
   for (const Var& v : c)
     out.c.push_back(v.detach());
   return out;
+}
+
+namespace {
+constexpr CellType kCells[] = {CellType::Lstm, CellType::Gru, CellType::Rnn, CellType::RnnRelu};
+}  // namespace
+
+const char* cell_name(CellType cell) {
+  switch (cell) {
+    case CellType::Lstm:
+      return "lstm";
+    case CellType::Gru:
+      return "gru";
+    case CellType::Rnn:
+      return "rnn";
+    case CellType::RnnRelu:
+      return "rnn_relu";
+  }
+  return "?";
+}
+
+void describe_cell(ConfigVisitor& v, CellType& cell) {
+  std::vector<std::string> names;
+  size_t index = 0;
+  for (CellType c : kCells) {
+    if (c == cell) index = names.size();
+    names.emplace_back(cell_name(c));
+  }
+  v.choice_index(
+      "cell", index, names,
+      "recurrent cell: lstm, gru, or the vanilla RNN with tanh (rnn) or relu (rnn_relu)");
+  cell = kCells[index];
+}
+
+int64_t RnnStackSpec::gates() const {
+  switch (cell) {
+    case CellType::Lstm:
+      return 4;
+    case CellType::Gru:
+      return 3;
+    case CellType::Rnn:
+    case CellType::RnnRelu:
+      return 1;
+  }
+  return 0;
 }
 
 double RnnStackSpec::forward_flops_per_step() const {
@@ -57,6 +104,22 @@ RnnState RnnStack::zero_state(int64_t batch, DType dtype) const {
   return s;
 }
 
+RnnOutputs RnnStack::state_h_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& w,
+                                   const RnnLayerOptions& options) const {
+  switch (spec_.cell) {
+    case CellType::Gru:
+      return gru_layer(tape, x, h0, w, options);
+    case CellType::Rnn:
+      return rnn_layer(tape, x, h0, w, options, Activation::Tanh);
+    case CellType::RnnRelu:
+      return rnn_layer(tape, x, h0, w, options, Activation::Relu);
+    case CellType::Lstm:
+      break;
+  }
+  RECUR_ASSERT(false, "RnnStack ", path_, ": the LSTM's state has a cell");
+  return {};
+}
+
 RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, const RnnState& initial,
                                    const RnnSequenceInfo& sequence) const {
   RECUR_ASSERT(!(spec_.bidirectional && sequence.keep.defined()),
@@ -87,7 +150,7 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
         out.state.h.push_back(o.h);
         out.state.c.push_back(o.c);
       } else {
-        GruOutputs o = gru_layer(ctx.tape, input, start.h[k], w, options);
+        RnnOutputs o = state_h_layer(ctx.tape, input, start.h[k], w, options);
         directions.push_back(o.y);
         out.state.h.push_back(o.h);
       }

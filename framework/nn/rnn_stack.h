@@ -1,4 +1,4 @@
-// Stacked recurrent layers: LSTM or GRU, unidirectional or bidirectional (directions
+// Stacked recurrent layers: LSTM, GRU or vanilla RNN, unidirectional or bidirectional (directions
 // concatenated), dropout between layers, optional residual connections from the second layer up.
 #pragma once
 
@@ -11,7 +11,13 @@
 
 namespace recur {
 
-enum class CellType { Lstm, Gru };
+enum class CellType { Lstm, Gru, Rnn, RnnRelu };
+
+class ConfigVisitor;
+// The config key `cell`: lstm, gru, rnn (tanh) or rnn_relu.
+void describe_cell(ConfigVisitor& v, CellType& cell);
+// The cell's name in configs.
+const char* cell_name(CellType cell);
 
 struct RnnStackSpec {
   CellType cell = CellType::Lstm;
@@ -24,7 +30,7 @@ struct RnnStackSpec {
 
   int64_t directions() const { return bidirectional ? 2 : 1; }
   int64_t output_size() const { return hidden_size * directions(); }
-  int64_t gates() const { return cell == CellType::Lstm ? 4 : 3; }
+  int64_t gates() const;
   int64_t layer_input_size(int64_t layer) const { return layer == 0 ? input_size : output_size(); }
   // Matrix-product FLOPs of the forward pass per time step and sequence: every layer and
   // direction projects its input and its previous state into the gates.
@@ -63,6 +69,10 @@ class RnnStack {
   const RnnStackSpec& spec() const { return spec_; }
 
  private:
+  // One layer of a cell whose state is h alone (GRU, vanilla RNN).
+  RnnOutputs state_h_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& w,
+                           const RnnLayerOptions& options) const;
+
   std::string path_;
   RnnStackSpec spec_;
   // w_ih, w_hh, b_ih, b_hh of each (layer, direction), in state order.

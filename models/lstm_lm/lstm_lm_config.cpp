@@ -3,7 +3,7 @@
 namespace recur {
 
 void LstmLmConfig::describe(ConfigVisitor& v) {
-  v.choice("cell", cell, {{"lstm", CellType::Lstm}, {"gru", CellType::Gru}}, "recurrent cell");
+  describe_cell(v, cell);
   v.field("embedding_size", embedding_size, "size of the token embeddings", Bounds::at_least(1));
   v.field("hidden_size", hidden_size, "size of each recurrent layer", Bounds::at_least(1));
   v.field("layers", layers, "number of stacked recurrent layers", Bounds::at_least(1));

@@ -3,7 +3,7 @@
 namespace recur {
 
 void Seq2SeqConfig::describe(ConfigVisitor& v) {
-  v.choice("cell", cell, {{"lstm", CellType::Lstm}, {"gru", CellType::Gru}}, "recurrent cell");
+  describe_cell(v, cell);
   v.field("embedding_size", embedding_size, "size of the source and target embeddings",
           Bounds::at_least(1));
   v.field("encoder_layers", encoder_layers, "encoder layers", Bounds::at_least(1));

@@ -1,5 +1,5 @@
-"""Writes golden.h5: outputs, losses and gradients of PyTorch's LSTM, GRU and an LSTM language
-model for fixed inputs and weights, in float64. tests/unit/test_golden.cpp checks recur against it.
+"""Writes golden.h5: outputs, losses and gradients of PyTorch's LSTM, GRU, vanilla RNN (tanh and
+relu) and an LSTM language model for fixed inputs and weights, in float64. tests/unit/test_golden.cpp checks recur against it.
 
 Run once with Debian's PyTorch (python3-torch, python3-h5py) and commit the result:
     /usr/bin/python3 tests/reference/make_golden.py tests/reference/golden.h5
@@ -19,7 +19,7 @@ torch.set_default_dtype(torch.float64)
 
 
 def recur_rnn_params(rnn, prefix):
-    """{recur path: tensor} for a torch.nn.LSTM/GRU."""
+    """{recur path: tensor} for a torch.nn.LSTM/GRU/RNN."""
     out = {}
     for layer in range(rnn.num_layers):
         for direction, suffix in enumerate(["", "_reverse"][: 2 if rnn.bidirectional else 1]):
@@ -99,4 +99,7 @@ with h5py.File(sys.argv[1], "w") as f:
     rnn_case(f, "lstm", torch.nn.LSTM(4, 3, 2, bidirectional=True), steps=5, batch=2)
     rnn_case(f, "gru", torch.nn.GRU(4, 3, 2), steps=5, batch=2)
     lm_case(f)
+    # After the others, so that their random draws stay those of before.
+    rnn_case(f, "rnn_tanh", torch.nn.RNN(4, 3, 2, bidirectional=True), steps=5, batch=2)
+    rnn_case(f, "rnn_relu", torch.nn.RNN(4, 3, 2, nonlinearity="relu"), steps=5, batch=2)
 print("wrote", sys.argv[1])

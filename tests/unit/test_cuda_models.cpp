@@ -158,6 +158,28 @@ TEST_P(OpParity, LayerNormAndAttention) {
       });
 }
 
+// One recurrent layer of `cell` over v = x, h0, c0 (unused but by the LSTM) and its outputs.
+std::vector<Var> layer_outputs(Tape& t, CellType cell, const std::vector<Var>& v,
+                               const RnnWeights& w, const RnnLayerOptions& options) {
+  switch (cell) {
+    case CellType::Lstm: {
+      const LstmOutputs o = lstm_layer(t, v[0], v[1], v[2], w, options);
+      return {o.y, o.h, o.c};
+    }
+    case CellType::Gru: {
+      const RnnOutputs o = gru_layer(t, v[0], v[1], w, options);
+      return {o.y, o.h};
+    }
+    case CellType::Rnn:
+    case CellType::RnnRelu: {
+      const Activation f = cell == CellType::Rnn ? Activation::Tanh : Activation::Relu;
+      const RnnOutputs o = rnn_layer(t, v[0], v[1], w, options, f);
+      return {o.y, o.h};
+    }
+  }
+  return {};
+}
+
 TEST_P(OpParity, RecurrentLayersWithPaddingAndResets) {
   const int64_t T = 6, B = 4, I = 9, H = 11;
   const Tensor lengths = Tensor::from_vector<int32_t>({6, 3, 5, 1}, {B});
@@ -165,8 +187,9 @@ TEST_P(OpParity, RecurrentLayersWithPaddingAndResets) {
   for (int64_t i : {5, 14})  // resets at (t 1, b 1) and (t 3, b 2)
     keep.view(i, {1}).fill(0.0);
   for (bool reverse : {false, true}) {
-    for (int gates : {4, 3}) {
-      const bool lstm = gates == 4;
+    for (CellType cell : {CellType::Lstm, CellType::Gru, CellType::Rnn, CellType::RnnRelu}) {
+      const RnnStackSpec spec{cell};
+      const int64_t gates = spec.gates();
       const std::vector<Tensor> inputs = {random({T, B, I}, 30),
                                           random({B, H}, 31),
                                           random({B, H}, 32),
@@ -176,19 +199,14 @@ TEST_P(OpParity, RecurrentLayersWithPaddingAndResets) {
                                           random({gates * H}, 36)};
       for (bool with_keep : {false, true}) {
         if (with_keep && reverse) continue;  // state resets belong to forward language models
-        expect_parity(
-            concat(lstm ? "lstm" : "gru", "_layer, reverse ", reverse, ", keep ", with_keep),
-            inputs, [&](Tape& t, const std::vector<Var>& v, Device device) {
-              const RnnWeights w{v[3], v[4], v[5], v[6]};
-              const RnnLayerOptions options{reverse, with_keep ? keep.to(device) : Tensor(),
-                                            with_keep ? Tensor() : lengths};
-              if (lstm) {
-                const LstmOutputs o = lstm_layer(t, v[0], v[1], v[2], w, options);
-                return std::vector<Var>{o.y, o.h, o.c};
-              }
-              const GruOutputs o = gru_layer(t, v[0], v[1], w, options);
-              return std::vector<Var>{o.y, o.h};
-            });
+        expect_parity(concat(cell_name(cell), "_layer, reverse ", reverse, ", keep ", with_keep),
+                      inputs, [&](Tape& t, const std::vector<Var>& v, Device device) {
+                        const RnnWeights w{v[3], v[4], v[5], v[6]};
+                        const RnnLayerOptions options{reverse,
+                                                      with_keep ? keep.to(device) : Tensor(),
+                                                      with_keep ? Tensor() : lengths};
+                        return layer_outputs(t, cell, v, w, options);
+                      });
       }
     }
   }
@@ -265,8 +283,8 @@ TEST_P(ModelParity, RecurrentLanguageModels) {
   const Tensor ids = random_ids({T, B}, 40, vocab), targets = random_ids({T, B}, 41, vocab);
   Tensor keep = Tensor::full({T, B}, dtype(), 1.0);
   keep.view(2 * B + 3, {1}).fill(0.0);  // a document starts at (t 2, b 3)
-  for (CellType cell : {CellType::Lstm, CellType::Gru}) {
-    SCOPED_TRACE(cell == CellType::Lstm ? "LSTM" : "GRU");
+  for (CellType cell : {CellType::Lstm, CellType::Gru, CellType::Rnn}) {
+    SCOPED_TRACE(cell_name(cell));
     expect_parity([&](ParameterStore& store) -> LossOf {
       LstmLmConfig c;
       c.cell = cell;

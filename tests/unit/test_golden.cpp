@@ -1,5 +1,5 @@
-// recur against PyTorch: outputs, loss and gradients of an LSTM stack, a GRU stack and the LSTM
-// language model for fixed weights, from tests/reference/golden.h5 (made by make_golden.py).
+// recur against PyTorch: outputs, loss and gradients of LSTM, GRU and vanilla RNN stacks and the
+// LSTM language model for fixed weights, from tests/reference/golden.h5 (made by make_golden.py).
 #include "autograd/ops/loss.h"
 #include "checkpoint/h5.h"
 #include "lstm_lm/lstm_lm.h"
@@ -121,6 +121,14 @@ TEST(GoldenPyTorch, BidirectionalTwoLayerLstm) {
 
 TEST(GoldenPyTorch, TwoLayerGru) {
   check_rnn_stack("gru", CellType::Gru);
+}
+
+TEST(GoldenPyTorch, BidirectionalTwoLayerVanillaRnn) {
+  check_rnn_stack("rnn_tanh", CellType::Rnn);
+}
+
+TEST(GoldenPyTorch, TwoLayerReluRnn) {
+  check_rnn_stack("rnn_relu", CellType::RnnRelu);
 }
 
 TEST(GoldenPyTorch, LstmLanguageModel) {

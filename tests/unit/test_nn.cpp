@@ -1,4 +1,4 @@
-// Layers and whole models: f64 gradient checks of stacked and bidirectional LSTM/GRU stacks and of
+// Layers and whole models: f64 gradient checks of stacked and bidirectional LSTM/GRU/RNN stacks and
 // the language model, the flat parameter buffer, and model files.
 #include <cmath>
 #include <filesystem>
@@ -64,6 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
                       StackCase{"gru", CellType::Gru, false, false, 0.0, false},
                       StackCase{"bilstm_padded", CellType::Lstm, true, false, 0.0, true},
                       StackCase{"bigru_padded", CellType::Gru, true, false, 0.0, true},
+                      StackCase{"birnn_padded", CellType::Rnn, true, false, 0.0, true},
+                      StackCase{"rnn_relu_residual", CellType::RnnRelu, false, true, 0.0, false},
                       StackCase{"lstm_residual_dropout", CellType::Lstm, false, true, 0.3, false},
                       StackCase{"bilstm_residual_dropout", CellType::Lstm, true, true, 0.3, false}),
     [](const auto& test) { return std::string(test.param.name); });
@@ -95,9 +97,11 @@ TEST(LanguageModelGradcheck, LstmWithDropoutResetsAndPaddedTargets) {
   }
 }
 
-TEST(LanguageModelGradcheck, Gru) {
+class LanguageModelCellGradcheck : public ::testing::TestWithParam<CellType> {};
+
+TEST_P(LanguageModelCellGradcheck, ResidualStack) {
   LstmLmConfig config;
-  config.cell = CellType::Gru;
+  config.cell = GetParam();
   config.embedding_size = 3;
   config.hidden_size = 4;
   config.layers = 2;
@@ -112,6 +116,10 @@ TEST(LanguageModelGradcheck, Gru) {
     return std::vector<Var>{cross_entropy(tape, out.logits, targets, {}).loss};
   });
 }
+
+INSTANTIATE_TEST_SUITE_P(Cells, LanguageModelCellGradcheck,
+                         ::testing::Values(CellType::Gru, CellType::Rnn),
+                         [](const auto& test) { return std::string(cell_name(test.param)); });
 
 TEST(ParameterStore, FlatAlignedLayoutAndDeterministicInit) {
   ParameterStore a;

@@ -173,10 +173,27 @@ TEST_P(RnnLayerGradcheck, Gru) {
   in.erase(in.begin() + 2);  // no cell state
   expect_gradients_match(
       [=](Tape& t, const Vars& v) {
-        GruOutputs out = gru_layer(t, v[0], v[1], {v[2], v[3], v[4], v[5]}, o);
+        RnnOutputs out = gru_layer(t, v[0], v[1], {v[2], v[3], v[4], v[5]}, o);
         return Vars{out.y, out.h};
       },
       in);
+}
+
+// The vanilla RNN with both nonlinearities. Relu's kink at 0 is not differentiable; the random
+// pre-activations stay far from it next to the finite-difference step.
+TEST_P(RnnLayerGradcheck, VanillaRnn) {
+  RnnLayerOptions o = options();
+  Vars in = rnn_inputs(1, 5, 3, 4, 3);
+  in.erase(in.begin() + 2);  // no cell state
+  for (Activation f : {Activation::Tanh, Activation::Relu}) {
+    SCOPED_TRACE(f == Activation::Tanh ? "tanh" : "relu");
+    expect_gradients_match(
+        [=](Tape& t, const Vars& v) {
+          RnnOutputs out = rnn_layer(t, v[0], v[1], {v[2], v[3], v[4], v[5]}, o, f);
+          return Vars{out.y, out.h};
+        },
+        in);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, RnnLayerGradcheck,

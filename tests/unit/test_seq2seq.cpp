@@ -64,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
         Variant{"luong_general", AttentionType::LuongGeneral, false, CellType::Lstm},
         Variant{"luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Lstm},
         Variant{"luong_concat_feeding", AttentionType::LuongConcat, true, CellType::Lstm},
-        Variant{"gru_luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Gru}),
+        Variant{"gru_luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Gru},
+        Variant{"rnn_bahdanau", AttentionType::Bahdanau, false, CellType::Rnn}),
     [](const auto& test) { return std::string(test.param.name); });
 
 TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {

@@ -51,7 +51,7 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
 template <class T>
 void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
                   const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
-                  GruSaved& saved, const GruOutputs& out) {
+                  GruSaved& saved, const RnnOutputs& out) {
   const int64_t B = d.batch, H = d.hidden, G = 3 * H, rows = d.steps * B;
   const Device dev = x.device();
   // dh: the gradient of the state entering the step after (its GEMM's output); each step's kernel
@@ -73,11 +73,7 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
     std::swap(dh, dh_prev);
   }
   // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
-  if (h0.requires_grad()) {
-    ops_detail::leave_step_backward<T>(dev, options, step_at(0, d.steps, options.reverse), B, H,
-                                       dh.device_data<T>());
-    kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
-  }
+  ops_detail::initial_state_backward<T>(d, options, dh, h0);
   if (w.w_hh.requires_grad()) {
     kernels::gemm<T>(dev, true, false, G, H, rows, T(1), dhg, saved.h_prev.device_data<T>(), T(1),
                      w.w_hh.grad_buffer().device_data<T>());
@@ -98,7 +94,7 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
 
 }  // namespace
 
-GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
+RnnOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
                      const RnnLayerOptions& options) {
   const auto d = ops_detail::check_rnn_inputs("gru_layer", 3, x, h0, weights, options);
   const Device dev = x.device();
@@ -114,7 +110,7 @@ GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& 
   const std::vector<const Var*> inputs = {
       &x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
   const bool grad = tape.needs_grad(inputs);
-  GruOutputs out{Var(y, grad), Var(h, grad)};
+  RnnOutputs out{Var(y, grad), Var(h, grad)};
   if (!grad) return out;
   tape.record(inputs, [=]() mutable {
     if (!out.y.has_grad() && !out.h.has_grad()) return;

@@ -23,17 +23,10 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
                   const RnnWeights& w, const RnnLayerOptions& options,
                   const ops_detail::PaddingMask& pad, LstmSaved& saved, Tensor& y, Tensor& h_out,
                   Tensor& c_out) {
-  const int64_t B = d.batch, H = d.hidden, G = 4 * H, rows = d.steps * B;
+  const int64_t B = d.batch, H = d.hidden, G = 4 * H;
   const Device dev = x.device();
   T* gates = saved.gates.device_data<T>();
-  // Input projection of every step at once: gates = x W_ih^T + (b_ih + b_hh).   (T*B, 4H)
-  Tensor bias = Tensor::empty({G}, x.dtype(), dev);
-  kernels::add<T>(dev, G, w.b_ih.value().device_data<T>(), w.b_hh.value().device_data<T>(),
-                  bias.device_data<T>());
-  kernels::broadcast_rows<T>(dev, rows, G, bias.device_data<T>(), gates);
-  kernels::gemm<T>(dev, false, true, rows, G, d.input, T(1), x.value().device_data<T>(),
-                   w.w_ih.value().device_data<T>(), T(1), gates);
-
+  ops_detail::project_inputs<T>(d, G, x, w, gates);
   // The states entering the first step; each step's fused kernel writes those entering the next
   // one (the last: the layer's final states), so a step is one GEMM and one kernel.
   T* h_prev = saved.h_prev.device_data<T>();
@@ -59,7 +52,7 @@ template <class T>
 void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeights w,
                    const RnnLayerOptions& options, const ops_detail::PaddingMask& pad,
                    LstmSaved& saved, const LstmOutputs& out) {
-  const int64_t B = d.batch, H = d.hidden, G = 4 * H, rows = d.steps * B;
+  const int64_t B = d.batch, H = d.hidden, G = 4 * H;
   const Device dev = x.device();
   // dh: the gradient of the state entering the step after (its GEMM's output); each step's kernel
   // starts dh_prev with what bypasses W_hh and its GEMM adds the rest, then the two swap.
@@ -84,30 +77,10 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
     std::swap(dh, dh_prev);
   }
   // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
-  if (h0.requires_grad()) {
-    ops_detail::leave_step_backward<T>(dev, options, step_at(0, d.steps, options.reverse), B, H,
-                                       dh.device_data<T>());
-    kernels::axpy<T>(dev, B * H, T(1), dh.device_data<T>(), h0.grad_buffer().device_data<T>());
-  }
+  ops_detail::initial_state_backward<T>(d, options, dh, h0);
   if (c0.requires_grad())
     kernels::axpy<T>(dev, B * H, T(1), dc.device_data<T>(), c0.grad_buffer().device_data<T>());
-  // Weight gradients of all steps at once.
-  if (w.w_hh.requires_grad()) {
-    kernels::gemm<T>(dev, true, false, G, H, rows, T(1), dgates, saved.h_prev.device_data<T>(),
-                     T(1), w.w_hh.grad_buffer().device_data<T>());
-  }
-  if (w.w_ih.requires_grad()) {
-    kernels::gemm<T>(dev, true, false, G, d.input, rows, T(1), dgates, x.value().device_data<T>(),
-                     T(1), w.w_ih.grad_buffer().device_data<T>());
-  }
-  if (x.requires_grad()) {
-    kernels::gemm<T>(dev, false, false, rows, d.input, G, T(1), dgates,
-                     w.w_ih.value().device_data<T>(), T(1), x.grad_buffer().device_data<T>());
-  }
-  for (Var* b : {&w.b_ih, &w.b_hh}) {
-    if (b->requires_grad())
-      kernels::sum_rows_accumulate<T>(dev, rows, G, dgates, b->grad_buffer().device_data<T>());
-  }
+  ops_detail::project_inputs_backward<T>(d, G, x, w, dgates, saved.h_prev.device_data<T>());
 }
 
 }  // namespace

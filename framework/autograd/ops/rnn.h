@@ -1,14 +1,15 @@
-// Fused recurrent layer ops: one op runs a whole LSTM or GRU layer (one direction) over T steps,
-// with a hand-written backward. The input projection of all steps is one GEMM, the recurrent
-// projection one GEMM per step, and the gate nonlinearities one fused pass per step.
+// Fused recurrent layer ops: one op runs a whole LSTM, GRU or vanilla RNN layer (one direction)
+// over T steps, with a hand-written backward. The input projection of all steps is one GEMM, the
+// recurrent projection one GEMM per step, and the gate nonlinearities one fused pass per step.
 #pragma once
 
 #include "autograd/tape.h"
+#include "kernels/kernel_types.h"
 
 namespace recur {
 
 // PyTorch's layout: w_ih (G*H, I), w_hh (G*H, H), b_ih and b_hh (G*H), with G = 4 gates i, f, g, o
-// for the LSTM and G = 3 gates r, z, n for the GRU.
+// for the LSTM, G = 3 gates r, z, n for the GRU and G = 1 for the vanilla RNN.
 struct RnnWeights {
   Var w_ih, w_hh, b_ih, b_hh;
 };
@@ -33,13 +34,19 @@ struct LstmOutputs {
 LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
                        const RnnWeights& weights, const RnnLayerOptions& options);
 
-struct GruOutputs {
+// The outputs of the cells whose state is h alone (GRU, vanilla RNN).
+struct RnnOutputs {
   Var y;  // (T, B, H)
   Var h;  // (B, H)
 };
 
 // x (T, B, I), h0 (B, H).
-GruOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
+RnnOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
                      const RnnLayerOptions& options);
+
+// The vanilla (Elman) RNN of torch.nn.RNN: h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) with
+// f = tanh or relu. x (T, B, I), h0 (B, H).
+RnnOutputs rnn_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& weights,
+                     const RnnLayerOptions& options, Activation f);
 
 }  // namespace recur

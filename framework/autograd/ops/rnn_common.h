@@ -1,4 +1,5 @@
-// Pieces shared by the LSTM and GRU layer ops (implementation detail of ops/lstm.cpp, ops/gru.cpp).
+// Pieces shared by the recurrent layer ops (implementation detail of ops/lstm.cpp, ops/gru.cpp,
+// ops/vanilla_rnn.cpp).
 #pragma once
 
 #include "autograd/ops/common.h"
@@ -101,6 +102,56 @@ void leave_step_backward(Device dev, const RnnLayerOptions& options, int64_t t, 
   if (options.keep.defined()) {
     kernels::scale_rows<T>(dev, batch, hidden, grad, options.keep.device_data<T>() + t * batch,
                            grad);
+  }
+}
+
+// dh, the gradient of the state entering the first step (in run order), through that step's keep
+// mask into h0's gradient. dh is scaled in place.
+template <class T>
+void initial_state_backward(const RnnDims& d, const RnnLayerOptions& options, Tensor& dh, Var& h0) {
+  if (!h0.requires_grad()) return;
+  const Device dev = dh.device();
+  leave_step_backward<T>(dev, options, step_at(0, d.steps, options.reverse), d.batch, d.hidden,
+                         dh.device_data<T>());
+  kernels::axpy<T>(dev, d.batch * d.hidden, T(1), dh.device_data<T>(),
+                   h0.grad_buffer().device_data<T>());
+}
+
+// The input projection of every step at once, for the cells whose two biases are added before any
+// nonlinearity (LSTM, vanilla RNN): gates = x W_ih^T + (b_ih + b_hh).   (T*B, G)
+template <class T>
+void project_inputs(const RnnDims& d, int64_t G, const Var& x, const RnnWeights& w, T* gates) {
+  const Device dev = x.device();
+  Tensor bias = Tensor::empty({G}, x.dtype(), dev);
+  kernels::add<T>(dev, G, w.b_ih.value().device_data<T>(), w.b_hh.value().device_data<T>(),
+                  bias.device_data<T>());
+  kernels::broadcast_rows<T>(dev, d.steps * d.batch, G, bias.device_data<T>(), gates);
+  kernels::gemm<T>(dev, false, true, d.steps * d.batch, G, d.input, T(1),
+                   x.value().device_data<T>(), w.w_ih.value().device_data<T>(), T(1), gates);
+}
+
+// project_inputs' backward, with the recurrent weight's gradient, over all steps at once: dgates
+// (T*B, G) the gradients of the pre-activations, h_prev (T*B, H) the states entering each step.
+template <class T>
+void project_inputs_backward(const RnnDims& d, int64_t G, Var& x, RnnWeights& w, const T* dgates,
+                             const T* h_prev) {
+  const Device dev = x.device();
+  const int64_t rows = d.steps * d.batch;
+  if (w.w_hh.requires_grad()) {
+    kernels::gemm<T>(dev, true, false, G, d.hidden, rows, T(1), dgates, h_prev, T(1),
+                     w.w_hh.grad_buffer().device_data<T>());
+  }
+  if (w.w_ih.requires_grad()) {
+    kernels::gemm<T>(dev, true, false, G, d.input, rows, T(1), dgates, x.value().device_data<T>(),
+                     T(1), w.w_ih.grad_buffer().device_data<T>());
+  }
+  if (x.requires_grad()) {
+    kernels::gemm<T>(dev, false, false, rows, d.input, G, T(1), dgates,
+                     w.w_ih.value().device_data<T>(), T(1), x.grad_buffer().device_data<T>());
+  }
+  for (Var* b : {&w.b_ih, &w.b_hh}) {
+    if (b->requires_grad())
+      kernels::sum_rows_accumulate<T>(dev, rows, G, dgates, b->grad_buffer().device_data<T>());
   }
 }
 

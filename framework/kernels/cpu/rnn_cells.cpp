@@ -60,12 +60,38 @@ void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
   });
 }
 
-#define RECUR_INSTANTIATE(T)                                                                   \
-  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
-  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
-                                      const RnnStepGrads<T>&);                                 \
-  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
-  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&);
+template <class T>
+void rnn_step_forward(int64_t batch, int64_t hidden, Activation f, T* gates,
+                      const RnnStepIo<T>& io) {
+  const int64_t H = hidden;
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      for (int64_t j = 0; j < H; ++j)
+        kernels::rnn_step_unit(f, H, b, j, gates, io);
+    }
+  });
+}
+
+template <class T>
+void rnn_step_backward(int64_t batch, int64_t hidden, Activation f, T* gates,
+                       const RnnStepGrads<T>& io) {
+  const int64_t H = hidden;
+  parallel_for(batch, row_grain(H), [=, &io](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      for (int64_t j = 0; j < H; ++j)
+        kernels::rnn_step_unit_backward(f, H, b, j, gates, io);
+    }
+  });
+}
+
+#define RECUR_INSTANTIATE(T)                                                                      \
+  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&);    \
+  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                   \
+                                      const RnnStepGrads<T>&);                                    \
+  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);         \
+  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&); \
+  template void rnn_step_forward<T>(int64_t, int64_t, Activation, T*, const RnnStepIo<T>&);       \
+  template void rnn_step_backward<T>(int64_t, int64_t, Activation, T*, const RnnStepGrads<T>&);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

@@ -5,6 +5,8 @@
 //   i = s(a_i)  f = s(a_f)  g = tanh(a_g)  o = s(a_o)   c = f * c_prev + i * g   h = o * tanh(c)
 // GRU (PyTorch gate order r, z, n; the reset gate multiplies the recurrent part of n):
 //   r = s(x_r + h_r)  z = s(x_z + h_z)  n = tanh(x_n + r * h_n)   h = (1 - z) * n + z * h_prev
+// Vanilla (Elman) RNN, torch.nn.RNN's, with f = tanh or relu:
+//   h = f(W_ih x + b_ih + W_hh h_prev + b_hh)
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,20 @@ void gru_step_forward(int64_t batch, int64_t hidden, T* x_gates, const T* h_gate
 // (kernels/kernel_types.h; the caller's GEMM adds h_gates' gradients times W_hh to io.dh_prev).
 template <class T>
 void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, const T* h_prev,
+                       const RnnStepGrads<T>& io);
+
+// One vanilla RNN step after its recurrent GEMM. gates (B, H): in, pre-activations; out, their
+// activations f(a) (f = tanh or relu; kept for backward). Writes io's output and next state
+// (kernels/kernel_types.h).
+template <class T>
+void rnn_step_forward(int64_t batch, int64_t hidden, Activation f, T* gates,
+                      const RnnStepIo<T>& io);
+
+// One vanilla RNN step backward, before its recurrent GEMM. gates (B, H): in, the activations the
+// forward pass kept; out, gradients of the pre-activations. io: the gradients in and out
+// (kernels/kernel_types.h).
+template <class T>
+void rnn_step_backward(int64_t batch, int64_t hidden, Activation f, T* gates,
                        const RnnStepGrads<T>& io);
 
 }  // namespace recur::cpu

@@ -55,12 +55,34 @@ void gru_step_backward(int64_t batch, int64_t hidden, T* x_gates, T* h_gates, co
   });
 }
 
-#define RECUR_INSTANTIATE(T)                                                                   \
-  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&); \
-  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                \
-                                      const RnnStepGrads<T>&);                                 \
-  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);      \
-  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&);
+template <class T>
+void rnn_step_forward(int64_t batch, int64_t hidden, Activation f, T* gates,
+                      const RnnStepIo<T>& io) {
+  const int64_t H = hidden;
+  const RnnStepIo<T> step = io;  // by value into the kernel
+  for_units("rnn_step_forward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::rnn_step_unit(f, H, b, j, gates, step);
+  });
+}
+
+template <class T>
+void rnn_step_backward(int64_t batch, int64_t hidden, Activation f, T* gates,
+                       const RnnStepGrads<T>& io) {
+  const int64_t H = hidden;
+  const RnnStepGrads<T> step = io;  // by value into the kernel
+  for_units("rnn_step_backward", batch, H, [=] __device__(int64_t b, int64_t j) {
+    kernels::rnn_step_unit_backward(f, H, b, j, gates, step);
+  });
+}
+
+#define RECUR_INSTANTIATE(T)                                                                      \
+  template void lstm_step_forward<T>(int64_t, int64_t, T*, const T*, T*, const RnnStepIo<T>&);    \
+  template void lstm_step_backward<T>(int64_t, int64_t, T*, const T*, const T*,                   \
+                                      const RnnStepGrads<T>&);                                    \
+  template void gru_step_forward<T>(int64_t, int64_t, T*, const T*, const RnnStepIo<T>&);         \
+  template void gru_step_backward<T>(int64_t, int64_t, T*, T*, const T*, const RnnStepGrads<T>&); \
+  template void rnn_step_forward<T>(int64_t, int64_t, Activation, T*, const RnnStepIo<T>&);       \
+  template void rnn_step_backward<T>(int64_t, int64_t, Activation, T*, const RnnStepGrads<T>&);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE
