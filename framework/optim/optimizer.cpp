@@ -57,7 +57,8 @@ std::vector<std::pair<std::string, Tensor>> Adam::state() const {
   return {{"exp_avg", exp_avg_}, {"exp_avg_sq", exp_avg_sq_}};
 }
 
-Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at) {
+Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at,
+                      Tensor* clipped_steps) {
   Tensor& grads = store.grads();
   const Device device = grads.device();
   RECUR_ASSERT(diverged_at.dtype() == DType::F64 && diverged_at.numel() == 1 &&
@@ -67,9 +68,10 @@ Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tens
   dispatch_float(grads.dtype(), [&]<class T>() {
     kernels::sum_squares<T>(device, grads.numel(), grads.device_data<T>(),
                             sum_sq.device_data<double>());
-    kernels::clip_gradients<T>(device, grads.numel(), grads.device_data<T>(),
-                               sum_sq.device_data<double>(), max_norm, step,
-                               diverged_at.device_data<double>());
+    kernels::clip_gradients<T>(
+        device, grads.numel(), grads.device_data<T>(), sum_sq.device_data<double>(), max_norm, step,
+        diverged_at.device_data<double>(),
+        clipped_steps != nullptr ? clipped_steps->device_data<double>() : nullptr);
   });
   return sum_sq;
 }

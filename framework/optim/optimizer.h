@@ -77,7 +77,9 @@ class Adam final : public Optimizer {
 // exceeds it, scales them to max_norm) without the host reading the norm: returns the sum of their
 // squares before clipping (f64 (1), on their device; the norm is its square root). A norm that is
 // not finite leaves the gradients alone and sets diverged_at (f64 (1) there), if still 0, to
-// `step`, which skips the updates of Optimizer::step(lr, diverged_at) from then on.
-Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at);
+// `step`, which skips the updates of Optimizer::step(lr, diverged_at) from then on. When the
+// gradients are scaled, clipped_steps (f64 (1) there, or null) grows by 1.
+Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tensor& diverged_at,
+                      Tensor* clipped_steps = nullptr);
 
 }  // namespace recur

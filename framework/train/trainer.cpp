@@ -90,7 +90,8 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
       options_(options),
       outputs_(std::move(outputs)),
       reducer_(params, comm, options.bucket_bytes),
-      diverged_at_(Tensor::zeros({1}, DType::F64, params.values().device())) {
+      diverged_at_(Tensor::zeros({1}, DType::F64, params.values().device())),
+      clipped_steps_(Tensor::zeros({1}, DType::F64, params.values().device())) {
   RECUR_CHECK(options.max_steps > 0 || options.max_epochs > 0 || options.max_minutes > 0,
               "no stopping point: set training.max_steps, training.max_epochs or "
               "training.max_minutes");
@@ -208,7 +209,8 @@ bool Trainer::run_step(int64_t step, Interval& interval) {
   interval.chars += all.chars;
   interval.steps += 1;
 
-  interval.sum_sq = clip_grad_norm(params_, options_.clip_norm, step, diverged_at_);
+  interval.sum_sq =
+      clip_grad_norm(params_, options_.clip_norm, step, diverged_at_, &clipped_steps_);
   if (writer_) {
     // An asynchronous checkpoint must have copied the parameters before they change.
     checkpoint_stall_s_ += writer_->snapshot_taken();
@@ -236,6 +238,13 @@ void Trainer::check_unlogged_steps(int64_t step, const Interval& interval) {
   check_divergence(step, totals.loss(), std::sqrt(interval.sum_sq.item()));
 }
 
+double Trainer::take_clipped_steps() {
+  const double total = clipped_steps_.item();
+  const double since = total - clipped_reported_;
+  clipped_reported_ = total;
+  return since;
+}
+
 void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
   const DeviceCounters counters_before = device_counters();
   const LossTotals local = interval.local.read();
@@ -249,12 +258,16 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
   const double done = progress(step, elapsed);
   const double eta = done > 0 ? elapsed * (1.0 - done) / done : 0.0;
   const double per_step_ms = 1e3 / static_cast<double>(std::max<int64_t>(interval.steps, 1));
+  const double clipped =
+      take_clipped_steps() / static_cast<double>(std::max<int64_t>(interval.steps, 1));
   char head[96];
   std::snprintf(head, sizeof(head), "step %7lld | epoch %.2f | ", static_cast<long long>(step),
                 task_.epochs_done());
-  char tail[160];
-  std::snprintf(tail, sizeof(tail), " | lr %.2e | gnorm %.3f | %s tok/s | ETA %s", lr, grad_norm,
-                format_rate(tokens_per_s).c_str(), format_duration(eta).c_str());
+  char tail[192];
+  const std::string clip_text =
+      options_.clip_norm > 0 ? concat(" (clipped ", std::lround(100 * clipped), "%)") : "";
+  std::snprintf(tail, sizeof(tail), " | lr %.2e | gnorm %.3f%s | %s tok/s | ETA %s", lr, grad_norm,
+                clip_text.c_str(), format_rate(tokens_per_s).c_str(), format_duration(eta).c_str());
   log::info(head, figures(totals, options_.show_bpc), tail);
   if (comm_.is_root()) {
     outputs_.metrics.write(Json{{"type", "train"},
@@ -265,6 +278,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
                                 {"bpc", totals.bits_per_char()},
                                 {"lr", lr},
                                 {"grad_norm", grad_norm},
+                                {"clipped_fraction", clipped},
                                 {"tokens", totals.tokens},
                                 {"tokens_per_s", tokens_per_s},
                                 {"compute_ms", interval.compute_s * per_step_ms},
@@ -442,13 +456,21 @@ TrainResult Trainer::finish(int64_t step, StopReason reason, bool validated_last
   }
   result.seconds = seconds_since(start_);
   record_memory(step, "end");
+  const double clipped = clipped_steps_.item();
+  const int64_t steps_here = step - first_step_ + 1;
+  if (options_.clip_norm > 0 && steps_here > 0) {
+    log::info("gradient clipping scaled the gradients of ", clipped, " of ", steps_here, " steps (",
+              std::lround(100 * clipped / static_cast<double>(steps_here)), "%)");
+  }
   if (comm_.is_root()) {
     outputs_.save("final", step);
     outputs_.metrics.write(Json{{"type", "end"},
                                 {"step", step},
                                 {"reason", stop_reason_text(reason)},
                                 {"elapsed_s", result.seconds},
-                                {"train_s", result.seconds - validation_s_}});
+                                {"train_s", result.seconds - validation_s_},
+                                {"clipped_steps", static_cast<int64_t>(clipped)},
+                                {"steps_this_process", steps_here}});
   }
   log::info("stopped after ", step, " steps (", stop_reason_text(reason), ") in ",
             format_duration(result.seconds));

@@ -93,6 +93,8 @@ class Trainer {
   // returns whether a rank received a stop signal.
   bool run_step(int64_t step, Interval& interval);
   void log_progress(int64_t step, Interval& interval, double elapsed);
+  // The steps clipping scaled since the last call.
+  double take_clipped_steps();
   // Ends training when it diverged: the device marked a step whose gradient norm was not finite
   // (and skipped the updates from it on), or the interval's loss of all ranks is not finite.
   void check_divergence(int64_t step, double loss, double grad_norm) const;
@@ -131,6 +133,10 @@ class Trainer {
   // there is none. The optimiser's update is gated on it there; the host reads it at progress
   // lines, checkpoints and the end.
   Tensor diverged_at_;
+  // f64 (1) on the parameters' device: the steps whose gradients clipping scaled, in this process
+  // (the same on every rank); read at progress lines and the end.
+  Tensor clipped_steps_;
+  double clipped_reported_ = 0;  // clipped_steps_ at the last progress line
   int64_t first_step_ = 1;
   std::chrono::steady_clock::time_point start_, last_checkpoint_;
   BestTracker best_model_;       // by Validation::metric()

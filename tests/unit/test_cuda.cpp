@@ -312,24 +312,27 @@ TEST_P(CudaParity, SgdAndAdamUpdates) {
   });
 }
 
-// Clipping by a norm the device holds, and the mark a non-finite norm leaves (t[3] becomes 5; the
-// gradients stay), which then gates the update: the parameters t[5] do not move.
+// Clipping by a norm the device holds, counted in t[6] (the first call clips, the second skips),
+// and the mark a non-finite norm leaves (t[3] becomes 5; the gradients stay), which then gates the
+// update: the parameters t[5] do not move.
 TEST_P(CudaParity, ClippingAndTheDivergenceGate) {
   const int64_t n = 10007;
   dispatch_float(dtype(), [&]<class T>() {
-    expect_parity({random({n}, 1), Tensor::full({1}, DType::F64, 4.0 * n),
-                   Tensor::full({1}, DType::F64, INFINITY), Tensor::zeros({1}, DType::F64),
-                   random({n}, 2), random({n}, 3)},
-                  [&](Device d, std::vector<Tensor>& t) {
-                    double* diverged_at = t[3].device_data<double>();
-                    kernels::clip_gradients<T>(d, n, t[0].device_data<T>(),
-                                               t[1].device_data<double>(), 1.0, 4, diverged_at);
-                    kernels::clip_gradients<T>(d, n, t[4].device_data<T>(),
-                                               t[2].device_data<double>(), 1.0, 5, diverged_at);
-                    kernels::sgd_update<T>(d, n, t[5].device_data<T>(), t[4].device_data<T>(),
-                                           nullptr, 0.1, 0.0, 0.0, false, diverged_at);
-                    t[2].zero();  // compared afterwards: a finite value
-                  });
+    expect_parity(
+        {random({n}, 1), Tensor::full({1}, DType::F64, 4.0 * n),
+         Tensor::full({1}, DType::F64, INFINITY), Tensor::zeros({1}, DType::F64), random({n}, 2),
+         random({n}, 3), Tensor::zeros({1}, DType::F64)},
+        [&](Device d, std::vector<Tensor>& t) {
+          double* diverged_at = t[3].device_data<double>();
+          double* clipped = t[6].device_data<double>();
+          kernels::clip_gradients<T>(d, n, t[0].device_data<T>(), t[1].device_data<double>(), 1.0,
+                                     4, diverged_at, clipped);
+          kernels::clip_gradients<T>(d, n, t[4].device_data<T>(), t[2].device_data<double>(), 1.0,
+                                     5, diverged_at, clipped);
+          kernels::sgd_update<T>(d, n, t[5].device_data<T>(), t[4].device_data<T>(), nullptr, 0.1,
+                                 0.0, 0.0, false, diverged_at);
+          t[2].zero();  // compared afterwards: a finite value
+        });
   });
 }
 

@@ -61,13 +61,18 @@ TEST(Adam, DecoupledWeightDecayShrinksTheParameter) {
   EXPECT_NEAR(w.value(0), 2.0 * (1.0 - 0.05), 1e-12);
 }
 
-TEST(ClipGradNorm, ScalesOnlyAboveTheLimit) {
+TEST(ClipGradNorm, ScalesOnlyAboveTheLimitAndCountsTheStepsItScaled) {
   OneParameter w({0.0, 0.0}, {3.0, 4.0});
   Tensor diverged_at = Tensor::zeros({1}, DType::F64);
-  EXPECT_NEAR(clip_grad_norm(w.store, 10.0, 1, diverged_at).item(), 25.0, 1e-12);
+  Tensor clipped = Tensor::zeros({1}, DType::F64);
+  EXPECT_NEAR(clip_grad_norm(w.store, 10.0, 1, diverged_at, &clipped).item(), 25.0, 1e-12);
   EXPECT_NEAR(w.store.grads().data<double>()[0], 3.0, 1e-12);
-  EXPECT_NEAR(clip_grad_norm(w.store, 1.0, 2, diverged_at).item(), 25.0, 1e-12);
+  EXPECT_EQ(clipped.item(), 0.0);
+  EXPECT_NEAR(clip_grad_norm(w.store, 1.0, 2, diverged_at, &clipped).item(), 25.0, 1e-12);
   EXPECT_NEAR(w.store.grads().data<double>()[1], 4.0 / (5.0 + 1e-6), 1e-12);
+  EXPECT_EQ(clipped.item(), 1.0);
+  clip_grad_norm(w.store, 0.0, 3, diverged_at, &clipped);  // no clipping
+  EXPECT_EQ(clipped.item(), 1.0);
   EXPECT_EQ(diverged_at.item(), 0.0);
 }
 
@@ -77,8 +82,10 @@ TEST(ClipGradNorm, NonFiniteGradientsStopTheGatedUpdates) {
   OneParameter w({1.0, 2.0}, {std::nan(""), 1.0});
   Sgd sgd(w.store, {});
   Tensor diverged_at = Tensor::zeros({1}, DType::F64);
-  const Tensor sum_sq = clip_grad_norm(w.store, 1.0, 7, diverged_at);
+  Tensor clipped = Tensor::zeros({1}, DType::F64);
+  const Tensor sum_sq = clip_grad_norm(w.store, 1.0, 7, diverged_at, &clipped);
   EXPECT_TRUE(std::isnan(sum_sq.item()));
+  EXPECT_EQ(clipped.item(), 0.0);  // a step that is skipped is not clipped
   EXPECT_TRUE(std::isnan(w.store.grads().data<double>()[0]));  // left alone, not scaled
   EXPECT_EQ(diverged_at.item(), 7.0);
   sgd.step(0.5, diverged_at);

@@ -35,11 +35,13 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
 
 template <class T>
 void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
-                    double* diverged_at) {
+                    double* diverged_at, double* clipped_steps) {
   if (!kernels::is_finite_number(*sum_sq) && *diverged_at == 0.0)
     *diverged_at = static_cast<double>(step);
-  const auto factor = static_cast<T>(kernels::clip_factor(*sum_sq, max_norm));
-  if (factor == T(1)) return;
+  const double clip = kernels::clip_factor(*sum_sq, max_norm);
+  if (clip == 1.0) return;
+  if (clipped_steps != nullptr) *clipped_steps += 1.0;
+  const auto factor = static_cast<T>(clip);
   parallel_for(n, kGrain, [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       grads[i] *= factor;
@@ -51,7 +53,7 @@ void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, 
                               const double*);                                                 \
   template void adam_update<T>(int64_t, T*, const T*, T*, T*, double, double, double, double, \
                                double, bool, int64_t, const double*);                         \
-  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*);
+  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*, double*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

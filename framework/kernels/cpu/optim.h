@@ -24,9 +24,10 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
 
 // With sum_sq (1) the gradients' sum of squares: scales grads (n) by clip_factor(*sum_sq,
 // max_norm) (kernels/optim_math.h); when the sum is not finite and diverged_at (1) is still 0,
-// sets it to `step`, which then skips every update gated on it.
+// sets it to `step`, which then skips every update gated on it. clipped_steps (1, or null) counts
+// the calls that scaled the gradients.
 template <class T>
 void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
-                    double* diverged_at);
+                    double* diverged_at, double* clipped_steps);
 
 }  // namespace recur::cpu

@@ -27,11 +27,13 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
 
 template <class T>
 void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
-                    double* diverged_at) {
+                    double* diverged_at, double* clipped_steps) {
   for_each("clip_gradients", n, [=] __device__(int64_t i) {
+    const double clip = kernels::clip_factor(*sum_sq, max_norm);
     if (i == 0 && !kernels::is_finite_number(*sum_sq) && *diverged_at == 0.0)
       *diverged_at = static_cast<double>(step);
-    grads[i] *= static_cast<T>(kernels::clip_factor(*sum_sq, max_norm));
+    if (i == 0 && clipped_steps != nullptr && clip != 1.0) *clipped_steps += 1.0;
+    grads[i] *= static_cast<T>(clip);
   });
 }
 
@@ -40,7 +42,7 @@ void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, 
                               const double*);                                                 \
   template void adam_update<T>(int64_t, T*, const T*, T*, T*, double, double, double, double, \
                                double, bool, int64_t, const double*);                         \
-  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*);
+  template void clip_gradients<T>(int64_t, T*, const double*, double, int64_t, double*, double*);
 RECUR_INSTANTIATE(float)
 RECUR_INSTANTIATE(double)
 #undef RECUR_INSTANTIATE

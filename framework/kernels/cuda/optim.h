@@ -23,6 +23,6 @@ void adam_update(int64_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq, 
 // diverged_at (1), all on the device.
 template <class T>
 void clip_gradients(int64_t n, T* grads, const double* sum_sq, double max_norm, int64_t step,
-                    double* diverged_at);
+                    double* diverged_at, double* clipped_steps);
 
 }  // namespace recur::cuda
