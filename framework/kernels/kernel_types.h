@@ -50,6 +50,9 @@ struct RnnStepGrads {
   // LSTM: in, the gradient of the carried cell state after the step; out, before it (keep
   // applied).
   T* dc = nullptr;
+  // LSTM, or null: out, the gradient of the cell state entering the step (before keep applies;
+  // what a learned restart state receives).
+  T* dc_entering = nullptr;
 };
 
 // Multi-head attention (layouts and masks in kernels/cpu/multi_head_attention.h):

@@ -73,15 +73,18 @@ RECUR_HOST_DEVICE void lstm_step_unit_backward(int64_t H, int64_t b, int64_t j, 
   const T dh = (io.keep_after != nullptr ? io.keep_after[b] : T(1)) * io.dh[u];
   const T keep = io.keep != nullptr ? io.keep[b] : T(1);
   T* g = gates + b * 4 * H;
+  T dc_entering;
   if (io.lengths != nullptr && io.t >= io.lengths[b]) {
     g[j] = g[H + j] = g[2 * H + j] = g[3 * H + j] = T(0);
     io.dh_prev[u] = dh;
-    io.dc[u] = keep * io.dc[u];
-    return;
+    dc_entering = io.dc[u];
+  } else {
+    const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
+    io.dh_prev[u] = T(0);
+    dc_entering = lstm_unit_backward(H, j, g, c_prev + b * H, cell + b * H, dstep, io.dc[u]);
   }
-  const T dstep = dh + (io.dy != nullptr ? io.dy[u] : T(0));
-  io.dh_prev[u] = T(0);
-  io.dc[u] = keep * lstm_unit_backward(H, j, g, c_prev + b * H, cell + b * H, dstep, io.dc[u]);
+  if (io.dc_entering != nullptr) io.dc_entering[u] = dc_entering;
+  io.dc[u] = keep * dc_entering;
 }
 
 // xg: in, W_ih x + b_ih; out, activations [r z n]. hg: W_hh h_prev + b_hh. Writes h[j].

@@ -88,6 +88,11 @@ RnnStack::RnnStack(ParameterStore& store, const std::string& path, const RnnStac
       parameters_.push_back(store.declare(prefix + "/w_hh", {gates * H, H}, init));
       parameters_.push_back(store.declare(prefix + "/b_ih", {gates * H}, init));
       parameters_.push_back(store.declare(prefix + "/b_hh", {gates * H}, init));
+      if (!spec.learned_init) continue;
+      // Zeros at first: an untrained stack starts as one without learned states does.
+      initial_h_.push_back(store.declare(prefix + "/h0", {H}, Init::zeros()));
+      if (spec.cell == CellType::Lstm)
+        initial_c_.push_back(store.declare(prefix + "/c0", {H}, Init::zeros()));
     }
   }
 }
@@ -102,6 +107,26 @@ RnnState RnnStack::zero_state(int64_t batch, DType dtype) const {
       s.c.emplace_back(Tensor::zeros({batch, spec_.hidden_size}, dtype, device));
   }
   return s;
+}
+
+RnnState RnnStack::initial_state(Tape& tape, int64_t batch, DType dtype) const {
+  RnnState s = zero_state(batch, dtype);
+  if (!spec_.learned_init) return s;
+  for (size_t k = 0; k < s.h.size(); ++k) {
+    s.h[k] = add_bias(tape, s.h[k], initial_h_[k]->var());
+    if (!s.c.empty()) s.c[k] = add_bias(tape, s.c[k], initial_c_[k]->var());
+  }
+  return s;
+}
+
+RnnLayerOptions RnnStack::layer_options(size_t k, bool reverse, const RnnSequenceInfo& on_device,
+                                        const StateResets& resets) const {
+  RnnLayerOptions options{reverse, on_device.keep, on_device.lengths, resets};
+  if (resets.weight.defined()) {
+    options.resets.h = initial_h_[k]->var();
+    if (!initial_c_.empty()) options.resets.c = initial_c_[k]->var();
+  }
+  return options;
 }
 
 RnnOutputs RnnStack::state_h_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& w,
@@ -126,10 +151,15 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
                "state resets (keep masks) need a unidirectional stack");
   RECUR_ASSERT(x.shape().rank() == 3 && x.shape()[2] == spec_.input_size, "RnnStack ", path_,
                ": input ", x.shape().str());
-  const RnnState start = initial.empty() ? zero_state(x.shape()[1], x.dtype()) : initial;
+  const RnnState start =
+      initial.empty() ? initial_state(ctx.tape, x.shape()[1], x.dtype()) : initial;
   // Moved to the input's device once here rather than by every layer. The lengths stay where they
   // are: each layer needs them on the host too (their minimum).
-  const Tensor keep = sequence.keep.defined() ? sequence.keep.on(x.device()) : Tensor();
+  const RnnSequenceInfo on_device{sequence.keep.defined() ? sequence.keep.on(x.device()) : Tensor(),
+                                  sequence.lengths};
+  const StateResets resets = spec_.learned_init && sequence.keep.defined()
+                                 ? StateResets::from_keep(sequence.keep, x.device())
+                                 : StateResets{};
   Output out;
   Var input = x;
   for (int64_t layer = 0; layer < spec_.layers; ++layer) {
@@ -143,7 +173,7 @@ RnnStack::Output RnnStack::forward(const ForwardContext& ctx, const Var& x, cons
       const size_t k = static_cast<size_t>(layer * spec_.directions() + dir);
       const Parameter* const* p = &parameters_[4 * k];
       RnnWeights w{p[0]->var(), p[1]->var(), p[2]->var(), p[3]->var()};
-      RnnLayerOptions options{dir == 1, keep, sequence.lengths};
+      const RnnLayerOptions options = layer_options(k, dir == 1, on_device, resets);
       if (spec_.cell == CellType::Lstm) {
         LstmOutputs o = lstm_layer(ctx.tape, input, start.h[k], start.c[k], w, options);
         directions.push_back(o.y);

@@ -27,6 +27,9 @@ struct RnnStackSpec {
   bool bidirectional = false;
   double dropout = 0.0;   // on the input of every layer but the first
   bool residual = false;  // layer l >= 1 adds its input to its output
+  // Every (layer, direction) starts, and restarts where a keep mask is 0, from learned states h0
+  // (and c0) instead of zeros.
+  bool learned_init = false;
 
   int64_t directions() const { return bidirectional ? 2 : 1; }
   int64_t output_size() const { return hidden_size * directions(); }
@@ -60,15 +63,22 @@ class RnnStack {
     Var y;           // (T, B, output_size)
     RnnState state;  // final state
   };
-  // x (T, B, input_size). An empty `initial` state means zeros.
+  // x (T, B, input_size). An empty `initial` state means the stack's initial state: zeros, or the
+  // learned one (with its gradient). With learned initial states, sequence.keep must be on the
+  // host.
   Output forward(const ForwardContext& ctx, const Var& x, const RnnState& initial,
                  const RnnSequenceInfo& sequence = {}) const;
 
   // Zeros on the device of the stack's parameters.
   RnnState zero_state(int64_t batch, DType dtype) const;
+  // The state a sequence starts from: zeros, or the learned states broadcast over the batch.
+  RnnState initial_state(Tape& tape, int64_t batch, DType dtype) const;
   const RnnStackSpec& spec() const { return spec_; }
 
  private:
+  // The options of (layer, direction) k; `resets` without its learned states.
+  RnnLayerOptions layer_options(size_t k, bool reverse, const RnnSequenceInfo& on_device,
+                                const StateResets& resets) const;
   // One layer of a cell whose state is h alone (GRU, vanilla RNN).
   RnnOutputs state_h_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& w,
                            const RnnLayerOptions& options) const;
@@ -77,6 +87,8 @@ class RnnStack {
   RnnStackSpec spec_;
   // w_ih, w_hh, b_ih, b_hh of each (layer, direction), in state order.
   std::vector<Parameter*> parameters_;
+  // With learned_init: h0 (and the LSTM's c0) of each (layer, direction), in state order.
+  std::vector<Parameter*> initial_h_, initial_c_;
 };
 
 }  // namespace recur

@@ -15,8 +15,8 @@ class LanguageModel : public Model {
     Var logits;      // (T * B, V), rows time-major
     RnnState state;  // the state after the window (empty for a model without state)
   };
-  // ids (T, B) i32; `state`: carried in from the previous window; keep (T, B) resets it where a
-  // document starts (optional).
+  // ids (T, B) i32; `state`: carried in from the previous window, or empty for the model's initial
+  // state; keep (T, B) on the host resets it where a document starts (optional).
   virtual Output forward(const ForwardContext& ctx, const Tensor& ids, const RnnState& state,
                          const Tensor& keep) const = 0;
   virtual RnnState zero_state(int64_t batch, DType dtype) const = 0;

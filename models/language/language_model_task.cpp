@@ -56,7 +56,8 @@ StepLoss LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
       [&](const ForwardContext& ctx, size_t m, double global_targets) -> MicroBatchLoss {
         const StreamWindow& window = windows[m];
         RnnState& state = states_[m];
-        if (w.starts_epoch) state = model_.zero_state(window.inputs.dim(1), dtype_);
+        // Empty: the model's initial state (zeros, or learned ones with their gradient).
+        if (w.starts_epoch) state = {};
         LanguageModel::Output out = model_.forward(ctx, window.inputs, state, window.keep);
         CrossEntropyResult ce = cross_entropy(ctx.tape, out.logits, window.targets,
                                               {StreamWindow::kIgnore, 0.0, global_targets});
@@ -133,14 +134,14 @@ LossTotals evaluate_language_model(const LanguageModel& model, const TokenSequen
                                    int64_t streams, int64_t bptt, const StreamRange& mine,
                                    DType dtype, bool reset_each_window) {
   const TokenStreams eval_streams(&sequence, streams);
-  RnnState state = model.zero_state(mine.count, dtype);
+  RnnState state;  // the model's initial state
   LossTotals totals;
   for (int64_t position = 0; position < eval_streams.last_position();) {
     const int64_t steps = std::min(bptt, eval_streams.last_position() - position);
     StreamWindow window = eval_streams.window(position, steps, mine.first, mine.count, dtype);
     Tape tape(false);
     ForwardContext ctx = ForwardContext::for_inference(tape, mine.first);
-    if (reset_each_window) state = model.zero_state(mine.count, dtype);
+    if (reset_each_window) state = {};
     LanguageModel::Output out = model.forward(ctx, window.inputs, state, window.keep);
     CrossEntropyResult ce =
         cross_entropy(tape, out.logits, window.targets, {StreamWindow::kIgnore});

@@ -40,7 +40,7 @@ std::string sample_text(const LanguageModel& model, const Vocab& vocab, DType dt
     context.push_back(vocab.id(t.text));
     line.push_back(t.text);
   }
-  RnnState state = model.zero_state(1, dtype);
+  RnnState state;  // the model's initial state
   const bool stateless = model.state_layers() == 0;
   const auto context_limit = static_cast<size_t>(model.context_limit());
   RandomStream stream(options.seed, RngPurpose::Sampling);

@@ -8,7 +8,8 @@ namespace recur {
 namespace {
 
 RnnStackSpec rnn_spec(const LstmLmConfig& c) {
-  return {c.cell, c.embedding_size, c.hidden_size, c.layers, false, c.dropout, c.residual};
+  return {c.cell, c.embedding_size, c.hidden_size, c.layers,
+          false,  c.dropout,        c.residual,    c.learned_init};
 }
 
 }  // namespace

@@ -15,6 +15,10 @@ void LstmLmConfig::describe(ConfigVisitor& v) {
   v.field("tie_embeddings", tie_embeddings,
           "the output layer shares the embedding matrix (needs hidden_size == embedding_size)");
   v.field("residual", residual, "residual connections around layers 2 and up");
+  v.field(
+      "learned_init", learned_init,
+      "the initial h (and c) of every layer are parameters (rnn/layer<l>/fwd/h0, c0) instead of "
+      "zeros; the state restarts from them where a document starts");
 }
 
 void LstmLmConfig::check(ConfigChecker& c) const {

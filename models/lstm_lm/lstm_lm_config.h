@@ -16,6 +16,7 @@ struct LstmLmConfig {
   double output_dropout = 0.0;     // on the top layer's output, before the softmax layer
   bool tie_embeddings = false;     // the output layer reuses the embedding matrix
   bool residual = false;
+  bool learned_init = false;  // learned initial states, also where documents start
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;

@@ -19,7 +19,7 @@ int64_t decoder_input_size(const Seq2SeqConfig& c) {
 
 RnnStackSpec encoder_spec(const Seq2SeqConfig& c) {
   return {c.cell,          c.embedding_size, c.encoder_hidden, c.encoder_layers,
-          c.bidirectional, c.dropout,        c.residual};
+          c.bidirectional, c.dropout,        c.residual,       c.learned_init};
 }
 
 RnnStackSpec decoder_spec(const Seq2SeqConfig& c) {

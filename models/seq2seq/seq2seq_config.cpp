@@ -17,6 +17,9 @@ void Seq2SeqConfig::describe(ConfigVisitor& v) {
           Bounds::probability());
   v.field("residual", residual,
           "residual connections around layers 2 and up (encoder and decoder)");
+  v.field("learned_init", learned_init,
+          "the encoder's initial h (and c) of every layer and direction are parameters "
+          "(encoder/layer<l>/{fwd,bwd}/h0, c0) instead of zeros");
   v.choice(
       "attention", attention,
       {{"none", AttentionType::None},

@@ -19,6 +19,7 @@ struct Seq2SeqConfig {
   int64_t decoder_hidden = 512;
   double dropout = 0.2;  // embeddings, between layers, attentional output
   bool residual = false;
+  bool learned_init = false;  // the encoder's initial states are parameters
   AttentionType attention = AttentionType::LuongGeneral;
   bool input_feeding = true;
   bool reverse_source = false;

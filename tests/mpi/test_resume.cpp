@@ -3,6 +3,8 @@
 #include <fstream>
 #include <map>
 
+#include "checkpoint/h5.h"
+
 #include "runs.h"
 #include "test_util.h"
 
@@ -53,6 +55,34 @@ TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
     EXPECT_EQ(times, 1) << "step " << step;
   EXPECT_NE(read_text(dir / "stopped" / "train.rank0.log").find("continuing at step 21"),
             std::string::npos);
+}
+
+// model.learned_init: the learned initial states train (they leave zero, where they start) and are
+// resumed with everything else, bit-identically.
+TEST(Resume, LearnedInitialStatesContinueBitIdentically) {
+  const fs::path dir = work_dir("resume-learned-init");
+  const std::string config = lm24_config(dir);
+  const std::string learned = "--set model.learned_init=true --set model.cell=gru ";
+  ASSERT_EQ(train(2, config, dir / "straight",
+                  learned + "--set training.max_steps=40 " + kCheckpointAt20),
+            0);
+  ASSERT_EQ(train(2, config, dir / "stopped", learned + kCheckpointAt20), 0);
+  ASSERT_EQ(train(2, config, dir / "stopped",
+                  learned + "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
+            0);
+  const std::vector<double> straight = losses(dir / "straight", 21, 40);
+  ASSERT_EQ(straight.size(), 20u);
+  EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
+  EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
+            final_parameters(dir / "straight").to_vector<float>());
+  for (const char* layer : {"layer0", "layer1"}) {
+    const Tensor h0 = H5File::open((dir / "straight" / "model.h5").string())
+                          .read_tensor(concat("/params/rnn/", layer, "/fwd/h0"));
+    double largest = 0;
+    for (float v : h0.to_vector<float>())
+      largest = std::max(largest, static_cast<double>(std::abs(v)));
+    EXPECT_GT(largest, 1e-4) << layer << "'s learned initial state did not train";
+  }
 }
 
 TEST(Resume, ElasticAcrossWorldSizes) {

@@ -196,15 +196,24 @@ TEST_P(OpParity, RecurrentLayersWithPaddingAndResets) {
                                           random({gates * H, I}, 33, 0.3),
                                           random({gates * H, H}, 34, 0.3),
                                           random({gates * H}, 35),
-                                          random({gates * H}, 36)};
-      for (bool with_keep : {false, true}) {
-        if (with_keep && reverse) continue;  // state resets belong to forward language models
-        expect_parity(concat(cell_name(cell), "_layer, reverse ", reverse, ", keep ", with_keep),
+                                          random({gates * H}, 36),
+                                          random({H}, 37),
+                                          random({H}, 38)};
+      // 0: padding; 1: resets to zeros; 2: resets to learned states v[7] (and c: v[8]).
+      for (int resets : {0, 1, 2}) {
+        if (resets > 0 && reverse) continue;  // state resets belong to forward language models
+        expect_parity(concat(cell_name(cell), "_layer, reverse ", reverse, ", resets ", resets),
                       inputs, [&](Tape& t, const std::vector<Var>& v, Device device) {
                         const RnnWeights w{v[3], v[4], v[5], v[6]};
-                        const RnnLayerOptions options{reverse,
-                                                      with_keep ? keep.to(device) : Tensor(),
-                                                      with_keep ? Tensor() : lengths};
+                        RnnLayerOptions options{reverse,
+                                                resets > 0 ? keep.to(device) : Tensor(),
+                                                resets > 0 ? Tensor() : lengths,
+                                                {}};
+                        if (resets == 2) {
+                          options.resets = StateResets::from_keep(keep, device);
+                          options.resets.h = v[7];
+                          if (cell == CellType::Lstm) options.resets.c = v[8];
+                        }
                         return layer_outputs(t, cell, v, w, options);
                       });
       }

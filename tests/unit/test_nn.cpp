@@ -99,9 +99,12 @@ TEST(LanguageModelGradcheck, LstmWithDropoutResetsAndPaddedTargets) {
 
 class LanguageModelCellGradcheck : public ::testing::TestWithParam<CellType> {};
 
-TEST_P(LanguageModelCellGradcheck, ResidualStack) {
+// With learned initial states, which both the first step and the document starts the keep mask
+// marks restart from.
+TEST_P(LanguageModelCellGradcheck, ResidualStackWithLearnedInitialStates) {
   LstmLmConfig config;
   config.cell = GetParam();
+  config.learned_init = true;
   config.embedding_size = 3;
   config.hidden_size = 4;
   config.layers = 2;
@@ -110,15 +113,22 @@ TEST_P(LanguageModelCellGradcheck, ResidualStack) {
   LstmLm model(config, 6, store);
   store.materialize(DType::F64, 3);
   Tensor ids = random_ids({4, 2}, 43, 6), targets = random_ids({4, 2}, 44, 6);
+  const Tensor keep = Tensor::from_vector<double>({1, 1, 0, 1, 1, 1, 1, 0}, {4, 2});
+  // The learned states start at zero; moved away from it, they must show in the gradients.
+  for (const auto& p : store.parameters()) {
+    Tensor value = p->var().value();
+    if (p->path().ends_with("h0") || p->path().ends_with("c0"))
+      value.copy_from(random_tensor({4}, 45));
+  }
   check_model(store, {}, [&](Tape& tape, const std::vector<Var>&) {
     ForwardContext ctx = ForwardContext::for_training(tape, 2, 6, 0);
-    LstmLm::Output out = model.forward(ctx, ids, {}, Tensor());
+    LstmLm::Output out = model.forward(ctx, ids, {}, keep);
     return std::vector<Var>{cross_entropy(tape, out.logits, targets, {}).loss};
   });
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, LanguageModelCellGradcheck,
-                         ::testing::Values(CellType::Gru, CellType::Rnn),
+                         ::testing::Values(CellType::Lstm, CellType::Gru, CellType::Rnn),
                          [](const auto& test) { return std::string(cell_name(test.param)); });
 
 TEST(ParameterStore, FlatAlignedLayoutAndDeterministicInit) {

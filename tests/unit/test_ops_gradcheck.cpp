@@ -205,6 +205,46 @@ INSTANTIATE_TEST_SUITE_P(Variants, RnnLayerGradcheck,
                                            RnnCase{"reverse_lengths", true, false, true}),
                          [](const auto& test) { return std::string(test.param.name); });
 
+// Rows restart from learned states where the keep mask is 0 (model.learned_init), row 0 already at
+// the first step: the gradients of those states and of every other input, for each cell.
+TEST(OpsGradcheck, RecurrentLayersRestartFromLearnedStates) {
+  const Tensor keep =
+      Tensor::from_vector<double>({0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1}, {5, 3});
+  auto options = [&](const Var& h, const Var& c) {
+    RnnLayerOptions o;
+    o.keep = keep;
+    o.resets = StateResets::from_keep(keep, Device::cpu());
+    o.resets.h = h;
+    o.resets.c = c;
+    return o;
+  };
+  Vars lstm = rnn_inputs(4, 5, 3, 4, 3);
+  lstm.push_back(random_var({3}, 27, 0.5));
+  lstm.push_back(random_var({3}, 28, 0.5));
+  expect_gradients_match(
+      [&](Tape& t, const Vars& in) {
+        LstmOutputs out =
+            lstm_layer(t, in[0], in[1], in[2], {in[3], in[4], in[5], in[6]}, options(in[7], in[8]));
+        return Vars{out.y, out.h, out.c};
+      },
+      lstm);
+  for (int gates : {3, 1}) {
+    SCOPED_TRACE(gates == 3 ? "gru" : "rnn");
+    Vars in = rnn_inputs(gates, 5, 3, 4, 3);
+    in.erase(in.begin() + 2);  // no cell state
+    in.push_back(random_var({3}, 27, 0.5));
+    expect_gradients_match(
+        [&](Tape& t, const Vars& v) {
+          const RnnWeights w{v[2], v[3], v[4], v[5]};
+          RnnOutputs out =
+              gates == 3 ? gru_layer(t, v[0], v[1], w, options(v[6], Var()))
+                         : rnn_layer(t, v[0], v[1], w, options(v[6], Var()), Activation::Tanh);
+          return Vars{out.y, out.h};
+        },
+        in);
+  }
+}
+
 TEST(OpsGradcheck, AttentionStepEveryScoreWithPadding) {
   // 3 rows, 5 source positions; rows 1 and 2 are padded after 2 and 4 positions.
   const Tensor lengths = Tensor::from_vector<int32_t>({5, 2, 4}, {3});

@@ -33,14 +33,17 @@ void PrintTo(const Variant& c, std::ostream* out) {
   *out << c.name;
 }
 
-class Seq2SeqGradcheck : public ::testing::TestWithParam<Variant> {};
-
-TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
-  Seq2SeqConfig c = tiny_config(GetParam().attention, GetParam().feeding);
-  c.cell = GetParam().cell;
+// The gradients of every parameter of the model of `c` over a padded batch. Learned initial states
+// start at zero; they are moved away from it first.
+void check_whole_model(const Seq2SeqConfig& c) {
   ParameterStore store;
   Seq2Seq model(c, 10, 10, store);
   store.materialize(DType::F64, 2);
+  for (const auto& p : store.parameters()) {
+    Tensor value = p->var().value();
+    if (p->path().ends_with("h0") || p->path().ends_with("c0"))
+      value.copy_from(random_tensor(value.shape(), 5));
+  }
   const Seq2SeqBatch batch = make_batch(tiny_parallel_data(), {0, 1, 2}, false);
   std::vector<Var> params;
   for (const auto& p : store.parameters())
@@ -53,6 +56,23 @@ TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
             cross_entropy(tape, logits, batch.target_out, {-1, c.label_smoothing}).loss};
       },
       params);
+}
+
+class Seq2SeqGradcheck : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
+  Seq2SeqConfig c = tiny_config(GetParam().attention, GetParam().feeding);
+  c.cell = GetParam().cell;
+  check_whole_model(c);
+}
+
+// The encoder's learned initial states reach every row, also the reverse direction's, which
+// starts at each row's last real token.
+TEST(Seq2SeqGradcheck, LearnedEncoderInitialStates) {
+  Seq2SeqConfig c = tiny_config(AttentionType::LuongGeneral, true);
+  c.learned_init = true;
+  ASSERT_TRUE(c.bidirectional);
+  check_whole_model(c);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -38,6 +38,7 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
   const int64_t first = step_at(0, d.steps, options.reverse);
   ops_detail::enter_step<T>(dev, options, first, B, H, h0.value().device_data<T>(),
                             h_prev + first * B * H);
+  ops_detail::restart_states<T>(d, options, 0, h_prev, static_cast<T*>(nullptr));
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* hg = saved.h_gates.device_data<T>() + t * B * G;
@@ -45,6 +46,9 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
                      w.w_hh.value().device_data<T>(), T(1), hg);
     kernels::gru_step_forward<T>(dev, B, H, xg + t * B * G, hg,
                                  ops_detail::step_io<T>(d, options, pad, s, y, h_prev, h_out));
+    if (s + 1 < d.steps) {
+      ops_detail::restart_states<T>(d, options, s + 1, h_prev, static_cast<T*>(nullptr));
+    }
   }
 }
 
@@ -70,6 +74,8 @@ void gru_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
                                   saved.h_prev.device_data<T>() + t * B * H, io);
     kernels::gemm<T>(dev, false, false, B, H, G, T(1), dhg + t * B * G,
                      w.w_hh.value().device_data<T>(), T(1), dh_prev.device_data<T>());
+    ops_detail::restart_states_backward<T>(d, options, t, dh_prev.device_data<T>(),
+                                           static_cast<const T*>(nullptr));
     std::swap(dh, dh_prev);
   }
   // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
@@ -107,8 +113,7 @@ RnnOutputs gru_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& 
   Tensor h = Tensor::empty({d.batch, d.hidden}, dt, dev);
   dispatch(x, [&]<class T>() { gru_forward<T>(d, x, h0, weights, options, pad, saved, y, h); });
 
-  const std::vector<const Var*> inputs = {
-      &x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const std::vector<const Var*> inputs = ops_detail::layer_inputs(x, h0, nullptr, weights, options);
   const bool grad = tape.needs_grad(inputs);
   RnnOutputs out{Var(y, grad), Var(h, grad)};
   if (!grad) return out;

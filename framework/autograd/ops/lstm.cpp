@@ -36,6 +36,7 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
                             h_prev + first * B * H);
   ops_detail::enter_step<T>(dev, options, first, B, H, c0.value().device_data<T>(),
                             c_prev + first * B * H);
+  ops_detail::restart_states<T>(d, options, 0, h_prev, c_prev);
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = gates + t * B * G;
@@ -45,6 +46,7 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
     io.next_c = ops_detail::next_state<T>(d, options, s, c_prev, c_out);
     kernels::lstm_step_forward<T>(dev, B, H, g, c_prev + t * B * H,
                                   saved.cells.device_data<T>() + t * B * H, io);
+    if (s + 1 < d.steps) ops_detail::restart_states<T>(d, options, s + 1, h_prev, c_prev);
   }
 }
 
@@ -61,6 +63,8 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
   Tensor dc = Tensor::zeros({B, H}, x.dtype(), dev);
   if (out.h.has_grad()) dh.copy_from(out.h.grad());
   if (out.c.has_grad()) dc.copy_from(out.c.grad());
+  const bool restarts = options.resets.defined();
+  Tensor dc_entering = restarts ? Tensor::empty({B, H}, x.dtype(), dev) : Tensor();
   T* dgates = saved.gates.device_data<T>();  // activations become gradients in place, step by step
   RnnStepGrads<T> io;
   for (int64_t s = d.steps - 1; s >= 0; --s) {
@@ -68,12 +72,14 @@ void lstm_backward(const ops_detail::RnnDims& d, Var x, Var h0, Var c0, RnnWeigh
     T* g = dgates + t * B * G;
     io = ops_detail::step_grads<T>(d, options, pad, t, out.y, dh, io.keep, dh_prev);
     io.dc = dc.device_data<T>();
+    io.dc_entering = restarts ? dc_entering.device_data<T>() : nullptr;
     kernels::lstm_step_backward<T>(dev, B, H, g, saved.c_prev.device_data<T>() + t * B * H,
                                    saved.cells.device_data<T>() + t * B * H, io);
-    if (s > 0 || h0.requires_grad()) {
+    if (s > 0 || h0.requires_grad() || restarts) {
       kernels::gemm<T>(dev, false, false, B, H, G, T(1), g, w.w_hh.value().device_data<T>(), T(1),
                        dh_prev.device_data<T>());
     }
+    ops_detail::restart_states_backward<T>(d, options, t, dh_prev.device_data<T>(), io.dc_entering);
     std::swap(dh, dh_prev);
   }
   // dh is the gradient of the first step's masked state: the mask's backward leads to h0.
@@ -103,8 +109,7 @@ LstmOutputs lstm_layer(Tape& tape, const Var& x, const Var& h0, const Var& c0,
   dispatch(
       x, [&]<class T>() { lstm_forward<T>(d, x, h0, c0, weights, options, pad, saved, y, h, c); });
 
-  const std::vector<const Var*> inputs = {
-      &x, &h0, &c0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const std::vector<const Var*> inputs = ops_detail::layer_inputs(x, h0, &c0, weights, options);
   const bool grad = tape.needs_grad(inputs);
   LstmOutputs out{Var(y, grad), Var(h, grad), Var(c, grad)};
   if (!grad) return out;

@@ -3,6 +3,8 @@
 // recurrent projection one GEMM per step, and the gate nonlinearities one fused pass per step.
 #pragma once
 
+#include <vector>
+
 #include "autograd/tape.h"
 #include "kernels/kernel_types.h"
 
@@ -14,6 +16,20 @@ struct RnnWeights {
   Var w_ih, w_hh, b_ih, b_hh;
 };
 
+// Where the rows that a keep mask restarts start from: learned (H) vectors (model.learned_init)
+// instead of zeros. The state entering step t becomes keep[t] * carried + weight[t] * h.
+struct StateResets {
+  Var h, c;       // (H), the dtype of x; c for the LSTM only
+  Tensor weight;  // (T, B) on x's device: 1 - keep
+  // (T) on the host: whether any row restarts at step t, so that the steps without a restart
+  // cost nothing and the device is never read to find them.
+  std::vector<bool> at;
+  bool defined() const { return h.defined(); }
+  // weight and at from the keep mask (T, B) on the host (weight goes to `device`); h and c are
+  // left for the caller to set.
+  static StateResets from_keep(const Tensor& keep, Device device);
+};
+
 struct RnnLayerOptions {
   bool reverse = false;  // run from step T-1 down to 0
   // (T, B), the dtype of x, 0 or 1: the carried state is multiplied by keep[t] before step t. A 0
@@ -22,6 +38,8 @@ struct RnnLayerOptions {
   // (B) i32: steps t >= lengths[b] are padding: the state passes through them unchanged and the
   // output there is 0. With reverse, row b therefore starts at step lengths[b] - 1. Optional.
   Tensor lengths;
+  // With keep: the learned states a restart goes to. Optional (a restart zeroes the state).
+  StateResets resets;
 };
 
 struct LstmOutputs {

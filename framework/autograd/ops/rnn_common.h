@@ -105,6 +105,48 @@ void leave_step_backward(Device dev, const RnnLayerOptions& options, int64_t t, 
   }
 }
 
+// The learned restarts (RnnLayerOptions::resets) of the states entering run-order step s: h (and
+// c, when not null) (T, B, H) += weight[t] (B, 1) x init (1, H) at t's slot, where rows restart.
+template <class T>
+void restart_states(const RnnDims& d, const RnnLayerOptions& options, int64_t s, T* h, T* c) {
+  const StateResets& r = options.resets;
+  const int64_t t = step_at(s, d.steps, options.reverse);
+  if (!r.defined() || !r.at[static_cast<size_t>(t)]) return;
+  const Device dev = r.weight.device();
+  const T* weight = r.weight.device_data<T>() + t * d.batch;
+  const int64_t slot = t * d.batch * d.hidden;
+  kernels::gemm<T>(dev, false, false, d.batch, d.hidden, 1, T(1), weight,
+                   r.h.value().device_data<T>(), T(1), h + slot);
+  if (c != nullptr) {
+    kernels::gemm<T>(dev, false, false, d.batch, d.hidden, 1, T(1), weight,
+                     r.c.value().device_data<T>(), T(1), c + slot);
+  }
+}
+
+// restart_states' backward at step t: the learned states' gradients += weight[t] (1, B) x the
+// gradients (B, H) of the states entering step t (dc: the LSTM's, or null).
+template <class T>
+void restart_states_backward(const RnnDims& d, const RnnLayerOptions& options, int64_t t,
+                             const T* dh, const T* dc) {
+  StateResets r = options.resets;
+  if (!r.defined() || !r.at[static_cast<size_t>(t)]) return;
+  const Device dev = r.weight.device();
+  const T* weight = r.weight.device_data<T>() + t * d.batch;
+  if (r.h.requires_grad()) {
+    kernels::gemm<T>(dev, false, false, 1, d.hidden, d.batch, T(1), weight, dh, T(1),
+                     r.h.grad_buffer().device_data<T>());
+  }
+  if (dc != nullptr && r.c.requires_grad()) {
+    kernels::gemm<T>(dev, false, false, 1, d.hidden, d.batch, T(1), weight, dc, T(1),
+                     r.c.grad_buffer().device_data<T>());
+  }
+}
+
+// The layer op's inputs as the tape records them: x, h0, (c0,) the weights, (the learned restart
+// states).
+std::vector<const Var*> layer_inputs(const Var& x, const Var& h0, const Var* c0,
+                                     const RnnWeights& w, const RnnLayerOptions& options);
+
 // dh, the gradient of the state entering the first step (in run order), through that step's keep
 // mask into h0's gradient. dh is scaled in place.
 template <class T>

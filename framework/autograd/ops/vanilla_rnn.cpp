@@ -30,6 +30,7 @@ void rnn_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
   const int64_t first = step_at(0, d.steps, options.reverse);
   ops_detail::enter_step<T>(dev, options, first, B, H, h0.value().device_data<T>(),
                             h_prev + first * B * H);
+  ops_detail::restart_states<T>(d, options, 0, h_prev, static_cast<T*>(nullptr));
   for (int64_t s = 0; s < d.steps; ++s) {
     const int64_t t = step_at(s, d.steps, options.reverse);
     T* g = gates + t * B * H;
@@ -37,6 +38,9 @@ void rnn_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
                      w.w_hh.value().device_data<T>(), T(1), g);
     kernels::rnn_step_forward<T>(dev, B, H, f, g,
                                  ops_detail::step_io<T>(d, options, pad, s, y, h_prev, h_out));
+    if (s + 1 < d.steps) {
+      ops_detail::restart_states<T>(d, options, s + 1, h_prev, static_cast<T*>(nullptr));
+    }
   }
 }
 
@@ -60,6 +64,8 @@ void rnn_backward(const ops_detail::RnnDims& d, Var x, Var h0, RnnWeights w,
     kernels::rnn_step_backward<T>(dev, B, H, f, g, io);
     kernels::gemm<T>(dev, false, false, B, H, H, T(1), g, w.w_hh.value().device_data<T>(), T(1),
                      dh_prev.device_data<T>());
+    ops_detail::restart_states_backward<T>(d, options, t, dh_prev.device_data<T>(),
+                                           static_cast<const T*>(nullptr));
     std::swap(dh, dh_prev);
   }
   ops_detail::initial_state_backward<T>(d, options, dh, h0);
@@ -82,8 +88,7 @@ RnnOutputs rnn_layer(Tape& tape, const Var& x, const Var& h0, const RnnWeights& 
   Tensor h = Tensor::empty({d.batch, d.hidden}, dt, dev);
   dispatch(x, [&]<class T>() { rnn_forward<T>(d, x, h0, weights, options, f, pad, saved, y, h); });
 
-  const std::vector<const Var*> inputs = {
-      &x, &h0, &weights.w_ih, &weights.w_hh, &weights.b_ih, &weights.b_hh};
+  const std::vector<const Var*> inputs = ops_detail::layer_inputs(x, h0, nullptr, weights, options);
   const bool grad = tape.needs_grad(inputs);
   RnnOutputs out{Var(y, grad), Var(h, grad)};
   if (!grad) return out;
