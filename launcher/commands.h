@@ -4,6 +4,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
 
 namespace recur::cli {
 
@@ -16,5 +18,9 @@ void add_ckpt_command(CLI::App& app);
 void add_translate_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
+
+// Writes `text` to `path`; throws Error when it cannot.
+void write_file(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace recur::cli

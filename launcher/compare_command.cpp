@@ -7,18 +7,18 @@
 
 namespace recur::cli {
 
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream file(path);
+  file << text;
+  RECUR_CHECK(file.good(), "cannot write ", path.string());
+}
+
 namespace {
 
 struct CompareArgs {
   std::vector<std::string> runs;
   std::string out;
 };
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path);
-  file << text;
-  RECUR_CHECK(file.good(), "cannot write ", path.string());
-}
 
 void compare(const CompareArgs& a) {
   std::vector<RunSummary> runs;

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   recur::cli::add_translate_command(app);
   recur::cli::add_compare_command(app);
   recur::cli::add_prepare_command(app);
+  recur::cli::add_analyze_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

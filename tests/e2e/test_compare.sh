@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The two language-model families side by side on the shipped sample: a transformer_lm trains,
 # evaluates on windows and samples through the LSTM LM's commands; the LSTM's test is reported
-# stateful and on windows with reset state; recur compare tabulates and plots both runs.
+# stateful and on windows with reset state; recur compare tabulates and plots both runs; the
+# LSTM's clipping statistics, and recur analyze gradients on it (and its refusal of the
+# transformer).
 RECUR=$1 SOURCE=$2
 source "$(dirname "$0")/lib.sh"
 lstm=$(tiny_config)
@@ -31,6 +33,22 @@ for f in comparison.md bpc-vs-steps.svg bpc-vs-time.svg; do
   [ -s "$WORK/compare/$f" ] || fail "compare did not write $f"
 done
 [ "$(grep -c '<polyline' "$WORK/compare/bpc-vs-time.svg")" -eq 2 ] || fail "the chart does not have two lines"
+grep -q '^step      40 | .* | gnorm [0-9.]* (clipped [0-9]*%) | ' "$WORK/lstm.out" || fail "progress line: clipping"
+grep -q '^gradient clipping scaled the gradients of [0-9]* of 40 steps ([0-9]*%)$' "$WORK/lstm.out" ||
+  fail "end line: clipping"
+grep -q '"type": "end", .*"clipped_steps": [0-9]*, "steps_this_process": 40}' "$WORK/run/metrics.jsonl" ||
+  fail "metrics: clipped steps"
+
+"$RECUR" analyze gradients --checkpoint "$WORK/run" --fresh --window 30 --sequences 4 \
+  --out "$WORK/flow.svg" >"$WORK/flow.out" 2>/dev/null || fail "analyze gradients failed"
+cat "$WORK/flow.out"
+for which in trained fresh; do
+  grep -q "^lstm (run) $which \( *[0-9.]*e[-+][0-9]*\)\{5\}$" "$WORK/flow.out" || fail "gradient flow: $which row"
+done
+[ "$(grep -c '<polyline' "$WORK/flow.svg")" -eq 2 ] && [ "$(grep -c '<polyline.*stroke-dasharray' "$WORK/flow.svg")" -eq 1 ] ||
+  fail "the gradient-flow chart does not have a solid and a dashed line"
+expect_error "recur: error: $WORK/transformer is a transformer_lm model, which carries no recurrent state: the gradient flow needs a recurrent language model (lstm_lm)" \
+  "$RECUR" analyze gradients --checkpoint "$WORK/transformer"
 mkdir "$WORK/empty"
 expect_error "recur: error: $WORK/empty: no metrics.jsonl (not a run directory?)" "$RECUR" compare "$WORK/empty"
 finish

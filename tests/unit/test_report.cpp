@@ -137,5 +137,22 @@ TEST(LineChart, DrawsEverySeriesWithEscapedNames) {
   EXPECT_THROW(line_chart_svg(LineChart{"empty", "x", "y", {}}), Error);
 }
 
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+TEST(LineChart, LogScaleTicksEveryDecadeAndLeavesOutValuesNotAboveZero) {
+  LineChart chart{"flow", "distance", "norm", {{"rnn", {{1, 2e-6}, {5, 0.0}, {10, 0.3}}}}};
+  chart.log_y = true;
+  const std::string svg = line_chart_svg(chart);
+  EXPECT_EQ(count_of(svg, "<circle"), 2u);  // 0 has no logarithm
+  for (const char* decade : {">1e-06<", ">1e-05<", ">0.0001<", ">0.001<", ">0.01<", ">0.1<", ">1<"})
+    EXPECT_EQ(count_of(svg, decade), 1u) << decade;
+  EXPECT_NE(svg.find("rnn: 1, 2e-06"), std::string::npos);  // tooltips show the data's values
+}
+
 }  // namespace
 }  // namespace recur
