@@ -19,6 +19,7 @@ void add_translate_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
+void add_export_embeddings_command(CLI::App& app);
 
 // Writes `text` to `path`; throws Error when it cannot.
 void write_file(const std::filesystem::path& path, const std::string& text);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   recur::cli::add_compare_command(app);
   recur::cli::add_prepare_command(app);
   recur::cli::add_analyze_command(app);
+  recur::cli::add_export_embeddings_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

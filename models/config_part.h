@@ -29,6 +29,11 @@ class ConfigPart {
   T& as() {
     return const_cast<T&>(std::as_const(*this).as<T>());
   }
+  // The struct if it is a T, else nullptr (a section whose struct depends on the model type).
+  template <class T>
+  const T* get_if() const {
+    return std::any_cast<T>(&value_);
+  }
 
  private:
   std::any value_;

@@ -9,6 +9,7 @@
 #include "core/host.h"
 #include "core/log.h"
 #include "core/threads.h"
+#include "data/word_vectors.h"
 #include "dist/placement.h"
 #include "kernels/matmul_precision.h"
 #include "model_io.h"
@@ -160,16 +161,31 @@ void open_run_log(const ExperimentConfig& config, Communicator& comm, const Thre
   log::info("threads: ", threads.str());
 }
 
+// Every rank reads the file, so that a bad one ends every rank alike.
+void start_from_word_vectors(const ModelJob::PretrainedEmbedding& e, ParameterStore& store) {
+  const Parameter* table = store.find(e.parameter);
+  RECUR_ASSERT(table != nullptr, "no parameter ", e.parameter, " for the word vectors");
+  Tensor weight = table->var().value();  // a view of the flat buffer
+  Tensor host = weight.to(Device::cpu());
+  const WordVectorCoverage coverage = read_word_vectors(e.file, *e.vocab, host);
+  weight.copy_from(host);
+  log::info(e.parameter, ": ", coverage.str(e.file, weight.dim(1)));
+}
+
 void build_model(ModelJob& job, const ExperimentConfig& config, const RunOptions& options,
                  const RunStart& start, ParameterStore& store) {
   job.build(store);
   store.materialize(DType::F32, static_cast<uint64_t>(config.training.seed), options.device);
   log::info("model: ", store.parameter_count(), " parameters in ", store.parameters().size(),
             " tensors, on ", options.device.str());
-  if (!start.initial) return;
-  assign_parameters(start.initial->params, store, options.init_from);
-  log::info("initialised the parameters from ", options.init_from, " (step ", start.initial->step,
-            ")");
+  if (start.initial) {
+    assign_parameters(start.initial->params, store, options.init_from);
+    log::info("initialised the parameters from ", options.init_from, " (step ", start.initial->step,
+              ")");
+  } else if (start.resume_from.empty()) {  // a resumed run takes the checkpoint's values
+    for (const ModelJob::PretrainedEmbedding& e : job.pretrained_embeddings())
+      start_from_word_vectors(e, store);
+  }
 }
 
 // Each rank's host, network namespace and MPI address in its log and metrics; rank 0 also prints

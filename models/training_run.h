@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/vocab.h"
 #include "dist/communicator.h"
 #include "experiment.h"
 #include "train/trainer.h"
@@ -49,6 +50,16 @@ class ModelJob {
                                 TrainingTask& task) = 0;
   // Progress lines show the loss in bits per character too (a model of characters).
   virtual bool shows_bits_per_char() const = 0;
+
+  // An embedding table that a fresh run starts from word vectors (model.pretrained_embeddings
+  // and the like).
+  struct PretrainedEmbedding {
+    std::string parameter;  // its path in the store
+    const Vocab* vocab;     // its rows' tokens
+    std::string file;
+  };
+  // The ones the config asks for (after prepare()).
+  virtual std::vector<PretrainedEmbedding> pretrained_embeddings() const = 0;
 };
 
 // The job of config.model_type()'s family.

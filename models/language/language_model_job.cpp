@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "language/language_model_file.h"
 #include "language/language_model_task.h"
+#include "lstm_lm/lstm_lm_config.h"
 #include "model_io.h"
 
 namespace recur {
@@ -54,6 +55,12 @@ std::unique_ptr<TrainingTask> LanguageModelJob::task(const ExperimentConfig& con
 
 bool LanguageModelJob::shows_bits_per_char() const {
   return config_->data.as<LanguageModelDataConfig>().tokenizer == TokenizerType::Char;
+}
+
+std::vector<ModelJob::PretrainedEmbedding> LanguageModelJob::pretrained_embeddings() const {
+  const auto* recurrent = config_->model.get_if<LstmLmConfig>();
+  if (recurrent == nullptr || recurrent->pretrained_embeddings.empty()) return {};
+  return {{"embedding/weight", &data_->vocab, recurrent->pretrained_embeddings}};
 }
 
 RunIdentity LanguageModelJob::identity(ExperimentConfig& config) const {

@@ -22,6 +22,7 @@ class LanguageModelJob final : public ModelJob {
   Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                         TrainingTask& task) override;
   bool shows_bits_per_char() const override;
+  std::vector<PretrainedEmbedding> pretrained_embeddings() const override;
 
  private:
   std::optional<LanguageModelData> data_;

@@ -19,6 +19,10 @@ void LstmLmConfig::describe(ConfigVisitor& v) {
       "learned_init", learned_init,
       "the initial h (and c) of every layer are parameters (rnn/layer<l>/fwd/h0, c0) instead of "
       "zeros; the state restarts from them where a document starts");
+  v.path("pretrained_embeddings", pretrained_embeddings,
+         "word vectors (word2vec or GloVe text) to start the embeddings of the tokens they have "
+         "from; the others start as usual",
+         false);
 }
 
 void LstmLmConfig::check(ConfigChecker& c) const {

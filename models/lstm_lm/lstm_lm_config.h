@@ -1,6 +1,8 @@
 // Configuration of the recurrent language model (model.type lstm_lm).
 #pragma once
 
+#include <string>
+
 #include "config/visitor.h"
 #include "nn/rnn_stack.h"
 
@@ -16,7 +18,8 @@ struct LstmLmConfig {
   double output_dropout = 0.0;     // on the top layer's output, before the softmax layer
   bool tie_embeddings = false;     // the output layer reuses the embedding matrix
   bool residual = false;
-  bool learned_init = false;  // learned initial states, also where documents start
+  bool learned_init = false;          // learned initial states, also where documents start
+  std::string pretrained_embeddings;  // word vectors to start the embeddings from (empty: none)
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;

@@ -20,6 +20,10 @@ void Seq2SeqConfig::describe(ConfigVisitor& v) {
   v.field("learned_init", learned_init,
           "the encoder's initial h (and c) of every layer and direction are parameters "
           "(encoder/layer<l>/{fwd,bwd}/h0, c0) instead of zeros");
+  v.path("source_pretrained_embeddings", source_pretrained_embeddings,
+         "word vectors (word2vec or GloVe text) to start the source embeddings from", false);
+  v.path("target_pretrained_embeddings", target_pretrained_embeddings,
+         "word vectors (word2vec or GloVe text) to start the target embeddings from", false);
   v.choice(
       "attention", attention,
       {{"none", AttentionType::None},

@@ -1,6 +1,8 @@
 // Configuration of the recurrent encoder-decoder with attention (model.type seq2seq).
 #pragma once
 
+#include <string>
+
 #include "config/visitor.h"
 #include "nn/rnn_stack.h"
 
@@ -20,6 +22,8 @@ struct Seq2SeqConfig {
   double dropout = 0.2;  // embeddings, between layers, attentional output
   bool residual = false;
   bool learned_init = false;  // the encoder's initial states are parameters
+  // Word vectors to start the source and target embeddings from (empty: none).
+  std::string source_pretrained_embeddings, target_pretrained_embeddings;
   AttentionType attention = AttentionType::LuongGeneral;
   bool input_feeding = true;
   bool reverse_source = false;

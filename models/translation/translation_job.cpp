@@ -4,6 +4,7 @@
 #include "core/threads.h"
 #include "model_io.h"
 #include "registry.h"
+#include "seq2seq/seq2seq_config.h"
 #include "translation/translation_model_file.h"
 #include "translation/translation_task.h"
 
@@ -52,6 +53,21 @@ void TranslationJob::build(ParameterStore& store) {
 std::unique_ptr<TrainingTask> TranslationJob::task(const ExperimentConfig& config,
                                                    Communicator& comm) {
   return std::make_unique<TranslationTask>(*model_, *data_, config, comm);
+}
+
+std::vector<ModelJob::PretrainedEmbedding> TranslationJob::pretrained_embeddings() const {
+  const auto* recurrent = config_->model.get_if<Seq2SeqConfig>();
+  if (recurrent == nullptr) return {};
+  std::vector<PretrainedEmbedding> out;
+  if (!recurrent->source_pretrained_embeddings.empty()) {
+    out.push_back(
+        {"source_embedding/weight", &data_->source_vocab, recurrent->source_pretrained_embeddings});
+  }
+  if (!recurrent->target_pretrained_embeddings.empty()) {
+    out.push_back(
+        {"target_embedding/weight", &data_->target_vocab, recurrent->target_pretrained_embeddings});
+  }
+  return out;
 }
 
 RunIdentity TranslationJob::identity(ExperimentConfig& config) const {

@@ -23,6 +23,7 @@ class TranslationJob final : public ModelJob {
   Figures evaluate_test(const ExperimentConfig& config, Communicator& comm,
                         TrainingTask& task) override;
   bool shows_bits_per_char() const override { return false; }
+  std::vector<PretrainedEmbedding> pretrained_embeddings() const override;
 
  private:
   std::optional<TranslationData> data_;

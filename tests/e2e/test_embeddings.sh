@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Word vectors through the command line: recur export-embeddings writes a trained LM's table
+# (leaving out the space token, which the format cannot hold); a new run starts from them
+# (model.pretrained_embeddings) and reports its coverage; a bad file ends training with one
+# message naming file and line, before anything is written.
+RECUR=$1 SOURCE=$2
+source "$(dirname "$0")/lib.sh"
+config=$(tiny_config)
+
+"$RECUR" train --config "$config" >"$WORK/train.out" 2>&1 || fail "training failed"
+"$RECUR" export-embeddings --checkpoint "$WORK/run" --out "$WORK/emb.vec" 2>"$WORK/export.err" ||
+  fail "export failed"
+[ "$(cat "$WORK/export.err")" = "recur: wrote $WORK/emb.vec (left out 1 token with whitespace, which the format cannot hold)" ] ||
+  fail "export message: $(cat "$WORK/export.err")"
+tokens=$(($(grep -c '' "$WORK/run/vocab.txt") - 1))  # vocab.txt: a header line, then the tokens
+[ "$(head -1 "$WORK/emb.vec")" = "$((tokens - 1)) 16" ] || fail "header: $(head -1 "$WORK/emb.vec")"
+
+"$RECUR" train --config "$config" --set "model.pretrained_embeddings=$WORK/emb.vec" \
+  --set "run_dir=$WORK/pretrained" --set training.max_steps=2 >"$WORK/pretrained.out" 2>&1 ||
+  fail "training from word vectors failed"
+grep -q "^embedding/weight: $((tokens - 1)) of $tokens tokens found in $WORK/emb.vec (word2vec text, 16 dimensions, $((tokens - 1)) vectors)$" \
+  "$WORK/pretrained.out" || fail "coverage message"
+
+printf '2 8\nthe 1 2 3 4 5 6 7 8\nand 1 2 3 4 5 6 7 8\n' >"$WORK/dims.vec"
+expect_error "recur: error: $WORK/dims.vec:1: vectors of 8 dimensions; the model's embedding size is 16" \
+  "$RECUR" train --config "$config" --set "model.pretrained_embeddings=$WORK/dims.vec" --set "run_dir=$WORK/bad"
+[ ! -e "$WORK/bad/model.h5" ] || fail "a refused run wrote a model"
+expect_error "recur: error: $WORK/none.vec: cannot open the word vectors" \
+  "$RECUR" train --config "$config" --set "model.pretrained_embeddings=$WORK/none.vec" --set "run_dir=$WORK/bad"
+finish
