@@ -12,10 +12,10 @@ GradientReducer::GradientReducer(ParameterStore& store, Communicator& comm, int6
   const auto& params = store.parameters();
   bucket_of_.assign(params.size(), -1);
   const int64_t element = static_cast<int64_t>(dtype_size(store.grads().dtype()));
+  int64_t end = store.trainable_size();  // frozen parameters come after it and get no gradient
   for (size_t k = params.size(); k-- > 0;) {
     const Parameter& p = *params[k];
-    // Each parameter's range runs to the next one's offset (alignment gaps are zeros everywhere).
-    const int64_t end = k + 1 < params.size() ? params[k + 1]->offset() : store.size();
+    if (p.frozen()) continue;
     if (buckets_.empty() ||
         (buckets_.back().end - buckets_.back().begin) * element >= bucket_bytes) {
       buckets_.push_back({p.offset(), end, 0, 0, nullptr});
@@ -24,6 +24,9 @@ GradientReducer::GradientReducer(ParameterStore& store, Communicator& comm, int6
     b.begin = p.offset();
     b.parameters += 1;
     bucket_of_[k] = static_cast<int32_t>(buckets_.size() - 1);
+    // The next (earlier) parameter's range runs up to this one's offset (alignment gaps are
+    // zeros everywhere).
+    end = p.offset();
   }
 }
 

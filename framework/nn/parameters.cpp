@@ -11,6 +11,13 @@ Parameter* ParameterStore::declare(const std::string& path, const Shape& shape, 
   return parameters_.back().get();
 }
 
+void ParameterStore::freeze(const std::string& path) {
+  RECUR_ASSERT(!materialized(), "freezing ", path, " after materialize()");
+  Parameter* p = find(path);
+  RECUR_ASSERT(p != nullptr, "freezing ", path, ", which is not declared");
+  p->frozen_ = true;
+}
+
 int64_t ParameterStore::parameter_count() const {
   int64_t n = 0;
   for (const auto& p : parameters_)
@@ -56,9 +63,13 @@ void ParameterStore::materialize(DType dtype, uint64_t seed, Device device) {
   RECUR_ASSERT(!materialized(), "materialize() twice");
   RECUR_ASSERT(dtype == DType::F32 || dtype == DType::F64, "parameters in ", dtype_name(dtype));
   int64_t offset = 0;
-  for (auto& p : parameters_) {
-    p->offset_ = offset;
-    offset += (p->numel() + kAlignment - 1) / kAlignment * kAlignment;
+  for (bool frozen : {false, true}) {
+    for (auto& p : parameters_) {
+      if (p->frozen_ != frozen) continue;
+      p->offset_ = offset;
+      offset += (p->numel() + kAlignment - 1) / kAlignment * kAlignment;
+    }
+    if (!frozen) trainable_size_ = offset;
   }
   size_ = offset;
   Tensor initial = Tensor::zeros({std::max<int64_t>(size_, 1)}, dtype);
@@ -70,8 +81,9 @@ void ParameterStore::materialize(DType dtype, uint64_t seed, Device device) {
   grads_ = Tensor::zeros(initial.shape(), dtype, device);
   for (size_t i = 0; i < parameters_.size(); ++i) {
     Parameter& p = *parameters_[i];
-    p.var_ = Var::parameter(values_.view(p.offset_, p.shape_), grads_.view(p.offset_, p.shape_),
-                            static_cast<int32_t>(i));
+    p.var_ = p.frozen_ ? Var(values_.view(p.offset_, p.shape_), false)
+                       : Var::parameter(values_.view(p.offset_, p.shape_),
+                                        grads_.view(p.offset_, p.shape_), static_cast<int32_t>(i));
   }
 }
 

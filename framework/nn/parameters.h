@@ -35,6 +35,7 @@ class Parameter {
   const Init& init() const { return init_; }
   int64_t offset() const { return offset_; }  // in elements, into the flat buffers
   int64_t numel() const { return shape_.numel(); }
+  bool frozen() const { return frozen_; }
   // The Var to use in forward passes (after materialize()).
   const Var& var() const { return var_; }
 
@@ -44,6 +45,7 @@ class Parameter {
   Shape shape_;
   Init init_;
   int64_t offset_ = 0;
+  bool frozen_ = false;
   Var var_;
 };
 
@@ -55,6 +57,10 @@ class ParameterStore {
 
   // Declares a parameter; paths are unique ("rnn/layer0/fwd/w_ih"). Only before materialize().
   Parameter* declare(const std::string& path, const Shape& shape, Init init);
+  // Keeps a declared parameter at the values it starts with (initialised, loaded or pretrained):
+  // its Var needs no gradient, and the gradient reducer, clipping and the optimisers leave it out
+  // (they cover trainable_size()). Only before materialize().
+  void freeze(const std::string& path);
 
   // Allocates the flat buffers on `device` and initialises every parameter from the counter-based
   // RNG keyed by (seed, its path): the values depend neither on declaration order nor on the rank
@@ -63,11 +69,14 @@ class ParameterStore {
   bool materialized() const { return values_.defined(); }
 
   // Flat (N) buffers. Each parameter starts at a multiple of kAlignment elements; the gaps are 0.
+  // The trainable parameters come first, in declaration order, then the frozen ones.
   Tensor& values() { return values_; }
   const Tensor& values() const { return values_; }
   Tensor& grads() { return grads_; }
   Device device() const { return values_.device(); }
   int64_t size() const { return size_; }
+  // The elements [0, trainable_size()) of the flat buffers that hold the trainable parameters.
+  int64_t trainable_size() const { return trainable_size_; }
   int64_t parameter_count() const;  // elements that belong to parameters (no gaps)
 
   const std::vector<std::unique_ptr<Parameter>>& parameters() const { return parameters_; }
@@ -79,7 +88,7 @@ class ParameterStore {
  private:
   std::vector<std::unique_ptr<Parameter>> parameters_;
   Tensor values_, grads_;
-  int64_t size_ = 0;
+  int64_t size_ = 0, trainable_size_ = 0;
 };
 
 }  // namespace recur

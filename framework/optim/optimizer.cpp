@@ -22,7 +22,7 @@ void Sgd::update(double lr, const double* skip) {
   steps_ += 1;
   Tensor& values = store_.values();
   dispatch_float(values.dtype(), [&]<class T>() {
-    kernels::sgd_update<T>(values.device(), values.numel(), values.device_data<T>(),
+    kernels::sgd_update<T>(values.device(), store_.trainable_size(), values.device_data<T>(),
                            store_.grads().device_data<T>(),
                            momentum_.defined() ? momentum_.device_data<T>() : nullptr, lr,
                            options_.momentum, options_.weight_decay, options_.nesterov, skip);
@@ -46,10 +46,11 @@ void Adam::update(double lr, const double* skip) {
   steps_ += 1;
   Tensor& values = store_.values();
   dispatch_float(values.dtype(), [&]<class T>() {
-    kernels::adam_update<T>(
-        values.device(), values.numel(), values.device_data<T>(), store_.grads().device_data<T>(),
-        exp_avg_.device_data<T>(), exp_avg_sq_.device_data<T>(), lr, options_.beta1, options_.beta2,
-        options_.eps, options_.weight_decay, options_.decoupled_weight_decay, steps_, skip);
+    kernels::adam_update<T>(values.device(), store_.trainable_size(), values.device_data<T>(),
+                            store_.grads().device_data<T>(), exp_avg_.device_data<T>(),
+                            exp_avg_sq_.device_data<T>(), lr, options_.beta1, options_.beta2,
+                            options_.eps, options_.weight_decay, options_.decoupled_weight_decay,
+                            steps_, skip);
   });
 }
 
@@ -66,11 +67,11 @@ Tensor clip_grad_norm(ParameterStore& store, double max_norm, int64_t step, Tens
                "diverged_at is one f64 on the gradients' device");
   Tensor sum_sq = Tensor::empty({1}, DType::F64, device);
   dispatch_float(grads.dtype(), [&]<class T>() {
-    kernels::sum_squares<T>(device, grads.numel(), grads.device_data<T>(),
+    kernels::sum_squares<T>(device, store.trainable_size(), grads.device_data<T>(),
                             sum_sq.device_data<double>());
     kernels::clip_gradients<T>(
-        device, grads.numel(), grads.device_data<T>(), sum_sq.device_data<double>(), max_norm, step,
-        diverged_at.device_data<double>(),
+        device, store.trainable_size(), grads.device_data<T>(), sum_sq.device_data<double>(),
+        max_norm, step, diverged_at.device_data<double>(),
         clipped_steps != nullptr ? clipped_steps->device_data<double>() : nullptr);
   });
   return sum_sq;

@@ -16,7 +16,8 @@ class Optimizer {
   explicit Optimizer(ParameterStore& store) : store_(store) {}
   virtual ~Optimizer() = default;
 
-  // One update with learning rate lr from the gradients in store.grads().
+  // One update with learning rate lr from the gradients in store.grads(), of the trainable
+  // parameters (ParameterStore::trainable_size()).
   void step(double lr) { update(lr, nullptr); }
   // The same, skipped on the device while `skip_if_set` (f64 (1) on the parameters' device, the
   // diverged_at of clip_grad_norm) is not 0: the host never reads the gradient norm to decide.

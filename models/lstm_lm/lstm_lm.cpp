@@ -19,7 +19,9 @@ LstmLm::LstmLm(const LstmLmConfig& config, int64_t vocab_size, ParameterStore& s
       embedding_(store, "embedding", vocab_size, config.embedding_size),
       rnn_(store, "rnn", rnn_spec(config)),
       output_(config.tie_embeddings ? Linear(store, "output", embedding_.weight())
-                                    : Linear(store, "output", config.hidden_size, vocab_size)) {}
+                                    : Linear(store, "output", config.hidden_size, vocab_size)) {
+  if (config.freeze_embeddings) store.freeze(embedding_.weight()->path());
+}
 
 LstmLm::Output LstmLm::forward(const ForwardContext& ctx, const Tensor& ids, const RnnState& state,
                                const Tensor& keep) const {

@@ -23,11 +23,17 @@ void LstmLmConfig::describe(ConfigVisitor& v) {
          "word vectors (word2vec or GloVe text) to start the embeddings of the tokens they have "
          "from; the others start as usual",
          false);
+  v.field("freeze_embeddings", freeze_embeddings,
+          "the embeddings keep the values they start with (pretrained or initialised): no "
+          "gradient, left out of the all-reduce, clipping and the optimiser");
 }
 
 void LstmLmConfig::check(ConfigChecker& c) const {
   c.require(!tie_embeddings || hidden_size == embedding_size, "model.tie_embeddings",
             "needs model.hidden_size == model.embedding_size");
+  c.require(!(freeze_embeddings && tie_embeddings), "model.freeze_embeddings",
+            "cannot freeze tied embeddings: they are also the output layer, which must train "
+            "(set model.tie_embeddings: false)");
 }
 
 }  // namespace recur

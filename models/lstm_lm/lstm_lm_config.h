@@ -20,6 +20,7 @@ struct LstmLmConfig {
   bool residual = false;
   bool learned_init = false;          // learned initial states, also where documents start
   std::string pretrained_embeddings;  // word vectors to start the embeddings from (empty: none)
+  bool freeze_embeddings = false;     // the embeddings keep the values they start with
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;

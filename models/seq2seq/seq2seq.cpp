@@ -94,6 +94,10 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t targ
   }
   if (config.attention != AttentionType::None)
     combine_.emplace(store, "attention/w_c", enc + dec, dec, false);
+  if (config.freeze_embeddings) {
+    store.freeze(source_embedding_.weight()->path());
+    store.freeze(target_embedding_.weight()->path());
+  }
 }
 
 Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source,

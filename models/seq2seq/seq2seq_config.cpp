@@ -24,6 +24,9 @@ void Seq2SeqConfig::describe(ConfigVisitor& v) {
          "word vectors (word2vec or GloVe text) to start the source embeddings from", false);
   v.path("target_pretrained_embeddings", target_pretrained_embeddings,
          "word vectors (word2vec or GloVe text) to start the target embeddings from", false);
+  v.field("freeze_embeddings", freeze_embeddings,
+          "the source and target embeddings keep the values they start with (pretrained or "
+          "initialised): no gradient, left out of the all-reduce, clipping and the optimiser");
   v.choice(
       "attention", attention,
       {{"none", AttentionType::None},
@@ -50,6 +53,9 @@ void Seq2SeqConfig::describe(ConfigVisitor& v) {
 void Seq2SeqConfig::check(ConfigChecker& c) const {
   c.require(!tie_embeddings || decoder_hidden == embedding_size, "model.tie_embeddings",
             "needs model.decoder_hidden == model.embedding_size");
+  c.require(!(freeze_embeddings && tie_embeddings), "model.freeze_embeddings",
+            "cannot freeze tied embeddings: the target embeddings are also the output layer, "
+            "which must train (set model.tie_embeddings: false)");
   c.require(attention != AttentionType::LuongDot || encoder_output_size() == decoder_hidden,
             "model.attention",
             "luong_dot needs the encoder output size (encoder_hidden x directions) == "

@@ -24,6 +24,7 @@ struct Seq2SeqConfig {
   bool learned_init = false;  // the encoder's initial states are parameters
   // Word vectors to start the source and target embeddings from (empty: none).
   std::string source_pretrained_embeddings, target_pretrained_embeddings;
+  bool freeze_embeddings = false;  // both embedding tables keep the values they start with
   AttentionType attention = AttentionType::LuongGeneral;
   bool input_feeding = true;
   bool reverse_source = false;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Word vectors through the command line: recur export-embeddings writes a trained LM's table
 # (leaving out the space token, which the format cannot hold); a new run starts from them
-# (model.pretrained_embeddings) and reports its coverage; a bad file ends training with one
-# message naming file and line, before anything is written.
+# (model.pretrained_embeddings) and reports its coverage; a run on 2 ranks that freezes them ends
+# with the same table (exported again: byte-identical); a bad file, or freezing tied embeddings,
+# ends training with one message, before anything is written.
 RECUR=$1 SOURCE=$2
 source "$(dirname "$0")/lib.sh"
 config=$(tiny_config)
@@ -21,10 +22,21 @@ tokens=$(($(grep -c '' "$WORK/run/vocab.txt") - 1))  # vocab.txt: a header line,
 grep -q "^embedding/weight: $((tokens - 1)) of $tokens tokens found in $WORK/emb.vec (word2vec text, 16 dimensions, $((tokens - 1)) vectors)$" \
   "$WORK/pretrained.out" || fail "coverage message"
 
+"$SOURCE/launcher/recur-mpirun" --oversubscribe -n 2 -- "$RECUR" train --config "$config" \
+  --set "model.pretrained_embeddings=$WORK/emb.vec" --set model.freeze_embeddings=true \
+  --set "run_dir=$WORK/frozen" >"$WORK/frozen.out" 2>&1 || fail "training with frozen embeddings failed"
+"$RECUR" export-embeddings --checkpoint "$WORK/frozen" --out "$WORK/frozen.vec" 2>/dev/null ||
+  fail "export of the frozen run failed"
+cmp -s "$WORK/emb.vec" "$WORK/frozen.vec" || fail "frozen embeddings changed in training"
+grep -q '^step      40 |' "$WORK/frozen.out" || fail "the frozen run did not train 40 steps"
+
 printf '2 8\nthe 1 2 3 4 5 6 7 8\nand 1 2 3 4 5 6 7 8\n' >"$WORK/dims.vec"
 expect_error "recur: error: $WORK/dims.vec:1: vectors of 8 dimensions; the model's embedding size is 16" \
   "$RECUR" train --config "$config" --set "model.pretrained_embeddings=$WORK/dims.vec" --set "run_dir=$WORK/bad"
 [ ! -e "$WORK/bad/model.h5" ] || fail "a refused run wrote a model"
 expect_error "recur: error: $WORK/none.vec: cannot open the word vectors" \
   "$RECUR" train --config "$config" --set "model.pretrained_embeddings=$WORK/none.vec" --set "run_dir=$WORK/bad"
+expect_error "recur: error: invalid config: --set model.freeze_embeddings=true: model.freeze_embeddings: cannot freeze tied embeddings: they are also the output layer, which must train (set model.tie_embeddings: false)" \
+  "$RECUR" train --config "$config" --set model.hidden_size=16 --set model.tie_embeddings=true \
+  --set model.freeze_embeddings=true --set "run_dir=$WORK/bad"
 finish

@@ -85,6 +85,50 @@ TEST(Resume, LearnedInitialStatesContinueBitIdentically) {
   }
 }
 
+// The embedding table of a run's final model.
+std::vector<float> embeddings_of(const fs::path& run) {
+  return H5File::open((run / "model.h5").string())
+      .read_tensor("/params/embedding/weight")
+      .to_vector<float>();
+}
+
+// Embeddings that start from word vectors and stay frozen: a resumed run continues
+// bit-identically (the checkpoint holds them; they are not read again), and the table after 40
+// steps is the one after 1.
+TEST(Resume, FrozenPretrainedEmbeddingsContinueBitIdentically) {
+  const fs::path dir = work_dir("resume-frozen-embeddings");
+  const std::string config = lm24_config(dir);
+  std::ofstream vectors(dir / "letters.txt");  // GloVe text: no header
+  for (const char* letter : {"e", "t", "a"}) {
+    vectors << letter;
+    for (int j = 0; j < 24; ++j)
+      vectors << " " << 0.01 * j - 0.1;
+    vectors << "\n";
+  }
+  vectors.close();
+  const std::string frozen =
+      concat("--set model.pretrained_embeddings=", (dir / "letters.txt").string(),
+             " --set model.freeze_embeddings=true ");
+  ASSERT_EQ(
+      train(2, config, dir / "straight", frozen + "--set training.max_steps=40 " + kCheckpointAt20),
+      0);
+  ASSERT_EQ(train(2, config, dir / "stopped", frozen + kCheckpointAt20), 0);
+  ASSERT_EQ(train(2, config, dir / "stopped",
+                  frozen + "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
+            0);
+  ASSERT_EQ(train(2, config, dir / "one-step", frozen + "--set training.max_steps=1"), 0);
+  const std::vector<double> straight = losses(dir / "straight", 21, 40);
+  ASSERT_EQ(straight.size(), 20u);
+  EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
+  EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
+            final_parameters(dir / "straight").to_vector<float>());
+  EXPECT_EQ(embeddings_of(dir / "straight"), embeddings_of(dir / "one-step"));
+  EXPECT_NE(final_parameters(dir / "straight").to_vector<float>(),
+            final_parameters(dir / "one-step").to_vector<float>());
+  EXPECT_NE(read_text(dir / "straight" / "train.rank0.log").find("embedding/weight: 3 of "),
+            std::string::npos);
+}
+
 TEST(Resume, ElasticAcrossWorldSizes) {
   const fs::path dir = work_dir("resume-elastic");
   const std::string config = lm24_config(dir);

@@ -1,6 +1,7 @@
 // Optimisers, clipping and learning-rate schedules against hand-computed values.
 #include <cmath>
 
+#include "dist/gradient_reducer.h"
 #include "nn/parameters.h"
 #include "optim/optimizer.h"
 #include "optim/schedule.h"
@@ -140,6 +141,38 @@ TEST(LrSchedule, PlateauDecaysAfterPatienceRunsOut) {
   for (int i = 0; i < 10; ++i)
     plateau.on_validation(9.0);
   EXPECT_DOUBLE_EQ(plateau.lr(10), 0.2);  // min_lr
+}
+
+// A frozen parameter is laid out after the trainable ones and keeps its values: no gradient, no
+// share of the clipping norm, no update (not even weight decay), no gradient bucket.
+TEST(FrozenParameters, AreLaidOutLastAndLeftOutOfTraining) {
+  ParameterStore store;
+  store.declare("a", {3}, Init::constant(1.0));
+  store.declare("table", {5}, Init::constant(2.0));
+  store.declare("b", {2}, Init::constant(3.0));
+  store.freeze("table");
+  store.materialize(DType::F64, 1);
+  EXPECT_EQ(store.find("a")->offset(), 0);
+  EXPECT_EQ(store.find("b")->offset(), 16);
+  EXPECT_EQ(store.find("table")->offset(), 32);
+  EXPECT_EQ(store.trainable_size(), 32);
+  EXPECT_EQ(store.size(), 48);
+  EXPECT_FALSE(store.find("table")->var().requires_grad());
+  EXPECT_TRUE(store.find("a")->var().requires_grad());
+
+  store.grads().view(0, {3}).fill(1.0);   // a
+  store.grads().view(16, {2}).fill(1.0);  // b
+  store.grads().view(32, {5}).fill(1.0);  // as if the frozen table had gradients: ignored
+  Tensor diverged_at = Tensor::zeros({1}, DType::F64);
+  EXPECT_NEAR(clip_grad_norm(store, 0.0, 1, diverged_at).item(), 5.0, 1e-12);
+  Adam adam(store, {0.9, 0.999, 1e-8, 0.1, true});
+  adam.step(0.5);
+  EXPECT_EQ(store.find("table")->var().value().to_vector<double>(), std::vector<double>(5, 2.0));
+  EXPECT_LT(store.find("a")->var().value().item(0), 1.0);
+
+  SingleProcessCommunicator comm;
+  GradientReducer reducer(store, comm, 8);  // small buckets: one per parameter
+  EXPECT_EQ(reducer.bucket_count(), 2);
 }
 
 }  // namespace
