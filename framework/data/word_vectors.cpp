@@ -1,6 +1,7 @@
 #include "data/word_vectors.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -32,32 +33,39 @@ std::vector<std::string> split_spaces(const std::string& line) {
   return fields;
 }
 
+// A count of a word2vec header: digits only, short enough for int64.
 bool is_count(const std::string& text) {
-  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  return !text.empty() && text.size() < 19 &&
+         text.find_first_not_of("0123456789") == std::string::npos;
 }
 
 double parse_value(const std::string& text, const std::string& where) {
   errno = 0;
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  RECUR_CHECK(end == text.c_str() + text.size() && errno == 0, where, ": \"", text,
-              "\" is not a number");
+  RECUR_CHECK(end == text.c_str() + text.size() && errno == 0 && std::isfinite(value), where,
+              ": \"", text, "\" is not a finite number");
   return value;
 }
 
-// One line of vectors: the word's row of `weight` gets the values when the vocabulary has it.
+// One line of vectors: the word's row of `weight` gets the values when the vocabulary has it. The
+// last dim fields are the values and the ones before them the word: a few words of GloVe's
+// largest files contain spaces.
 void read_vector_line(const std::vector<std::string>& fields, const std::string& where,
                       const Vocab& vocab, Tensor& weight, std::vector<bool>& seen,
                       WordVectorCoverage& coverage) {
-  const int64_t dim = weight.dim(1);
-  RECUR_CHECK(std::ssize(fields) == dim + 1, where, ": ", std::ssize(fields) - 1,
-              " values, expected ", dim, " (the model's embedding size)");
+  const int64_t dim = weight.dim(1), words = std::ssize(fields) - dim;
+  RECUR_CHECK(words >= 1, where, ": ", std::ssize(fields) - 1, " values, expected ", dim,
+              " (the model's embedding size)");
+  std::string word = fields[0];
+  for (int64_t i = 1; i < words; ++i)
+    word += " " + fields[static_cast<size_t>(i)];
   std::vector<double> values;
-  for (size_t i = 1; i < fields.size(); ++i)
+  for (auto i = static_cast<size_t>(words); i < fields.size(); ++i)
     values.push_back(parse_value(fields[i], where));
   ++coverage.vectors;
-  const int32_t id = vocab.id(fields[0]);
-  if (id == Vocab::kUnk && fields[0] != vocab.token(Vocab::kUnk)) return;
+  const int32_t id = vocab.id(word);
+  if (id == Vocab::kUnk && word != vocab.token(Vocab::kUnk)) return;
   if (seen[static_cast<size_t>(id)]) return;
   seen[static_cast<size_t>(id)] = true;
   ++coverage.found;
@@ -86,14 +94,22 @@ WordVectorCoverage read_word_vectors(const std::string& path, const Vocab& vocab
   int64_t announced = -1, line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
+    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // UTF-8 BOM
     const std::string where = concat(path, ":", line_number);
     const std::vector<std::string> fields = split_spaces(line);
     if (fields.empty()) continue;
-    if (line_number == 1 && fields.size() == 2 && is_count(fields[0]) && is_count(fields[1])) {
+    const bool header =
+        line_number == 1 && fields.size() == 2 && is_count(fields[0]) && is_count(fields[1]);
+    // The file's dimension: the header's, or that of GloVe's first vector (a later line may have
+    // more fields, for a word with spaces).
+    const std::string dims = header ? fields[1] : std::to_string(fields.size() - 1);
+    if (header || coverage.vectors == 0) {
+      RECUR_CHECK(std::stoll(dims) == weight.dim(1), where, ": vectors of ", dims,
+                  " dimensions; the model's embedding size is ", weight.dim(1));
+    }
+    if (header) {
       coverage.format = "word2vec";
       announced = std::stoll(fields[0]);
-      RECUR_CHECK(std::stoll(fields[1]) == weight.dim(1), where, ": vectors of ", fields[1],
-                  " dimensions; the model's embedding size is ", weight.dim(1));
       continue;
     }
     read_vector_line(fields, where, vocab, weight, seen, coverage);

@@ -2,8 +2,9 @@
 // (model.pretrained_embeddings) and to export them (recur export-embeddings).
 //
 // word2vec text: a header line "count dim", then one line per word: the word and its dim values,
-// separated by spaces. GloVe: the same lines without the header. A first line of exactly two
-// integers is a word2vec header; anything else starts GloVe vectors.
+// separated by spaces (or tabs; CRLF line ends are read too). GloVe: the same lines without the
+// header. A first line of exactly two integers is a word2vec header; anything else starts GloVe
+// vectors. The last dim fields of a line are the values, so a word may contain spaces.
 #pragma once
 
 #include <string>
@@ -25,13 +26,13 @@ struct WordVectorCoverage {
 
 // Copies the vector of every token of `vocab` that the file at `path` has (the first, if it has
 // several) into that token's row of `weight` (vocab size, dim), f32 or f64 on the host; other rows
-// keep their values. Throws Error naming the file (and line) when it cannot be read, a line's
-// number of values is not dim, a value is not a number, or a word2vec header's count or dimension
-// disagrees with the lines.
+// keep their values. Throws Error naming the file (and line) when it cannot be read, a line has
+// fewer than dim values, a value is not a finite number, or a word2vec header's count or
+// dimension disagrees with the lines.
 WordVectorCoverage read_word_vectors(const std::string& path, const Vocab& vocab, Tensor& weight);
 
 // Writes the rows of weight (vocab size, dim) in word2vec text format, one line per token in id
-// order, values printed exactly (9 significant digits). Tokens that contain whitespace (a
+// order, values with 9 significant digits (exact for f32). Tokens that contain whitespace (a
 // character model's space) cannot be written in the format and are left out; returns how many.
 int64_t write_word_vectors(const std::string& path, const Vocab& vocab, const Tensor& weight);
 

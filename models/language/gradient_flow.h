@@ -19,8 +19,9 @@ struct GradientFlowOptions {
 
 // [k - 1], for the distance k = 1 .. T - 1: the mean over the windows of ||dL_T / dh_{T-k}||, with
 // L_T each window's own loss (cross-entropy) of its token T + 1 and h the top layer's state, from
-// a zero state. (At distance 0 the loss reads the layer's output, not its carried state.) Throws
-// Error for a model without recurrent state or a text shorter than T + 1 tokens.
+// the model's initial state (zeros, or learned ones). (At distance 0 the loss reads the layer's
+// output, not its carried state.) Throws Error for a model without recurrent state or a text
+// shorter than T + 1 tokens.
 std::vector<double> gradient_flow(const LanguageModel& model, const TokenSequence& tokens,
                                   const GradientFlowOptions& options);
 

@@ -38,6 +38,12 @@ grep -q '^gradient clipping scaled the gradients of [0-9]* of 40 steps ([0-9]*%)
   fail "end line: clipping"
 grep -q '"type": "end", .*"clipped_steps": [0-9]*, "steps_this_process": 40}' "$WORK/run/metrics.jsonl" ||
   fail "metrics: clipped steps"
+# The progress lines' shares (every 10 steps) add up to the end's count.
+awk -F'"clipped_fraction": |"clipped_steps": ' '
+  /"type": "train"/ { split($2, f, ","); sum += 10 * f[1] }
+  /"type": "end"/ { split($2, c, ","); total = c[1] }
+  END { d = sum - total; if (d < -1e-9 || d > 1e-9) { print "shares add to " sum ", the end says " total; exit 1 } }' \
+  "$WORK/run/metrics.jsonl" || fail "clipping shares and count disagree"
 
 "$RECUR" analyze gradients --checkpoint "$WORK/run" --fresh --window 30 --sequences 4 \
   --out "$WORK/flow.svg" >"$WORK/flow.out" 2>/dev/null || fail "analyze gradients failed"

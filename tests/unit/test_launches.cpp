@@ -33,8 +33,9 @@ Var layer_output(Tape& tape, CellType cell, const Var& x, const Var& h0, const V
     case CellType::Gru:
       return gru_layer(tape, x, h0, w, options).y;
     case CellType::Rnn:
-    case CellType::RnnRelu:
       return rnn_layer(tape, x, h0, w, options, Activation::Tanh).y;
+    case CellType::RnnRelu:
+      return rnn_layer(tape, x, h0, w, options, Activation::Relu).y;
   }
   return {};
 }

@@ -57,6 +57,20 @@ TEST(WordVectors, GloveFillsTheTokensItHasAndLeavesTheOthers) {
   EXPECT_EQ(v[0], 0.25);                                     // <pad>
 }
 
+// Tabs, CRLF line ends, a byte-order mark and words with spaces (a few in GloVe's largest files).
+TEST(WordVectors, ReadsTabsCrlfAByteOrderMarkAndWordsWithSpaces) {
+  const std::string path = write_text("mixed.vec",
+                                      "\xEF\xBB\xBF"
+                                      "3 2\r\nlight\t1\t2\r\nat name@domain.com 3 4\r\n"
+                                      "sea 5 6\r\n");
+  const Vocab vocab = words({"sea", "light", "at name@domain.com"});
+  Tensor weight = Tensor::zeros({7, 2}, DType::F64);
+  EXPECT_EQ(read_word_vectors(path, vocab, weight).str("mixed.vec", 2),
+            "3 of 7 tokens found in mixed.vec (word2vec text, 2 dimensions, 3 vectors)");
+  EXPECT_EQ(weight.to_vector<double>(),
+            (std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 5, 6, 1, 2, 3, 4}));
+}
+
 TEST(WordVectors, TokensWithWhitespaceAreLeftOutOfTheFile) {
   const Vocab chars = Vocab::from_tokens({"<pad>", "<unk>", "<bos>", "<eos>", "a", " "},
                                          TokenizerType::Char, false);
@@ -74,11 +88,16 @@ TEST(WordVectors, BadFilesAreRefusedNamingFileAndLine) {
   const std::string dims = write_text("dims.vec", "2 4\nlight 1 2 3 4\n");
   EXPECT_EQ(error_of(dims, 3),
             dims + ":1: vectors of 4 dimensions; the model's embedding size is 3");
+  const std::string glove_dims = write_text("dims.txt", "light 1 2 3 4\nsea 1 2 3 4\n");
+  EXPECT_EQ(error_of(glove_dims, 3),
+            glove_dims + ":1: vectors of 4 dimensions; the model's embedding size is 3");
   const std::string short_line = write_text("short.txt", "light 1 2 3\nsea 1 2\n");
   EXPECT_EQ(error_of(short_line, 3),
             short_line + ":2: 2 values, expected 3 (the model's embedding size)");
   const std::string word = write_text("word.txt", "light 1 2 3\n\nsea 1 x1 3\n");
-  EXPECT_EQ(error_of(word, 3), word + ":3: \"x1\" is not a number");
+  EXPECT_EQ(error_of(word, 3), word + ":3: \"x1\" is not a finite number");
+  const std::string nan = write_text("nan.txt", "light 1 nan 3\n");
+  EXPECT_EQ(error_of(nan, 3), nan + ":1: \"nan\" is not a finite number");
   const std::string count = write_text("count.vec", "5 3\nlight 1 2 3\nsea 1 2 3\n");
   EXPECT_EQ(error_of(count, 3), count + ": the header announces 5 vectors, the file has 2");
   const std::string empty = write_text("empty.txt", "\n");

@@ -105,8 +105,10 @@ void leave_step_backward(Device dev, const RnnLayerOptions& options, int64_t t, 
   }
 }
 
-// The learned restarts (RnnLayerOptions::resets) of the states entering run-order step s: h (and
-// c, when not null) (T, B, H) += weight[t] (B, 1) x init (1, H) at t's slot, where rows restart.
+// The learned restarts (RnnLayerOptions::resets) of the states entering run-order step s: where
+// rows restart, h (and c, when not null) (T, B, H) at t's slot += weight[t] (B) x init (H).
+// Element-wise (not a rank-1 GEMM, which training.precision would round), at restarting steps
+// only.
 template <class T>
 void restart_states(const RnnDims& d, const RnnLayerOptions& options, int64_t s, T* h, T* c) {
   const StateResets& r = options.resets;
@@ -115,30 +117,35 @@ void restart_states(const RnnDims& d, const RnnLayerOptions& options, int64_t s,
   const Device dev = r.weight.device();
   const T* weight = r.weight.device_data<T>() + t * d.batch;
   const int64_t slot = t * d.batch * d.hidden;
-  kernels::gemm<T>(dev, false, false, d.batch, d.hidden, 1, T(1), weight,
-                   r.h.value().device_data<T>(), T(1), h + slot);
-  if (c != nullptr) {
-    kernels::gemm<T>(dev, false, false, d.batch, d.hidden, 1, T(1), weight,
-                     r.c.value().device_data<T>(), T(1), c + slot);
+  Tensor restart = Tensor::empty({d.batch, d.hidden}, r.weight.dtype(), dev);  // (B, H)
+  T* rows = restart.device_data<T>();
+  for (int k = 0; k < 2; ++k) {
+    T* state = k == 0 ? h : c;
+    if (state == nullptr) continue;
+    const T* init = (k == 0 ? r.h : r.c).value().template device_data<T>();
+    kernels::broadcast_rows<T>(dev, d.batch, d.hidden, init, rows);
+    kernels::scale_rows<T>(dev, d.batch, d.hidden, rows, weight, rows);
+    kernels::axpy<T>(dev, d.batch * d.hidden, T(1), rows, state + slot);
   }
 }
 
-// restart_states' backward at step t: the learned states' gradients += weight[t] (1, B) x the
-// gradients (B, H) of the states entering step t (dc: the LSTM's, or null).
+// restart_states' backward at step t: the learned states' gradients += the column sums of
+// weight[t] (B) x the gradients (B, H) of the states entering step t (dc: the LSTM's, or null).
 template <class T>
 void restart_states_backward(const RnnDims& d, const RnnLayerOptions& options, int64_t t,
                              const T* dh, const T* dc) {
-  StateResets r = options.resets;
+  const StateResets& r = options.resets;
   if (!r.defined() || !r.at[static_cast<size_t>(t)]) return;
   const Device dev = r.weight.device();
   const T* weight = r.weight.device_data<T>() + t * d.batch;
-  if (r.h.requires_grad()) {
-    kernels::gemm<T>(dev, false, false, 1, d.hidden, d.batch, T(1), weight, dh, T(1),
-                     r.h.grad_buffer().device_data<T>());
-  }
-  if (dc != nullptr && r.c.requires_grad()) {
-    kernels::gemm<T>(dev, false, false, 1, d.hidden, d.batch, T(1), weight, dc, T(1),
-                     r.c.grad_buffer().device_data<T>());
+  Tensor scaled = Tensor::empty({d.batch, d.hidden}, r.weight.dtype(), dev);  // (B, H)
+  for (int k = 0; k < 2; ++k) {
+    const T* grad = k == 0 ? dh : dc;
+    Var learned = k == 0 ? r.h : r.c;  // its gradient buffer is written, not its value
+    if (grad == nullptr || !learned.requires_grad()) continue;
+    kernels::scale_rows<T>(dev, d.batch, d.hidden, grad, weight, scaled.device_data<T>());
+    kernels::sum_rows_accumulate<T>(dev, d.batch, d.hidden, scaled.device_data<T>(),
+                                    learned.grad_buffer().template device_data<T>());
   }
 }
 
