@@ -17,6 +17,14 @@ struct AttentionDims {
   int64_t batch = 0, source = 0, key = 0, value = 0;
 };
 
+// Local attention (kernels/attention_window_math.h): center (batch), the position each row's
+// window is centred on, and its half width D. No center: global attention.
+template <class T>
+struct AttentionWindow {
+  const T* center = nullptr;
+  int64_t half_width = 0;
+};
+
 // What a recurrent step does besides its cell (lstm_step_forward, gru_step_forward), so that a
 // step is one GEMM and one kernel: padded rows carry their state through, and the states entering
 // the next step are written with its keep mask applied. All (B, H) but lengths and keep_next (B).

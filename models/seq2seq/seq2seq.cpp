@@ -82,7 +82,13 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, int64_t source_vocab, int64_t targ
     case AttentionType::LuongDot:
       break;
     case AttentionType::LuongGeneral:
+    case AttentionType::LuongLocalM:
       keys_.emplace(store, "attention/w_a", enc, dec, false);
+      break;
+    case AttentionType::LuongLocalP:
+      keys_.emplace(store, "attention/w_a", enc, dec, false);
+      predict_hidden_.emplace(store, "attention/w_p", dec, dec, false);
+      predict_position_.emplace(store, "attention/v_p", dec, 1, false);
       break;
     case AttentionType::Bahdanau:
     case AttentionType::LuongConcat:
@@ -110,6 +116,12 @@ Seq2Seq::Memory Seq2Seq::encode(const ForwardContext& ctx, const Tensor& source,
   m.values = swap_leading(tape, enc.y);                        // (B, S, enc)
   m.keys = keys_ ? keys_->forward(tape, m.values) : m.values;  // (B, S, D)
   m.lengths = lengths.on(m.values.device());  // read by every decoder step's attention
+  if (config_.attention == AttentionType::LuongLocalP) {
+    const std::vector<int32_t> host = lengths.on(Device::cpu()).to_vector<int32_t>();
+    m.sizes = Tensor::from_vector(std::vector<double>(host.begin(), host.end()), {std::ssize(host)})
+                  .to(m.values.dtype())
+                  .on(m.values.device());
+  }
   if (config_.bridge == BridgeType::Zeros) return m;
   // Decoder layer l starts from encoder layer min(l, top): its final states, directions joined.
   const int64_t directions = config_.bidirectional ? 2 : 1;
@@ -150,6 +162,7 @@ std::unique_ptr<IncrementalDecoder> Seq2Seq::start_decoding(
   memory.values = select_rows(memory.values, rows);
   memory.keys = shared_keys ? memory.values : select_rows(memory.keys, rows);
   memory.lengths = select_rows(memory.lengths, rows);
+  if (memory.sizes.defined()) memory.sizes = select_rows(memory.sizes, rows);
   for (Var& h : memory.initial.h)
     h = select_rows(h, rows);
   for (Var& c : memory.initial.c)
@@ -167,7 +180,8 @@ Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, c
   const Var v = v_ ? v_->var() : Var();
   auto attend = [&](const Var& query) {
     const Var q = query_ ? query_->forward(tape, query) : query;
-    return attention_step(tape, q, memory.keys, memory.values, memory.lengths, score, v);
+    return attention_step(tape, q, memory.keys, memory.values, memory.lengths, score, v,
+                          local_window(tape, memory, query, position));
   };
   Var input = target_embedding_.forward(tape, tokens);  // (B, E)
   input = dropout(tape, input, ctx.dropout(config_.dropout, "target_embedding"));
@@ -187,6 +201,24 @@ Seq2Seq::Step Seq2Seq::step(const ForwardContext& outer, const Memory& memory, c
   Var attentional = tanh(tape, combine_->forward(tape, concat(tape, {attention.context, top}, -1)));
   if (config_.input_feeding) state.feed = attentional;
   return {attentional, attention.weights};
+}
+
+LocalWindow Seq2Seq::local_window(Tape& tape, const Memory& memory, const Var& top,
+                                  int64_t position) const {
+  const int64_t batch = memory.lengths.numel();
+  switch (config_.attention) {
+    case AttentionType::LuongLocalM:
+      return {Var(Tensor::full({batch}, top.dtype(), static_cast<double>(position), top.device())),
+              config_.local_window};
+    case AttentionType::LuongLocalP: {
+      // p_t = S sigmoid(v_p^T tanh(W_p h_t)), S each sentence's own length (not the padded one).
+      const Var hidden = tanh(tape, predict_hidden_->forward(tape, top));                  // (B, H)
+      const Var logit = reshape(tape, predict_position_->forward(tape, hidden), {batch});  // (B)
+      return {mul(tape, sigmoid(tape, logit), Var(memory.sizes)), config_.local_window};
+    }
+    default:
+      return {};
+  }
 }
 
 Var Seq2Seq::logits(const ForwardContext& ctx, const Var& outputs) const {
@@ -220,8 +252,10 @@ double Seq2Seq::forward_flops(int64_t source_length, int64_t target_length) cons
   if (config_.attention != AttentionType::None) {
     const auto value_size = static_cast<double>(config_.encoder_output_size());
     const double key_size = keys_ ? static_cast<double>(config_.decoder_hidden) : value_size;
-    // The query projection, scores and context over every source position, and W_c.
-    per_target += flops_of(query_) + 2.0 * source * (key_size + value_size) + flops_of(combine_);
+    // The query projection, scores and context over every source position (as counted for local
+    // attention too: an upper bound there), W_c, and local-p's position network.
+    per_target += flops_of(query_) + 2.0 * source * (key_size + value_size) + flops_of(combine_) +
+                  flops_of(predict_hidden_) + flops_of(predict_position_);
   }
   double bridge = 0;  // once per sentence
   for (const Linear& layer : bridge_h_)

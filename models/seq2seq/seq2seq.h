@@ -1,13 +1,16 @@
 // Sequence to sequence with attention: embeddings -> deep (bi)LSTM/GRU encoder -> bridge ->
-// LSTM/GRU decoder with Bahdanau or Luong attention (optionally input feeding) -> output layer.
+// LSTM/GRU decoder with Bahdanau or Luong attention, global or local (optionally input feeding) ->
+// output layer.
 //
 // Parameter paths: source_embedding/weight, target_embedding/weight, encoder/layer{l}/{fwd,bwd}/*,
-// bridge/{h,c}/layer{l}/*, decoder/layer{l}/fwd/*, attention/{w_a, w_q, w_k, v, w_c}, output/*.
+// bridge/{h,c}/layer{l}/*, decoder/layer{l}/fwd/*, attention/{w_a, w_q, w_k, v, w_c, w_p, v_p},
+// output/*.
 #pragma once
 
 #include <memory>
 #include <optional>
 
+#include "autograd/ops/attention.h"
 #include "data/parallel_corpus.h"
 #include "nn/context.h"
 #include "nn/layers.h"
@@ -27,6 +30,7 @@ class Seq2Seq final : public TranslationModel {
     Var values;        // (B, S, encoder output size)
     Var keys;          // (B, S, D): projected for general, concat and Bahdanau; values for dot
     Tensor lengths;    // (B) i32
+    Tensor sizes;      // luong_local_p: (B) the lengths in the model's dtype (S of p_t)
     RnnState initial;  // the decoder's initial state
   };
   // source (S, B) i32, lengths (B).
@@ -42,6 +46,10 @@ class Seq2Seq final : public TranslationModel {
   // Target position `position` for every row: `tokens` (B) are the previous target tokens.
   Step step(const ForwardContext& ctx, const Memory& memory, const Tensor& tokens,
             DecoderState& state, int64_t position) const;
+  // Local attention's window for the top decoder state `top` (B, H) at target `position`; none
+  // for global attention.
+  LocalWindow local_window(Tape& tape, const Memory& memory, const Var& top,
+                           int64_t position) const;
 
   // (T, B, decoder_hidden) or (B, decoder_hidden) -> the same with the target vocabulary last
   Var logits(const ForwardContext& ctx, const Var& outputs) const override;
@@ -67,6 +75,7 @@ class Seq2Seq final : public TranslationModel {
   std::vector<Linear> bridge_h_, bridge_c_;
   std::optional<Linear> keys_, query_, combine_;  // W_a or W_k; W_q; W_c
   Parameter* v_ = nullptr;
+  std::optional<Linear> predict_hidden_, predict_position_;  // luong_local_p: W_p, v_p
   Linear output_;
 };
 

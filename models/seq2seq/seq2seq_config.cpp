@@ -33,10 +33,18 @@ void Seq2SeqConfig::describe(ConfigVisitor& v) {
        {"bahdanau", AttentionType::Bahdanau},
        {"luong_dot", AttentionType::LuongDot},
        {"luong_general", AttentionType::LuongGeneral},
-       {"luong_concat", AttentionType::LuongConcat}},
+       {"luong_concat", AttentionType::LuongConcat},
+       {"luong_local_m", AttentionType::LuongLocalM},
+       {"luong_local_p", AttentionType::LuongLocalP}},
       "none; bahdanau: v^T tanh(W s_prev + U h) from the previous decoder state, context fed to "
       "the decoder; luong_dot, luong_general, luong_concat: from the current top decoder state, "
-      "attentional state tanh(W_c [c; h])");
+      "attentional state tanh(W_c [c; h]); luong_local_m, luong_local_p: general scores over the "
+      "source positions within model.local_window of p_t (local_m: p_t = t; local_p: p_t = S "
+      "sigmoid(v_p^T tanh(W_p h_t)), S the sentence's length), times a Gaussian of sigma "
+      "local_window / 2 around p_t");
+  v.field("local_window", local_window,
+          "half width D of the local attention window (luong_local_m, luong_local_p)",
+          Bounds::at_least(1));
   v.field("input_feeding", input_feeding,
           "Luong attention: feed the previous attentional vector to the decoder");
   v.field("reverse_source", reverse_source,

@@ -8,7 +8,15 @@
 
 namespace recur {
 
-enum class AttentionType { None, Bahdanau, LuongDot, LuongGeneral, LuongConcat };
+enum class AttentionType {
+  None,
+  Bahdanau,
+  LuongDot,
+  LuongGeneral,
+  LuongConcat,
+  LuongLocalM,  // local, monotonic: centred on the target position
+  LuongLocalP   // local, predictive: centred on a predicted source position
+};
 enum class BridgeType { Dense, Zeros };
 
 struct Seq2SeqConfig {
@@ -26,6 +34,7 @@ struct Seq2SeqConfig {
   std::string source_pretrained_embeddings, target_pretrained_embeddings;
   bool freeze_embeddings = false;  // both embedding tables keep the values they start with
   AttentionType attention = AttentionType::LuongGeneral;
+  int64_t local_window = 10;  // D: local attention reaches D positions either side
   bool input_feeding = true;
   bool reverse_source = false;
   BridgeType bridge = BridgeType::Dense;

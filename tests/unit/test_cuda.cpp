@@ -452,28 +452,37 @@ TEST_P(CudaParity, MultiHeadAttentionPaddedAndCausal) {
   }
 }
 
-TEST_P(CudaParity, AttentionStepDotAndAdditive) {
+// Global, and local with windows of half width 3 around centres t[12] (row 2's window lies past its
+// only real position: its weights and context are 0); the centres' gradients in t[13].
+TEST_P(CudaParity, AttentionStepDotAndAdditiveGlobalAndLocal) {
   const AttentionDims d{.batch = 4, .source = 11, .key = 40, .value = 30};
   const Tensor lengths = Tensor::from_vector<int32_t>({11, 7, 1, 3}, {4});
-  for (AttentionScore score : {AttentionScore::Dot, AttentionScore::Additive}) {
+  const Tensor centers = Tensor::from_vector<double>({5.3, 0.6, 8.0, 2.5}, {4});
+  for (auto [score, local] :
+       {std::pair{AttentionScore::Dot, false}, std::pair{AttentionScore::Additive, false},
+        std::pair{AttentionScore::Dot, true}, std::pair{AttentionScore::Additive, true}}) {
     dispatch_float(dtype(), [&]<class T>() {
-      expect_parity({random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
-                     random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),
-                     Tensor::zeros({d.batch, d.source}, dtype()),
-                     Tensor::zeros({d.batch, d.value}, dtype()), random({d.batch, d.value}, 5),
-                     random({d.batch, d.key}, 6), random({d.batch, d.source, d.key}, 7),
-                     random({d.batch, d.source, d.value}, 8), random({d.key}, 9)},
-                    [&](Device dev, std::vector<Tensor>& t) {
-                      kernels::attention_forward<T>(
-                          dev, score, d, t[0].device_data<T>(), t[1].device_data<T>(),
-                          t[2].device_data<T>(), t[3].device_data<int32_t>(), t[4].device_data<T>(),
-                          t[5].device_data<T>(), t[6].device_data<T>());
-                      kernels::attention_backward<T>(
-                          dev, score, d, t[0].device_data<T>(), t[1].device_data<T>(),
-                          t[2].device_data<T>(), t[3].device_data<int32_t>(), t[4].device_data<T>(),
-                          t[5].device_data<T>(), t[7].device_data<T>(), t[8].device_data<T>(),
-                          t[9].device_data<T>(), t[10].device_data<T>(), t[11].device_data<T>());
-                    });
+      expect_parity(
+          {random({d.batch, d.key}, 1), random({d.batch, d.source, d.key}, 2),
+           random({d.batch, d.source, d.value}, 3), lengths, random({d.key}, 4),
+           Tensor::zeros({d.batch, d.source}, dtype()), Tensor::zeros({d.batch, d.value}, dtype()),
+           random({d.batch, d.value}, 5), random({d.batch, d.key}, 6),
+           random({d.batch, d.source, d.key}, 7), random({d.batch, d.source, d.value}, 8),
+           random({d.key}, 9), centers.to(dtype()), Tensor::zeros({d.batch}, dtype())},
+          [&](Device dev, std::vector<Tensor>& t) {
+            const AttentionWindow<T> window =
+                local ? AttentionWindow<T>{t[12].device_data<T>(), 3} : AttentionWindow<T>{};
+            kernels::attention_forward<T>(dev, score, d, t[0].device_data<T>(),
+                                          t[1].device_data<T>(), t[2].device_data<T>(),
+                                          t[3].device_data<int32_t>(), t[4].device_data<T>(),
+                                          window, t[5].device_data<T>(), t[6].device_data<T>());
+            kernels::attention_backward<T>(
+                dev, score, d, t[0].device_data<T>(), t[1].device_data<T>(), t[2].device_data<T>(),
+                t[3].device_data<int32_t>(), t[4].device_data<T>(), window, t[5].device_data<T>(),
+                t[7].device_data<T>(), t[8].device_data<T>(), t[9].device_data<T>(),
+                t[10].device_data<T>(), t[11].device_data<T>(),
+                local ? t[13].device_data<T>() : nullptr);
+          });
     });
   }
 }

@@ -343,7 +343,9 @@ TEST_P(ModelParity, Seq2SeqModels) {
   } variants[] = {
       {"bahdanau", AttentionType::Bahdanau, false, CellType::Lstm},
       {"luong general, input feeding", AttentionType::LuongGeneral, true, CellType::Lstm},
-      {"luong dot, gru", AttentionType::LuongDot, false, CellType::Gru}};
+      {"luong dot, gru", AttentionType::LuongDot, false, CellType::Gru},
+      {"luong local-p, input feeding", AttentionType::LuongLocalP, true, CellType::Lstm},
+      {"luong local-m, vanilla rnn", AttentionType::LuongLocalM, false, CellType::Rnn}};
   for (const auto& v : variants) {
     SCOPED_TRACE(v.name);
     expect_parity([&](ParameterStore& store) -> LossOf {
@@ -358,6 +360,7 @@ TEST_P(ModelParity, Seq2SeqModels) {
       c.input_feeding = v.feeding;
       c.cell = v.cell;
       c.label_smoothing = 0.1;
+      c.local_window = 2;
       auto model = std::make_shared<Seq2Seq>(c, 10, 10, store);
       return [=](const ForwardContext& ctx) {
         const Var logits = model->forward(ctx, batch);

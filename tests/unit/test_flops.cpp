@@ -124,6 +124,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Seq2SeqCase{AttentionType::LuongDot, false, BridgeType::Dense},
                       Seq2SeqCase{AttentionType::LuongConcat, true, BridgeType::Dense},
                       Seq2SeqCase{AttentionType::Bahdanau, false, BridgeType::Zeros},
+                      Seq2SeqCase{AttentionType::LuongLocalP, true, BridgeType::Dense},
                       Seq2SeqCase{AttentionType::None, false, BridgeType::Dense}));
 
 TEST(TransformerFlops, FormulaMatchesTheCount) {

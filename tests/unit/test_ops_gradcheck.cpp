@@ -1,4 +1,5 @@
 // Central-difference gradient checks in f64 for every op.
+#include <cmath>
 #include <vector>
 
 #include "kernels/id_groups.h"
@@ -257,6 +258,51 @@ TEST(OpsGradcheck, AttentionStepEveryScoreWithPadding) {
           return Vars{
               attention_step(t, in[0], in[1], in[2], lengths, score, additive ? in[3] : Var())
                   .context};
+        },
+        inputs);
+  }
+}
+
+// Luong's formula, row by row: a softmax over the positions within D = 2 of the centre 2.3 (1..4),
+// each weight scaled by exp(-(s - 2.3)^2 / (2 sigma^2)), sigma = D / 2; the others 0. A row whose
+// window holds no real position gets zeros.
+TEST(LocalAttention, WeightsAreTheWindowSoftmaxTimesTheGaussian) {
+  std::vector<double> keys(2 * 6 * 2, 0.0);
+  for (int s = 0; s < 6; ++s)
+    keys[static_cast<size_t>(2 * s)] = keys[static_cast<size_t>(12 + 2 * s)] = 0.1 * s;
+  const Var query(Tensor::from_vector<double>({1, 0, 1, 0}, {2, 2}));
+  Tape tape(false);
+  const AttentionOutputs out =
+      attention_step(tape, query, Var(Tensor::from_vector(keys, {2, 6, 2})),
+                     Var(Tensor::full({2, 6, 3}, DType::F64, 1.0)),
+                     Tensor::from_vector<int32_t>({6, 2}, {2}), AttentionScore::Dot, Var(),
+                     LocalWindow{Var(Tensor::from_vector<double>({2.3, 5.0}, {2})), 2});
+  double total = 0;
+  for (int s = 1; s <= 4; ++s)
+    total += std::exp(0.1 * s);
+  for (int s = 0; s < 6; ++s) {
+    const double expected =
+        s >= 1 && s <= 4 ? std::exp(0.1 * s) / total * std::exp(-(s - 2.3) * (s - 2.3) / 2) : 0.0;
+    EXPECT_NEAR(out.weights.item(s), expected, 1e-15) << s;
+    EXPECT_EQ(out.weights.item(6 + s), 0.0) << "row 1, " << s;  // window 3..7, length 2
+  }
+  EXPECT_EQ(out.context.value().item(3), 0.0);
+}
+
+// Local attention: windows of half width 2 around centres that are inputs too (Luong's local-p),
+// each at least 0.3 from a window edge, where membership jumps and no derivative exists.
+TEST(OpsGradcheck, LocalAttentionStepWithPadding) {
+  const Tensor lengths = Tensor::from_vector<int32_t>({5, 2, 4}, {3});
+  for (auto score : {AttentionScore::Dot, AttentionScore::Additive}) {
+    const bool additive = score == AttentionScore::Additive;
+    Vars inputs = {random_var({3, 4}, 74), random_var({3, 5, 4}, 75), random_var({3, 5, 6}, 76),
+                   Var(Tensor::from_vector<double>({2.3, 1.5, 0.4}, {3}), true)};
+    if (additive) inputs.push_back(random_var({4}, 77));
+    expect_gradients_match(
+        [=](Tape& t, const Vars& in) {
+          return Vars{attention_step(t, in[0], in[1], in[2], lengths, score,
+                                     additive ? in[4] : Var(), LocalWindow{in[3], 2})
+                          .context};
         },
         inputs);
   }

@@ -63,6 +63,7 @@ class Seq2SeqGradcheck : public ::testing::TestWithParam<Variant> {};
 TEST_P(Seq2SeqGradcheck, WholeModelOverAPaddedBatch) {
   Seq2SeqConfig c = tiny_config(GetParam().attention, GetParam().feeding);
   c.cell = GetParam().cell;
+  c.local_window = 2;  // narrower than the sentences: the local variants' windows cut
   check_whole_model(c);
 }
 
@@ -85,12 +86,20 @@ INSTANTIATE_TEST_SUITE_P(
         Variant{"luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Lstm},
         Variant{"luong_concat_feeding", AttentionType::LuongConcat, true, CellType::Lstm},
         Variant{"gru_luong_general_feeding", AttentionType::LuongGeneral, true, CellType::Gru},
-        Variant{"rnn_bahdanau", AttentionType::Bahdanau, false, CellType::Rnn}),
+        Variant{"rnn_bahdanau", AttentionType::Bahdanau, false, CellType::Rnn},
+        Variant{"luong_local_m", AttentionType::LuongLocalM, false, CellType::Lstm},
+        Variant{"luong_local_p_feeding", AttentionType::LuongLocalP, true, CellType::Lstm}),
     [](const auto& test) { return std::string(test.param.name); });
 
-TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
+// Also for local-p, whose window centre scales with each sentence's own length: padding the
+// batch to a longer sentence must not move it.
+class PaddingDoesNotLeak : public ::testing::TestWithParam<AttentionType> {};
+
+TEST_P(PaddingDoesNotLeak, IntoOtherRows) {
   ParameterStore store;
-  Seq2Seq model(tiny_config(AttentionType::LuongGeneral, true), 10, 10, store);
+  Seq2SeqConfig config = tiny_config(GetParam(), true);
+  config.local_window = 2;
+  Seq2Seq model(config, 10, 10, store);
   store.materialize(DType::F64, 4);
   const ParallelData data = tiny_parallel_data();
   Tape tape(false);
@@ -108,6 +117,14 @@ TEST(Seq2Seq, PaddingDoesNotLeakIntoOtherRows) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Attention, PaddingDoesNotLeak,
+                         ::testing::Values(AttentionType::LuongGeneral, AttentionType::LuongLocalP),
+                         [](const auto& test) {
+                           return std::string(test.param == AttentionType::LuongGeneral
+                                                  ? "luong_general"
+                                                  : "luong_local_p");
+                         });
 
 TEST(Seq2Seq, AttentionWeightsSkipPaddingAndSumToOne) {
   ParameterStore store;
