@@ -180,7 +180,10 @@ const std::vector<std::string>& keys_changeable_on_resume() {
 
 void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& now) {
   std::map<std::string, std::string> before, after;
-  flatten(YAML::Load(trained_yaml), "", before);
+  // Read as a config first, so that a key which the recur that wrote the checkpoint did not know
+  // yet has its default (the behaviour that recur had).
+  ExperimentConfig trained = ExperimentConfig::load({"the checkpoint's config", trained_yaml, {}});
+  flatten(YAML::Load(trained.to_yaml()), "", before);
   flatten(YAML::Load(now.to_yaml()), "", after);
   for (const auto& [key, value] : after) {
     const auto it = before.find(key);

@@ -51,7 +51,8 @@ struct ExperimentConfig {
 // Keys a resumed run may change (prefixes of dotted keys); every other change is an error.
 const std::vector<std::string>& keys_changeable_on_resume();
 // Throws Error naming the first key whose value differs between the config a checkpoint was
-// trained with (its resolved YAML) and `now`, unless that key may change on resume.
+// trained with (its resolved YAML; keys it lacks take their defaults) and `now`, unless that key
+// may change on resume.
 void check_resume_compatible(const std::string& trained_yaml, ExperimentConfig& now);
 
 }  // namespace recur

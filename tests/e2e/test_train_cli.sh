@@ -10,7 +10,7 @@ for shipped in "$SOURCE"/configs/*/*.yaml; do
 done
 
 "$RECUR" train --config "$config" >"$WORK/train.out"
-grep -q '^step      10 | epoch 0\.[0-9][0-9] | loss [0-9.]* | ppl [0-9.]* | bpc [0-9.]* | lr [0-9.]*e-0[0-9] | gnorm [0-9.]* | .* tok/s | ETA ' \
+grep -q '^step      10 | epoch 0\.[0-9][0-9] | loss [0-9.]* | ppl [0-9.]* | bpc [0-9.]* | lr [0-9.]*e-0[0-9] | gnorm [0-9.]* (clipped [0-9]*%) | .* tok/s | ETA ' \
   "$WORK/train.out" || fail "progress line format"
 grep -q '^valid   step 20 | loss' "$WORK/train.out" || fail "validation line"
 grep -q '^stopped after 40 steps (reached training.max_steps)' "$WORK/train.out" || fail "stop line"
