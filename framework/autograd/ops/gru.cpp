@@ -46,9 +46,7 @@ void gru_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, cons
                      w.w_hh.value().device_data<T>(), T(1), hg);
     kernels::gru_step_forward<T>(dev, B, H, xg + t * B * G, hg,
                                  ops_detail::step_io<T>(d, options, pad, s, y, h_prev, h_out));
-    if (s + 1 < d.steps) {
-      ops_detail::restart_states<T>(d, options, s + 1, h_prev, static_cast<T*>(nullptr));
-    }
+    ops_detail::restart_states<T>(d, options, s + 1, h_prev, static_cast<T*>(nullptr));
   }
 }
 

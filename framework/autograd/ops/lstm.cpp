@@ -46,7 +46,7 @@ void lstm_forward(const ops_detail::RnnDims& d, const Var& x, const Var& h0, con
     io.next_c = ops_detail::next_state<T>(d, options, s, c_prev, c_out);
     kernels::lstm_step_forward<T>(dev, B, H, g, c_prev + t * B * H,
                                   saved.cells.device_data<T>() + t * B * H, io);
-    if (s + 1 < d.steps) ops_detail::restart_states<T>(d, options, s + 1, h_prev, c_prev);
+    ops_detail::restart_states<T>(d, options, s + 1, h_prev, c_prev);
   }
 }
 

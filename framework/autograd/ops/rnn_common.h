@@ -105,15 +105,17 @@ void leave_step_backward(Device dev, const RnnLayerOptions& options, int64_t t, 
   }
 }
 
-// The learned restarts (RnnLayerOptions::resets) of the states entering run-order step s: where
+// The learned restarts (RnnLayerOptions::resets) of the states entering run-order step s (none
+// past the last step, so that a layer may call it after each step): where
 // rows restart, h (and c, when not null) (T, B, H) at t's slot += weight[t] (B) x init (H).
 // Element-wise (not a rank-1 GEMM, which training.precision would round), at restarting steps
 // only.
 template <class T>
 void restart_states(const RnnDims& d, const RnnLayerOptions& options, int64_t s, T* h, T* c) {
   const StateResets& r = options.resets;
+  if (!r.defined() || s >= d.steps) return;
   const int64_t t = step_at(s, d.steps, options.reverse);
-  if (!r.defined() || !r.at[static_cast<size_t>(t)]) return;
+  if (!r.at[static_cast<size_t>(t)]) return;
   const Device dev = r.weight.device();
   const T* weight = r.weight.device_data<T>() + t * d.batch;
   const int64_t slot = t * d.batch * d.hidden;
