@@ -9,6 +9,7 @@
 #include "autograd/ops/linear.h"
 #include "autograd/ops/loss.h"
 #include "autograd/ops/multi_head_attention.h"
+#include "autograd/ops/negative_sampling.h"
 #include "autograd/ops/reduce.h"
 #include "autograd/ops/rnn.h"
 #include "autograd/ops/shape.h"

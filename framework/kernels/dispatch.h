@@ -20,6 +20,7 @@
 #include "kernels/cpu/embedding.h"
 #include "kernels/cpu/layer_norm.h"
 #include "kernels/cpu/multi_head_attention.h"
+#include "kernels/cpu/negative_sampling.h"
 #include "kernels/cpu/optim.h"
 #include "kernels/cpu/rnn_cells.h"
 #include "kernels/cpu/softmax.h"
@@ -30,6 +31,7 @@
 #include "kernels/cuda/embedding.h"
 #include "kernels/cuda/layer_norm.h"
 #include "kernels/cuda/multi_head_attention.h"
+#include "kernels/cuda/negative_sampling.h"
 #include "kernels/cuda/optim.h"
 #include "kernels/cuda/rnn_cells.h"
 #include "kernels/cuda/softmax.h"
@@ -96,6 +98,10 @@ RECUR_KERNEL_ON_DEVICE(cross_entropy_backward)
 // kernels/{cpu,cuda}/embedding.h
 RECUR_KERNEL_ON_DEVICE(embedding_forward)
 RECUR_KERNEL_ON_DEVICE(embedding_backward)
+
+// kernels/{cpu,cuda}/negative_sampling.h
+RECUR_KERNEL_ON_DEVICE(negative_sampling_forward)
+RECUR_KERNEL_ON_DEVICE(negative_sampling_backward)
 
 // kernels/{cpu,cuda}/dropout.h
 RECUR_KERNEL_ON_DEVICE(dropout_mask)

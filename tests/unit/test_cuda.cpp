@@ -260,6 +260,30 @@ TEST_P(CudaParity, CrossEntropyWithIgnoredRowsAndLabelSmoothing) {
   }
 }
 
+TEST_P(CudaParity, NegativeSamplingLossWithEmptySlots) {
+  const int64_t batch = 37, slots = 10, samples = 6, dim = 50;
+  dispatch_float(dtype(), [&]<class T>() {
+    Tensor weights = Tensor::full({batch, slots}, dtype(), 1.0);
+    for (int64_t i = 0; i < batch * slots; i += 7)
+      weights.data<T>()[i] = T(0);
+    // t[3]: sigmoids, t[4]: the loss (scaled by 1/9), t[5]: the sum, t[6]: the loss's gradient.
+    expect_parity({random({batch, dim}, 1), random({batch, slots, samples, dim}, 2), weights,
+                   Tensor::zeros({batch, slots, samples}, dtype()), Tensor::zeros({1}, dtype()),
+                   Tensor::zeros({1}, DType::F64), Tensor::full({1}, dtype(), 0.5),
+                   random({batch, dim}, 3), random({batch, slots, samples, dim}, 4)},
+                  [&](Device d, std::vector<Tensor>& t) {
+                    kernels::negative_sampling_forward<T>(
+                        d, batch, slots, samples, dim, t[0].device_data<T>(), t[1].device_data<T>(),
+                        t[2].device_data<T>(), 1.0 / 9, t[3].device_data<T>(),
+                        t[4].device_data<T>(), t[5].device_data<double>());
+                    kernels::negative_sampling_backward<T>(
+                        d, batch, slots, samples, dim, t[0].device_data<T>(), t[1].device_data<T>(),
+                        t[2].device_data<T>(), t[3].device_data<T>(), t[6].device_data<T>(), 2.0,
+                        t[7].device_data<T>(), t[8].device_data<T>());
+                  });
+  });
+}
+
 TEST_P(CudaParity, EmbeddingGatherAndScatterWithRepeatedIds) {
   const int64_t n = 300, vocab = 40, dim = 300;  // every id repeats
   const Tensor ids = test::random_ids({n}, 1, static_cast<int32_t>(vocab));

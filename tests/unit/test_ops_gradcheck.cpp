@@ -82,6 +82,38 @@ TEST(OpsGradcheck, EmbeddingWithRepeatedIds) {
                          {weight});
 }
 
+// Skip-gram's loss over 3 centres with 2 pair slots of 1 context + 3 noise words each; one slot is
+// empty (weight 0) and must add nothing. Both inputs get gradients, also when one of them repeats
+// a word (the same vector twice among the candidates is two independent inputs here).
+TEST(OpsGradcheck, NegativeSamplingLoss) {
+  Var centres = random_var({3, 5}, 10, 1.5), candidates = random_var({3, 2, 4, 5}, 11, 1.5);
+  Tensor weights = Tensor::from_vector<double>({1, 1, 0, 1, 1, 1}, {3, 2});
+  for (double normalizer : {0.0, 8.0}) {
+    expect_gradients_match(
+        [=](Tape& t, const Vars& in) {
+          return Vars{negative_sampling_loss(t, in[0], in[1], weights, normalizer).loss};
+        },
+        {centres, candidates});
+  }
+  Tape tape(false);
+  const NegativeSamplingResult r = negative_sampling_loss(tape, centres, candidates, weights, 0.0);
+  EXPECT_EQ(r.pairs, 5);
+  EXPECT_NEAR(r.loss.value().item(), r.nll.item() / 5, 1e-12);
+}
+
+// The loss against its formula, written out for one pair.
+TEST(OpsGradcheck, NegativeSamplingLossIsTheSkipGramObjective) {
+  Tensor v = Tensor::from_vector<double>({0.5, -1.0}, {1, 2});
+  Tensor u = Tensor::from_vector<double>({1.0, 0.25, -0.5, 2.0, 3.0, 1.0}, {1, 1, 3, 2});
+  Tape tape(false);
+  const NegativeSamplingResult r =
+      negative_sampling_loss(tape, Var(v), Var(u), Tensor::from_vector<double>({1}, {1, 1}), 0.0);
+  auto log_sigmoid = [](double x) { return -std::log1p(std::exp(-x)); };
+  // scores: context 0.25, noise -2.25 and 0.5
+  const double expected = -log_sigmoid(0.25) - log_sigmoid(2.25) - log_sigmoid(-0.5);
+  EXPECT_NEAR(r.loss.value().item(), expected, 1e-12);
+}
+
 // The embedding gradient's groups: each id's positions, increasing, ids in increasing order.
 TEST(OpsGradcheck, IdGroupsListEachIdsPositionsInOrder) {
   const std::vector<int32_t> ids = {3, 1, 3, 0, 1, 3};
