@@ -9,6 +9,7 @@
 #include "lstm_lm/lstm_lm.h"
 #include "registry.h"
 #include "report/line_chart.h"
+#include "word_table.h"
 
 namespace recur::cli {
 
@@ -98,11 +99,58 @@ void analyze_gradients(const GradientArgs& a) {
   std::fprintf(stderr, "recur: wrote %s\n", a.out.c_str());
 }
 
+struct NeighbourArgs {
+  std::string checkpoint, side = "target";
+  std::vector<std::string> words;
+  int64_t count = 8;
+};
+
+// One line per word: its nearest words by cosine similarity.
+void analyze_neighbours(const NeighbourArgs& a) {
+  const WordTable table = read_word_table(a.checkpoint, a.side);
+  for (const std::string& word : a.words) {
+    const int32_t id = table.vocab.id(word);
+    RECUR_CHECK(id > Vocab::kEos, "\"", word, "\" is not a word of the vocabulary of ",
+                a.checkpoint);
+  }
+  std::printf("%-14s nearest words by cosine similarity\n", "word");
+  for (const std::string& word : a.words) {
+    std::printf("%-14s", word.c_str());
+    const char* separator = " ";
+    for (const Neighbour& n : nearest_words(table, table.vocab.id(word), a.count)) {
+      std::printf("%s%s %.3f", separator, n.word.c_str(), n.cosine);
+      separator = ", ";
+    }
+    std::printf("\n");
+  }
+}
+
+void add_neighbours_command(CLI::App& analyze) {
+  auto a = std::make_shared<NeighbourArgs>();
+  CLI::App* cmd = analyze.add_subcommand(
+      "neighbours",
+      "the nearest words of a few words by the cosine similarity of a model's embeddings "
+      "(skipgram, or any model's embedding table)");
+  cmd->add_option("--checkpoint", a->checkpoint, "model file, run or checkpoint directory")
+      ->required();
+  cmd->add_option("--words", a->words, "the words, separated by commas")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--count", a->count, "neighbours per word")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  cmd->add_option("--side", a->side, "a translation model's table: source or target")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"source", "target"}));
+  cmd->callback([a] { analyze_neighbours(*a); });
+}
+
 }  // namespace
 
 void add_analyze_command(CLI::App& app) {
   CLI::App* analyze = app.add_subcommand("analyze", "inspect what trained models learned");
   analyze->require_subcommand(1);
+  add_neighbours_command(*analyze);
   auto a = std::make_shared<GradientArgs>();
   CLI::App* cmd = analyze->add_subcommand(
       "gradients",

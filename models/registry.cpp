@@ -1,8 +1,10 @@
 #include "registry.h"
 
+#include "embedding/embedding_family.h"
 #include "language/language_family.h"
 #include "lstm_lm/lstm_lm_type.h"
 #include "seq2seq/seq2seq_type.h"
+#include "skipgram/skipgram_type.h"
 #include "training_run.h"
 #include "transformer/transformer_type.h"
 #include "translation/translation_family.h"
@@ -27,6 +29,8 @@ const std::vector<ModelFamily>& model_families() {
        make_language_model_job},
       {kTranslationFamily, translation_data_section(), true, has_translation_validation_data,
        make_translation_job},
+      {kEmbeddingFamily, embedding_data_section(), false, has_language_validation_data,
+       make_embedding_job},
   };
   return families;
 }
@@ -43,6 +47,8 @@ const std::vector<ModelType>& model_types() {
       {"transformer_lm",
        "causal transformer language model reading windows of training.bptt tokens",
        family(kLanguageFamily), transformer_lm_section(), build_transformer_lm},
+      {"skipgram", "word vectors: skip-gram with negative sampling (word2vec)",
+       family(kEmbeddingFamily), skipgram_section(), build_skipgram},
   };
   return types;
 }

@@ -66,6 +66,13 @@ StepLoss LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
       });
 }
 
+void describe_training_text(StateVisitor& v, const LanguageModelData& data) {
+  std::string train_hash = data.train_hash();
+  v.field("train_hash", train_hash);
+  RECUR_CHECK(train_hash == data.train_hash(), "data.train: the training text ",
+              "differs from the one the checkpoint was trained on; resume needs the same data");
+}
+
 Tensor LanguageModelTask::local_state(size_t layer, bool cell) const {
   const int64_t hidden = model_.state_size();
   Tensor rows = Tensor::zeros({mine_.count, hidden}, dtype_);
@@ -81,10 +88,7 @@ Tensor LanguageModelTask::local_state(size_t layer, bool cell) const {
 
 void LanguageModelTask::describe_state(StateVisitor& v) {
   v.section("data", [&](StateVisitor& d) {
-    std::string train_hash = data_.train_hash();
-    d.field("train_hash", train_hash);
-    RECUR_CHECK(train_hash == data_.train_hash(), "data.train: the training text ",
-                "differs from the one the checkpoint was trained on; resume needs the same data");
+    describe_training_text(d, data_);
     schedule_.describe_state(d);
   });
   v.section("tbptt", [&](StateVisitor& t) {

@@ -24,6 +24,10 @@ struct StreamRange {
 StreamRange stream_range(int64_t total, int64_t index, int64_t parts, const char* what,
                          const char* parts_name);
 
+// The hash of the training text in a checkpoint's data section: restoring checks that the text is
+// the same.
+void describe_training_text(StateVisitor& v, const LanguageModelData& data);
+
 class LanguageModelTask final : public TrainingTask {
  public:
   LanguageModelTask(const LanguageModel& model, const LanguageModelData& data,

@@ -32,6 +32,19 @@ std::string lm24_config(const fs::path& dir) {
   return path.string();
 }
 
+std::string skipgram_config(const fs::path& dir) {
+  const fs::path path = dir / "skipgram.yaml";
+  const std::string sample = RECUR_SOURCE_DIR "/datasets/bible/sample/";
+  std::ofstream(path) << "model:\n  type: skipgram\n  embedding_size: 16\n  window: 3\n"
+                         "  negatives: 3\n  subsample: 0.001\n"
+                      << "data:\n  train: " << sample << "kjv.valid.txt\n  valid: " << sample
+                      << "kjv.test.txt\n  lowercase: true\n"
+                      << "training:\n  batch_size: 48\n  max_steps: 20\n"
+                         "optimizer:\n  type: adam\n  lr: 0.01\n"
+                         "validation:\n  every_steps: 10\nlogging:\n  every_steps: 1\n";
+  return path.string();
+}
+
 int train(int ranks, const std::string& config, const fs::path& run, const std::string& extra) {
   const std::string command = concat(
       RECUR_MPIRUN, " -n ", ranks, " --oversubscribe -- ", RECUR_BINARY, " train --config ", config,

@@ -16,6 +16,10 @@ std::filesystem::path work_dir(const std::string& name);
 // shipped sample, 24 streams, logging every step. Returns its path.
 std::string lm24_config(const std::filesystem::path& dir);
 
+// Writes the skip-gram config the multi-rank tests train: 16-dimensional vectors of the sample's
+// words, 48 centres a step, validation every 10 steps, logging every step. Returns its path.
+std::string skipgram_config(const std::filesystem::path& dir);
+
 // Runs `recur train --config <config> --set run_dir=<run> <extra>` on `ranks` ranks; returns the
 // exit code; the output goes to <run>.out.
 int train(int ranks, const std::string& config, const std::filesystem::path& run,

@@ -60,6 +60,39 @@ TEST(DataParallel, NRanksReproduceOneRank) {
   }
 }
 
+// Skip-gram: every draw is keyed by text position, so 2 and 3 ranks (and 2 ranks in 3
+// micro-batches) train what 1 rank trains, validation included.
+TEST(DataParallel, SkipGramOnNRanksReproducesOneRank) {
+  const fs::path dir = work_dir("data-parallel-skipgram");
+  const std::string config = skipgram_config(dir);
+  ASSERT_EQ(train(1, config, dir / "np1", "--overwrite"), 0);
+  const std::vector<double> losses = column(dir / "np1" / "metrics.jsonl", "train", "loss");
+  const std::vector<double> valid = column(dir / "np1" / "metrics.jsonl", "valid", "loss");
+  ASSERT_EQ(losses.size(), 20u);
+  ASSERT_EQ(valid.size(), 2u);
+  EXPECT_LT(losses.back(), losses.front());
+  for (const char* name : {"np2", "np3", "np2-accumulate"}) {
+    SCOPED_TRACE(name);
+    const int ranks = name[2] - '0';
+    const std::string extra =
+        concat("--overwrite",
+               std::string(name).ends_with("accumulate") ? " --set training.accumulate=3" : "");
+    ASSERT_EQ(train(ranks, config, dir / name, extra), 0);
+    const std::vector<double> l = column(dir / name / "metrics.jsonl", "train", "loss");
+    ASSERT_EQ(l.size(), losses.size());
+    for (size_t s = 0; s < l.size(); ++s)
+      EXPECT_NEAR(l[s], losses[s], 1e-5 * losses[s]) << "step " << s + 1;
+    const std::vector<double> v = column(dir / name / "metrics.jsonl", "valid", "loss");
+    ASSERT_EQ(v.size(), valid.size());
+    for (size_t s = 0; s < v.size(); ++s)
+      EXPECT_NEAR(v[s], valid[s], 1e-5 * valid[s]);
+    EXPECT_EQ(column(dir / name / "metrics.jsonl", "train", "tokens"),
+              column(dir / "np1" / "metrics.jsonl", "train", "tokens"));
+    EXPECT_LT(norm_relative_difference(final_parameters(dir / name), final_parameters(dir / "np1")),
+              1e-5);
+  }
+}
+
 TEST(DataParallel, RepeatedRunsOnTheSameWorldSizeAreBitIdentical) {
   const fs::path a = run_on(2, "np2-a"), b = run_on(2, "np2-b");
   EXPECT_EQ(column(a / "metrics.jsonl", "train", "loss"),

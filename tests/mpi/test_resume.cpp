@@ -31,21 +31,28 @@ std::string read_text(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
-  const fs::path dir = work_dir("resume");
-  const std::string config = lm24_config(dir);
-  ASSERT_EQ(train(2, config, dir / "straight", "--set training.max_steps=40 " + kCheckpointAt20),
-            0);
-  ASSERT_EQ(train(2, config, dir / "stopped", kCheckpointAt20), 0);  // 20 steps, checkpoint at 20
+// Trains `config` (with `extra`) on 2 ranks for 40 steps straight, and for 20 steps then resumed
+// to 40 from its checkpoint at step 20; the resumed run must repeat the straight one's losses of
+// steps 21..40 and its final parameters bit for bit.
+void expect_bit_identical_resume(const fs::path& dir, const std::string& config,
+                                 const std::string& extra = "") {
+  ASSERT_EQ(
+      train(2, config, dir / "straight", extra + "--set training.max_steps=40 " + kCheckpointAt20),
+      0);
+  ASSERT_EQ(train(2, config, dir / "stopped", extra + kCheckpointAt20), 0);
   ASSERT_EQ(train(2, config, dir / "stopped",
-                  "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
+                  extra + "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
             0);
-
   const std::vector<double> straight = losses(dir / "straight", 21, 40);
   ASSERT_EQ(straight.size(), 20u);
   EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
   EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
             final_parameters(dir / "straight").to_vector<float>());
+}
+
+TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
+  const fs::path dir = work_dir("resume");
+  expect_bit_identical_resume(dir, lm24_config(dir));
   // The resumed process computed steps 21..40 once each: nothing replayed.
   std::map<double, int> computed;
   for (double step : column(dir / "stopped" / "metrics.jsonl", "train", "step"))
@@ -61,20 +68,8 @@ TEST(Resume, ContinuesBitIdenticallyOnTheSameRanks) {
 // resumed with everything else, bit-identically.
 TEST(Resume, LearnedInitialStatesContinueBitIdentically) {
   const fs::path dir = work_dir("resume-learned-init");
-  const std::string config = lm24_config(dir);
-  const std::string learned = "--set model.learned_init=true --set model.cell=gru ";
-  ASSERT_EQ(train(2, config, dir / "straight",
-                  learned + "--set training.max_steps=40 " + kCheckpointAt20),
-            0);
-  ASSERT_EQ(train(2, config, dir / "stopped", learned + kCheckpointAt20), 0);
-  ASSERT_EQ(train(2, config, dir / "stopped",
-                  learned + "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
-            0);
-  const std::vector<double> straight = losses(dir / "straight", 21, 40);
-  ASSERT_EQ(straight.size(), 20u);
-  EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
-  EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
-            final_parameters(dir / "straight").to_vector<float>());
+  expect_bit_identical_resume(dir, lm24_config(dir),
+                              "--set model.learned_init=true --set model.cell=gru ");
   for (const char* layer : {"layer0", "layer1"}) {
     const Tensor h0 = H5File::open((dir / "straight" / "model.h5").string())
                           .read_tensor(concat("/params/rnn/", layer, "/fwd/h0"));
@@ -109,24 +104,20 @@ TEST(Resume, FrozenPretrainedEmbeddingsContinueBitIdentically) {
   const std::string frozen =
       concat("--set model.pretrained_embeddings=", (dir / "letters.txt").string(),
              " --set model.freeze_embeddings=true ");
-  ASSERT_EQ(
-      train(2, config, dir / "straight", frozen + "--set training.max_steps=40 " + kCheckpointAt20),
-      0);
-  ASSERT_EQ(train(2, config, dir / "stopped", frozen + kCheckpointAt20), 0);
-  ASSERT_EQ(train(2, config, dir / "stopped",
-                  frozen + "--set training.max_steps=40 --resume auto " + kCheckpointAt20),
-            0);
+  expect_bit_identical_resume(dir, config, frozen);
   ASSERT_EQ(train(2, config, dir / "one-step", frozen + "--set training.max_steps=1"), 0);
-  const std::vector<double> straight = losses(dir / "straight", 21, 40);
-  ASSERT_EQ(straight.size(), 20u);
-  EXPECT_EQ(losses(dir / "stopped", 21, 40), straight);
-  EXPECT_EQ(final_parameters(dir / "stopped").to_vector<float>(),
-            final_parameters(dir / "straight").to_vector<float>());
   EXPECT_EQ(embeddings_of(dir / "straight"), embeddings_of(dir / "one-step"));
   EXPECT_NE(final_parameters(dir / "straight").to_vector<float>(),
             final_parameters(dir / "one-step").to_vector<float>());
   EXPECT_NE(read_text(dir / "straight" / "train.rank0.log").find("embedding/weight: 3 of "),
             std::string::npos);
+}
+
+// Skip-gram keeps no data position: the step gives it, and a resumed run draws what the straight
+// one drew.
+TEST(Resume, SkipGramContinuesBitIdentically) {
+  const fs::path dir = work_dir("resume-skipgram");
+  expect_bit_identical_resume(dir, skipgram_config(dir));
 }
 
 TEST(Resume, ElasticAcrossWorldSizes) {

@@ -13,6 +13,7 @@
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "seq2seq/seq2seq.h"
+#include "skipgram/skipgram.h"
 #include "test_util.h"
 #include "transformer/transformer.h"
 #include "transformer/transformer_lm.h"
@@ -121,6 +122,12 @@ TEST_P(OpParity, SoftmaxLossEmbeddingDropout) {
       "embedding", {random({30, 12}, 12)}, [&](Tape& t, const std::vector<Var>& v, Device device) {
         return std::vector<Var>{embedding(t, v[0], ids), embedding(t, v[0], ids.to(device))};
       });
+  Tensor weights = Tensor::full({5, 3}, dtype(), 1.0);
+  weights.view(7, {1}).fill(0.0);  // an empty slot
+  expect_parity("negative_sampling_loss", {random({5, 12}, 14), random({5, 3, 4, 12}, 15)},
+                [&](Tape& t, const std::vector<Var>& v, Device) {
+                  return std::vector<Var>{negative_sampling_loss(t, v[0], v[1], weights, 0.0).loss};
+                });
   expect_parity("dropout", {random({5, 4, 12}, 13)},
                 [](Tape& t, const std::vector<Var>& v, Device) {
                   const RandomStream stream(3, RngPurpose::Dropout, 1, 2);
@@ -329,6 +336,28 @@ TEST_P(ModelParity, TransformerLanguageModel) {
       const Var logits = model->forward(ctx, ids, {}, Tensor()).logits;
       return cross_entropy(ctx.tape, logits, targets, {}).loss;
     };
+  });
+}
+
+// Skip-gram over the sample's first verses: both tables through the fused loss.
+TEST_P(ModelParity, SkipGram) {
+  std::vector<int32_t> ids = {Vocab::kBos};
+  for (int32_t i = 0; i < 60; ++i)
+    ids.push_back(4 + (i * 7) % 19);
+  ids.push_back(Vocab::kEos);
+  const TokenSequence text = TokenSequence::of(ids, std::vector<int32_t>(ids.size(), 1));
+  SkipGramConfig c;
+  c.embedding_size = 16;
+  c.sampling.window = 3;
+  c.sampling.subsample = 0.0;
+  std::vector<int64_t> centres;
+  for (int64_t i = 0; i < 40; i += 3)
+    centres.push_back(i);
+  const ContextBatch batch =
+      ContextSampler(c.sampling, text, 23, 1).batch(text, centres, 0, dtype());
+  expect_parity([&](ParameterStore& store) -> LossOf {
+    auto model = std::make_shared<SkipGram>(c, 23, store);
+    return [=](const ForwardContext& ctx) { return model->loss(ctx.tape, batch, 0.0).loss; };
   });
 }
 

@@ -1,5 +1,6 @@
 // The registry of model types and families: the names model files and checkpoints keep, and each
 // type's factory building a model of its family's interface.
+#include "embedding/embedding_family.h"
 #include "language/language_family.h"
 #include "language/language_model_file.h"
 #include "registry.h"
@@ -18,7 +19,8 @@ TEST(Registry, KeepsTheTypeNamesThatModelFilesAndCheckpointsStore) {
       {"lstm_lm", kLanguageFamily},
       {"seq2seq", kTranslationFamily},
       {"transformer", kTranslationFamily},
-      {"transformer_lm", kLanguageFamily}};
+      {"transformer_lm", kLanguageFamily},
+      {"skipgram", kEmbeddingFamily}};
   EXPECT_EQ(types, expected);
   EXPECT_EQ(ExperimentConfig().model_type().name, "lstm_lm");
 }
@@ -28,7 +30,10 @@ TEST(Registry, EveryTypeBuildsAModelOfItsFamily) {
     ExperimentConfig config;
     config.set_model_type(type);
     ParameterStore store;
-    if (type.family->name == kLanguageFamily) {
+    if (type.family->name == kEmbeddingFamily) {
+      EXPECT_NE(type.build(config, {10, 10}, store), nullptr) << type.name;
+      EXPECT_THROW(make_language_model(config, 10, store), Error) << type.name;
+    } else if (type.family->name == kLanguageFamily) {
       EXPECT_NE(make_language_model(config, 10, store), nullptr) << type.name;
       EXPECT_THROW(make_translation_model(config, 10, 10, store), Error) << type.name;
     } else {
