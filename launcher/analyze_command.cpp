@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -108,13 +109,19 @@ struct NeighbourArgs {
 // One line per word: its nearest words by cosine similarity.
 void analyze_neighbours(const NeighbourArgs& a) {
   const WordTable table = read_word_table(a.checkpoint, a.side);
-  for (const std::string& word : a.words) {
-    const int32_t id = table.vocab.id(word);
-    RECUR_CHECK(id > Vocab::kEos, "\"", word, "\" is not a word of the vocabulary of ",
-                a.checkpoint);
+  std::vector<std::string> words = a.words;
+  for (std::string& word : words) {
+    // A lowercased vocabulary holds "god" for "God", as its tokenizer wrote it.
+    if (table.vocab.lowercase()) {
+      std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      });
+    }
+    RECUR_CHECK(table.vocab.id(word) > Vocab::kEos, "\"", word,
+                "\" is not a word of the vocabulary of ", a.checkpoint);
   }
   std::printf("%-14s nearest words by cosine similarity\n", "word");
-  for (const std::string& word : a.words) {
+  for (const std::string& word : words) {
     std::printf("%-14s", word.c_str());
     const char* separator = " ";
     for (const Neighbour& n : nearest_words(table, table.vocab.id(word), a.count)) {

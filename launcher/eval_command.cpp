@@ -7,6 +7,10 @@
 #include "language/language_model_data.h"
 #include "language/language_model_file.h"
 #include "language/language_model_task.h"
+#include "qa/episode_heatmap.h"
+#include "qa/qa_family.h"
+#include "qa/qa_model_file.h"
+#include "qa/qa_task.h"
 #include "registry.h"
 #include "translation/translation_model_file.h"
 #include "translation/translation_task.h"
@@ -16,7 +20,7 @@ namespace recur::cli {
 namespace {
 
 struct EvalArgs {
-  std::string checkpoint, data, source, target, device = "cpu";
+  std::string checkpoint, data, source, target, device = "cpu", attention;
   int64_t batch_size = 0, bptt = 0, beam = 0;
   int threads = 0;
 };
@@ -92,17 +96,61 @@ void score_translation_model(const EvalArgs& a) {
   }
 }
 
+// Heatmaps of the episodes of the first `count` questions of `path` (the DMN papers' picture).
+void write_episode_heatmaps(const LoadedQaModel& qa, const std::string& path, int64_t count,
+                            const std::string& folder) {
+  const auto& data = qa.config.data.as<QaDataConfig>();
+  const std::vector<QaExample> examples = read_qa_file(path, data.lowercase);
+  const QaSplit split = encode_qa_file(path, data, qa.vocab);
+  std::filesystem::create_directories(folder);
+  for (int64_t i = 0; i < std::min(count, split.size()); ++i) {
+    const QaItem& item = split.items[static_cast<size_t>(i)];
+    const QaBatch batch = make_qa_batch({&item});
+    Tape tape(false);
+    const QaModel::Output out = qa.model->forward(ForwardContext::for_inference(tape), batch);
+    const Tensor logits = out.logits.value().on(Device::cpu()).to(DType::F64);
+    const double* row = logits.data<double>();
+    const auto answer = static_cast<int32_t>(std::max_element(row, row + logits.dim(1)) - row);
+    const QaExample& example = examples[static_cast<size_t>(i)];
+    char name[48];
+    std::snprintf(name, sizeof(name), "question-%05lld.svg", static_cast<long long>(i + 1));
+    write_file((std::filesystem::path(folder) / name).string(),
+               episode_svg(example, std::ssize(example.facts) - std::ssize(item.facts),
+                           out.attention, 0, qa.vocab.token(answer)));
+  }
+  std::fprintf(stderr, "recur: wrote %lld episode heatmaps to %s\n",
+               static_cast<long long>(std::min(count, split.size())), folder.c_str());
+}
+
+void score_qa_model(const EvalArgs& a) {
+  std::unique_ptr<LoadedQaModel> qa = load_qa_model(a.checkpoint, gpu::select_device(a.device));
+  const auto& data = qa->config.data.as<QaDataConfig>();
+  const std::string path = !a.data.empty() ? a.data : !data.test.empty() ? data.test : data.valid;
+  RECUR_CHECK(!path.empty(),
+              "no data to evaluate: pass --data (the model's config names no test or valid data)");
+  const QaSplit split = encode_qa_file(path, data, qa->vocab);
+  SingleProcessCommunicator alone;
+  const int64_t batch = a.batch_size > 0 ? a.batch_size : qa->config.validation.batch_size;
+  const QaScores s = score_qa(*qa->model, split, batch, alone);
+  std::printf("%s: accuracy %.2f%% (%.0f of %.0f questions) | loss %.4f\n", path.c_str(),
+              s.accuracy.percent(), s.accuracy.correct, s.accuracy.total, s.loss.loss());
+  if (!a.attention.empty()) write_episode_heatmaps(*qa, path, 5, a.attention);
+}
+
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "eval", "evaluate a model: a language model on text, a translation model on pairs");
+      "eval",
+      "evaluate a model: a language model on text, a translation model on pairs, a "
+      "question-answering model on stories (accuracy)");
   cmd->add_option("--checkpoint", args->checkpoint, "model file, run directory or checkpoint")
       ->required();
   cmd->add_option(
       "--data", args->data,
-      "language models: text to evaluate (default: the config's data.test, else data.valid)");
+      "language models: text to evaluate; question answering: stories (default: the config's "
+      "data.test, else data.valid)");
   cmd->add_option("--batch-size", args->batch_size,
                   "language models: parallel streams (default: validation.batch_size)");
   cmd->add_option("--bptt", args->bptt,
@@ -112,6 +160,9 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--target", args->target, "seq2seq: their reference translations");
   cmd->add_option("--beam", args->beam,
                   "translation models: beam size besides greedy (default: decoding.beam_size)");
+  cmd->add_option("--attention", args->attention,
+                  "question answering: write the episode heatmaps (gates over the facts in each "
+                  "pass) of the first 5 questions into this folder");
   cmd->add_option("--threads", args->threads, "threads (default: all cores)");
   cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->callback([args] {
@@ -119,6 +170,8 @@ void add_eval_command(CLI::App& app) {
     const ModelType* type = find_model_type(model_type_of(args->checkpoint));
     if (type != nullptr && type->family->translates) {
       score_translation_model(*args);
+    } else if (type != nullptr && type->family->name == kQaFamily) {
+      score_qa_model(*args);
     } else {
       score_language_model(*args);
     }

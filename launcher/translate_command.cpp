@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "core/gpu.h"
 #include "core/threads.h"
-#include "translation/heatmap.h"
+#include "report/heatmap.h"
 #include "translation/translation_model_file.h"
 #include "translation/translator.h"
 

@@ -1,5 +1,6 @@
 // What the registry builds: every model type's factory returns a Model, which its family's code
-// uses through the family's interface (LanguageModel, TranslationModel).
+// uses through the family's interface (LanguageModel, TranslationModel, WordVectorModel,
+// QaModel).
 #pragma once
 
 #include <cstdint>

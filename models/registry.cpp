@@ -1,8 +1,10 @@
 #include "registry.h"
 
+#include "dmn/dmn_type.h"
 #include "embedding/embedding_family.h"
 #include "language/language_family.h"
 #include "lstm_lm/lstm_lm_type.h"
+#include "qa/qa_family.h"
 #include "seq2seq/seq2seq_type.h"
 #include "skipgram/skipgram_type.h"
 #include "training_run.h"
@@ -31,6 +33,7 @@ const std::vector<ModelFamily>& model_families() {
        make_translation_job},
       {kEmbeddingFamily, embedding_data_section(), false, has_language_validation_data,
        make_embedding_job},
+      {kQaFamily, qa_data_section(), false, has_qa_validation_data, make_qa_job},
   };
   return families;
 }
@@ -49,6 +52,8 @@ const std::vector<ModelType>& model_types() {
        family(kLanguageFamily), transformer_lm_section(), build_transformer_lm},
       {"skipgram", "word vectors: skip-gram with negative sampling (word2vec)",
        family(kEmbeddingFamily), skipgram_section(), build_skipgram},
+      {"dmn", "dynamic memory network (DMN+) answering questions about a story", family(kQaFamily),
+       dmn_section(), build_dmn},
   };
   return types;
 }

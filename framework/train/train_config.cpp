@@ -8,7 +8,10 @@ void TrainingConfig::describe(ConfigVisitor& v) {
   v.count_or_auto("threads", threads,
                   "threads per process; auto = cores of the node / processes on the node");
   v.field("batch_size", batch_size,
-          "lstm_lm: global batch in parallel streams, summed over all ranks", Bounds::at_least(1));
+          "language models: global batch in parallel streams; skipgram: centre words per step "
+          "(one from each of as many streams over the text); dmn: questions per step; summed "
+          "over all ranks",
+          Bounds::at_least(1));
   v.field("batch_tokens", batch_tokens,
           "seq2seq: global batch in padded tokens (sentence pairs of similar length are batched "
           "together), summed over all ranks",

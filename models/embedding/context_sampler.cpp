@@ -28,7 +28,8 @@ void ContextSampling::describe(ConfigVisitor& v) {
   v.field("negatives", negatives, "noise words drawn for every (centre, context) pair",
           Bounds::at_least(1));
   v.field("noise_power", noise_power,
-          "noise words are drawn with probability proportional to count^noise_power",
+          "noise words are drawn with probability proportional to count^noise_power (one may "
+          "be the context word itself, which word2vec would skip)",
           Bounds::closed(0.0, 1.0));
   v.field("subsample", subsample,
           "a word of frequency f is dropped from the text with probability 1 - (sqrt(f / s) + 1) "
@@ -49,9 +50,10 @@ ContextSampler::ContextSampler(const ContextSampling& sampling, const TokenSeque
     if (!is_word(id)) continue;
     counts[static_cast<size_t>(id)] += 1;
     words += 1;
-    last_word_ = std::max(last_word_, id);
   }
-  RECUR_CHECK(words > 0, "the training text has no words to learn vectors of");
+  RECUR_CHECK(words > 0,
+              "the training text has no words to learn vectors of: every token is "
+              "<unk> or a special token (see data.min_frequency and data.vocab)");
   double mass = 0.0;
   const double threshold = sampling.subsample * static_cast<double>(words);
   for (size_t id = 0; id < counts.size(); ++id) {
@@ -90,9 +92,9 @@ std::vector<int64_t> ContextSampler::side(const TokenSequence& text, int64_t i, 
 }
 
 int32_t ContextSampler::noise_word(double uniform) const {
-  const auto at = std::upper_bound(noise_cdf_.begin(), noise_cdf_.end(), uniform);
-  // Past the end only through rounding (the last value may fall short of 1): the last word.
-  return std::min(static_cast<int32_t>(at - noise_cdf_.begin()), last_word_);
+  // The last cumulative value is mass / mass = 1 exactly, above every uniform draw.
+  return static_cast<int32_t>(std::upper_bound(noise_cdf_.begin(), noise_cdf_.end(), uniform) -
+                              noise_cdf_.begin());
 }
 
 void ContextSampler::fill_row(const TokenSequence& text, int64_t row, int64_t i, const Draws& d,

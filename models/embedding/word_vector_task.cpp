@@ -8,8 +8,12 @@ namespace recur {
 
 namespace {
 
-// Centres per evaluation batch.
-constexpr int64_t kEvaluationBatch = 4096;
+bool has_words(const TokenSequence& text) {
+  for (int64_t i = 0; i < text.size(); ++i) {
+    if (text.id(i) > Vocab::kEos) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -29,6 +33,8 @@ WordVectorTask::WordVectorTask(const WordVectorModel& model, const LanguageModel
               ") is larger than the training text (", data.train.size(), " tokens)");
   stream_range(mine_.count, 0, training.accumulate, "training.batch_size / ranks",
                "training.accumulate");
+  RECUR_CHECK(data.valid.size() == 0 || has_words(data.valid),
+              "data.valid: no word of the vocabulary occurs in it (every token is <unk>)");
 }
 
 std::vector<int64_t> WordVectorTask::centres_at(int64_t step, int64_t first, int64_t count) const {
@@ -74,8 +80,8 @@ LossTotals WordVectorTask::evaluate(const TokenSequence& text) const {
   const int64_t size = text.size(), ranks = comm_.world_size();
   const int64_t begin = size * comm_.rank() / ranks, end = size * (comm_.rank() + 1) / ranks;
   LossTotals totals;
-  for (int64_t first = begin; first < end; first += kEvaluationBatch) {
-    std::vector<int64_t> centres(static_cast<size_t>(std::min(kEvaluationBatch, end - first)));
+  for (int64_t first = begin; first < end; first += training_.batch_size) {
+    std::vector<int64_t> centres(static_cast<size_t>(std::min(training_.batch_size, end - first)));
     for (size_t k = 0; k < centres.size(); ++k)
       centres[k] = first + static_cast<int64_t>(k);
     const ContextBatch b = sampler_.batch(text, centres, 0, dtype_);

@@ -28,8 +28,8 @@ class WordVectorTask final : public TrainingTask {
   Validation validate() override;
   void describe_state(StateVisitor& v) override;
 
-  // This rank's totals over its share of every centre of `text` (validation, test): the loss of
-  // draws keyed by epoch 0, the same at every evaluation.
+  // This rank's totals over its share of every centre of `text` (validation, test), in batches of
+  // training.batch_size centres: the loss of draws keyed by epoch 0, the same at every evaluation.
   LossTotals evaluate(const TokenSequence& text) const;
 
  private:

@@ -45,6 +45,24 @@ std::string skipgram_config(const fs::path& dir) {
   return path.string();
 }
 
+std::string dmn_config(const fs::path& dir) {
+  const std::string generate =
+      concat("python3 " RECUR_SOURCE_DIR "/datasets/babi/generate.py --out ",
+             (dir / "babi").string(), " --tasks 1 --train 60 --valid 20 --test 20 > /dev/null");
+  RECUR_CHECK(std::system(generate.c_str()) == 0, "datasets/babi/generate.py failed");
+  const fs::path path = dir / "dmn.yaml";
+  const std::string babi = (dir / "babi" / "task1.").string();
+  std::ofstream(path) << "model:\n  type: dmn\n  embedding_size: 8\n  hidden_size: 8\n"
+                         "  passes: 2\n  dropout: 0.1\n"
+                      << "data:\n  train: " << babi << "train.txt\n  valid: " << babi
+                      << "valid.txt\n"
+                      << "training:\n  batch_size: 12\n  max_steps: 20\n  clip_norm: 5.0\n"
+                         "optimizer:\n  type: adam\n  lr: 0.01\n"
+                         "validation:\n  every_steps: 10\n  batch_size: 8\n"
+                         "logging:\n  every_steps: 1\n";
+  return path.string();
+}
+
 int train(int ranks, const std::string& config, const fs::path& run, const std::string& extra) {
   const std::string command = concat(
       RECUR_MPIRUN, " -n ", ranks, " --oversubscribe -- ", RECUR_BINARY, " train --config ", config,

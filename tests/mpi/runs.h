@@ -20,6 +20,11 @@ std::string lm24_config(const std::filesystem::path& dir);
 // words, 48 centres a step, validation every 10 steps, logging every step. Returns its path.
 std::string skipgram_config(const std::filesystem::path& dir);
 
+// Generates bAbI task 1 (60 training stories) into `dir` and writes the DMN config the multi-rank
+// tests train: 8-dimensional, 2 passes, dropout on, 12 questions a step, validation every 10
+// steps, logging every step. Returns its path.
+std::string dmn_config(const std::filesystem::path& dir);
+
 // Runs `recur train --config <config> --set run_dir=<run> <extra>` on `ranks` ranks; returns the
 // exit code; the output goes to <run>.out.
 int train(int ranks, const std::string& config, const std::filesystem::path& run,

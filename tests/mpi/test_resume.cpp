@@ -120,6 +120,12 @@ TEST(Resume, SkipGramContinuesBitIdentically) {
   expect_bit_identical_resume(dir, skipgram_config(dir));
 }
 
+// The DMN's data order follows from the step: a resumed run continues exactly.
+TEST(Resume, DmnContinuesBitIdentically) {
+  const fs::path dir = work_dir("resume-dmn");
+  expect_bit_identical_resume(dir, dmn_config(dir));
+}
+
 TEST(Resume, ElasticAcrossWorldSizes) {
   const fs::path dir = work_dir("resume-elastic");
   const std::string config = lm24_config(dir);

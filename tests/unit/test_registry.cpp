@@ -3,6 +3,8 @@
 #include "embedding/embedding_family.h"
 #include "language/language_family.h"
 #include "language/language_model_file.h"
+#include "qa/qa_family.h"
+#include "qa/qa_model_file.h"
 #include "registry.h"
 #include "test_util.h"
 #include "translation/translation_family.h"
@@ -16,11 +18,9 @@ TEST(Registry, KeepsTheTypeNamesThatModelFilesAndCheckpointsStore) {
   for (const ModelType& type : model_types())
     types.emplace_back(type.name, type.family->name);
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"lstm_lm", kLanguageFamily},
-      {"seq2seq", kTranslationFamily},
-      {"transformer", kTranslationFamily},
-      {"transformer_lm", kLanguageFamily},
-      {"skipgram", kEmbeddingFamily}};
+      {"lstm_lm", kLanguageFamily},        {"seq2seq", kTranslationFamily},
+      {"transformer", kTranslationFamily}, {"transformer_lm", kLanguageFamily},
+      {"skipgram", kEmbeddingFamily},      {"dmn", kQaFamily}};
   EXPECT_EQ(types, expected);
   EXPECT_EQ(ExperimentConfig().model_type().name, "lstm_lm");
 }
@@ -30,7 +30,10 @@ TEST(Registry, EveryTypeBuildsAModelOfItsFamily) {
     ExperimentConfig config;
     config.set_model_type(type);
     ParameterStore store;
-    if (type.family->name == kEmbeddingFamily) {
+    if (type.family->name == kQaFamily) {
+      EXPECT_NE(make_qa_model(config, 10, store), nullptr) << type.name;
+      EXPECT_THROW(make_language_model(config, 10, store), Error) << type.name;
+    } else if (type.family->name == kEmbeddingFamily) {
       EXPECT_NE(type.build(config, {10, 10}, store), nullptr) << type.name;
       EXPECT_THROW(make_language_model(config, 10, store), Error) << type.name;
     } else if (type.family->name == kLanguageFamily) {

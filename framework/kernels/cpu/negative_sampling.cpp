@@ -19,6 +19,13 @@ T dot(int64_t dim, const T* a, const T* b) {
   return s;
 }
 
+// y += a x over one row.
+template <class T>
+void axpy_row(int64_t dim, T a, const T* x, T* y) {
+  for (int64_t j = 0; j < dim; ++j)
+    y[j] += a * x[j];
+}
+
 }  // namespace
 
 template <class T>
@@ -61,10 +68,8 @@ void negative_sampling_backward(int64_t centres, int64_t slots, int64_t samples,
       for (int64_t k = b * slots * samples; k < (b + 1) * slots * samples; ++k) {
         const T coef = scale * weights[k / samples] *
                        kernels::negative_sampling_slope(sigmoids[k], k % samples == 0);
-        for (int64_t j = 0; j < dim; ++j) {
-          if (dcandidates != nullptr) dcandidates[k * dim + j] += coef * centre[b * dim + j];
-          if (dcentre != nullptr) dcentre[b * dim + j] += coef * candidates[k * dim + j];
-        }
+        if (dcandidates != nullptr) axpy_row(dim, coef, centre + b * dim, dcandidates + k * dim);
+        if (dcentre != nullptr) axpy_row(dim, coef, candidates + k * dim, dcentre + b * dim);
       }
     }
   });
