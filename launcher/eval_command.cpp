@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.h"
@@ -102,12 +103,14 @@ void write_episode_heatmaps(const LoadedQaModel& qa, const std::string& path, in
   const auto& data = qa.config.data.as<QaDataConfig>();
   const std::vector<QaExample> examples = read_qa_file(path, data.lowercase);
   const QaSplit split = encode_qa_file(path, data, qa.vocab);
-  std::filesystem::create_directories(folder);
   for (int64_t i = 0; i < std::min(count, split.size()); ++i) {
     const QaItem& item = split.items[static_cast<size_t>(i)];
     const QaBatch batch = make_qa_batch({&item});
     Tape tape(false);
     const QaModel::Output out = qa.model->forward(ForwardContext::for_inference(tape), batch);
+    RECUR_CHECK(!out.attention.empty(),
+                "--attention: the model makes no passes over the facts (model.passes is 0)");
+    std::filesystem::create_directories(folder);
     const Tensor logits = out.logits.value().on(Device::cpu()).to(DType::F64);
     const double* row = logits.data<double>();
     const auto answer = static_cast<int32_t>(std::max_element(row, row + logits.dim(1)) - row);
@@ -152,7 +155,8 @@ void add_eval_command(CLI::App& app) {
       "language models: text to evaluate; question answering: stories (default: the config's "
       "data.test, else data.valid)");
   cmd->add_option("--batch-size", args->batch_size,
-                  "language models: parallel streams (default: validation.batch_size)");
+                  "language models: parallel streams; question answering: questions per batch "
+                  "(default: validation.batch_size)");
   cmd->add_option("--bptt", args->bptt,
                   "language models: window length (default: validation.bptt)");
   cmd->add_option("--source", args->source,

@@ -1,5 +1,7 @@
 #include "data/qa_stories.h"
 
+#include <cctype>
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -19,6 +21,7 @@ std::vector<std::string> words_of(const std::string& text, bool lowercase,
   } catch (const Error& e) {
     throw Error(concat(where, ": ", e.what()));
   }
+  RECUR_CHECK(!tokens.empty(), where, ": a sentence, question or answer without words");
   std::vector<std::string> words;
   for (Token& t : tokens)
     words.push_back(std::move(t.text));
@@ -56,7 +59,7 @@ QaExample question_of(const std::string& rest, const Story& story, bool lowercas
   for (std::string field; std::getline(split, field, '\t');)
     fields.push_back(field);
   RECUR_CHECK(fields.size() == 3, where, ": a question needs 3 tab-separated fields (question, ",
-              "answer, supporting IDs), found ", fields.size());
+              "answer, supporting IDs), found ", fields.size(), " (a fact has no tab)");
   RECUR_CHECK(!story.facts.empty(), where, ": a question with no fact before it in its story");
   QaExample example{story.facts, words_of(fields[0], lowercase, where), {}, {}, 0};
   const std::vector<std::string> answer = words_of(fields[1], lowercase, where);
@@ -64,7 +67,11 @@ QaExample question_of(const std::string& rest, const Story& story, bool lowercas
   example.answer = answer[0];
   std::stringstream ids(fields[2]);
   for (std::string id; ids >> id;) {
-    const auto found = story.fact_of_id.find(std::atoll(id.c_str()));
+    int64_t number = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), number);
+    RECUR_CHECK(error == std::errc() && end == id.data() + id.size(), where, ": supporting ID \"",
+                id, "\" is not a number");
+    const auto found = story.fact_of_id.find(number);
     RECUR_CHECK(found != story.fact_of_id.end(), where, ": supporting ID ", id,
                 " names no fact before the question");
     example.support.push_back(found->second);

@@ -101,7 +101,8 @@ ScheduleSpec ScheduleConfig::spec(double lr, int64_t max_steps) const {
 void ValidationConfig::describe(ConfigVisitor& v) {
   v.field("every_steps", every_steps, "validate every this many steps (0: only at the end)",
           Bounds::non_negative());
-  v.field("batch_size", batch_size, "parallel streams for stateful evaluation",
+  v.field("batch_size", batch_size,
+          "language models: parallel streams for stateful evaluation; dmn: questions per batch",
           Bounds::at_least(1));
   v.field("bptt", bptt, "evaluation window length (0: training.bptt)", Bounds::non_negative());
   v.field("patience", patience,

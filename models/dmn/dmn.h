@@ -1,5 +1,7 @@
 // Dynamic Memory Network for question answering (Kumar et al. 2016), in the DMN+ form of Xiong et
-// al. 2016: soft attention over the facts, an untied ReLU memory update per pass.
+// al. 2016: soft attention over the facts, an untied ReLU memory update per pass. One difference:
+// the input fusion layer's two directions have H/2 each and are concatenated, where DMN+ adds two
+// of size H.
 //
 //   input module     a GRU reads each fact's words; its last state is the fact's vector, and a
 //                    bidirectional GRU over the facts (input fusion) lets facts see each other

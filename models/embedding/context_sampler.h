@@ -68,7 +68,6 @@ class ContextSampler {
   uint64_t seed_;
   std::vector<double> keep_;       // per id
   std::vector<double> noise_cdf_;  // per id: P(noise word <= id)
-  int32_t last_word_ = 0;          // the largest id that occurs
 };
 
 }  // namespace recur

@@ -21,7 +21,7 @@ void QaDataConfig::describe(ConfigVisitor& v) {
           Bounds::non_negative());
 }
 
-Vocab qa_vocab(const std::vector<QaExample>& examples) {
+Vocab qa_vocab(const std::vector<QaExample>& examples, bool lowercase) {
   std::unordered_map<std::string, int64_t> counts;
   for (const QaExample& e : examples) {
     for (const auto& fact : e.facts) {
@@ -32,7 +32,7 @@ Vocab qa_vocab(const std::vector<QaExample>& examples) {
       counts[w] += 1;
     counts[e.answer] += 1;
   }
-  return Vocab::build(counts, {}, TokenizerType::Word, false);
+  return Vocab::build(counts, {}, TokenizerType::Word, lowercase);
 }
 
 namespace {
@@ -56,14 +56,13 @@ QaItem item_of(const QaExample& e, const std::string& path, const QaDataConfig& 
   item.answer = vocab.id(e.answer);
   RECUR_CHECK(item.answer != Vocab::kUnk, path, ":", e.line, ": the answer \"", e.answer,
               "\" is not in the vocabulary of the training stories");
-  item.line = e.line;
   return item;
 }
 
 }  // namespace
 
 QaSplit encode_qa_file(const std::string& path, const QaDataConfig& config, const Vocab& vocab) {
-  QaSplit split{path, {}};
+  QaSplit split;
   for (const QaExample& e : read_qa_file(path, config.lowercase))
     split.items.push_back(item_of(e, path, config, vocab));
   return split;
@@ -71,7 +70,9 @@ QaSplit encode_qa_file(const std::string& path, const QaDataConfig& config, cons
 
 QaData QaData::read(const QaDataConfig& config, const Vocab* vocab) {
   QaData data;
-  data.vocab = vocab != nullptr ? *vocab : qa_vocab(read_qa_file(config.train, config.lowercase));
+  data.vocab = vocab != nullptr
+                   ? *vocab
+                   : qa_vocab(read_qa_file(config.train, config.lowercase), config.lowercase);
   data.train = encode_qa_file(config.train, config, data.vocab);
   if (!config.valid.empty()) data.valid = encode_qa_file(config.valid, config, data.vocab);
   if (!config.test.empty()) data.test = encode_qa_file(config.test, config, data.vocab);

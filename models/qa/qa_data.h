@@ -27,11 +27,9 @@ struct QaItem {
   std::vector<std::vector<int32_t>> facts;  // the facts before it (the last max_facts)
   std::vector<int32_t> question;
   int32_t answer = 0;
-  int64_t line = 0;  // the question's line in its file
 };
 
 struct QaSplit {
-  std::string path;
   std::vector<QaItem> items;
   int64_t size() const { return static_cast<int64_t>(items.size()); }
 };
@@ -48,7 +46,7 @@ struct QaData {
 };
 
 // The vocabulary of a story file's words (facts, questions and answers).
-Vocab qa_vocab(const std::vector<QaExample>& examples);
+Vocab qa_vocab(const std::vector<QaExample>& examples, bool lowercase);
 // A story file as ids; throws Error naming the file and line of an answer the vocabulary lacks
 // (a model can only answer with the words it knows).
 QaSplit encode_qa_file(const std::string& path, const QaDataConfig& config, const Vocab& vocab);

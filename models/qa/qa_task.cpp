@@ -1,5 +1,6 @@
 #include "qa/qa_task.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "autograd/ops/loss.h"
@@ -105,6 +106,7 @@ StepLoss QaTask::train_step(int64_t step, GradientSync& sync) {
     batches.push_back(make_qa_batch(items_at(data_.train, {first, first + per_micro})));
     digest_.add(batches.back().fact_words);
     digest_.add(batches.back().question);
+    digest_.add(batches.back().answers);
     micro_batches.push_back({shard_.first + m * per_micro, per_micro});
   }
   return train_micro_batches(

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "autograd/ops/loss.h"
+#include "dmn/dmn.h"
 #include "lstm_lm/lstm_lm.h"
 #include "optim/optimizer.h"
 #include "seq2seq/seq2seq.h"
@@ -358,6 +359,25 @@ TEST_P(ModelParity, SkipGram) {
   expect_parity([&](ParameterStore& store) -> LossOf {
     auto model = std::make_shared<SkipGram>(c, 23, store);
     return [=](const ForwardContext& ctx) { return model->loss(ctx.tape, batch, 0.0).loss; };
+  });
+}
+
+// The DMN over stories of 3, 1 and 2 facts (padded), dropout on, two passes.
+TEST_P(ModelParity, DynamicMemoryNetwork) {
+  const std::vector<QaItem> items = {{{{4, 5, 6}, {7, 8}, {9, 4, 5, 6}}, {4, 5, 9}, 6},
+                                     {{{8, 9}}, {5, 7}, 8},
+                                     {{{6, 7, 8, 9, 4}, {5}}, {9, 8, 7, 6}, 4}};
+  const QaBatch batch = make_qa_batch({&items[0], &items[1], &items[2]});
+  DmnConfig c;
+  c.embedding_size = 8;
+  c.hidden_size = 12;
+  c.passes = 2;
+  c.dropout = 0.2;
+  expect_parity([&](ParameterStore& store) -> LossOf {
+    auto model = std::make_shared<Dmn>(c, 10, store);
+    return [=](const ForwardContext& ctx) {
+      return cross_entropy(ctx.tape, model->forward(ctx, batch).logits, batch.answers, {}).loss;
+    };
   });
 }
 

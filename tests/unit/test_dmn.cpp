@@ -9,9 +9,9 @@ namespace {
 
 // Three stories of 3, 1 and 2 facts over ids 4..9, questions of 3, 2 and 4 words.
 std::vector<QaItem> tiny_stories() {
-  return {{{{4, 5, 6}, {7, 8}, {9, 4, 5, 6}}, {4, 5, 9}, 6, 3},
-          {{{8, 9}}, {5, 7}, 8, 5},
-          {{{6, 7, 8, 9, 4}, {5}}, {9, 8, 7, 6}, 4, 9}};
+  return {{{{4, 5, 6}, {7, 8}, {9, 4, 5, 6}}, {4, 5, 9}, 6},
+          {{{8, 9}}, {5, 7}, 8},
+          {{{6, 7, 8, 9, 4}, {5}}, {9, 8, 7, 6}, 4}};
 }
 
 QaBatch tiny_batch(const std::vector<QaItem>& items) {

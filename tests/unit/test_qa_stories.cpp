@@ -58,7 +58,10 @@ TEST(QaStories, BadLinesAreRefusedWithFileAndLine) {
                ":1: a question with no fact before it in its story");
   expect_error("1 Mary moved.\n2 Where is Mary?\tkitchen\n",
                ":2: a question needs 3 tab-separated fields (question, answer, supporting IDs), "
-               "found 2");
+               "found 2 (a fact has no tab)");
+  expect_error("1 Mary moved.\n2 Where is Mary?\tkitchen\t1x\n",
+               ":2: supporting ID \"1x\" is not a number");
+  expect_error("1 \n", ":1: a sentence, question or answer without words");
   expect_error("1 Mary moved.\n2 Where is Mary?\tthe kitchen\t1\n",
                ":2: the answer \"the kitchen\" is not one word");
   expect_error("1 Mary moved.\n2 Where is Mary?\tkitchen\t2\n",
