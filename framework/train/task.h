@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
+#include "core/error.h"
 #include "core/state_visitor.h"
 #include "dist/gradient_sync.h"
 #include "train/batch_digest.h"
@@ -11,6 +13,14 @@
 #include "train/validation.h"
 
 namespace recur {
+
+// The hash of the training data in a checkpoint's data section: restoring refuses a checkpoint
+// trained on other data with `mismatch` ("data.train: ...").
+inline void describe_data_hash(StateVisitor& v, const std::string& hash, const char* mismatch) {
+  std::string saved = hash;
+  v.field("train_hash", saved);
+  RECUR_CHECK(saved == hash, mismatch);
+}
 
 class TrainingTask {
  public:

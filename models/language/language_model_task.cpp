@@ -67,10 +67,9 @@ StepLoss LanguageModelTask::train_step(int64_t step, GradientSync& sync) {
 }
 
 void describe_training_text(StateVisitor& v, const LanguageModelData& data) {
-  std::string train_hash = data.train_hash();
-  v.field("train_hash", train_hash);
-  RECUR_CHECK(train_hash == data.train_hash(), "data.train: the training text ",
-              "differs from the one the checkpoint was trained on; resume needs the same data");
+  describe_data_hash(v, data.train_hash(),
+                     "data.train: the training text differs from the one the checkpoint was "
+                     "trained on; resume needs the same data");
 }
 
 Tensor LanguageModelTask::local_state(size_t layer, bool cell) const {

@@ -130,10 +130,9 @@ Validation QaTask::validate() {
 
 void QaTask::describe_state(StateVisitor& v) {
   v.section("data", [&](StateVisitor& d) {
-    std::string train_hash = data_.train_hash();
-    d.field("train_hash", train_hash);
-    RECUR_CHECK(train_hash == data_.train_hash(), "data.train: the training stories differ from ",
-                "the ones the checkpoint was trained on; resume needs the same data");
+    describe_data_hash(d, data_.train_hash(),
+                       "data.train: the training stories differ from the ones the checkpoint was "
+                       "trained on; resume needs the same data");
   });
 }
 
