@@ -10,6 +10,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake git pkg-config clang-tidy
+  clang libclang-rt-dev libomp-dev  # the sanitizer builds and the fuzzers (scripts/test-sanitizers.sh)
   libopenmpi-dev openmpi-bin
   libhdf5-dev
   libyaml-cpp-dev

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (including the SWORD Bibles the data test exports and the SLURM the
-# batch-script test runs), builds recur and its tests, and runs every test with ctest.
+# batch-script test runs), builds recur and its tests, and runs every test with ctest; then the
+# sanitizer jobs (scripts/test-sanitizers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,6 @@ cmake --build build -j"$(nproc)"
 rc=0
 ctest --test-dir build --output-on-failure -j"$(nproc)" || rc=$?
 [ "$rc" -eq 0 ] || repeat_failures
+# ASan + UBSan and TSan builds of what their tests need, and those tests.
+scripts/test-sanitizers.sh || rc=1
 exit "$rc"

@@ -251,6 +251,11 @@ void CheckpointWriter::check() {
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
+void CheckpointWriter::reach(const char* point, int64_t step) const {
+  if (options_.at_point) options_.at_point(point);
+  crash_point(point, options_.rank, step);
+}
+
 void CheckpointWriter::run(Job& job) {
   try {
     write_shard(job);
@@ -282,7 +287,7 @@ void CheckpointWriter::write_shard(const Job& job) {
         file.write_tensor(dataset, buffer.tensor.view(local, {s.end - s.begin}));
         file.set_attribute(dataset, "global_shape", s.parameter->shape().dims());
         file.set_attribute(dataset, "range", std::vector<int64_t>{s.begin, s.end});
-        if (++written == total / 2) crash_point("mid_shard", options_.rank, job.request.state.step);
+        if (++written == total / 2) reach("mid_shard", job.request.state.step);
       }
     }
     file.flush();
@@ -316,18 +321,18 @@ void CheckpointWriter::commit(const Job& job) {
     }
     manifest.files.push_back(file_of(read_json_file(done.string()), done.string()));
   }
-  crash_point("before_manifest", 0, job.request.state.step);
+  reach("before_manifest", job.request.state.step);
   manifest.recur_version = job.request.state.identity.recur_version;
   write_synced(job.temporary / kManifest, json_document(manifest_json(manifest)));
   for (int r = 0; r < options_.world_size; ++r)
     fs::remove(job.temporary / done_name(r));
   sync_path(job.temporary.string());
-  crash_point("before_rename", 0, job.request.state.step);
+  reach("before_rename", job.request.state.step);
   if (fs::exists(job.final))
     fs::remove_all(job.final);  // the same step written again after a resume
   fs::rename(job.temporary, job.final);
   sync_path(options_.directory);
-  crash_point("after_rename", 0, job.request.state.step);
+  reach("after_rename", job.request.state.step);
   if (job.request.keep_last > 0)
     remove_old_checkpoints(options_.directory, job.request.keep_last, job.request.keep_step);
 }

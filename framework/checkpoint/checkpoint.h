@@ -13,10 +13,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -48,6 +50,9 @@ struct CheckpointOptions {
   int world_size = 1;
   std::string attempt;  // the same on every rank of this job: names its temporary directories
   double wait_timeout_s = 300;  // rank 0 waits this long for the other ranks' shards
+  // Test seam: called on the writing thread at each named point of a write (mid_shard,
+  // before_manifest, before_rename, after_rename), before RECUR_CHECKPOINT_CRASH is looked at.
+  std::function<void(std::string_view point)> at_point = {};
 };
 
 // One checkpoint to write: its contents and how old ones are kept.
@@ -84,6 +89,7 @@ class CheckpointWriter {
   void run(Job& job);
   void write_shard(const Job& job);
   void commit(const Job& job);
+  void reach(const char* point, int64_t step) const;
 
   CheckpointOptions options_;
   std::thread thread_;

@@ -33,9 +33,9 @@ template <class... Parts>
     if (!(cond)) ::recur::fail(__VA_ARGS__); \
   } while (0)
 
-#define RECUR_ASSERT(cond, ...)                                                      \
-  do {                                                                               \
-    if (!(cond))                                                                     \
-      ::recur::fail("internal error at ", __FILE__, ":", __LINE__, ": ", #cond, " ", \
-                    ##__VA_ARGS__);                                                  \
+#define RECUR_ASSERT(cond, ...)                                                 \
+  do {                                                                          \
+    if (!(cond))                                                                \
+      ::recur::fail("internal error at ", __FILE__, ":", __LINE__, ": ", #cond, \
+                    " " __VA_OPT__(, ) __VA_ARGS__);                            \
   } while (0)

@@ -139,9 +139,9 @@ ParallelText ParallelText::read(const std::string& source_path, const std::strin
   text.source_path = source_path;
   text.target_path = target_path;
   text.skipped = scan_parallel(source_path, target_path,
-                               [&](const std::string& source, const std::string& target) {
-                                 text.source.push_back(source);
-                                 text.target.push_back(target);
+                               [&](const std::string& source_line, const std::string& target_line) {
+                                 text.source.push_back(source_line);
+                                 text.target.push_back(target_line);
                                });
   return text;
 }

@@ -27,7 +27,9 @@ inline float exp_fast(float x) {
   p = std::fma(p, r, 1.6666665459e-1f);
   p = std::fma(p, r, 5.0000001201e-1f);
   p = std::fma(p * r, r, r) + 1.0f;
-  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  // 2^n from n's bits in n + 1.5 * 2^23 (exact for |n| < 2^22), unsigned: defined for every x,
+  // where casting a NaN to an integer is not (a NaN x gives a NaN p and so a NaN result).
+  const uint32_t bits = (std::bit_cast<uint32_t>(n + 12582912.0f) - 0x4B400000u + 127u) << 23;
   return p * std::bit_cast<float>(bits);
 }
 

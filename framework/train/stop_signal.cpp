@@ -1,12 +1,16 @@
 #include "train/stop_signal.h"
 
+#include <atomic>
 #include <csignal>
 
 namespace recur {
 
 namespace {
 
-volatile std::sig_atomic_t g_received = 0;
+// Written by the handler on whichever thread the signal lands (a compute or MPI thread, too) and
+// read by the training thread: an atomic, which a handler may use when it is lock-free.
+std::atomic<int> g_received = 0;
+static_assert(std::atomic<int>::is_always_lock_free);
 struct sigaction g_previous[3];
 constexpr int kSignals[3] = {SIGTERM, SIGUSR1, SIGINT};
 

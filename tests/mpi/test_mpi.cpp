@@ -1,4 +1,6 @@
 // The MPI communicator and the gradient reducer, on real ranks (run under mpirun).
+#include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "autograd/ops/elementwise.h"
@@ -190,7 +192,26 @@ TEST(GradientReducer, LayoutHashesAgreeAcrossRanks) {
   EXPECT_NE(other.layout_hash(), reducer.layout_hash());
 }
 
-TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
+// The gradient reducer bug the accumulation test must catch: communicating as soon as it is
+// attached, before the last micro-batch's backward has added its gradients.
+class EarlyReducer final : public GradientSync {
+ public:
+  explicit EarlyReducer(GradientReducer& reducer) : reducer_(reducer) {}
+  void attach(Tape&) override { reducer_.finish(); }
+
+ private:
+  GradientReducer& reducer_;
+};
+
+struct AccumulationRun {
+  std::vector<std::vector<float>> gradients;      // after each step, summed over ranks
+  std::vector<std::vector<ReducerEvent>> events;  // of each step
+  int bucket_count = 0;
+};
+
+// Three steps of a small LM over 4 streams per rank in `micro_batches` pieces, the gradients
+// summed by the reducer (or, `early`, by an EarlyReducer).
+AccumulationRun run_accumulation(int64_t micro_batches, bool early) {
   LanguageModelDataConfig data_config;
   data_config.train = std::string(RECUR_SOURCE_DIR) + "/datasets/bible/sample/kjv.valid.txt";
   const std::string folder = (process_temp_dir("mpi-lm") / "prepared").string();
@@ -204,19 +225,71 @@ TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
   store.materialize(DType::F32, 1);
   TrainingConfig training;
   training.batch_size = 4 * comm().world_size();
-  training.accumulate = 2;
+  training.accumulate = micro_batches;
   training.bptt = 10;
   LanguageModelTask task(model, data, training, {}, comm(), DType::F32);
   GradientReducer reducer(store, comm(), 1024);
-  int started = 0;
-  reducer.set_observer(
-      [&](const ReducerEvent& e) { started += e.kind == ReducerEvent::Kind::BucketStarted; });
+  EarlyReducer early_reducer(reducer);
+  AccumulationRun run;
+  run.bucket_count = reducer.bucket_count();
+  reducer.set_observer([&](const ReducerEvent& e) { run.events.back().push_back(e); });
   for (int64_t step = 1; step <= 3; ++step) {
+    run.events.emplace_back();
     store.zero_grad();
-    task.train_step(step, reducer);
-    reducer.finish();
+    if (early) {
+      task.train_step(step, early_reducer);
+    } else {
+      task.train_step(step, reducer);
+      reducer.finish();
+    }
+    run.gradients.push_back(store.grads().to_vector<float>());
   }
-  EXPECT_EQ(started, 3 * reducer.bucket_count());  // once per bucket and step, not per micro-batch
+  return run;
+}
+
+// "" when every step's gradients agree within float rounding, else the first step that differs.
+std::string gradients_differ(const AccumulationRun& run, const AccumulationRun& reference) {
+  for (size_t step = 0; step < run.gradients.size(); ++step) {
+    const std::vector<float>& got = run.gradients[step];
+    const std::vector<float>& want = reference.gradients[step];
+    float largest = 0.0f, difference = 0.0f;
+    for (size_t i = 0; i < want.size(); ++i) {
+      largest = std::max(largest, std::fabs(want[i]));
+      difference = std::max(difference, std::fabs(got[i] - want[i]));
+    }
+    if (difference > 1e-5f * largest)
+      return concat("step ", step + 1, ": gradients differ by ", difference, " (largest ", largest,
+                    ")");
+  }
+  return "";
+}
+
+// "" when, in every step, no bucket started before the last micro-batch's backward (whose tape
+// alone reports gradients) and each bucket started once.
+std::string bucket_started_early(const AccumulationRun& run) {
+  for (size_t step = 0; step < run.events.size(); ++step) {
+    const std::vector<ReducerEvent>& events = run.events[step];
+    const auto starts = std::count_if(events.begin(), events.end(), [](const ReducerEvent& e) {
+      return e.kind == ReducerEvent::Kind::BucketStarted;
+    });
+    if (events.empty() || events.front().kind != ReducerEvent::Kind::GradientReady)
+      return concat("step ", step + 1, ": a bucket started before any gradient was final");
+    if (starts != run.bucket_count)
+      return concat("step ", step + 1, ": ", starts, " bucket starts for ", run.bucket_count,
+                    " buckets");
+  }
+  return "";
+}
+
+TEST(GradientReducer, AccumulationCommunicatesOnlyOnTheLastMicroBatch) {
+  const AccumulationRun one_batch = run_accumulation(1, false);
+  const AccumulationRun accumulated = run_accumulation(2, false);
+  EXPECT_EQ(gradients_differ(accumulated, one_batch), "");
+  EXPECT_EQ(bucket_started_early(accumulated), "");
+  // Negative control: a reducer that communicates before the last micro-batch fails both checks.
+  const AccumulationRun early = run_accumulation(2, true);
+  EXPECT_NE(gradients_differ(early, one_batch), "");
+  EXPECT_NE(bucket_started_early(early), "");
 }
 
 }  // namespace

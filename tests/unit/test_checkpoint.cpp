@@ -1,7 +1,10 @@
 // Checkpoints through the API: round trip, re-sharding across writer counts, asynchronous
 // snapshots, damage detection, retention.
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "checkpoint/checkpoint.h"
 #include "nn/layers.h"
@@ -115,20 +118,79 @@ TEST(Checkpoint, IdentityAndStateTextsComeBackApart) {
   EXPECT_EQ(read_manifest(list_checkpoints(dir.string()).at(0).path).recur_version, "test");
 }
 
-TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
+// Holds the writing thread at one named point of a write until released. A synchronous writer
+// reaches the point on the thread that called write(), which cannot wait for itself: the gate
+// records that and lets it pass.
+class WriterGate {
+ public:
+  explicit WriterGate(std::string point) : point_(std::move(point)) {}
+  std::function<void(std::string_view)> hook() {
+    return [this](std::string_view point) {
+      if (point != point_) return;
+      std::unique_lock lock(mutex_);
+      reached_ = true;
+      if (std::this_thread::get_id() == caller_) return;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return released_; });
+    };
+  }
+  void wait_until_reached() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return reached_; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  const std::string point_;
+  const std::thread::id caller_ = std::this_thread::get_id();
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool reached_ = false, released_ = false;
+};
+
+// What a training loop sees of a checkpoint written at step 7 while it goes on.
+struct WriteWhileTraining {
+  bool committed_before_training_went_on = false;  // the write did not overlap training
+  std::vector<float> before, written;              // parameters at the snapshot, in the file
+};
+
+// Writes with the writer held in the middle of its shard; meanwhile training changes every
+// parameter. Then releases the writer and reads the checkpoint back.
+WriteWhileTraining write_while_training(bool async, const std::string& name) {
   Model m;
-  const fs::path dir = fresh_dir("async");
-  const std::vector<float> before = m.store.values().to_vector<float>();
-  CheckpointWriter w({dir.string(), 0, 1, "t", 10.0});
-  w.write(m.store, {.buffers = m.buffers(), .state = sample_state(7), .async = true});
+  const fs::path dir = fresh_dir(name);
+  WriteWhileTraining seen;
+  seen.before = m.store.values().to_vector<float>();
+  WriterGate gate("mid_shard");
+  CheckpointWriter w({dir.string(), 0, 1, "t", 10.0, gate.hook()});
+  w.write(m.store, {.buffers = m.buffers(), .state = sample_state(7), .async = async});
   w.snapshot_taken();
-  m.store.values().fill(9.0);  // training goes on after the snapshot
+  gate.wait_until_reached();
+  seen.committed_before_training_went_on = !list_checkpoints(dir.string()).empty();
+  m.store.values().fill(9.0);  // the next optimiser step
+  gate.release();
   w.wait();
   Model read;
   std::vector<FlatBuffer> targets = read.buffers();
   read_flat_buffers(list_checkpoints(dir.string()).at(0).path, read.store, targets);
-  EXPECT_EQ(read.store.values().to_vector<float>(), before);
-  EXPECT_GT(w.bytes_written(), 0);
+  seen.written = read.store.values().to_vector<float>();
+  return seen;
+}
+
+TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
+  const WriteWhileTraining async = write_while_training(true, "async");
+  EXPECT_FALSE(async.committed_before_training_went_on) << "training waited for the write";
+  EXPECT_EQ(async.written, async.before) << "the file holds parameters changed after the snapshot";
+
+  // Negative control: a synchronous write also keeps the snapshot, but training cannot go on
+  // while it is written, and the first check must see that.
+  const WriteWhileTraining sync = write_while_training(false, "sync");
+  EXPECT_TRUE(sync.committed_before_training_went_on);
+  EXPECT_EQ(sync.written, sync.before);
 }
 
 TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {

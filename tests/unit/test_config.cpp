@@ -127,7 +127,9 @@ TEST(Config, CrossFieldChecks) {
             "model.hidden_size == model.embedding_size");
 }
 
-TEST(Config, DeviceMustBeOneThatExists) {
+// The spelling only: whether the device exists is known when training starts
+// (gpu::select_device; "is not available" in e2e_gpu_loss_curves and e2e_gpu_stand_in).
+TEST(Config, DeviceAndSharedGpuMustBeSpelledAsDocumented) {
   const std::string file = write_config("ok.yaml", kValid);
   EXPECT_EQ(load_error(file, {"training.device=gpu0"}),
             "invalid config: --set training.device=gpu0: training.device: must be cpu, cuda or "
