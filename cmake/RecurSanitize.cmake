@@ -24,3 +24,13 @@ if(RECUR_SANITIZE)
   add_library(recur_sanitizer_options OBJECT ${CMAKE_SOURCE_DIR}/tests/sanitize/options.cpp)
   link_libraries(recur_sanitizer_options)
 endif()
+
+# RECUR_FUZZ: the libFuzzer targets of tests/fuzz, in the clang ASan + UBSan build. All code is
+# built with libFuzzer's coverage instrumentation, so the fuzzers see into the readers they call.
+option(RECUR_FUZZ "Build the libFuzzer targets (clang, with RECUR_SANITIZE=address,undefined)" OFF)
+if(RECUR_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR NOT RECUR_SANITIZE MATCHES "address")
+    message(FATAL_ERROR "RECUR_FUZZ needs clang and RECUR_SANITIZE=address,undefined")
+  endif()
+  add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=fuzzer-no-link>")
+endif()

@@ -1,4 +1,6 @@
 // recur: train, evaluate and sample sequence models.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <exception>
 
@@ -7,6 +9,9 @@
 #include "model_io.h"
 
 int main(int argc, char** argv) {
+  // Files recur writes are 0644 and folders 0755, less what the umask takes away: never group- or
+  // world-writable, whatever creates them (HDF5, streams, mkdir), even under umask 000.
+  ::umask(::umask(0) | 022);
   CLI::App app("recur: data-parallel training of recurrent and attention sequence models");
   app.require_subcommand(1);
   app.set_version_flag("--version", recur::recur_version_text());

@@ -88,9 +88,14 @@ Json file_json(const CheckpointManifest::File& f) {
   return {{"name", f.name}, {"bytes", f.bytes}, {"hash", f.hash}};
 }
 
+// A manifest comes from elsewhere too (a copied run): the files it names must be plain names of
+// files in its own folder, never a path that leads out of it.
 CheckpointManifest::File file_of(const Json& f, const std::string& origin) {
-  return {json_get<std::string>(f, "name", origin), json_get<int64_t>(f, "bytes", origin),
-          json_get<std::string>(f, "hash", origin)};
+  const auto name = json_get<std::string>(f, "name", origin);
+  RECUR_CHECK(!name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+                  name.find('\0') == std::string::npos,
+              origin, ": '", name, "' is not the name of a file in the checkpoint's folder");
+  return {name, json_get<int64_t>(f, "bytes", origin), json_get<std::string>(f, "hash", origin)};
 }
 
 struct ParameterSlice {
@@ -375,20 +380,44 @@ CheckpointManifest read_manifest(const std::string& path) {
   return m;
 }
 
+namespace {
+
+// What is wrong with a file of the checkpoint at `path` against its manifest entry ("" if
+// nothing): it must be a regular file of the folder with the recorded size and hash.
+std::string file_problem(const std::string& path, const CheckpointManifest::File& f) {
+  const fs::path file = fs::path(path) / f.name;
+  if (fs::is_symlink(file))
+    return concat(f.name, " is a symbolic link: a checkpoint holds its own files");
+  if (!fs::exists(file)) return concat(f.name, " is missing");
+  if (!fs::is_regular_file(file)) return concat(f.name, " is not a regular file");
+  const auto size = static_cast<int64_t>(fs::file_size(file));
+  if (size != f.bytes)
+    return concat(f.name, " has ", size, " bytes, the manifest says ", f.bytes, " (truncated?)");
+  if (hex64(hash_file(file.string())) != f.hash)
+    return concat(f.name, " does not match its hash (damaged)");
+  return "";
+}
+
+// Opens a file of a checkpoint once it matches its manifest entry, so that a damaged or
+// substituted file is named as such instead of reaching HDF5's parser (HDF5 1.10 can crash on
+// damaged files). The hash guards against accidents, not against a forger who rewrites the
+// manifest too: HDF5's parser is trusted with files that match.
+H5File open_verified(const std::string& path, const CheckpointManifest::File& f) {
+  const std::string problem = file_problem(path, f);
+  RECUR_CHECK(problem.empty(), path, ": ", problem);
+  return H5File::open((fs::path(path) / f.name).string());
+}
+
+}  // namespace
+
 CheckpointCheck verify_checkpoint(const std::string& path, bool deep) {
   try {
     const CheckpointManifest m = read_manifest(path);
     for (const auto& f : m.files) {
-      const fs::path file = fs::path(path) / f.name;
-      if (!fs::exists(file)) return {false, concat(f.name, " is missing")};
-      const auto size = static_cast<int64_t>(fs::file_size(file));
-      if (size != f.bytes)
-        return {false, concat(f.name, " has ", size, " bytes, the manifest says ", f.bytes,
-                              " (truncated?)")};
-      if (hex64(hash_file(file.string())) != f.hash)
-        return {false, concat(f.name, " does not match its hash (damaged)")};
+      const std::string problem = file_problem(path, f);
+      if (!problem.empty()) return {false, problem};
       if (!deep) continue;
-      H5File h5 = H5File::open(file.string());
+      H5File h5 = H5File::open((fs::path(path) / f.name).string());
       for (const std::string& dataset : h5.datasets("/")) {
         if (h5.holds_strings("/" + dataset)) {
           h5.read_strings("/" + dataset);
@@ -404,16 +433,23 @@ CheckpointCheck verify_checkpoint(const std::string& path, bool deep) {
 }
 
 TrainingState read_training_state(const std::string& path) {
-  H5File file = H5File::open((fs::path(path) / kStateFile).string());
+  const CheckpointManifest m = read_manifest(path);
+  const auto state_file = std::find_if(m.files.begin(), m.files.end(),
+                                       [](const auto& f) { return f.name == kStateFile; });
+  RECUR_CHECK(state_file != m.files.end(), path, ": the manifest lists no ", kStateFile);
+  H5File file = open_verified(path, *state_file);
   TrainingState state;
   state.step = file.int_attribute("/", "step");
   const std::vector<std::string> scalar_names = file.read_strings("/scalars/names");
   const std::vector<std::string> scalar_values = file.read_strings("/scalars/values");
+  const std::vector<std::string> text_names = file.read_strings("/texts/names");
+  const std::vector<std::string> text_values = file.read_strings("/texts/values");
+  RECUR_CHECK(
+      scalar_names.size() == scalar_values.size() && text_names.size() == text_values.size(),
+      file.path(), ": the state's names and values differ in number");
   for (size_t i = 0; i < scalar_names.size(); ++i) {
     state.scalars[scalar_names[i]] = std::strtod(scalar_values[i].c_str(), nullptr);
   }
-  const std::vector<std::string> text_names = file.read_strings("/texts/names");
-  const std::vector<std::string> text_values = file.read_strings("/texts/values");
   for (size_t i = 0; i < text_names.size(); ++i)
     state.texts[text_names[i]] = text_values[i];
   state.identity = take_identity(state.texts, file.read_strings("/vocab"));
@@ -426,20 +462,63 @@ TrainingState read_training_state(const std::string& path) {
 
 namespace {
 
-// Calls visit(dataset path under `group`, global shape, [begin, end), data) for every slice of
-// every shard of a checkpoint.
+// The slice a shard's dataset holds, checked against the parameter's shape: a checkpoint from
+// elsewhere must not make recur write outside a buffer or allocate more than its files hold.
+struct Slice {
+  Shape shape;  // the whole parameter's
+  int64_t begin = 0, end = 0;
+  int64_t checkpoint_bytes = 0;  // of all the shards: the most reading them may allocate
+};
+
+Slice slice_of(const H5File& shard, const std::string& dataset, int64_t stored_bytes,
+               const Tensor& data) {
+  RECUR_CHECK(data.dtype() != DType::I32, shard.path(), ": ", dataset,
+              " does not hold floating-point numbers");
+  const std::vector<int64_t> dims = shard.int_array_attribute(dataset, "global_shape");
+  const std::vector<int64_t> range = shard.int_array_attribute(dataset, "range");
+  const int64_t most = stored_bytes / 4;  // elements: 4 bytes each at least
+  int64_t numel = 1;
+  for (int64_t d : dims) {
+    RECUR_CHECK(d >= 0 && (d == 0 || numel <= most / d), shard.path(), ": ", dataset,
+                " declares global shape of more elements than the checkpoint holds");
+    numel *= d;
+  }
+  RECUR_CHECK(range.size() == 2 && range[0] >= 0 && range[0] <= range[1] && range[1] <= numel &&
+                  range[1] - range[0] == data.numel(),
+              shard.path(), ": ", dataset, " has a range that does not fit its global shape");
+  return {Shape(dims), range[0], range[1], stored_bytes};
+}
+
+// The bytes of a checkpoint's shards, once every file the manifest lists matches it (size and
+// hash).
+int64_t verified_shard_bytes(const std::string& path, const CheckpointManifest& m) {
+  int64_t total = 0;
+  for (const auto& f : m.files) {
+    const std::string problem = file_problem(path, f);
+    RECUR_CHECK(problem.empty(), path, ": ", problem);
+    if (!f.name.starts_with("shard-")) continue;
+    RECUR_CHECK(f.bytes <= INT64_MAX - total, path, ": the manifest's sizes do not add up");
+    total += f.bytes;
+  }
+  return total;
+}
+
+// Calls visit(group, dataset path under it, slice, data) for every slice of every shard of a
+// checkpoint, in each of `groups`, once every file matches the manifest.
 template <class Visit>
-void for_each_slice(const std::string& path, const std::string& group, Visit visit) {
+void for_each_slice(const std::string& path, const std::vector<std::string>& groups, Visit visit) {
   const CheckpointManifest m = read_manifest(path);
+  const int64_t stored_bytes = verified_shard_bytes(path, m);
   for (const auto& f : m.files) {
     if (!f.name.starts_with("shard-")) continue;
-    H5File shard = H5File::open((fs::path(path) / f.name).string());
-    if (!shard.exists(group)) continue;
-    for (const std::string& name : shard.datasets(group)) {
-      const std::string dataset = group + "/" + name;
-      const std::vector<int64_t> range = shard.int_array_attribute(dataset, "range");
-      visit(name, Shape(shard.int_array_attribute(dataset, "global_shape")), range[0], range[1],
-            shard.read_tensor(dataset));
+    const H5File shard = H5File::open((fs::path(path) / f.name).string());
+    for (const std::string& group : groups) {
+      if (!shard.exists(group)) continue;
+      for (const std::string& name : shard.datasets(group)) {
+        const std::string dataset = group + "/" + name;
+        const Tensor data = shard.read_tensor(dataset);
+        visit(group, name, slice_of(shard, dataset, stored_bytes, data), data);
+      }
     }
   }
 }
@@ -448,39 +527,53 @@ void for_each_slice(const std::string& path, const std::string& group, Visit vis
 
 void read_flat_buffers(const std::string& path, const ParameterStore& params,
                        std::vector<FlatBuffer>& buffers) {
-  for (FlatBuffer& buffer : buffers) {
-    std::map<std::string, int64_t> covered;
-    for_each_slice(path, "/" + buffer.name,
-                   [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
-                       const Tensor& data) {
-                     const Parameter* p = params.find(name);
-                     RECUR_CHECK(p != nullptr, path, ": the checkpoint has a parameter ", name,
-                                 " that this model lacks");
-                     RECUR_CHECK(shape == p->shape(), path, ": parameter ", name, " has shape ",
-                                 shape.str(), " in the checkpoint, the model expects ",
-                                 p->shape().str());
-                     Tensor target = buffer.tensor.view(p->offset() + begin, {end - begin});
-                     target.copy_from(data);
-                     covered[name] += end - begin;
-                   });
+  std::vector<std::string> groups;
+  for (const FlatBuffer& buffer : buffers)
+    groups.push_back("/" + buffer.name);
+  std::map<std::string, std::map<std::string, int64_t>> covered;  // by group, then parameter
+  for_each_slice(
+      path, groups,
+      [&](const std::string& group, const std::string& name, const Slice& slice,
+          const Tensor& data) {
+        const Parameter* p = params.find(name);
+        RECUR_CHECK(p != nullptr, path, ": the checkpoint has a parameter ", name,
+                    " that this model lacks");
+        RECUR_CHECK(slice.shape == p->shape(), path, ": parameter ", name, " has shape ",
+                    slice.shape.str(), " in the checkpoint, the model expects ", p->shape().str());
+        const size_t b =
+            static_cast<size_t>(std::find(groups.begin(), groups.end(), group) - groups.begin());
+        Tensor target =
+            buffers[b].tensor.view(p->offset() + slice.begin, {slice.end - slice.begin});
+        target.copy_from(data);
+        covered[group][name] += slice.end - slice.begin;
+      });
+  for (const FlatBuffer& buffer : buffers) {
     for (const auto& p : params.parameters()) {
-      RECUR_CHECK(covered[p->path()] == p->numel(), path, ": ", buffer.name, " of parameter ",
-                  p->path(), " is ", covered[p->path()] == 0 ? "missing" : "incomplete",
-                  " in the checkpoint");
+      const int64_t done = covered["/" + buffer.name][p->path()];
+      RECUR_CHECK(done == p->numel(), path, ": ", buffer.name, " of parameter ", p->path(), " is ",
+                  done == 0 ? "missing" : "incomplete", " in the checkpoint");
     }
   }
 }
 
 std::map<std::string, Tensor> read_parameters(const std::string& path) {
   std::map<std::string, Tensor> params;
-  for_each_slice(path, "/params",
-                 [&](const std::string& name, const Shape& shape, int64_t begin, int64_t end,
-                     const Tensor& data) {
-                   auto [it, fresh] = params.try_emplace(name, Tensor());
-                   if (fresh) it->second = Tensor::zeros(shape, data.dtype());
-                   Tensor target = it->second.view(begin, {end - begin});
-                   target.copy_from(data);
-                 });
+  int64_t allocated = 0;  // bytes, over all parameters
+  for_each_slice(
+      path, {"/params"},
+      [&](const std::string&, const std::string& name, const Slice& slice, const Tensor& data) {
+        auto [it, fresh] = params.try_emplace(name, Tensor());
+        if (fresh) {
+          allocated += slice.shape.numel() * static_cast<int64_t>(dtype_size(data.dtype()));
+          RECUR_CHECK(allocated <= slice.checkpoint_bytes, path,
+                      ": the parameters' global shapes add up to more than the checkpoint holds");
+          it->second = Tensor::zeros(slice.shape, data.dtype());
+        }
+        RECUR_CHECK(it->second.shape() == slice.shape, path, ": parameter ", name,
+                    " has two global shapes");
+        Tensor target = it->second.view(slice.begin, {slice.end - slice.begin});
+        target.copy_from(data);
+      });
   return params;
 }
 

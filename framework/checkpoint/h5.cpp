@@ -67,6 +67,107 @@ Handle link_creation_with_parents() {
   return props;
 }
 
+// A model or checkpoint may come from elsewhere. Every dataset recur reads must keep its data in
+// the file itself, reached through hard links (no external link, external storage or virtual
+// dataset, which read other files), use no filter but fletcher32, shuffle and deflate (no plugin
+// is loaded), and declare no more data than its storage holds: as much without compression, at
+// most kMaxInflation times as much with it (recur writes no compressed data; tensors that compress
+// further are refused with the rest). A huge shape over a few bytes is refused before anything is
+// allocated for it.
+constexpr uint64_t kMaxInflation = 64;
+constexpr uint64_t kUnstoredBytes = 4096;  // small datasets with unwritten data read as fill values
+constexpr int kMaxRank = 8;
+const char* const kOnlyThisFile = "recur reads only what is stored in the file itself";
+
+const char* link_kind(H5L_type_t type) {
+  switch (type) {
+    case H5L_TYPE_EXTERNAL:
+      return "an external link to another file";
+    case H5L_TYPE_SOFT:
+      return "a soft link";
+    default:
+      return "a user-defined link";
+  }
+}
+
+// Whether every component of `name` exists; each must be a hard link (Error otherwise).
+bool hard_links_exist(hid_t file, const std::string& path, const std::string& name) {
+  for (size_t end = name.find('/', 1);; end = name.find('/', end + 1)) {
+    const std::string prefix = name.substr(0, end);
+    if (H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    H5L_info_t info;
+    RECUR_CHECK(H5Lget_info(file, prefix.c_str(), &info, H5P_DEFAULT) >= 0, path, ": cannot read ",
+                prefix);
+    RECUR_CHECK(info.type == H5L_TYPE_HARD, path, ": ", prefix, " is ", link_kind(info.type), "; ",
+                kOnlyThisFile);
+    if (end == std::string::npos) return true;
+  }
+}
+
+void check_hard_links(hid_t file, const std::string& path, const std::string& name) {
+  RECUR_CHECK(hard_links_exist(file, path, name), path, ": no dataset ", name);
+}
+
+void check_declared_size(hid_t set, bool compressed, const std::string& path,
+                         const std::string& name) {
+  Handle space(H5Dget_space(set), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  RECUR_CHECK(rank >= 0 && rank <= kMaxRank, path, ": dataset ", name, " has ", rank,
+              " dimensions (recur reads at most ", kMaxRank, ")");
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  Handle type(H5Dget_type(set), H5Tclose);
+  const uint64_t stored = H5Dget_storage_size(set);
+  const uint64_t inflation = compressed ? kMaxInflation : 1;
+  const uint64_t limit = stored > (UINT64_MAX - kUnstoredBytes) / inflation
+                             ? UINT64_MAX
+                             : stored * inflation + kUnstoredBytes;
+  uint64_t declared = H5Tget_size(type.get());
+  uint64_t nonzero = 1;  // the product of the other dimensions, which a zero one does not excuse
+  constexpr uint64_t kMaxElements = uint64_t{1} << 62;
+  std::string shape;
+  for (hsize_t d : dims) {
+    declared = d != 0 && declared > limit / d ? limit + 1 : declared * d;
+    nonzero =
+        d != 0 && nonzero > kMaxElements / d ? kMaxElements + 1 : nonzero * std::max<hsize_t>(d, 1);
+    shape += concat(shape.empty() ? "" : " x ", d);
+  }
+  RECUR_CHECK(declared <= limit && nonzero <= kMaxElements, path, ": dataset ", name,
+              " declares shape (", shape, ") but stores ", stored,
+              " bytes: more data than its storage can hold");
+}
+
+// Whether a dataset's filters compress; Error for a filter other than fletcher32, shuffle and
+// deflate.
+bool uses_deflate(hid_t creation, const std::string& path, const std::string& name) {
+  bool deflate = false;
+  for (int i = 0; i < H5Pget_nfilters(creation); ++i) {
+    unsigned flags = 0, config = 0;
+    size_t values = 0;
+    const H5Z_filter_t filter = H5Pget_filter2(creation, static_cast<unsigned>(i), &flags, &values,
+                                               nullptr, 0, nullptr, &config);
+    RECUR_CHECK(filter == H5Z_FILTER_FLETCHER32 || filter == H5Z_FILTER_SHUFFLE ||
+                    filter == H5Z_FILTER_DEFLATE,
+                path, ": dataset ", name, " uses HDF5 filter ", filter,
+                "; recur reads fletcher32, shuffle and deflate only");
+    deflate = deflate || filter == H5Z_FILTER_DEFLATE;
+  }
+  return deflate;
+}
+
+Handle open_dataset(hid_t file, const std::string& path, const std::string& name) {
+  check_hard_links(file, path, name);
+  Handle set(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  RECUR_CHECK(set.ok(), path, ": no dataset ", name);
+  Handle creation(H5Dget_create_plist(set.get()), H5Pclose);
+  RECUR_CHECK(H5Pget_layout(creation.get()) != H5D_VIRTUAL, path, ": dataset ", name,
+              " is a virtual dataset, which reads other files; ", kOnlyThisFile);
+  RECUR_CHECK(H5Pget_external_count(creation.get()) == 0, path, ": dataset ", name,
+              " keeps its data in external files; ", kOnlyThisFile);
+  check_declared_size(set.get(), uses_deflate(creation.get(), path, name), path, name);
+  return set;
+}
+
 }  // namespace
 
 H5File H5File::create(const std::string& path) {
@@ -170,8 +271,7 @@ void H5File::write_strings(const std::string& name, const std::vector<std::strin
 }
 
 Tensor H5File::read_tensor(const std::string& name) const {
-  Handle set(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  RECUR_CHECK(set.ok(), path_, ": no dataset ", name);
+  Handle set = open_dataset(id_, path_, name);
   Handle space(H5Dget_space(set.get()), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
@@ -211,8 +311,7 @@ std::string H5File::read_string(const std::string& name) const {
 }
 
 std::vector<std::string> H5File::read_strings(const std::string& name) const {
-  Handle set(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  RECUR_CHECK(set.ok(), path_, ": no dataset ", name);
+  Handle set = open_dataset(id_, path_, name);
   Handle space(H5Dget_space(set.get()), H5Sclose);
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   Handle type = string_type();
@@ -320,34 +419,46 @@ int64_t H5File::int_attribute(const std::string& object, const std::string& name
 }
 
 bool H5File::exists(const std::string& name) const {
-  // Each component must exist for H5Lexists to be meaningful.
-  for (size_t end = name.find('/', 1);; end = name.find('/', end + 1)) {
-    std::string prefix = name.substr(0, end);
-    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
-    if (end == std::string::npos) return true;
-  }
+  return hard_links_exist(id_, path_, name);
 }
 
 bool H5File::holds_strings(const std::string& dataset) const {
-  Handle set(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
-  RECUR_CHECK(set.ok(), path_, ": no dataset ", dataset);
+  Handle set = open_dataset(id_, path_, dataset);
   Handle type(H5Dget_type(set.get()), H5Tclose);
   return H5Tget_class(type.get()) == H5T_STRING;
 }
 
 std::vector<std::string> H5File::datasets(const std::string& group) const {
-  std::vector<std::string> names;
-  auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
-    if (info->type == H5O_TYPE_DATASET)
-      static_cast<std::vector<std::string>*>(out)->push_back(name);
+  // Every link under `group`: datasets reached through hard links are listed; any other link
+  // (soft, or external to another file) is refused rather than skipped.
+  struct Listing {
+    std::vector<std::string> names;
+    std::string link;
+    H5L_type_t type = H5L_TYPE_HARD;
+  } listing;
+  auto visit = [](hid_t g, const char* name, const H5L_info_t* info, void* out) -> herr_t {
+    auto& found = *static_cast<Listing*>(out);
+    if (info->type != H5L_TYPE_HARD) {
+      found.link = name;
+      found.type = info->type;
+      return 1;  // stops the walk
+    }
+    H5O_info_t object;
+    if (H5Oget_info_by_name2(g, name, &object, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    if (object.type == H5O_TYPE_DATASET) found.names.push_back(name);
     return 0;
   };
+  RECUR_CHECK(group == "/" || hard_links_exist(id_, path_, group), path_, ": no group ", group);
   Handle g(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose);
   RECUR_CHECK(g.ok(), path_, ": no group ", group);
-  RECUR_CHECK(H5Ovisit(g.get(), H5_INDEX_NAME, H5_ITER_INC, visit, &names) >= 0, path_,
+  RECUR_CHECK(H5Lvisit(g.get(), H5_INDEX_NAME, H5_ITER_INC, visit, &listing) >= 0, path_,
               ": cannot list ", group);
-  std::sort(names.begin(), names.end());
-  return names;
+  RECUR_CHECK(
+      listing.link.empty(), path_, ": ", group, "/", listing.link, " is ",
+      listing.type == H5L_TYPE_EXTERNAL ? "an external link to another file" : "a soft link", "; ",
+      kOnlyThisFile);
+  std::sort(listing.names.begin(), listing.names.end());
+  return listing.names;
 }
 
 void H5File::flush() {

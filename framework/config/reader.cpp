@@ -193,6 +193,11 @@ class Reader final : public ConfigVisitor {
   void reject_unknown_keys() {
     if (!node_.IsMap()) return;
     for (const auto& item : node_) {
+      if (!item.first.IsScalar()) {  // "? [a, b]": YAML allows any node as a key (found by fuzzing)
+        diag_.error(prefix_.empty() ? "(top level)" : prefix_, item.first,
+                    "a key must be a name, not a list or map");
+        continue;
+      }
       const std::string key = item.first.as<std::string>();
       if (std::find(declared_.begin(), declared_.end(), key) != declared_.end()) continue;
       std::string hint = closest_match(key, declared_);

@@ -61,7 +61,14 @@ SubwordModel SubwordModel::train(const std::vector<std::string>& sentences, int 
 
 SubwordModel SubwordModel::load(const std::string& bytes) {
   SubwordModel model;
-  const auto status = model.processor_->sp.LoadFromSerializedProto(bytes);
+  sentencepiece::util::Status status;
+  try {
+    status = model.processor_->sp.LoadFromSerializedProto(bytes);
+  } catch (const std::exception& e) {
+    // Besides its status, SentencePiece throws on some damaged models (an empty piece: its trie
+    // builder's "zero-length key"; found by fuzzing).
+    fail("damaged subword model: ", e.what());
+  }
   RECUR_CHECK(status.ok(), "damaged subword model: ", status.ToString());
   model.bytes_ = bytes;
   return model;

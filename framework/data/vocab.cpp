@@ -160,6 +160,14 @@ Vocab Vocab::load(const std::string& path) {
   std::string line;
   for (int64_t n = 2; std::getline(in, line); ++n)
     tokens.push_back(unescape(line, path, n));
+  // The size the header states (recur writes it) must be the tokens' count: a file from elsewhere
+  // that disagrees with itself is refused.
+  const size_t size_at = rest.find(" size=");
+  if (size_at != std::string::npos) {
+    const std::string stated = rest.substr(size_at + 6, rest.find(' ', size_at + 6) - size_at - 6);
+    RECUR_CHECK(stated == std::to_string(tokens.size()), path, ":1: the header says size=", stated,
+                " but the file lists ", tokens.size(), " tokens");
+  }
   try {
     return from_tokens(std::move(tokens), type, lowercase);
   } catch (const Error& e) {

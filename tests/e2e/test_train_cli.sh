@@ -40,4 +40,11 @@ cmp -s <(strip_timing "$WORK/first.jsonl") <(strip_timing "$WORK/run/metrics.jso
 "$RECUR" train --config "$config" --overwrite --set training.seed=2 >/dev/null
 cmp -s <(strip_timing "$WORK/first.jsonl") <(strip_timing "$WORK/run/metrics.jsonl") &&
   fail "another seed gave the same trajectory"
+
+# Under umask 000, nothing recur writes is group- or world-writable (checkpoints included).
+(umask 000 && "$RECUR" train --config "$config" --overwrite --set checkpoint.every_steps=10 >/dev/null) ||
+  fail "training under umask 000"
+writable=$(find "$WORK/run" -perm /022 -print -quit)
+[ -z "$writable" ] || fail "group- or world-writable under umask 000: $writable"
+[ -n "$(find "$WORK/run/checkpoints" -name 'shard-*.h5' -perm 0644)" ] || fail "a checkpoint shard is not 0644"
 finish

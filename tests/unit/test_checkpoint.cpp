@@ -1,5 +1,6 @@
 // Checkpoints through the API: round trip, re-sharding across writer counts, asynchronous
 // snapshots, damage detection, retention.
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,11 @@ fs::path fresh_dir(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Writes one checkpoint as `world` ranks would (ranks 1.. first, then rank 0 commits).
@@ -134,9 +140,10 @@ class WriterGate {
       changed_.wait(lock, [&] { return released_; });
     };
   }
-  void wait_until_reached() {
+  // False if the writer never got there (a test that would otherwise hang).
+  bool wait_until_reached() {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return reached_; });
+    return changed_.wait_for(lock, std::chrono::minutes(1), [&] { return reached_; });
   }
   void release() {
     std::lock_guard lock(mutex_);
@@ -155,7 +162,8 @@ class WriterGate {
 // What a training loop sees of a checkpoint written at step 7 while it goes on.
 struct WriteWhileTraining {
   bool committed_before_training_went_on = false;  // the write did not overlap training
-  std::vector<float> before, written;              // parameters at the snapshot, in the file
+  // Parameters and the optimiser buffer at the snapshot, and as the file holds them.
+  std::vector<float> before, written, moment_before, moment_written;
 };
 
 // Writes with the writer held in the middle of its shard; meanwhile training changes every
@@ -165,19 +173,24 @@ WriteWhileTraining write_while_training(bool async, const std::string& name) {
   const fs::path dir = fresh_dir(name);
   WriteWhileTraining seen;
   seen.before = m.store.values().to_vector<float>();
+  seen.moment_before = m.moment.to_vector<float>();
   WriterGate gate("mid_shard");
   CheckpointWriter w({dir.string(), 0, 1, "t", 10.0, gate.hook()});
   w.write(m.store, {.buffers = m.buffers(), .state = sample_state(7), .async = async});
   w.snapshot_taken();
-  gate.wait_until_reached();
+  EXPECT_TRUE(gate.wait_until_reached()) << "the writer never reached mid_shard";
   seen.committed_before_training_went_on = !list_checkpoints(dir.string()).empty();
-  m.store.values().fill(9.0);  // the next optimiser step
+  // The next optimiser step. Mid-shard, the parameters are in the file and the optimiser buffer
+  // (written second) is not yet: only a snapshot keeps its old values.
+  m.store.values().fill(9.0);
+  m.moment.fill(9.0);
   gate.release();
   w.wait();
   Model read;
   std::vector<FlatBuffer> targets = read.buffers();
   read_flat_buffers(list_checkpoints(dir.string()).at(0).path, read.store, targets);
   seen.written = read.store.values().to_vector<float>();
+  seen.moment_written = read.moment.to_vector<float>();
   return seen;
 }
 
@@ -185,12 +198,14 @@ TEST(Checkpoint, AsynchronousWriteKeepsTheSnapshot) {
   const WriteWhileTraining async = write_while_training(true, "async");
   EXPECT_FALSE(async.committed_before_training_went_on) << "training waited for the write";
   EXPECT_EQ(async.written, async.before) << "the file holds parameters changed after the snapshot";
+  EXPECT_EQ(async.moment_written, async.moment_before) << "the optimiser buffer changed after it";
 
   // Negative control: a synchronous write also keeps the snapshot, but training cannot go on
   // while it is written, and the first check must see that.
   const WriteWhileTraining sync = write_while_training(false, "sync");
   EXPECT_TRUE(sync.committed_before_training_went_on);
   EXPECT_EQ(sync.written, sync.before);
+  EXPECT_EQ(sync.moment_written, sync.moment_before);
 }
 
 TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {
@@ -201,11 +216,7 @@ TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {
   const fs::path shard = checkpoint / "shard-00001-of-00002.h5";
   const auto size = fs::file_size(shard);
 
-  std::string bytes;
-  {
-    std::ifstream in(shard, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = file_bytes(shard);
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
   std::ofstream(shard, std::ios::binary | std::ios::trunc) << bytes;
   CheckpointCheck flipped = verify_checkpoint(checkpoint.string(), false);
@@ -220,6 +231,32 @@ TEST(Checkpoint, TruncatedAndBitFlippedFilesAreDetected) {
   fs::remove(shard);
   EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem,
             "shard-00001-of-00002.h5 is missing");
+}
+
+// A checkpoint copied from elsewhere reads nothing outside its folder.
+TEST(Checkpoint, FilesOutsideTheFolderAreRefused) {
+  Model m;
+  const fs::path dir = fresh_dir("outside");
+  write_as(1, dir, m, 5);
+  const fs::path checkpoint = list_checkpoints(dir.string()).at(0).path;
+  const fs::path manifest = checkpoint / "manifest.json";
+  std::string text = file_bytes(manifest);
+  const std::string state = "\"name\": \"state.h5\"";
+  ASSERT_NE(text.find(state), std::string::npos) << text;
+  const std::string original = text;
+  text.replace(text.find(state), state.size(), "\"name\": \"../../etc/passwd\"");
+  std::ofstream(manifest, std::ios::trunc) << text;
+  EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem,
+            manifest.string() +
+                ": '../../etc/passwd' is not the name of a file in the checkpoint's folder");
+
+  std::ofstream(manifest, std::ios::trunc) << original;
+  const fs::path shard = checkpoint / "shard-00000-of-00001.h5";
+  const fs::path elsewhere = dir / "elsewhere.h5";
+  fs::rename(shard, elsewhere);
+  fs::create_symlink(elsewhere, shard);
+  EXPECT_EQ(verify_checkpoint(checkpoint.string(), false).problem,
+            "shard-00000-of-00001.h5 is a symbolic link: a checkpoint holds its own files");
 }
 
 TEST(Checkpoint, RetentionAndUncommittedWrites) {

@@ -96,6 +96,16 @@ TEST(Config, UnknownKeySuggestsTheClosestOne) {
                 ":14: optimizer.moment: unknown key (did you mean 'optimizer.momentum'?)");
 }
 
+// YAML allows a list or a map as a key ("? [a, b]"); a config key is a name (found by fuzzing).
+TEST(Config, KeysMustBeNames) {
+  const std::string file =
+      write_config("complex-key.yaml", std::string(kValid) + "  ? [a, b]\n  : 3\n? {c: 1}\n: 4\n");
+  EXPECT_EQ(load_error(file), "invalid config:\n  " + file +
+                                  ":14: optimizer: a key must be a name, not a list or map\n  " +
+                                  file +
+                                  ":16: (top level): a key must be a name, not a list or map");
+}
+
 TEST(Config, WrongTypesAndRangesNameFileLineAndKey) {
   std::string text = kValid;
   text.replace(text.find("lr: 0.5"), 7, "lr: fast");

@@ -128,6 +128,18 @@ TEST(Vocab, LoadRejectsWhatIsNotAVocabulary) {
         << e.what();
   }
   EXPECT_THROW(Vocab::load("/nonexistent/vocab.txt"), Error);
+  for (const char* size : {"-5", "99999999999", "4"}) {
+    const std::string path = write_temp(
+        "sized.txt", concat("# recur vocabulary v1 tokenizer=char lowercase=false size=", size,
+                            "\n<pad>\n<unk>\n<bos>\n<eos>\nx\n"));
+    try {
+      Vocab::load(path);
+      FAIL() << "size=" << size << " was accepted for 5 tokens";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                concat(path, ":1: the header says size=", size, " but the file lists 5 tokens"));
+    }
+  }
 }
 
 TEST(TextCorpus, EmptyLinesSeparateDocuments) {
