@@ -103,6 +103,8 @@ TrainerOptions trainer_options(const ExperimentConfig& c, const ModelJob& job) {
   o.max_epochs = c.training.max_epochs;
   o.max_minutes = c.training.max_minutes;
   o.clip_norm = c.training.clip_norm;
+  o.nonfinite = c.training.nonfinite;
+  o.max_skipped = c.training.max_skipped;
   o.log_every = c.logging.every_steps;
   o.validate_every = c.validation.every_steps;
   o.patience = c.validation.patience;

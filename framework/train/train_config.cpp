@@ -43,6 +43,14 @@ void TrainingConfig::describe(ConfigVisitor& v) {
            "matrix-product inputs: fp32 as they are; tf32 or bf16 rounded to TF32 or bfloat16 "
            "(tensor cores on a GPU, emulated on the CPU), accumulated in f32; weights, optimiser "
            "state, losses and the gradient all-reduce stay f32");
+  v.choice("nonfinite", nonfinite, {{"stop", NonFinite::Stop}, {"skip", NonFinite::Skip}},
+           "a step whose loss or gradient norm is not finite on some rank: stop ends training "
+           "with an error; skip drops its update (its batch is used up, parameters, optimiser "
+           "state and schedule position stay), logs and counts it, at the cost of reading the "
+           "loss and gradient norm on the host every step");
+  v.field("max_skipped", max_skipped,
+          "skip: end training with an error after this many consecutive skipped steps",
+          Bounds::at_least(1));
 }
 
 void TrainingConfig::check(ConfigChecker& c) const {

@@ -12,6 +12,9 @@
 
 namespace recur {
 
+// What a step whose loss or gradient norm is not finite does: end training, or be skipped.
+enum class NonFinite { Stop, Skip };
+
 struct TrainingConfig {
   int64_t seed = 1;
   int64_t threads = 0;          // 0: auto (cores / ranks on the node)
@@ -26,6 +29,8 @@ struct TrainingConfig {
   double clip_norm = 0;        // 0: no clipping
   std::string device = "cpu";  // cpu, cuda (each rank its own GPU of the node) or cuda:N
   MatmulPrecision precision = MatmulPrecision::Fp32;  // of matrix-product inputs
+  NonFinite nonfinite = NonFinite::Stop;
+  int64_t max_skipped = 10;  // skip: consecutive skipped steps that end training
 
   void describe(ConfigVisitor& v);
   void check(ConfigChecker& c) const;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "checkpoint/state_io.h"
 #include "core/device_counters.h"
@@ -76,8 +77,28 @@ struct Trainer::Interval {
   DeviceCounters in_steps;       // the device counters of the steps (core/device_counters.h)
   double compute_s = 0, exposed_s = 0;
   int64_t steps = 0;
+  int64_t skipped = 0;  // of `steps` (training.nonfinite: skip); not in `local` or `sum_sq`
   Clock::time_point start = Clock::now();
 };
+
+namespace {
+
+// RECUR_TEST_NAN_GRADIENT=STEP[-LAST]@RANK and RECUR_TEST_DROP_UPDATE=STEP (see Trainer's
+// members).
+void read_test_seams(int64_t (&nan_steps)[2], int64_t& nan_rank, int64_t& drop_step) {
+  if (const char* nan = std::getenv("RECUR_TEST_NAN_GRADIENT")) {
+    long long first = 0, last = 0, rank = -1;
+    const bool range = std::sscanf(nan, "%lld-%lld@%lld", &first, &last, &rank) == 3;
+    RECUR_CHECK(range || std::sscanf(nan, "%lld@%lld", &first, &rank) == 2,
+                "RECUR_TEST_NAN_GRADIENT: expected STEP@RANK or FIRST-LAST@RANK, got '", nan, "'");
+    nan_steps[0] = first;
+    nan_steps[1] = range ? last : first;
+    nan_rank = rank;
+  }
+  if (const char* drop = std::getenv("RECUR_TEST_DROP_UPDATE")) drop_step = std::atoll(drop);
+}
+
+}  // namespace
 
 Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimizer,
                  LrSchedule& schedule, Communicator& comm, const TrainerOptions& options,
@@ -96,6 +117,7 @@ Trainer::Trainer(TrainingTask& task, ParameterStore& params, Optimizer& optimize
               "no stopping point: set training.max_steps, training.max_epochs or "
               "training.max_minutes");
   synchronise_start();
+  read_test_seams(nan_gradient_steps_, nan_gradient_rank_, drop_update_step_);
   const CheckpointPolicy& policy = options.checkpoint;
   if (!policy.directory.empty()) {
     // The job's token names its temporary checkpoint directories.
@@ -124,6 +146,13 @@ void Trainer::describe_state(StateVisitor& v) {
     t.field("best_score", best_validation_.score);
     t.field("bad_validations", validations_without_improvement_);
     best_checkpoint_.describe_state(t, "best_checkpoint");
+    // Absent from the checkpoints of a recur before training.nonfinite: none skipped then.
+    std::optional<double> skipped = static_cast<double>(skipped_steps_);
+    std::optional<double> in_a_row = static_cast<double>(consecutive_skips_);
+    t.field("skipped_steps", skipped);
+    t.field("consecutive_skips", in_a_row);
+    skipped_steps_ = static_cast<int64_t>(skipped.value_or(0));
+    consecutive_skips_ = static_cast<int64_t>(in_a_row.value_or(0));
   });
   task_.describe_state(v);
 }
@@ -195,6 +224,9 @@ double Trainer::progress(int64_t step, double elapsed) const {
 bool Trainer::run_step(int64_t step, Interval& interval) {
   const DeviceCounters counters_before = device_counters();
   params_.zero_grad();
+  if (step >= nan_gradient_steps_[0] && step <= nan_gradient_steps_[1] &&
+      comm_.rank() == nan_gradient_rank_)
+    params_.grads().view(0, {1}).fill(std::nan(""));  // summed into every rank's by the all-reduce
   const auto compute_start = Clock::now();
   const StepLoss local = task_.train_step(step, reducer_);
   interval.compute_s += seconds_since(compute_start);
@@ -204,21 +236,55 @@ bool Trainer::run_step(int64_t step, Interval& interval) {
   // stop. The loss stays on the device until a progress line reads it.
   const StepCounts all = sum_counts_over_ranks(comm_, local, StopSignals::received() != 0,
                                                "all-reduce of the step's counts");
-  interval.local += local;
   interval.tokens += all.tokens;
   interval.chars += all.chars;
   interval.steps += 1;
 
-  interval.sum_sq =
+  const Tensor sum_sq =
       clip_grad_norm(params_, options_.clip_norm, step, diverged_at_, &clipped_steps_);
   if (writer_) {
     // An asynchronous checkpoint must have copied the parameters before they change.
     checkpoint_stall_s_ += writer_->snapshot_taken();
     writer_->check();
   }
-  optimizer_.step(schedule_.lr(step) * task_.lr_scale(), diverged_at_);
+  const bool skip = step == drop_update_step_ ||
+                    (options_.nonfinite == NonFinite::Skip && skip_nonfinite(step, local, sum_sq));
+  if (skip) {
+    skipped_steps_ += 1;
+    interval.skipped += 1;
+    diverged_at_.zero();  // clip_grad_norm marked it; the run goes on
+  } else {
+    consecutive_skips_ = 0;
+    interval.local += local;
+    interval.sum_sq = sum_sq;
+    optimizer_.step(learning_rate(step), diverged_at_);
+  }
   interval.in_steps += device_counters() - counters_before;
   return all.any_rank_flagged;
+}
+
+double Trainer::learning_rate(int64_t step) const {
+  return schedule_.lr(step - skipped_steps_) * task_.lr_scale();
+}
+
+bool Trainer::skip_nonfinite(int64_t step, const StepLoss& local, const Tensor& sum_sq) {
+  // A NaN on any rank makes the sum NaN; the gradient norm is the same on every rank (it is taken
+  // after the all-reduce), so every rank decides alike.
+  const LossTotals totals = sum_over_ranks(comm_, local.read(), "all-reduce of the step's loss");
+  const double grad_norm = std::sqrt(sum_sq.item());
+  if (std::isfinite(totals.nll) && std::isfinite(grad_norm)) return false;
+  consecutive_skips_ += 1;
+  log::info("step ", step, ": skipped: loss ", totals.loss(), ", gradient norm ", grad_norm, " (",
+            consecutive_skips_, " in a row; training.nonfinite: skip)");
+  if (comm_.is_root()) {
+    outputs_.metrics.write(
+        Json{{"type", "skip"}, {"step", step}, {"loss", totals.loss()}, {"grad_norm", grad_norm}});
+  }
+  RECUR_CHECK(consecutive_skips_ < options_.max_skipped, "training diverged: ", consecutive_skips_,
+              " steps in a row up to step ", step,
+              " had a non-finite loss or gradient norm (training.max_skipped; try a lower "
+              "optimizer.lr or set training.clip_norm)");
+  return true;
 }
 
 void Trainer::check_divergence(int64_t step, double loss, double grad_norm) const {
@@ -252,7 +318,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
   const double grad_norm = std::sqrt(interval.sum_sq.item());
   check_divergence(step, totals.loss(), grad_norm);
   const double comm_s = reducer_.take_comm_seconds();
-  const double lr = schedule_.lr(step) * task_.lr_scale();
+  const double lr = learning_rate(step);
   const double seconds = seconds_since(interval.start);
   const double tokens_per_s = totals.tokens / std::max(seconds, 1e-9);
   const double done = progress(step, elapsed);
@@ -279,6 +345,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
                                 {"lr", lr},
                                 {"grad_norm", grad_norm},
                                 {"clipped_fraction", clipped},
+                                {"skipped_steps", interval.skipped},
                                 {"tokens", totals.tokens},
                                 {"tokens_per_s", tokens_per_s},
                                 {"compute_ms", interval.compute_s * per_step_ms},
@@ -286,6 +353,13 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
                                 {"exposed_comm_ms", interval.exposed_s * per_step_ms},
                                 {"elapsed_s", elapsed}});
   }
+  write_rank_metrics(step, interval, local, comm_s, (device_counters() - counters_before).reads);
+  interval = Interval{};
+}
+
+void Trainer::write_rank_metrics(int64_t step, const Interval& interval, const LossTotals& local,
+                                 double comm_s, int64_t log_reads) {
+  const double per_step_ms = 1e3 / static_cast<double>(std::max<int64_t>(interval.steps, 1));
   const TrainingTask::Shard shard = task_.shard();
   outputs_.rank_metrics.write(Json{
       {"type", "rank"},
@@ -303,8 +377,7 @@ void Trainer::log_progress(int64_t step, Interval& interval, double elapsed) {
       {"step_host_syncs", interval.in_steps.synchronisations},
       {"kernel_launches_per_step", static_cast<double>(interval.in_steps.launches) /
                                        static_cast<double>(std::max<int64_t>(interval.steps, 1))},
-      {"log_host_reads", (device_counters() - counters_before).reads}});
-  interval = Interval{};
+      {"log_host_reads", log_reads}});
 }
 
 bool Trainer::validation_due(int64_t step) const {
@@ -381,7 +454,13 @@ std::optional<StopReason> Trainer::train_one_step(int64_t step, Interval& interv
   const bool stop_signal = run_step(step, interval);
   const double elapsed = seconds_since(start_);
   if (step == first_step_) record_memory(step, "first step");
-  if (step % options_.log_every == 0) log_progress(step, interval, elapsed);
+  if (step % options_.log_every == 0 && interval.skipped == interval.steps) {
+    // No loss or gradient norm to show (training.nonfinite: skip).
+    log::info("step ", step, " | the ", interval.steps, " steps since the last line were skipped");
+    interval = Interval{};
+  } else if (step % options_.log_every == 0) {
+    log_progress(step, interval, elapsed);
+  }
   validation.reset();
   if (stop_signal) {
     if (writer_) {
@@ -469,8 +548,12 @@ TrainResult Trainer::finish(int64_t step, StopReason reason, bool validated_last
                                 {"reason", stop_reason_text(reason)},
                                 {"elapsed_s", result.seconds},
                                 {"train_s", result.seconds - validation_s_},
+                                {"skipped_steps", skipped_steps_},
                                 {"clipped_steps", static_cast<int64_t>(clipped)},
                                 {"steps_this_process", steps_here}});
+  }
+  if (skipped_steps_ > 0) {
+    log::info("skipped ", skipped_steps_, " steps whose loss or gradient norm was not finite");
   }
   log::info("stopped after ", step, " steps (", stop_reason_text(reason), ") in ",
             format_duration(result.seconds));

@@ -17,6 +17,7 @@
 #include "optim/schedule.h"
 #include "train/metrics.h"
 #include "train/task.h"
+#include "train/train_config.h"
 #include "train/validation.h"
 
 namespace recur {
@@ -41,6 +42,8 @@ struct TrainerOptions {
   int64_t patience = 0;        // early stopping (validations); 0: off
   bool show_bpc = true;        // show bits per character in progress lines
   int64_t bucket_bytes = 4 << 20;
+  NonFinite nonfinite = NonFinite::Stop;
+  int64_t max_skipped = 10;  // NonFinite::Skip: consecutive skips that end training
   CheckpointPolicy checkpoint;
 };
 
@@ -92,7 +95,16 @@ class Trainer {
   // Forward, backward, gradient all-reduce, clipping and update, with no wait for the device;
   // returns whether a rank received a stop signal.
   bool run_step(int64_t step, Interval& interval);
+  // training.nonfinite: skip: whether this step's loss (on any rank) or gradient norm is not
+  // finite, read on the host; such a step is logged, counted and its update dropped.
+  bool skip_nonfinite(int64_t step, const StepLoss& local, const Tensor& sum_sq);
+  // The learning rate of `step`: the schedule at its position, which skipped steps do not advance.
+  double learning_rate(int64_t step) const;
   void log_progress(int64_t step, Interval& interval, double elapsed);
+  // This rank's share of the interval in metrics.rank<r>.jsonl; `log_reads`: the host reads the
+  // progress line made.
+  void write_rank_metrics(int64_t step, const Interval& interval, const LossTotals& local,
+                          double comm_s, int64_t log_reads);
   // The steps clipping scaled since the last call.
   double take_clipped_steps();
   // Ends training when it diverged: the device marked a step whose gradient norm was not finite
@@ -136,7 +148,14 @@ class Trainer {
   // f64 (1) on the parameters' device: the steps whose gradients clipping scaled, in this process
   // (the same on every rank); read at progress lines and the end.
   Tensor clipped_steps_;
-  double clipped_reported_ = 0;  // clipped_steps_ at the last progress line
+  double clipped_reported_ = 0;    // clipped_steps_ at the last progress line
+  int64_t skipped_steps_ = 0;      // training.nonfinite: skip, over the whole run
+  int64_t consecutive_skips_ = 0;  // ending at the last step
+  // Test seams read from the environment: RECUR_TEST_NAN_GRADIENT=STEP[-LAST]@RANK puts a NaN
+  // into that rank's gradients before the all-reduce of those steps; RECUR_TEST_DROP_UPDATE=STEP
+  // drops that step's update as a skip would (the reference of the skip test).
+  int64_t nan_gradient_steps_[2] = {0, -1};
+  int64_t nan_gradient_rank_ = -1, drop_update_step_ = 0;
   int64_t first_step_ = 1;
   std::chrono::steady_clock::time_point start_, last_checkpoint_;
   BestTracker best_model_;       // by Validation::metric()
